@@ -1,0 +1,3 @@
+"""lessonstudy: a terminal app that guides teachers through Lesson Study."""
+
+__version__ = "0.1.0"

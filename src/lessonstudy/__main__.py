@@ -1,0 +1,3 @@
+from lessonstudy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,361 @@
+"""The nouns of Lesson Study, as plain attrs classes.
+
+Words and fields follow the domain primer (shared/lesson-study.md). This module
+imports nothing of the project and no Textual, SQLite or Jinja2: it is the core
+that everything else stands on.
+
+People are referred to by name (members' names are unique within a study),
+case pupils by label ("A", "B", ...), and stages by a stable UUID so that
+reordering a plan never re-labels notes already taken against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from uuid import UUID
+
+from attrs import define, field
+
+CLASS = "class"
+"""The `about` value of a note on the class or other pupils, not a case pupil."""
+
+DEFAULT_LESSON_COUNT = 3
+DEFAULT_PUPIL_LABELS = ("A", "B", "C")
+MIN_PUPILS, MAX_PUPILS = 2, 6
+PUPIL_LABELS = ("A", "B", "C", "D", "E", "F")
+
+
+def new_id() -> UUID:
+    return uuid.uuid4()
+
+
+def now() -> dt.datetime:
+    """The current time, always timezone-aware (local zone)."""
+    return dt.datetime.now(dt.UTC).astimezone()
+
+
+class Judgement(enum.Enum):
+    """An observation judged against the prediction for that pupil and stage."""
+
+    AS_PREDICTED = "as_predicted"
+    BETTER = "better"
+    LESS = "less"
+    UNEXPECTED = "unexpected"
+
+    @property
+    def symbol(self) -> str:
+        return JUDGEMENT_SYMBOLS[self]
+
+    @property
+    def words(self) -> str:
+        return JUDGEMENT_WORDS[self]
+
+    @classmethod
+    def from_symbol(cls, symbol: str) -> Judgement:
+        for judgement, sym in JUDGEMENT_SYMBOLS.items():
+            if sym == symbol:
+                return judgement
+        raise ValueError(f"unknown judgement mark {symbol!r} (use = + - ?)")
+
+
+JUDGEMENT_SYMBOLS = {
+    Judgement.AS_PREDICTED: "=",
+    Judgement.BETTER: "+",
+    Judgement.LESS: "-",
+    Judgement.UNEXPECTED: "?",
+}
+JUDGEMENT_WORDS = {
+    Judgement.AS_PREDICTED: "as predicted",
+    Judgement.BETTER: "better than predicted",
+    Judgement.LESS: "less than predicted",
+    Judgement.UNEXPECTED: "unexpected",
+}
+
+
+class Role(enum.Enum):
+    """Study-wide roles. Who teaches and who observes is set per lesson."""
+
+    CHAIR = "chair"
+    RECORDER = "recorder"
+    FINAL_COMMENTATOR = "final_commentator"
+    KNOWLEDGEABLE_OTHER = "knowledgeable_other"
+    TEACHER = "teacher"
+    OBSERVER = "observer"
+    GUEST = "guest"
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class IntervieweeKind(enum.Enum):
+    CASE_PUPIL = "case_pupil"
+    OTHER_PUPIL = "other_pupil"
+    GROUP = "group"
+
+
+# --------------------------------------------------------------------------- study overview
+
+
+@define
+class ClassDetails:
+    year_group: str = ""
+    pupil_count: int | None = None
+    attainment: str = ""  # "set" or "mixed attainment", in the group's own words
+    usual_teacher: str = ""
+    subject: str = ""
+
+
+@define
+class Overview:
+    """What the group agrees at the initial meeting."""
+
+    title: str = ""
+    focus: str = ""  # "we want to learn how to improve the way pupils learn ..."
+    research_question: str = ""
+    technique: str = ""
+    evidence: str = ""  # reading or evidence the group consulted
+    aim: str = ""  # overall aim of the sequence of lessons
+    class_details: ClassDetails = field(factory=ClassDetails)
+    protocol: str = "english"  # name of the discussion protocol (templates/protocols)
+    protocol_text: str = ""  # the group's ground rules
+    protocol_agreed: bool = False
+    interview_prompts: list[str] = field(factory=list)
+    lesson_count: int = DEFAULT_LESSON_COUNT
+
+
+@define
+class Member:
+    name: str
+    roles: list[Role] = field(factory=list)
+    notes: str = ""
+
+
+@define
+class CasePupil:
+    label: str
+    pseudonym: str = ""
+    learner_group: str = ""  # which group of learners this pupil is typical of
+    why_chosen: str = ""
+    starting_point: str = ""  # current attainment in the focus area
+    private_note: str = ""  # stays in the study file: never exported, never reported
+
+
+# --------------------------------------------------------------------------- research lessons
+
+
+@define
+class Stage:
+    title: str = ""
+    minutes: int | None = None
+    teacher_activity: str = ""
+    pupil_activity: str = ""
+    assessment: str = ""  # how we will assess / what evidence we will look for
+    predictions: dict[str, str] = field(factory=dict)  # pupil label -> predicted response
+    observed: dict[str, str] = field(factory=dict)  # pupil label -> how they responded
+    patterns: str = ""  # patterns common to all case pupils
+    id: UUID = field(factory=new_id)
+
+
+@define
+class ChangeItem:
+    """An agreed change carried forward into the next plan, ticked when worked in."""
+
+    text: str
+    done: bool = False
+
+
+@define
+class ResearchLesson:
+    number: int
+    date: dt.date | None = None
+    time: str = ""  # "HH:MM", as written on the plan
+    aspect: str = ""  # aspect of learning in focus
+    objective: str = ""  # the "accountable" learning objective
+    teacher: str = ""
+    assignments: dict[str, list[str]] = field(factory=dict)  # observer -> pupil labels
+    learning_intentions: str = ""
+    success_criteria: str = ""
+    pupil_success_criteria: dict[str, str] = field(factory=dict)  # pupil label -> criterion
+    stages: list[Stage] = field(factory=list)
+    resources: str = ""
+    initial_thoughts: str = ""
+    carried_changes: list[ChangeItem] = field(factory=list)
+    interview_questions: str = ""  # jotted at the end of observing
+
+    @property
+    def observers(self) -> list[str]:
+        return list(self.assignments)
+
+    def stage_by_id(self, stage_id: UUID | None) -> Stage | None:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        return None
+
+    def stage_number(self, stage_id: UUID | None) -> int | None:
+        """1-based position of a stage, or None when it is not in this plan."""
+        for index, stage in enumerate(self.stages, start=1):
+            if stage.id == stage_id:
+                return index
+        return None
+
+
+# --------------------------------------------------------------------------- live evidence
+
+
+@define
+class Observation:
+    """One note taken during a research lesson. Append-only; edits bump `revision`."""
+
+    lesson: int
+    observer: str
+    at: dt.datetime
+    about: str  # a case pupil's label, or CLASS
+    text: str
+    stage_id: UUID | None = None
+    judgement: Judgement | None = None
+    critical: bool = False
+    deleted: bool = False
+    revision: int = 1
+    id: UUID = field(factory=new_id)
+
+
+@define
+class StageMark:
+    """An observer moved to a stage (stage_id None: the lesson ended)."""
+
+    lesson: int
+    observer: str
+    at: dt.datetime
+    stage_id: UUID | None
+    id: UUID = field(factory=new_id)
+
+
+@define
+class Answer:
+    prompt: str
+    answer: str = ""
+    quote: bool = False  # flagged as a verbatim quote for the write-up
+
+
+@define
+class Interview:
+    lesson: int
+    interviewee: str  # a case pupil's label, or a description ("two pupils from table 3")
+    kind: IntervieweeKind = IntervieweeKind.CASE_PUPIL
+    interviewer: str = ""
+    started: dt.datetime | None = None
+    answers: list[Answer] = field(factory=list)
+    id: UUID = field(factory=new_id)
+
+
+@define
+class Discussion:
+    """The post-lesson discussion of one research lesson."""
+
+    lesson: int
+    date: dt.date | None = None
+    chair: str = ""
+    recorder: str = ""
+    attendees: list[str] = field(factory=list)
+    records: dict[str, list[str]] = field(factory=dict)  # protocol step id -> points
+    agreed_changes: list[str] = field(factory=list)
+    commentator_remarks: str = ""
+
+
+@define
+class Findings:
+    """After the last cycle: what the group learned."""
+
+    pupils_learning: str = ""
+    practice_developed: str = ""
+    to_share: str = ""
+
+
+@define
+class OpenHouse:
+    date: dt.date | None = None
+    place: str = ""
+    lesson: int | None = None  # usually the refined last plan
+    invitees: list[str] = field(factory=list)
+    briefing: str = ""
+    visitor_notes: str = ""
+
+
+# --------------------------------------------------------------------------- the study
+
+
+@define
+class Study:
+    overview: Overview = field(factory=Overview)
+    members: list[Member] = field(factory=list)
+    pupils: list[CasePupil] = field(factory=list)
+    lessons: list[ResearchLesson] = field(factory=list)
+    notes: list[Observation] = field(factory=list)
+    marks: list[StageMark] = field(factory=list)
+    interviews: list[Interview] = field(factory=list)
+    discussions: list[Discussion] = field(factory=list)
+    findings: Findings = field(factory=Findings)
+    open_house: OpenHouse = field(factory=OpenHouse)
+    id: UUID = field(factory=new_id)
+
+    @property
+    def labels(self) -> list[str]:
+        return [pupil.label for pupil in self.pupils]
+
+    def lesson(self, number: int) -> ResearchLesson | None:
+        for lesson in self.lessons:
+            if lesson.number == number:
+                return lesson
+        return None
+
+    def discussion(self, number: int) -> Discussion | None:
+        for discussion in self.discussions:
+            if discussion.lesson == number:
+                return discussion
+        return None
+
+    def pupil(self, label: str) -> CasePupil | None:
+        for pupil in self.pupils:
+            if pupil.label == label:
+                return pupil
+        return None
+
+    def live_notes(self, lesson: int) -> list[Observation]:
+        """Notes of one lesson that are not deleted, in time order."""
+        return sorted(
+            (n for n in self.notes if n.lesson == lesson and not n.deleted),
+            key=lambda n: n.at,
+        )
+
+    def lesson_interviews(self, lesson: int) -> list[Interview]:
+        return [i for i in self.interviews if i.lesson == lesson]
+
+
+def new_study(
+    title: str,
+    *,
+    lesson_count: int = DEFAULT_LESSON_COUNT,
+    pupil_count: int = len(DEFAULT_PUPIL_LABELS),
+    interview_prompts: list[str] | None = None,
+    protocol_text: str = "",
+) -> Study:
+    """A fresh study: the default number of case pupils and empty lesson plans."""
+    if not MIN_PUPILS <= pupil_count <= MAX_PUPILS:
+        raise ValueError(f"a study has {MIN_PUPILS} to {MAX_PUPILS} case pupils")
+    if not 1 <= lesson_count <= 9:
+        raise ValueError("a study has 1 to 9 research lessons")
+    overview = Overview(
+        title=title,
+        lesson_count=lesson_count,
+        interview_prompts=list(interview_prompts or []),
+        protocol_text=protocol_text,
+    )
+    return Study(
+        overview=overview,
+        pupils=[CasePupil(label=label) for label in PUPIL_LABELS[:pupil_count]],
+        lessons=[ResearchLesson(number=n) for n in range(1, lesson_count + 1)],
+    )

@@ -1,0 +1,117 @@
+"""The JSON export: a versioned envelope around the whole study.
+
+    {"format": "lessonstudy", "version": 1, "study": {...}}
+
+Older versions are migrated at the dict level before structuring, so the
+model classes only ever see the current shape. Case pupils' private notes
+never leave the study file: they are blanked on export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import Study
+from lessonstudy.store.converter import structure, unstructure
+
+FORMAT = "lessonstudy"
+VERSION = 1
+
+# DICT_MIGRATIONS[n] turns a version-n envelope's "study" into version n + 1.
+DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def without_private_notes(study: Study) -> Study:
+    return attrs.evolve(study, pupils=[attrs.evolve(p, private_note="") for p in study.pupils])
+
+
+def to_envelope(study: Study) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "study": unstructure(without_private_notes(study)),
+    }
+
+
+def dumps(study: Study) -> str:
+    return json.dumps(to_envelope(study), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(study: Study, dest: str | os.PathLike[str]) -> None:
+    """Write the export atomically: a reader never sees half a file."""
+    dest = Path(dest)
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        partial.write_text(dumps(study), encoding="utf-8")
+        os.replace(partial, dest)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise LessonStudyError(f"{dest}: cannot be written ({error.strerror})") from None
+
+
+def loads(text: str, *, where: str) -> Study:
+    """Parse an export; LessonStudyError names `where`, the line or the field path."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LessonStudyError(
+            f"{where}: not valid JSON ({error.msg}) at line {error.lineno}, column {error.colno}"
+        ) from None
+    return from_envelope(data, where=where)
+
+
+def from_envelope(data: object, *, where: str) -> Study:
+    if not isinstance(data, dict):
+        raise LessonStudyError(f"{where}: expected a lessonstudy export (a JSON object) @ $")
+    if data.get("format") != FORMAT:
+        raise LessonStudyError(
+            f'{where}: not a lessonstudy export (format is not "{FORMAT}") @ $.format'
+        )
+    version = data.get("version")
+    if type(version) is not int or version < 1:
+        raise LessonStudyError(f"{where}: the version must be a whole number from 1 @ $.version")
+    if version > VERSION:
+        raise LessonStudyError(
+            f"{where}: made by a newer lessonstudy (export version {version}, this version reads "
+            f"up to {VERSION}); upgrade lessonstudy to import it @ $.version"
+        )
+    extra = set(data) - {"format", "version", "study"}
+    if extra:
+        raise LessonStudyError(f"{where}: extra fields found ({', '.join(sorted(extra))}) @ $")
+    if "study" not in data:
+        raise LessonStudyError(f"{where}: required field missing @ $.study")
+    body = data["study"]
+    for step in range(version, VERSION):
+        body = DICT_MIGRATIONS[step](body)
+    study = _structure_study(body, where)
+    return study
+
+
+def _structure_study(body: object, where: str) -> Study:
+    try:
+        return structure(body, Study, where=where)
+    except LessonStudyError as error:
+        # Paths are relative to the envelope, where the study sits under "study".
+        raise LessonStudyError(str(error).replace("@ $", "@ $.study")) from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Study:
+    path = Path(path)
+    if not path.exists():
+        raise LessonStudyError(f"{path}: no such file")
+    if path.is_dir():
+        raise LessonStudyError(f"{path}: is a folder, not a JSON export")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LessonStudyError(f"{path}: not a JSON export (not UTF-8 text)") from None
+    except OSError as error:
+        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
+    return loads(text, where=str(path))

@@ -1,0 +1,91 @@
+"""The study file's SQLite schema and its migrations.
+
+`PRAGMA application_id` marks a file as ours; `PRAGMA user_version` is the
+schema version. Each migration runs inside the caller's BEGIN IMMEDIATE
+transaction, so a file is either fully migrated or untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x4C537479  # "LSty"
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- Edited documents (overview, members, pupils, each lesson plan, each discussion,
+-- each interview, findings, open house): a JSON body with a revision.
+CREATE TABLE document (
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    body     TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+-- Hash of every revision a document has had: merge uses it to tell an edit
+-- that builds on ours (take it) from one made beside ours (keep both).
+CREATE TABLE document_history (
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    hash     TEXT NOT NULL,
+    PRIMARY KEY (kind, key, hash)
+);
+-- Versions that lost a race or a merge: kept, shown, never dropped silently.
+CREATE TABLE conflict (
+    id       TEXT PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    UNIQUE (kind, key, hash)
+);
+-- Observation notes: append-only facts with UUIDs. `seq` orders changes so a
+-- screen can fetch only what is new since it last looked.
+CREATE TABLE note (
+    id        TEXT PRIMARY KEY,
+    seq       INTEGER NOT NULL,
+    lesson    INTEGER NOT NULL,
+    observer  TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    stage_id  TEXT,
+    about     TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    judgement TEXT,
+    critical  INTEGER NOT NULL,
+    deleted   INTEGER NOT NULL,
+    revision  INTEGER NOT NULL
+);
+CREATE INDEX note_lesson ON note (lesson, at);
+CREATE UNIQUE INDEX note_seq ON note (seq);
+CREATE TABLE stage_mark (
+    id       TEXT PRIMARY KEY,
+    lesson   INTEGER NOT NULL,
+    observer TEXT NOT NULL,
+    stage_id TEXT,
+    at       TEXT NOT NULL
+);
+CREATE INDEX stage_mark_lesson ON stage_mark (lesson, at);
+"""
+
+# MIGRATIONS[n] takes a file from schema n to n + 1.
+MIGRATIONS: dict[int, str] = {0: _V1}
+
+
+def migrate(con: sqlite3.Connection, from_version: int) -> None:
+    """Bring the schema up to SCHEMA_VERSION. Caller holds BEGIN IMMEDIATE."""
+    for version in range(from_version, SCHEMA_VERSION):
+        # executescript would COMMIT first; run statements one by one instead.
+        for statement in MIGRATIONS[version].split(";"):
+            if statement.strip():
+                con.execute(statement)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

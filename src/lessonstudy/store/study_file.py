@@ -1,0 +1,574 @@
+"""The study file: one SQLite database per study, used as an application file.
+
+Every connection runs in autocommit mode with WAL, a busy timeout and
+`BEGIN IMMEDIATE` for each write, so several processes (observers, a merge,
+the planning app) can write to one file at once without "database is locked"
+and without ever leaving it half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID
+
+import attrs
+
+from lessonstudy import model
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import (
+    CasePupil,
+    Discussion,
+    Findings,
+    Interview,
+    Judgement,
+    Member,
+    Observation,
+    OpenHouse,
+    Overview,
+    ResearchLesson,
+    StageMark,
+    Study,
+)
+from lessonstudy.store import schema
+from lessonstudy.store.converter import structure, to_json
+
+T = TypeVar("T")
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Document kinds and the type each body holds. A kind with a key per item
+# ("lesson", "discussion", "interview") keys by lesson number or interview id.
+DOCUMENT_TYPES: dict[str, Any] = {
+    "overview": Overview,
+    "members": list[Member],
+    "pupils": list[CasePupil],
+    "lesson": ResearchLesson,
+    "discussion": Discussion,
+    "interview": Interview,
+    "findings": Findings,
+    "open_house": OpenHouse,
+}
+
+
+@attrs.frozen
+class Saved:
+    """The outcome of saving a document."""
+
+    revision: int
+    conflict: bool = False  # someone else's newer version was kept aside as a conflict
+
+
+@attrs.frozen
+class Conflict:
+    id: str
+    kind: str
+    key: str
+    body: str
+    source: str
+    found_at: str
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _is_read_only(path: Path) -> bool:
+    # Check the mode bits rather than os.access: root may write anything, but a
+    # file or folder the user made read-only says "do not change me".
+    return not stat.S_IMODE(path.stat().st_mode) & 0o222
+
+
+def check_readable(path: Path) -> None:
+    """Raise LessonStudyError unless `path` looks like one of our study files."""
+    if not path.exists():
+        raise LessonStudyError(f"{path}: no such file")
+    if path.is_dir():
+        raise LessonStudyError(f"{path}: is a folder, not a study file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
+    if not header.startswith(SQLITE_HEADER):
+        raise LessonStudyError(f"{path}: not a study file (not an SQLite database)")
+    if len(header) < 100:
+        raise LessonStudyError(f"{path}: damaged study file (truncated header)")
+    application_id = int.from_bytes(header[68:72], "big")
+    user_version = int.from_bytes(header[60:64], "big")
+    if application_id != schema.APPLICATION_ID:
+        raise LessonStudyError(f"{path}: an SQLite database, but not a lessonstudy study file")
+    if user_version > schema.SCHEMA_VERSION:
+        raise LessonStudyError(
+            f"{path}: made by a newer lessonstudy (file schema {user_version}, this version "
+            f"reads up to {schema.SCHEMA_VERSION}); upgrade lessonstudy to open it"
+        )
+
+
+def check_writable(path: Path) -> None:
+    if path.exists() and _is_read_only(path):
+        raise LessonStudyError(f"{path}: the file is read-only; changes cannot be saved")
+    folder = path.parent
+    if folder.exists() and _is_read_only(folder):
+        raise LessonStudyError(
+            f"{folder}: the folder is read-only; the study cannot be saved there"
+        )
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    con.execute("PRAGMA busy_timeout = 5000")
+    if not read_only:
+        con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("PRAGMA foreign_keys = ON")
+    return con
+
+
+def _damaged(path: Path, error: sqlite3.Error) -> LessonStudyError:
+    return LessonStudyError(f"{path}: damaged study file ({error})")
+
+
+class StudyFile:
+    """An open study file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection, *, read_only: bool) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._con = con
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], study: Study) -> StudyFile:
+        """Create a new study file holding `study`. Refuses to overwrite anything."""
+        path = Path(path)
+        if path.exists():
+            raise LessonStudyError(f"{path}: already exists; choose another name")
+        if not path.parent.exists():
+            raise LessonStudyError(f"{path.parent}: no such folder")
+        check_writable(path)
+        # Build the whole study in a side file, then move it into place: the
+        # target either does not exist or is complete, never half-written.
+        partial = path.with_name(f".{path.name}.partial")
+        partial.unlink(missing_ok=True)
+        try:
+            con = _connect(partial, read_only=False)
+            try:
+                with _write(con):
+                    schema.migrate(con, 0)
+                    con.execute("INSERT INTO meta VALUES ('study_id', ?)", (str(study.id),))
+                    _insert_study(con, study)
+                con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
+            finally:
+                con.close()
+            os.link(partial, path)  # fails rather than overwrite a file made meanwhile
+        except FileExistsError:
+            raise LessonStudyError(f"{path}: already exists; choose another name") from None
+        except OSError as error:
+            raise LessonStudyError(f"{path}: cannot be created ({error.strerror})") from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> StudyFile:
+        path = Path(path)
+        check_readable(path)
+        if not read_only:
+            check_writable(path)
+        try:
+            con = _connect(path, read_only=read_only)
+        except sqlite3.Error as error:
+            raise LessonStudyError(f"{path}: cannot be opened ({error})") from None
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version < schema.SCHEMA_VERSION:
+                if read_only:
+                    raise LessonStudyError(
+                        f"{path}: made by an older lessonstudy; open it once to upgrade it"
+                    )
+                with _write(con):
+                    schema.migrate(con, version)
+        except sqlite3.Error as error:
+            con.close()
+            raise _damaged(path, error) from None
+        except LessonStudyError:
+            con.close()
+            raise
+        return cls(path, con, read_only=read_only)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> StudyFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ reading
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction for a consistent view, closed as soon as we are done."""
+        try:
+            self._con.execute("BEGIN")
+            try:
+                yield self._con
+            finally:
+                self._con.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise _damaged(self.path, error) from None
+
+    @property
+    def study_id(self) -> UUID:
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()
+        return UUID(row[0])
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: cheap to poll."""
+        return self._con.execute("PRAGMA data_version").fetchone()[0]
+
+    def load(self) -> Study:
+        """The whole study, as one consistent snapshot."""
+        with self._snapshot() as con:
+            docs = con.execute("SELECT kind, key, body FROM document").fetchall()
+            notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY at, seq").fetchall()
+            marks = con.execute(
+                "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
+            ).fetchall()
+            study_id = self.study_id
+        return _assemble(self.path, study_id, docs, notes, marks)
+
+    def read(self, kind: str, key: str | int = "") -> tuple[Any, int]:
+        """One document and its revision (revision 0: never saved)."""
+        row = self._con.execute(
+            "SELECT body, revision FROM document WHERE kind = ? AND key = ?", (kind, str(key))
+        ).fetchone()
+        if row is None:
+            return None, 0
+        return _structure_body(self.path, kind, row[0]), row[1]
+
+    def revisions(self) -> dict[tuple[str, str], int]:
+        """Every document's current revision: what a screen compares to refresh."""
+        rows = self._con.execute("SELECT kind, key, revision FROM document").fetchall()
+        return {(kind, key): revision for kind, key, revision in rows}
+
+    def notes(self, lesson: int | None = None, *, after_seq: int = 0) -> list[Observation]:
+        """Notes (deleted ones too), in time order; only those changed after `after_seq`."""
+        sql = f"SELECT {_NOTE_COLUMNS} FROM note WHERE seq > ?"
+        args: list[object] = [after_seq]
+        if lesson is not None:
+            sql += " AND lesson = ?"
+            args.append(lesson)
+        rows = self._con.execute(sql + " ORDER BY at, seq", args).fetchall()
+        return [_note_from_row(row) for row in rows]
+
+    def last_seq(self) -> int:
+        return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
+
+    def marks(self, lesson: int | None = None) -> list[StageMark]:
+        sql = "SELECT id, lesson, observer, stage_id, at FROM stage_mark"
+        args: tuple[object, ...] = ()
+        if lesson is not None:
+            sql += " WHERE lesson = ?"
+            args = (lesson,)
+        rows = self._con.execute(sql + " ORDER BY at", args).fetchall()
+        return [_mark_from_row(row) for row in rows]
+
+    def conflicts(self) -> list[Conflict]:
+        rows = self._con.execute(
+            "SELECT id, kind, key, body, source, found_at FROM conflict ORDER BY found_at"
+        ).fetchall()
+        return [Conflict(*row) for row in rows]
+
+    # ------------------------------------------------------------------ writing
+
+    def save(self, kind: str, key: str | int, obj: object, base_revision: int | None) -> Saved:
+        """Save a document edited from `base_revision` (None: overwrite whatever is there).
+
+        If someone else saved a newer revision meanwhile, this save still lands
+        (it is what the user is looking at) and their version is kept as a
+        conflict, shown to the group; neither is lost.
+        """
+        body = to_json(obj)
+        with self._write() as con:
+            return _save_document(con, kind, str(key), body, base_revision, source="edit")
+
+    def add_note(self, note: Observation) -> None:
+        with self._write() as con:
+            _insert_note(con, note)
+
+    def add_notes(self, notes: list[Observation]) -> None:
+        """Add many notes in one transaction: all of them, or none."""
+        with self._write() as con:
+            for note in notes:
+                _insert_note(con, note)
+
+    def update_note(self, note: Observation) -> Observation:
+        """Save a corrected (or deleted / restored) note; returns it with its new revision."""
+        updated = attrs.evolve(note, revision=note.revision + 1)
+        with self._write() as con:
+            _replace_note(con, updated)
+        return updated
+
+    def add_mark(self, mark: StageMark) -> None:
+        with self._write() as con:
+            _insert_mark(con, mark)
+
+    def dismiss_conflict(self, conflict_id: str) -> None:
+        with self._write() as con:
+            con.execute("DELETE FROM conflict WHERE id = ?", (conflict_id,))
+
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        """A complete, consistent copy (a plain file copy can miss WAL content)."""
+        dest = Path(dest)
+        if dest.exists():
+            raise LessonStudyError(f"{dest}: already exists; choose another name")
+        self._con.execute("VACUUM INTO ?", (str(dest),))
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise LessonStudyError(f"{self.path}: opened read-only")
+        try:
+            with _write(self._con) as con:
+                yield con
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error):
+                raise LessonStudyError(f"{self.path}: read-only; changes cannot be saved") from None
+            raise LessonStudyError(f"{self.path}: could not save ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise _damaged(self.path, error) from None
+
+    # The merge module works at the row level inside one transaction.
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._write()
+
+
+@contextlib.contextmanager
+def _write(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: take the write lock up front, so a concurrent writer waits
+    (busy_timeout) instead of failing with "database is locked" mid-transaction."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------- rows <-> model
+
+_NOTE_COLUMNS = (
+    "id, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, revision"
+)
+
+
+def _note_from_row(row: tuple[Any, ...]) -> Observation:
+    id_, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, rev = row
+    return Observation(
+        id=UUID(id_),
+        lesson=lesson,
+        observer=observer,
+        at=dt.datetime.fromisoformat(at),
+        stage_id=UUID(stage_id) if stage_id else None,
+        about=about,
+        text=text,
+        judgement=Judgement(judgement) if judgement else None,
+        critical=bool(critical),
+        deleted=bool(deleted),
+        revision=rev,
+    )
+
+
+def _note_values(note: Observation) -> tuple[object, ...]:
+    return (
+        str(note.id),
+        note.lesson,
+        note.observer,
+        note.at.isoformat(),
+        str(note.stage_id) if note.stage_id else None,
+        note.about,
+        note.text,
+        note.judgement.value if note.judgement else None,
+        int(note.critical),
+        int(note.deleted),
+        note.revision,
+    )
+
+
+def _next_seq(con: sqlite3.Connection) -> int:
+    return con.execute("SELECT coalesce(max(seq), 0) + 1 FROM note").fetchone()[0]
+
+
+def _insert_note(con: sqlite3.Connection, note: Observation) -> None:
+    if note.at.tzinfo is None:
+        raise ValueError("a note's time must be timezone-aware")
+    con.execute(
+        f"INSERT INTO note (seq, {_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (_next_seq(con), *_note_values(note)),
+    )
+
+
+def _replace_note(con: sqlite3.Connection, note: Observation) -> None:
+    values = _note_values(note)
+    con.execute(
+        "UPDATE note SET seq = ?, lesson = ?, observer = ?, at = ?, stage_id = ?, about = ?,"
+        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ? WHERE id = ?",
+        (_next_seq(con), *values[1:], values[0]),
+    )
+
+
+def _mark_from_row(row: tuple[Any, ...]) -> StageMark:
+    id_, lesson, observer, stage_id, at = row
+    return StageMark(
+        id=UUID(id_),
+        lesson=lesson,
+        observer=observer,
+        stage_id=UUID(stage_id) if stage_id else None,
+        at=dt.datetime.fromisoformat(at),
+    )
+
+
+def _insert_mark(con: sqlite3.Connection, mark: StageMark) -> None:
+    con.execute(
+        "INSERT INTO stage_mark (id, lesson, observer, stage_id, at) VALUES (?, ?, ?, ?, ?)",
+        (
+            str(mark.id),
+            mark.lesson,
+            mark.observer,
+            str(mark.stage_id) if mark.stage_id else None,
+            mark.at.isoformat(),
+        ),
+    )
+
+
+def _save_document(
+    con: sqlite3.Connection,
+    kind: str,
+    key: str,
+    body: str,
+    base_revision: int | None,
+    *,
+    source: str,
+) -> Saved:
+    if kind not in DOCUMENT_TYPES:
+        raise ValueError(f"unknown document kind {kind!r}")
+    digest = body_hash(body)
+    row = con.execute(
+        "SELECT revision, body, hash FROM document WHERE kind = ? AND key = ?", (kind, key)
+    ).fetchone()
+    now = model.now().isoformat()
+    if row is None:
+        revision, conflict = 1, False
+        con.execute(
+            "INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)", (kind, key, 1, body, digest, now)
+        )
+    else:
+        current_revision, current_body, current_hash = row
+        if current_hash == digest:
+            return Saved(current_revision)
+        conflict = base_revision is not None and base_revision != current_revision
+        if conflict:
+            _keep_conflict(con, kind, key, current_body, current_hash, source=source)
+        revision = current_revision + 1
+        con.execute(
+            "UPDATE document SET revision = ?, body = ?, hash = ?, saved_at = ?"
+            " WHERE kind = ? AND key = ?",
+            (revision, body, digest, now, kind, key),
+        )
+    con.execute(
+        "INSERT OR IGNORE INTO document_history VALUES (?, ?, ?, ?)", (kind, key, revision, digest)
+    )
+    return Saved(revision, conflict)
+
+
+def _keep_conflict(
+    con: sqlite3.Connection, kind: str, key: str, body: str, digest: str, *, source: str
+) -> bool:
+    """Keep a version that did not become current. False if it was kept already."""
+    cursor = con.execute(
+        "INSERT OR IGNORE INTO conflict VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (str(model.new_id()), kind, key, body, digest, source, model.now().isoformat()),
+    )
+    return cursor.rowcount > 0
+
+
+def _structure_body(path: Path, kind: str, body: str) -> Any:
+    return structure(json.loads(body), DOCUMENT_TYPES[kind], where=f"{path} ({kind})")
+
+
+def _insert_study(con: sqlite3.Connection, study: Study) -> None:
+    """Write every part of `study` as documents and rows (a new, empty file)."""
+    for kind, key, obj in documents_of(study):
+        _save_document(con, kind, key, to_json(obj), None, source="create")
+    for note in study.notes:
+        _insert_note(con, note)
+    for mark in study.marks:
+        _insert_mark(con, mark)
+
+
+def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
+    yield "overview", "", study.overview
+    yield "members", "", study.members
+    yield "pupils", "", study.pupils
+    for lesson in study.lessons:
+        yield "lesson", str(lesson.number), lesson
+    for discussion in study.discussions:
+        yield "discussion", str(discussion.lesson), discussion
+    for interview in study.interviews:
+        yield "interview", str(interview.id), interview
+    yield "findings", "", study.findings
+    yield "open_house", "", study.open_house
+
+
+def _assemble(
+    path: Path,
+    study_id: UUID,
+    docs: list[tuple[str, str, str]],
+    notes: list[tuple[Any, ...]],
+    marks: list[tuple[Any, ...]],
+) -> Study:
+    study = Study(id=study_id)
+    for kind, _key, body in docs:
+        obj = _structure_body(path, kind, body)
+        if kind == "overview":
+            study.overview = obj
+        elif kind == "members":
+            study.members = obj
+        elif kind == "pupils":
+            study.pupils = obj
+        elif kind == "lesson":
+            study.lessons.append(obj)
+        elif kind == "discussion":
+            study.discussions.append(obj)
+        elif kind == "interview":
+            study.interviews.append(obj)
+        elif kind == "findings":
+            study.findings = obj
+        elif kind == "open_house":
+            study.open_house = obj
+    study.lessons.sort(key=lambda lesson: lesson.number)
+    study.discussions.sort(key=lambda discussion: discussion.lesson)
+    study.interviews.sort(key=_interview_order)
+    study.notes = [_note_from_row(row) for row in notes]
+    study.marks = [_mark_from_row(row) for row in marks]
+    return study
+
+
+def _interview_order(interview: Interview) -> tuple[int, bool, str, str]:
+    started = interview.started.isoformat() if interview.started else ""
+    return (interview.lesson, interview.started is None, started, str(interview.id))

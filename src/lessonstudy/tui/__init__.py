@@ -1,0 +1,1 @@
+"""The Textual app. Only commands that open the app import this package."""

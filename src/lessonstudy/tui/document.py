@@ -1,0 +1,75 @@
+"""A document being edited on screen: autosaved on every change, with undo.
+
+Screens hold one `EditedDocument` per study document they edit (the overview,
+a lesson plan, a discussion...). Each change is applied to the attrs object
+and saved at once (nothing typed is ever lost); consecutive changes to the
+same field fold into one undo step, so undo takes back a whole edit of a
+field rather than one keystroke.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from lessonstudy.store import Saved, StudyFile
+
+T = TypeVar("T")
+
+
+class EditedDocument(Generic[T]):
+    def __init__(
+        self, study_file: StudyFile, kind: str, key: str | int, default: Callable[[], T]
+    ) -> None:
+        self.study_file = study_file
+        self.kind = kind
+        self.key = str(key)
+        self._default = default
+        self.value: T
+        self.revision = 0
+        self._undo: list[tuple[str, T]] = []
+        self.last_saved: Saved | None = None
+        self.reload()
+
+    def reload(self) -> bool:
+        """Read the document again; True if it changed since we last read or saved it."""
+        value, revision = self.study_file.read(self.kind, self.key)
+        if revision and revision == self.revision:
+            return False
+        self.value = value if value is not None else self._default()
+        self.revision = revision
+        return True
+
+    def is_stale(self) -> bool:
+        """True when someone else saved a newer revision."""
+        return self.study_file.revisions().get((self.kind, self.key), 0) != self.revision
+
+    def change(self, mutate: Callable[[T], object], field: str = "") -> Saved:
+        """Apply `mutate` to the document and save it.
+
+        `field` names what is being edited: consecutive changes to the same
+        field are one undo step.
+        """
+        if not (self._undo and field and self._undo[-1][0] == field):
+            self._undo.append((field, copy.deepcopy(self.value)))
+            del self._undo[:-100]
+        mutate(self.value)
+        return self._save()
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> Saved | None:
+        """Put back the document as it was before the last edit (and save that)."""
+        if not self._undo:
+            return None
+        _field, previous = self._undo.pop()
+        self.value = previous
+        return self._save()
+
+    def _save(self) -> Saved:
+        saved = self.study_file.save(self.kind, self.key, self.value, self.revision)
+        self.revision = saved.revision
+        self.last_saved = saved
+        return saved

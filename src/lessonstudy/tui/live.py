@@ -1,0 +1,34 @@
+"""Live refresh: notice when another process changed the study file.
+
+`PRAGMA data_version` changes when another connection commits, and costs
+microseconds to read, so the app polls it. When it changes, the active screen
+gets a `StudyChanged` message and refreshes what it shows, keeping whatever
+the user is typing.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.message import Message
+
+from lessonstudy.store import StudyFile
+
+POLL_SECONDS = 0.5
+
+
+class StudyChanged(Message):
+    """Another process (an observer, a merge) committed a change to the study."""
+
+
+def watch_study(app: App[object], study_file: StudyFile) -> None:
+    """Poll the study file from `app`; post StudyChanged to the screen on top."""
+    last = study_file.data_version()
+
+    def poll() -> None:
+        nonlocal last
+        version = study_file.data_version()
+        if version != last:
+            last = version
+            app.screen.post_message(StudyChanged())
+
+    app.set_interval(POLL_SECONDS, poll, name="watch-study")
