@@ -162,14 +162,14 @@ def observe_step(study: Study, lesson: ResearchLesson) -> Step:
     ended = any(m.stage_id is None for m in marks)
     later = bool(study.lesson_interviews(lesson.number) or study.discussion(lesson.number))
     done = bool(notes) and (ended or later)
-    detail = f"{len(notes)} notes" if notes else ""
+    detail = _count(len(notes), "note") if notes else ""
     return Step(StepKind.OBSERVE, lesson.number, _state(done, bool(notes or marks)), detail)
 
 
 def interviews_step(study: Study, lesson: ResearchLesson) -> Step:
     interviews = study.lesson_interviews(lesson.number)
     answered = [i for i in interviews if any(a.answer.strip() for a in i.answers)]
-    detail = f"{len(interviews)} interviews" if interviews else ""
+    detail = _count(len(interviews), "interview") if interviews else ""
     return Step(
         StepKind.INTERVIEWS, lesson.number, _state(bool(answered), bool(interviews)), detail
     )
@@ -423,3 +423,7 @@ def current_stage(lesson: ResearchLesson, marks: list[StageMark], observer: str)
     if not mine:
         return None
     return lesson.stage_by_id(max(mine, key=lambda m: m.at).stage_id)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

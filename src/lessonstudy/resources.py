@@ -28,3 +28,18 @@ def examples_dir() -> Path:
 
 def example_study_path() -> Path:
     return examples_dir() / "fractions-year4.json"
+
+
+def user_data_dir() -> Path:
+    """The user's own lessonstudy folder (recent studies, demo copies, own protocols).
+
+    LESSONSTUDY_DATA_DIR overrides it (tests, or a school's shared setup).
+    """
+    import os
+
+    override = os.environ.get("LESSONSTUDY_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("lessonstudy", appauthor=False))

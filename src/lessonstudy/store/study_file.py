@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,12 +37,11 @@ from lessonstudy.model import (
     StageMark,
     Study,
 )
-from lessonstudy.store import schema
+from lessonstudy.store import schema, summary
+from lessonstudy.store.connection import check_readable, check_writable, connect, damaged
 from lessonstudy.store.converter import structure, to_json
 
 T = TypeVar("T")
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Document kinds and the type each body holds. A kind with a key per item
 # ("lesson", "discussion", "interview") keys by lesson number or interview id.
@@ -81,63 +79,6 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _is_read_only(path: Path) -> bool:
-    # Check the mode bits rather than os.access: root may write anything, but a
-    # file or folder the user made read-only says "do not change me".
-    return not stat.S_IMODE(path.stat().st_mode) & 0o222
-
-
-def check_readable(path: Path) -> None:
-    """Raise LessonStudyError unless `path` looks like one of our study files."""
-    if not path.exists():
-        raise LessonStudyError(f"{path}: no such file")
-    if path.is_dir():
-        raise LessonStudyError(f"{path}: is a folder, not a study file")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
-    if not header.startswith(SQLITE_HEADER):
-        raise LessonStudyError(f"{path}: not a study file (not an SQLite database)")
-    if len(header) < 100:
-        raise LessonStudyError(f"{path}: damaged study file (truncated header)")
-    application_id = int.from_bytes(header[68:72], "big")
-    user_version = int.from_bytes(header[60:64], "big")
-    if application_id != schema.APPLICATION_ID:
-        raise LessonStudyError(f"{path}: an SQLite database, but not a lessonstudy study file")
-    if user_version > schema.SCHEMA_VERSION:
-        raise LessonStudyError(
-            f"{path}: made by a newer lessonstudy (file schema {user_version}, this version "
-            f"reads up to {schema.SCHEMA_VERSION}); upgrade lessonstudy to open it"
-        )
-
-
-def check_writable(path: Path) -> None:
-    if path.exists() and _is_read_only(path):
-        raise LessonStudyError(f"{path}: the file is read-only; changes cannot be saved")
-    folder = path.parent
-    if folder.exists() and _is_read_only(folder):
-        raise LessonStudyError(
-            f"{folder}: the folder is read-only; the study cannot be saved there"
-        )
-
-
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    con.execute("PRAGMA busy_timeout = 5000")
-    if not read_only:
-        con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA synchronous = NORMAL")
-    con.execute("PRAGMA foreign_keys = ON")
-    return con
-
-
-def _damaged(path: Path, error: sqlite3.Error) -> LessonStudyError:
-    return LessonStudyError(f"{path}: damaged study file ({error})")
-
-
 class StudyFile:
     """An open study file. Use as a context manager, or call close()."""
 
@@ -145,6 +86,7 @@ class StudyFile:
         self.path = path
         self.read_only = read_only
         self._con = con
+        self._wrote = False
 
     # ------------------------------------------------------------------ opening
 
@@ -162,12 +104,13 @@ class StudyFile:
         partial = path.with_name(f".{path.name}.partial")
         partial.unlink(missing_ok=True)
         try:
-            con = _connect(partial, read_only=False)
+            con = connect(partial, read_only=False)
             try:
                 with _write(con):
                     schema.migrate(con, 0)
                     con.execute("INSERT INTO meta VALUES ('study_id', ?)", (str(study.id),))
                     _insert_study(con, study)
+                    summary.write_cached(con, summary.build(study, 0))
                 con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
             finally:
                 con.close()
@@ -187,7 +130,7 @@ class StudyFile:
         if not read_only:
             check_writable(path)
         try:
-            con = _connect(path, read_only=read_only)
+            con = connect(path, read_only=read_only)
         except sqlite3.Error as error:
             raise LessonStudyError(f"{path}: cannot be opened ({error})") from None
         try:
@@ -202,14 +145,27 @@ class StudyFile:
                     schema.migrate(con, version)
         except sqlite3.Error as error:
             con.close()
-            raise _damaged(path, error) from None
+            raise damaged(path, error) from None
         except LessonStudyError:
             con.close()
             raise
         return cls(path, con, read_only=read_only)
 
     def close(self) -> None:
-        self._con.close()
+        try:
+            if self._wrote:
+                self.refresh_summary()
+        except LessonStudyError:
+            pass  # the summary is only a cache: never fail a close over it
+        finally:
+            self._con.close()
+
+    def refresh_summary(self) -> None:
+        """Rebuild the cached at-a-glance summary that `lessonstudy info` prints."""
+        with self._write() as con:
+            study = _load_study(self.path, con)
+            conflicts = con.execute("SELECT count(*) FROM conflict").fetchone()[0]
+            summary.write_cached(con, summary.build(study, conflicts))
 
     def __enter__(self) -> StudyFile:
         return self
@@ -229,7 +185,7 @@ class StudyFile:
             finally:
                 self._con.execute("COMMIT")
         except sqlite3.DatabaseError as error:
-            raise _damaged(self.path, error) from None
+            raise damaged(self.path, error) from None
 
     @property
     def study_id(self) -> UUID:
@@ -243,13 +199,7 @@ class StudyFile:
     def load(self) -> Study:
         """The whole study, as one consistent snapshot."""
         with self._snapshot() as con:
-            docs = con.execute("SELECT kind, key, body FROM document").fetchall()
-            notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY at, seq").fetchall()
-            marks = con.execute(
-                "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
-            ).fetchall()
-            study_id = self.study_id
-        return _assemble(self.path, study_id, docs, notes, marks)
+            return _load_study(self.path, con)
 
     def read(self, kind: str, key: str | int = "") -> tuple[Any, int]:
         """One document and its revision (revision 0: never saved)."""
@@ -345,12 +295,13 @@ class StudyFile:
         try:
             with _write(self._con) as con:
                 yield con
+            self._wrote = True
         except sqlite3.OperationalError as error:
             if "readonly" in str(error):
                 raise LessonStudyError(f"{self.path}: read-only; changes cannot be saved") from None
             raise LessonStudyError(f"{self.path}: could not save ({error})") from None
         except sqlite3.DatabaseError as error:
-            raise _damaged(self.path, error) from None
+            raise damaged(self.path, error) from None
 
     # The merge module works at the row level inside one transaction.
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
@@ -535,13 +486,14 @@ def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
     yield "open_house", "", study.open_house
 
 
-def _assemble(
-    path: Path,
-    study_id: UUID,
-    docs: list[tuple[str, str, str]],
-    notes: list[tuple[Any, ...]],
-    marks: list[tuple[Any, ...]],
-) -> Study:
+def _load_study(path: Path, con: sqlite3.Connection) -> Study:
+    """The whole study; the caller holds a transaction, so this is one snapshot."""
+    docs = con.execute("SELECT kind, key, body FROM document").fetchall()
+    notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY at, seq").fetchall()
+    marks = con.execute(
+        "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
+    ).fetchall()
+    study_id = UUID(con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()[0])
     study = Study(id=study_id)
     for kind, _key, body in docs:
         obj = _structure_body(path, kind, body)

@@ -1,0 +1,379 @@
+"""The command line.
+
+Only the commands that open the app import Textual; everything else stays
+fast (the project modules are imported inside each command, not at the top).
+A bad file or bad input prints one line saying what is wrong and where, and
+exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lessonstudy import __version__
+from lessonstudy.errors import LessonStudyError
+
+if TYPE_CHECKING:
+    from lessonstudy.model import Study
+
+BAD_INPUT = 2
+
+STATE_SYMBOLS = {"done": "✓", "in progress": "◐", "not started": "○"}
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from lessonstudy.store.study_file import check_readable
+
+    path = Path(args.path) if args.path else None
+    if path is not None:
+        check_readable(path)  # a clear line here beats an error inside the app
+    return _run_app(path)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from lessonstudy.model import new_study
+    from lessonstudy.protocols import default_ground_rules, load_protocol
+    from lessonstudy.store import StudyFile
+
+    prompts = load_protocol("english").interview_prompts
+    study = new_study(
+        args.title,
+        lesson_count=args.lessons,
+        pupil_count=args.pupils,
+        interview_prompts=prompts,
+        protocol_text=default_ground_rules(),
+    )
+    StudyFile.create(Path(args.path), study).close()
+    print(
+        f"Created {args.path}: {args.title!r}, {args.lessons} research lessons, "
+        f"{args.pupils} case pupils."
+    )
+    if args.open:
+        return _run_app(Path(args.path))
+    print(f"Open it with: lessonstudy {args.path}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from lessonstudy.store import summary
+    from lessonstudy.store.connection import check_readable, connect
+
+    path = Path(args.path)
+    check_readable(path)
+    # Fast path: the summary cached in the file, read without loading the model.
+    con = connect(path, read_only=True)
+    try:
+        glance = summary.read_cached(con)
+    finally:
+        con.close()
+    if glance is None:
+        study, conflicts = _load(args.path)
+        glance = summary.build(study, conflicts)
+    _print_summary(args.path, glance)
+    return 0
+
+
+def _print_summary(path: str, glance: dict[str, Any]) -> None:
+    print(glance["title"] or "(untitled study)")
+    print(f"  file:     {path}")
+    print(f"  focus:    {glance['focus'] or '-'}")
+    print(f"  question: {glance['research_question'] or '-'}")
+    print(f"  members:  {', '.join(glance['members']) or '-'}")
+    print("  case pupils:")
+    for label, pseudonym, group in glance["pupils"]:
+        typical = f" - typical of {group}" if group else ""
+        print(f"    {label}  {pseudonym or '(no pseudonym yet)'}{typical}")
+    print("  steps:")
+    for title, state, detail, is_next in glance["steps"]:
+        marker = "→" if is_next else " "
+        extra = f" - {detail}" if detail else ""
+        print(f"   {marker}{STATE_SYMBOLS[state]} {title:<32} {state}{extra}")
+    print(f"  next:     {glance['next'] or 'nothing: the study is complete'}")
+    if glance["conflicts"]:
+        print(f"  conflicts: {glance['conflicts']} kept versions to look at (open the study map)")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from lessonstudy.store import export
+
+    study, _ = _load(args.path)
+    if args.output in (None, "-"):
+        sys.stdout.write(export.dumps(study))
+    else:
+        export.write_json(study, Path(args.output))
+        print(f"Exported {args.path} to {args.output} (private notes left out).", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+    from lessonstudy.store.export import read_json
+
+    study = read_json(Path(args.file))
+    StudyFile.create(Path(args.output), study).close()
+    print(f"Imported {args.file} into {args.output}.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from lessonstudy.store.check import check_study
+
+    report = check_study(Path(args.path))
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for note in report.notes:
+        print(f"{args.path}: note: {note}")
+    if report.problems:
+        return BAD_INPUT
+    print(f"{args.path}: sound")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+    from lessonstudy.store.merge import merge_into
+
+    with StudyFile.open(Path(args.path)) as target:
+        for other in args.others:
+            report = merge_into(target, Path(other))
+            print(f"Merged {other}: {report.summary()}")
+            for conflict in report.conflicts:
+                print(f"  kept both: {conflict}")
+    return 0
+
+
+def cmd_notes_import(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+    from lessonstudy.store.notes_text import import_notes
+
+    with StudyFile.open(Path(args.path)) as study_file:
+        result = import_notes(
+            study_file, Path(args.file), observer=args.observer, lesson=args.lesson
+        )
+    print(
+        f"Imported {result.added} notes from {args.file} into RL{args.lesson} "
+        f"(observer {args.observer}); {result.skipped} were there already."
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from lessonstudy.demo import create_demo, make_demo_copy
+
+    path = create_demo(Path(args.path)) if args.path else make_demo_copy()
+    print(f"Created the example study at {path}")
+    if args.no_open:
+        return 0
+    return _run_app(path)
+
+
+def cmd_observe(args: argparse.Namespace) -> int:
+    from lessonstudy.store.study_file import check_readable
+
+    path = Path(args.path)
+    check_readable(path)
+    return _run_app(path, observe_as=args.observer, lesson=args.lesson)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lessonstudy import report
+
+    study, _ = _load(args.path)
+    suffix = {"html": ".html", "md": ".md", "docx": ".docx"}[args.format]
+    out = (
+        Path(args.output)
+        if args.output
+        else Path(args.path).with_name(f"{Path(args.path).stem}-{args.kind}{suffix}")
+    )
+    templates = Path(args.templates) if args.templates else None
+    written = report.write_report(study, out, kind=args.kind, fmt=args.format, templates=templates)
+    print(f"Wrote the {args.kind} ({args.format}) to {written}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+
+    with StudyFile.open(Path(args.path), read_only=True) as study_file:
+        study_file.backup(Path(args.dest))
+    print(f"Copied {args.path} to {args.dest}")
+    return 0
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _load(path: str) -> tuple[Study, int]:
+    from lessonstudy.store import StudyFile
+
+    with StudyFile.open(Path(path), read_only=True) as study_file:
+        return study_file.load(), len(study_file.conflicts())
+
+
+def _run_app(path: Path | None, **options: object) -> int:
+    if not sys.stdout.isatty():
+        raise LessonStudyError("the app needs a terminal (stdout is not a terminal)")
+    from lessonstudy.tui.app import LessonStudyApp
+
+    app = LessonStudyApp(path, **options)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+# ---------------------------------------------------------------------- parser
+
+NOTES_FORMAT = """\
+one note per line:  HH:MM WHO STAGE [MARK] TEXT
+  WHO    a case pupil's label (A, B, C ...) or "class"
+  STAGE  the stage number in the lesson plan (1, 2, ...)
+  MARK   = as predicted, + better than predicted, - less than predicted, ? unexpected
+  a "!" before the text flags a critical incident
+  blank lines and lines starting with # are skipped
+example:  10:42 B 3 + ! "It's like a ruler but for parts" - placed 3/4 unaided
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lessonstudy",
+        description="Guides a lesson study group through planning, observing, "
+        "discussing and sharing its research lessons. Run with no command to open "
+        "the app's start screen, or with a study file to open it.",
+        epilog="Try it: lessonstudy demo",
+    )
+    parser.add_argument("--version", action="version", version=f"lessonstudy {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str, **kw: object
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, **kw)  # type: ignore[arg-type]
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("open", cmd_open, "open a study in the app (the same as: lessonstudy PATH)")
+    p.add_argument("path", nargs="?", help="the study file (*.lessonstudy)")
+
+    p = command("new", cmd_new, "create a new, empty study file")
+    p.add_argument("path", help="where to create it, e.g. fractions.lessonstudy")
+    p.add_argument("--title", required=True, help="the study's title")
+    p.add_argument("--lessons", type=_positive, default=3, help="research lessons (default 3)")
+    p.add_argument(
+        "--pupils",
+        type=int,
+        default=3,
+        choices=range(2, 7),
+        metavar="2-6",
+        help="case pupils (default 3)",
+    )
+    p.add_argument("--open", action="store_true", help="open it in the app afterwards")
+
+    p = command("info", cmd_info, "the study at a glance: focus, case pupils, every step")
+    p.add_argument("path")
+
+    p = command("export", cmd_export, "export a study as JSON (private notes are left out)")
+    p.add_argument("path")
+    p.add_argument("-o", "--output", help="the JSON file to write (default: standard output)")
+
+    p = command("import", cmd_import, "create a study file from a JSON export")
+    p.add_argument("file", help="the JSON export")
+    p.add_argument("-o", "--output", required=True, help="the study file to create")
+
+    p = command("check", cmd_check, "check a study file's integrity; exit 0 only if sound")
+    p.add_argument("path")
+
+    p = command("merge", cmd_merge, "bring in what observers captured in their own copies")
+    p.add_argument("path", help="the study to merge into")
+    p.add_argument("others", nargs="+", metavar="OTHER", help="copies to merge from")
+
+    p_notes = command(
+        "notes",
+        lambda _args: _print_help(p_notes),
+        "notes typed elsewhere (see: lessonstudy notes import --help)",
+    )
+    notes_sub = p_notes.add_subparsers(dest="notes_command", metavar="COMMAND")
+    p = notes_sub.add_parser(
+        "import",
+        help="import an observer's notes from a text file",
+        description="Import an observer's notes, typed elsewhere, into a research lesson. "
+        "A bad line is reported with its line number and nothing is imported.",
+        epilog=NOTES_FORMAT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.set_defaults(handler=cmd_notes_import)
+    p.add_argument("path", help="the study file")
+    p.add_argument("file", help="the text file of notes")
+    p.add_argument("--observer", required=True, help="who took the notes")
+    p.add_argument("--lesson", required=True, type=_positive, help="research lesson number")
+
+    p = command("demo", cmd_demo, "open a fresh copy of the bundled example study")
+    p.add_argument("path", nargs="?", help="where to create the copy (default: your data folder)")
+    p.add_argument("--no-open", action="store_true", help="only create the study file")
+
+    p = command("observe", cmd_observe, "observe a research lesson live")
+    p.add_argument("path")
+    p.add_argument("--as", dest="observer", required=True, metavar="NAME", help="your name")
+    p.add_argument("--lesson", type=_positive, help="research lesson (default: the next one)")
+
+    p = command("report", cmd_report, "write the report, open-house handout or poster")
+    p.add_argument("path")
+    p.add_argument("--kind", choices=["report", "handout", "poster"], default="report")
+    p.add_argument("--format", choices=["html", "md", "docx"], default="html")
+    p.add_argument("-o", "--output", help="the file to write (default: next to the study)")
+    p.add_argument("--templates", metavar="DIR", help="a folder of your own report templates")
+
+    p = command("backup", cmd_backup, "make a complete, consistent copy of a study file")
+    p.add_argument("path")
+    p.add_argument("dest")
+    return parser
+
+
+COMMANDS = {
+    "open",
+    "new",
+    "info",
+    "export",
+    "import",
+    "check",
+    "merge",
+    "notes",
+    "demo",
+    "observe",
+    "report",
+    "backup",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv.insert(0, "open")  # lessonstudy PATH
+    if not argv:
+        argv = ["open"]
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except LessonStudyError as error:
+        print(f"lessonstudy: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

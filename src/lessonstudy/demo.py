@@ -1,0 +1,32 @@
+"""The bundled example study, turned into a study file to try things on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from lessonstudy import resources
+from lessonstudy.store import StudyFile
+from lessonstudy.store.export import read_json
+
+
+def create_demo(path: Path) -> Path:
+    """Create a study file at `path` from the bundled example."""
+    study = read_json(resources.example_study_path())
+    StudyFile.create(path, study).close()
+    return path
+
+
+def make_demo_copy() -> Path:
+    """A fresh copy of the example in the user's data folder (a new file each time,
+    so a demo someone is still using is never overwritten)."""
+    folder = resources.user_data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    name = resources.example_study_path().stem
+    path = folder / f"{name}-{stamp}.lessonstudy"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = folder / f"{name}-{stamp}-{counter}.lessonstudy"
+    return create_demo(path)

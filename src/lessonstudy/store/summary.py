@@ -1,0 +1,76 @@
+"""The study at a glance (what `lessonstudy info` prints), cached in the file.
+
+Building the summary needs the whole model (attrs, cattrs, the process),
+which costs several times Python's own start-up. So the summary is kept in
+the `meta` table together with a stamp of everything it was built from; a
+reader that finds a matching stamp prints it without importing the model.
+Any write (a note, a stage mark, a document revision, a conflict) changes
+the stamp, so a stale summary is never shown: it is rebuilt instead.
+
+This module imports only the standard library on the fast path.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from lessonstudy import __version__
+
+if TYPE_CHECKING:
+    from lessonstudy.model import Study
+
+# Revisions only grow and seq is bumped by every note change, so these numbers
+# change whenever anything the summary depends on changes.
+_STAMP_SQL = """
+SELECT (SELECT coalesce(sum(revision), 0) || '/' || count(*) FROM document)
+    || ':' || (SELECT coalesce(max(seq), 0) || '/' || count(*) FROM note)
+    || ':' || (SELECT count(*) FROM stage_mark)
+    || ':' || (SELECT count(*) || '/' || coalesce(max(found_at), '') FROM conflict)
+"""
+
+
+def stamp(con: sqlite3.Connection) -> str:
+    return f"{__version__}:{con.execute(_STAMP_SQL).fetchone()[0]}"
+
+
+def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:
+    """The cached summary, or None when there is none or it is out of date.
+
+    Stamp and summary are read in one transaction so they belong together.
+    """
+    con.execute("BEGIN")
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
+        current = stamp(con)
+    finally:
+        con.execute("COMMIT")
+    if row is None:
+        return None
+    cached = json.loads(row[0])
+    return cached["summary"] if cached.get("stamp") == current else None
+
+
+def write_cached(con: sqlite3.Connection, summary: dict[str, Any]) -> None:
+    """Store `summary`; the caller holds the write transaction it was built in."""
+    value = json.dumps({"stamp": stamp(con), "summary": summary}, ensure_ascii=False)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('summary', ?)", (value,))
+
+
+def build(study: Study, conflicts: int) -> dict[str, Any]:
+    """The summary of `study` as plain data."""
+    from lessonstudy import process
+
+    o = study.overview
+    upcoming = process.next_step(study)
+    return {
+        "title": o.title,
+        "focus": o.focus,
+        "research_question": o.research_question,
+        "members": [m.name for m in study.members],
+        "pupils": [[p.label, p.pseudonym, p.learner_group] for p in study.pupils],
+        "steps": [[s.title, s.state.value, s.detail, s == upcoming] for s in process.steps(study)],
+        "next": upcoming.title if upcoming else None,
+        "conflicts": conflicts,
+    }
