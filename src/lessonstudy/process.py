@@ -9,11 +9,12 @@ changes into the next plan.
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import enum
 from uuid import UUID
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from lessonstudy.model import (
     CLASS,
@@ -234,21 +235,21 @@ def carry_forward(
     What was observed is cleared (it belongs to the lesson that was taught);
     the discussion's agreed changes become the checklist to work through.
     """
-    stages = [evolve(stage, id=new_id(), observed={}, patterns="") for stage in previous.stages]
-    changes = [ChangeItem(text) for text in (discussion.agreed_changes if discussion else [])]
-    return evolve(
-        previous,
-        number=number,
-        date=None,
-        time="",
-        teacher="",
-        stages=stages,
-        carried_changes=changes,
-        initial_thoughts="",
-        interview_questions="",
-        assignments={k: list(v) for k, v in previous.assignments.items()},
-        pupil_success_criteria=dict(previous.pupil_success_criteria),
-    )
+    plan = copy.deepcopy(previous)  # a copy to refine: editing it leaves the taught plan alone
+    for stage in plan.stages:
+        stage.id = new_id()
+        stage.observed = {}
+        stage.patterns = ""
+    plan.number = number
+    plan.date = None
+    plan.time = ""
+    plan.teacher = ""
+    plan.initial_thoughts = ""
+    plan.interview_questions = ""
+    plan.carried_changes = [
+        ChangeItem(text) for text in (discussion.agreed_changes if discussion else [])
+    ]
+    return plan
 
 
 def is_blank_plan(lesson: ResearchLesson) -> bool:

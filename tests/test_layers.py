@@ -1,0 +1,64 @@
+"""The dependency rule of design.md, checked in fresh interpreters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("module", ["lessonstudy.model", "lessonstudy.process"])
+def test_core_imports_no_ui_storage_or_templates(module: str) -> None:
+    loaded = modules_after(f"import {module}")
+    assert {"textual", "sqlite3", "jinja2", "cattrs"}.isdisjoint(loaded)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["lessonstudy.store.study_file", "lessonstudy.store.export", "lessonstudy.report"],
+)
+def test_store_and_report_never_import_textual(module: str) -> None:
+    assert "textual" not in modules_after(f"import {module}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["info", "--help"], ["report", "--help"], ["check", "--help"]],
+)
+def test_commands_that_do_not_open_the_app_do_not_import_textual(argv: list[str]) -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from lessonstudy.cli import main\n"
+        f"sys.argv = ['lessonstudy', *{argv!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main()\n"
+        "    except SystemExit: pass"
+    )
+    assert "textual" not in modules_after(code)
+
+
+def test_info_fast_path_does_not_load_the_model(tmp_path) -> None:
+    from lessonstudy.model import new_study
+    from lessonstudy.store import StudyFile
+
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("Fractions")).close()
+    code = (
+        "import sys, contextlib, io\n"
+        "from lessonstudy.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['info', {str(path)!r}])"
+    )
+    loaded = modules_after(code)
+    assert {"attrs", "cattrs", "lessonstudy.model", "textual"}.isdisjoint(loaded)
