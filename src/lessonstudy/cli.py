@@ -51,6 +51,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         protocol_text=default_ground_rules(),
     )
     StudyFile.create(Path(args.path), study).close()
+    _warn_location(Path(args.path))
     print(
         f"Created {args.path}: {args.title!r}, {args.lessons} research lessons, "
         f"{args.pupils} case pupils."
@@ -118,6 +119,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     study = read_json(Path(args.file))
     StudyFile.create(Path(args.output), study).close()
+    _warn_location(Path(args.output))
     print(f"Imported {args.file} into {args.output}.")
     return 0
 
@@ -140,6 +142,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
     from lessonstudy.store.merge import merge_into
 
+    _warn_location(Path(args.path))
     with StudyFile.open(Path(args.path)) as target:
         for other in args.others:
             report = merge_into(target, Path(other))
@@ -153,6 +156,7 @@ def cmd_notes_import(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
     from lessonstudy.store.notes_text import import_notes
 
+    _warn_location(Path(args.path))
     with StudyFile.open(Path(args.path)) as study_file:
         result = import_notes(
             study_file, Path(args.file), observer=args.observer, lesson=args.lesson
@@ -217,9 +221,19 @@ def _load(path: str) -> tuple[Study, int]:
         return study_file.load(), len(study_file.conflicts())
 
 
+def _warn_location(path: Path) -> None:
+    from lessonstudy.store.location import location_warning
+
+    warning = location_warning(path)
+    if warning:
+        print(f"lessonstudy: warning: {warning}", file=sys.stderr)
+
+
 def _run_app(path: Path | None, **options: object) -> int:
     if not sys.stdout.isatty():
         raise LessonStudyError("the app needs a terminal (stdout is not a terminal)")
+    if path is not None:
+        _warn_location(path)
     from lessonstudy.tui.app import LessonStudyApp
 
     app = LessonStudyApp(path, **options)  # type: ignore[arg-type]

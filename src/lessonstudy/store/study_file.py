@@ -114,7 +114,7 @@ class StudyFile:
                 con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
             finally:
                 con.close()
-            os.link(partial, path)  # fails rather than overwrite a file made meanwhile
+            _move_into_place(partial, path)
         except FileExistsError:
             raise LessonStudyError(f"{path}: already exists; choose another name") from None
         except OSError as error:
@@ -306,6 +306,20 @@ class StudyFile:
     # The merge module works at the row level inside one transaction.
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self._write()
+
+
+def _move_into_place(partial: Path, path: Path) -> None:
+    """Move a finished file to `path`, never overwriting a file made meanwhile."""
+    try:
+        os.link(partial, path)  # atomic, and fails if `path` exists
+    except FileExistsError:
+        raise
+    except OSError:
+        # Some filesystems (FAT on a USB stick) have no hard links: a rename after
+        # a last look is the best they allow.
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(partial, path)
 
 
 @contextlib.contextmanager
