@@ -63,15 +63,20 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from lessonstudy.store import summary
-    from lessonstudy.store.connection import check_readable, connect
+    from lessonstudy.store.connection import check_readable, connect, damaged, verify
 
     path = Path(args.path)
     check_readable(path)
     # Fast path: the summary cached in the file, read without loading the model.
     con = connect(path, read_only=True)
     try:
+        verify(con, path)
         glance = summary.read_cached(con)
+    except sqlite3.DatabaseError as error:
+        raise damaged(path, error) from None
     finally:
         con.close()
     if glance is None:
@@ -129,7 +134,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     report = check_study(Path(args.path))
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        print(f"{args.path}: {problem}", file=sys.stderr)
     for note in report.notes:
         print(f"{args.path}: note: {note}")
     if report.problems:

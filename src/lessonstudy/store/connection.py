@@ -59,14 +59,39 @@ def check_writable(path: Path) -> None:
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    con.execute("PRAGMA busy_timeout = 5000")
-    if not read_only:
-        con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA synchronous = NORMAL")
-    con.execute("PRAGMA foreign_keys = ON")
+    """A connection set up as design.md asks: WAL, busy timeout, autocommit.
+
+    Read-only connections open read-write with `query_only`: a `mode=ro`
+    connection to a WAL file leaves -wal/-shm files behind that it may not
+    remove, while this one reads the same, never writes a row, and tidies up
+    when it is the last to close. (If the system refuses writing, SQLite
+    opens it read-only anyway.)
+    """
+    uri = f"{path.resolve().as_uri()}?mode={'rw' if read_only else 'rwc'}"
+    try:
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise LessonStudyError(f"{path}: cannot be opened ({error})") from None
+    try:
+        con.execute("PRAGMA busy_timeout = 5000")
+        if read_only:
+            con.execute("PRAGMA query_only = ON")
+        else:
+            con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as error:
+        con.close()
+        raise damaged(path, error) from None
     return con
+
+
+def verify(con: sqlite3.Connection, path: Path) -> None:
+    """SQLite's quick check (milliseconds even on a large study): never read a
+    damaged file as if it were sound, nor write into one."""
+    result = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if result != "ok":
+        first = " ".join(result.split())  # SQLite's report spans lines; ours is one
+        raise LessonStudyError(f"{path}: damaged study file ({first})")
 
 
 def damaged(path: Path, error: sqlite3.Error) -> LessonStudyError:

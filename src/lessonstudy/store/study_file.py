@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -38,7 +38,13 @@ from lessonstudy.model import (
     Study,
 )
 from lessonstudy.store import schema, summary
-from lessonstudy.store.connection import check_readable, check_writable, connect, damaged
+from lessonstudy.store.connection import (
+    check_readable,
+    check_writable,
+    connect,
+    damaged,
+    verify,
+)
 from lessonstudy.store.converter import structure, to_json
 
 T = TypeVar("T")
@@ -125,16 +131,15 @@ class StudyFile:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> StudyFile:
+        """Open a study file, refusing anything that is not a sound study of ours."""
         path = Path(path)
         check_readable(path)
         if not read_only:
             check_writable(path)
-        try:
-            con = connect(path, read_only=read_only)
-        except sqlite3.Error as error:
-            raise LessonStudyError(f"{path}: cannot be opened ({error})") from None
+        con = connect(path, read_only=read_only)
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            verify(con, path)
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version < schema.SCHEMA_VERSION:
                 if read_only:
@@ -161,11 +166,22 @@ class StudyFile:
             self._con.close()
 
     def refresh_summary(self) -> None:
-        """Rebuild the cached at-a-glance summary that `lessonstudy info` prints."""
-        with self._write() as con:
+        """Rebuild the cached at-a-glance summary that `lessonstudy info` prints.
+
+        Built from a read snapshot, so other writers never wait on it; written
+        only if nothing changed meanwhile (otherwise the next close rebuilds it).
+        """
+        con = self._con
+        if summary.read_cached(con) is not None:
+            return
+        with self._snapshot():
+            built_from = summary.stamp(con)
             study = _load_study(self.path, con)
             conflicts = con.execute("SELECT count(*) FROM conflict").fetchone()[0]
-            summary.write_cached(con, summary.build(study, conflicts))
+        glance = summary.build(study, conflicts)
+        with self._write():
+            if summary.stamp(con) == built_from:
+                summary.write_cached(con, glance)
 
     def __enter__(self) -> StudyFile:
         return self
@@ -222,8 +238,8 @@ class StudyFile:
         if lesson is not None:
             sql += " AND lesson = ?"
             args.append(lesson)
-        rows = self._con.execute(sql + " ORDER BY at, seq", args).fetchall()
-        return [_note_from_row(row) for row in rows]
+        rows = self._con.execute(sql + " ORDER BY seq", args).fetchall()
+        return _in_time_order(_note_from_row(row) for row in rows)
 
     def last_seq(self) -> int:
         return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
@@ -267,9 +283,29 @@ class StudyFile:
                 _insert_note(con, note)
 
     def update_note(self, note: Observation) -> Observation:
-        """Save a corrected (or deleted / restored) note; returns it with its new revision."""
-        updated = attrs.evolve(note, revision=note.revision + 1)
+        """Save a corrected (or deleted / restored) note; returns it with its new revision.
+
+        `note.revision` is the revision the correction was made from. If someone
+        else corrected the note meanwhile, this correction still lands (it is what
+        the user sees) and theirs is kept as a conflict: neither is lost.
+        """
         with self._write() as con:
+            row = con.execute(
+                f"SELECT {_NOTE_COLUMNS} FROM note WHERE id = ?", (str(note.id),)
+            ).fetchone()
+            if row is None:
+                raise LessonStudyError(f"{self.path}: no note with id {note.id}")
+            current = _note_from_row(row)
+            if current.revision != note.revision:
+                _keep_conflict(
+                    con,
+                    "note",
+                    str(note.id),
+                    to_json(current),
+                    body_hash(to_json(current)),
+                    source="edit",
+                )
+            updated = attrs.evolve(note, revision=current.revision + 1)
             _replace_note(con, updated)
         return updated
 
@@ -286,7 +322,22 @@ class StudyFile:
         dest = Path(dest)
         if dest.exists():
             raise LessonStudyError(f"{dest}: already exists; choose another name")
-        self._con.execute("VACUUM INTO ?", (str(dest),))
+        partial = dest.with_name(f".{dest.name}.partial")
+        partial.unlink(missing_ok=True)
+        try:
+            # VACUUM INTO only reads this file, but query_only refuses it all the same.
+            self._con.execute("PRAGMA query_only = OFF")
+            self._con.execute("VACUUM INTO ?", (str(partial),))
+            _move_into_place(partial, dest)
+        except FileExistsError:
+            raise LessonStudyError(f"{dest}: already exists; choose another name") from None
+        except (OSError, sqlite3.Error) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise LessonStudyError(f"{dest}: cannot be written ({reason})") from None
+        finally:
+            partial.unlink(missing_ok=True)
+            if self.read_only:
+                self._con.execute("PRAGMA query_only = ON")
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -296,6 +347,8 @@ class StudyFile:
             with _write(self._con) as con:
                 yield con
             self._wrote = True
+        except sqlite3.IntegrityError as error:
+            raise LessonStudyError(f"{self.path}: could not save ({error})") from None
         except sqlite3.OperationalError as error:
             if "readonly" in str(error):
                 raise LessonStudyError(f"{self.path}: read-only; changes cannot be saved") from None
@@ -357,6 +410,11 @@ def _note_from_row(row: tuple[Any, ...]) -> Observation:
         deleted=bool(deleted),
         revision=rev,
     )
+
+
+def _in_time_order(notes: Iterable[Observation]) -> list[Observation]:
+    # Sorted on the real instant: the stored text would misorder different UTC offsets.
+    return sorted(notes, key=lambda note: note.at)
 
 
 def _note_values(note: Observation) -> tuple[object, ...]:
@@ -503,7 +561,7 @@ def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
 def _load_study(path: Path, con: sqlite3.Connection) -> Study:
     """The whole study; the caller holds a transaction, so this is one snapshot."""
     docs = con.execute("SELECT kind, key, body FROM document").fetchall()
-    notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY at, seq").fetchall()
+    notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
     marks = con.execute(
         "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
     ).fetchall()
@@ -530,7 +588,7 @@ def _load_study(path: Path, con: sqlite3.Connection) -> Study:
     study.lessons.sort(key=lambda lesson: lesson.number)
     study.discussions.sort(key=lambda discussion: discussion.lesson)
     study.interviews.sort(key=_interview_order)
-    study.notes = [_note_from_row(row) for row in notes]
+    study.notes = _in_time_order(_note_from_row(row) for row in notes)
     study.marks = [_mark_from_row(row) for row in marks]
     return study
 

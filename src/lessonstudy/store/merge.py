@@ -1,0 +1,289 @@
+"""Merge another copy of the same study into this one.
+
+Observers take notes offline in their own copies; merge brings them home.
+Notes and stage marks are facts with UUIDs, so they are a union by id.
+Edited documents use `document_history` (the hash of every revision): an edit
+that builds on ours is taken (fast-forward), one made beside ours is kept as a
+conflict next to ours. Nothing is dropped silently, and merging the same copy
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import now
+from lessonstudy.store.check import describe_document
+from lessonstudy.store.converter import to_json
+from lessonstudy.store.study_file import (
+    _NOTE_COLUMNS,
+    StudyFile,
+    _insert_mark,
+    _insert_note,
+    _keep_conflict,
+    _mark_from_row,
+    _note_from_row,
+    _note_values,
+    _replace_note,
+    _structure_body,
+    body_hash,
+)
+
+
+@attrs.frozen
+class MergeReport:
+    """What a merge brought in. All zeros and no conflicts: nothing was new."""
+
+    notes_added: int = 0
+    notes_updated: int = 0
+    marks_added: int = 0
+    documents_added: int = 0
+    documents_taken: int = 0  # their version built on ours: fast-forwarded
+    conflicts: list[str] = attrs.field(factory=list)  # one human line per version kept aside
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.notes_added
+            or self.notes_updated
+            or self.marks_added
+            or self.documents_added
+            or self.documents_taken
+            or self.conflicts
+        )
+
+    def summary(self) -> str:
+        """One line: "3 notes added, 1 conflict kept" or "nothing new"."""
+        counts = [
+            (self.notes_added, "note", "added"),
+            (self.notes_updated, "note", "updated"),
+            (self.marks_added, "stage mark", "added"),
+            (self.documents_added, "document", "added"),
+            (self.documents_taken, "document", "updated from the other copy"),
+            (len(self.conflicts), "conflict", "kept"),
+        ]
+        parts = [f"{n} {word}{'' if n == 1 else 's'} {what}" for n, word, what in counts if n]
+        return ", ".join(parts) or "nothing new"
+
+
+@attrs.define
+class _Copy:
+    """Everything read from the other copy, in one snapshot."""
+
+    documents: list[tuple[str, str, int, str, str]]  # kind, key, revision, body, hash
+    history: dict[tuple[str, str], list[tuple[int, str]]]  # (kind, key) -> [(revision, hash)]
+    notes: list[tuple[Any, ...]]
+    marks: list[tuple[Any, ...]]
+    conflicts: list[tuple[str, str, str, str, str, str]]  # id, kind, key, body, hash, source
+
+
+def merge_into(target: StudyFile, other_path: Path) -> MergeReport:
+    """Bring everything from the study file at `other_path` into `target`.
+
+    The other file is only read. All changes to `target` happen in one
+    transaction: a failure leaves it exactly as it was.
+    """
+    other_path = Path(other_path)
+    with StudyFile.open(other_path, read_only=True) as other:
+        if other.study_id != target.study_id:
+            raise LessonStudyError(
+                f"{other_path}: a different study (not a copy of {target.path.name}); "
+                "nothing merged"
+            )
+        copy = _read_copy(other)
+    source = other_path.name
+    counts = {"notes_added": 0, "notes_updated": 0, "marks_added": 0}
+    documents_added = documents_taken = 0
+    conflicts: list[str] = []
+    try:
+        with target.transaction() as con:
+            _merge_notes(con, copy.notes, counts, conflicts, source)
+            counts["marks_added"] = _merge_marks(con, copy.marks)
+            for kind, key, revision, body, digest in copy.documents:
+                outcome = _merge_document(
+                    con, kind, key, revision, body, digest, copy.history, source, other_path
+                )
+                if outcome == "added":
+                    documents_added += 1
+                elif outcome == "taken":
+                    documents_taken += 1
+                elif outcome == "conflict":
+                    conflicts.append(
+                        f"{describe_document(kind, key, body)}: both copies edited it; "
+                        f"the version in {source} is kept as a conflict"
+                    )
+            for id_, kind, key, body, digest, their_source in copy.conflicts:
+                if _bring_conflict(con, id_, kind, key, body, digest, their_source):
+                    conflicts.append(
+                        f"{describe_document(kind, key, body)}: {source} had an unresolved "
+                        "conflicting version; it is kept as a conflict here too"
+                    )
+    except (ValueError, sqlite3.IntegrityError) as error:
+        raise LessonStudyError(f"{other_path}: cannot be merged ({error})") from None
+    return MergeReport(
+        notes_added=counts["notes_added"],
+        notes_updated=counts["notes_updated"],
+        marks_added=counts["marks_added"],
+        documents_added=documents_added,
+        documents_taken=documents_taken,
+        conflicts=conflicts,
+    )
+
+
+def _read_copy(other: StudyFile) -> _Copy:
+    with other._snapshot() as con:
+        documents = con.execute("SELECT kind, key, revision, body, hash FROM document").fetchall()
+        history: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for kind, key, revision, digest in con.execute(
+            "SELECT kind, key, revision, hash FROM document_history"
+        ):
+            history.setdefault((kind, key), []).append((revision, digest))
+        notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
+        marks = con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark").fetchall()
+        conflicts = con.execute(
+            "SELECT id, kind, key, body, hash, source FROM conflict ORDER BY found_at"
+        ).fetchall()
+    return _Copy(documents, history, notes, marks, conflicts)
+
+
+def _merge_notes(
+    con: sqlite3.Connection,
+    rows: list[tuple[Any, ...]],
+    counts: dict[str, int],
+    conflicts: list[str],
+    source: str,
+) -> None:
+    ours: dict[str, tuple[Any, ...]] = {
+        row[0]: row for row in con.execute(f"SELECT {_NOTE_COLUMNS} FROM note")
+    }
+    for row in rows:
+        mine = ours.get(row[0])
+        if mine == row:
+            continue  # the same note, the same revision: the common case, kept cheap
+        theirs = _note_from_row(row)  # parses every field: a damaged row fails here
+        if mine is None:
+            _insert_note(con, theirs)
+            counts["notes_added"] += 1
+            continue
+        my_revision = mine[-1]
+        if theirs.revision > my_revision:
+            _replace_note(con, theirs)
+            counts["notes_updated"] += 1
+        elif theirs.revision == my_revision and _note_values(theirs) != _note_values(
+            _note_from_row(mine)
+        ):
+            # Both copies corrected the note from the same revision: ours stays,
+            # theirs is kept beside it for the group to look at.
+            body = to_json(theirs)
+            if _keep_conflict(con, "note", str(theirs.id), body, body_hash(body), source=source):
+                conflicts.append(
+                    f"{describe_document('note', str(theirs.id), body)}: both copies corrected it; "
+                    f"the version in {source} is kept as a conflict"
+                )
+
+
+def _merge_marks(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
+    ours = {row[0] for row in con.execute("SELECT id FROM stage_mark")}
+    added = 0
+    for row in rows:
+        if row[0] not in ours:
+            _insert_mark(con, _mark_from_row(row))
+            added += 1
+    return added
+
+
+def _merge_document(
+    con: sqlite3.Connection,
+    kind: str,
+    key: str,
+    revision: int,
+    body: str,
+    digest: str,
+    their_history: dict[tuple[str, str], list[tuple[int, str]]],
+    source: str,
+    other_path: Path,
+) -> str:
+    """Merge one document; returns "same", "added", "taken", "ours" or "conflict"."""
+    _structure_body(other_path, kind, body)  # never bring in a body we could not read back
+    history = their_history.get((kind, key), [])
+    mine = con.execute(
+        "SELECT revision, hash FROM document WHERE kind = ? AND key = ?", (kind, key)
+    ).fetchone()
+    if mine is None:
+        con.execute(
+            "INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, key, revision, body, digest, _now()),
+        )
+        _copy_history(con, kind, key, history, revision, digest)
+        return "added"
+    my_revision, my_hash = mine
+    if my_hash == digest:
+        return "same"
+    my_history = {
+        row[0]
+        for row in con.execute(
+            "SELECT hash FROM document_history WHERE kind = ? AND key = ?", (kind, key)
+        )
+    }
+    if digest in my_history:
+        return "ours"  # we already had their version and moved on from it
+    if my_hash in {h for _revision, h in history}:
+        # Their version builds on ours: take it. The revision only ever grows,
+        # so a screen comparing revisions notices the change.
+        new_revision = max(my_revision + 1, revision)
+        con.execute(
+            "UPDATE document SET revision = ?, body = ?, hash = ?, saved_at = ?"
+            " WHERE kind = ? AND key = ?",
+            (new_revision, body, digest, _now(), kind, key),
+        )
+        _copy_history(con, kind, key, history, new_revision, digest)
+        return "taken"
+    if _keep_conflict(con, kind, key, body, digest, source=source):
+        return "conflict"
+    return "ours"  # kept as a conflict by an earlier merge already
+
+
+def _copy_history(
+    con: sqlite3.Connection,
+    kind: str,
+    key: str,
+    history: list[tuple[int, str]],
+    revision: int,
+    digest: str,
+) -> None:
+    for their_revision, their_hash in [*history, (revision, digest)]:
+        con.execute(
+            "INSERT OR IGNORE INTO document_history VALUES (?, ?, ?, ?)",
+            (kind, key, their_revision, their_hash),
+        )
+
+
+def _bring_conflict(
+    con: sqlite3.Connection,
+    id_: str,
+    kind: str,
+    key: str,
+    body: str,
+    digest: str,
+    their_source: str,
+) -> bool:
+    """Copy a conflict the other copy had not resolved. False if nothing new."""
+    current = con.execute(
+        "SELECT hash FROM document WHERE kind = ? AND key = ?", (kind, key)
+    ).fetchone()
+    if current is not None and current[0] == digest:
+        return False  # that version is what we have now: nothing to review
+    cursor = con.execute(
+        "INSERT OR IGNORE INTO conflict VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (id_, kind, key, body, digest, their_source, _now()),
+    )
+    return cursor.rowcount > 0
+
+
+def _now() -> str:
+    return now().isoformat()
