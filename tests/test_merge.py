@@ -206,3 +206,22 @@ def test_the_summary_line_says_what_came_in():
         "3 notes added, 1 stage mark added, 2 documents updated from the other copy, "
         "1 conflict kept"
     )
+
+
+def test_a_note_corrected_more_often_in_the_copy_still_keeps_ours(pair):
+    main, copy, study = pair
+    original = note(study, "ca 1/2")
+    for path in (main, copy):
+        with StudyFile.open(path) as study_file:
+            study_file.add_note(original)
+    with StudyFile.open(copy) as theirs:
+        once = theirs.update_note(attrs.evolve(original, text="placed 1/2"))
+        theirs.update_note(attrs.evolve(once, text="placed 1/2, said 'half way'"))
+    with StudyFile.open(main) as ours:
+        ours.update_note(attrs.evolve(original, text="placed 1/2 after a prompt"))
+        report = merge_into(ours, copy)
+        [merged] = ours.notes()
+        assert merged.text == "placed 1/2, said 'half way'"
+        assert len(report.conflicts) == 1
+        assert "placed 1/2 after a prompt" in ours.conflicts()[0].body
+        assert merge_into(ours, copy) == MergeReport()

@@ -172,6 +172,18 @@ def _merge_notes(
             continue
         my_revision = mine[-1]
         if theirs.revision > my_revision:
+            if my_revision > 1:
+                # Ours was corrected too; without a history of note versions we cannot
+                # tell whether theirs builds on it, so ours is kept rather than dropped.
+                mine_body = to_json(_note_from_row(mine))
+                if _keep_conflict(
+                    con, "note", row[0], mine_body, body_hash(mine_body), source="this copy"
+                ):
+                    conflicts.append(
+                        f"{describe_document('note', row[0], mine_body)}: corrected in both "
+                        f"copies; the version in {source} is now current, ours is kept "
+                        "as a conflict"
+                    )
             _replace_note(con, theirs)
             counts["notes_updated"] += 1
         elif theirs.revision == my_revision and _note_values(theirs) != _note_values(
