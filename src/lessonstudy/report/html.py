@@ -1,0 +1,119 @@
+"""Markdown -> one self-contained HTML file with print CSS.
+
+markdown-it-py's `js-default` preset: raw HTML in the Markdown is shown as
+text (`html=False`; the default preset would pass `<script>` through), and
+tables are on. Judgement symbols arrive as code spans (`+`), which typed text
+cannot produce, so they are turned into coloured chips and the table cell
+that starts with one is coloured: the grid reads by colour and by symbol.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import Judgement
+from lessonstudy.report.templates import shipped_dir
+
+CSS_FILE = "print.css"
+
+
+def judgement_of(token: Token) -> Judgement | None:
+    """The judgement a code-span token stands for, if it is one of our chips."""
+    if token.type != "code_inline":
+        return None
+    try:
+        return Judgement.from_symbol(token.content)
+    except ValueError:
+        return None
+
+
+def cell_judgement(inline: Token) -> Judgement | None:
+    """The judgement a table cell leads with (its first chip), if any."""
+    for child in inline.children or ():
+        if child.type == "text" and not child.content.strip():
+            continue
+        return judgement_of(child)
+    return None
+
+
+def _mark_cells(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type in ("td_open", "th_open"):
+            judgement = cell_judgement(tokens[index + 1])
+            if judgement is not None:
+                token.attrJoin("class", f"j-cell j-{judgement.value}")
+
+
+def _render_code_inline(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    judgement = judgement_of(token)
+    if judgement is None:
+        return f"<code>{html.escape(token.content)}</code>"
+    return (
+        f'<span class="j j-{judgement.value}" title="{judgement.words}">'
+        f"{html.escape(judgement.symbol)}</span>"
+    )
+
+
+def markdown_parser() -> MarkdownIt:
+    md = MarkdownIt("js-default")  # html=False, tables and strikethrough on, no linkify
+    md.core.ruler.push("judgement_cells", _mark_cells)
+    md.add_render_rule("code_inline", _render_code_inline)
+    return md
+
+
+def read_css(templates: Path | None) -> str:
+    for folder in (templates, shipped_dir()):
+        if folder is not None and (folder / CSS_FILE).is_file():
+            path = folder / CSS_FILE
+            try:
+                return path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise LessonStudyError(f"{path}: cannot be read ({error})") from None
+    raise LessonStudyError(f"{CSS_FILE}: not found in {shipped_dir()}")
+
+
+def render_sections(markdown: str) -> str:
+    """The HTML body, each `## ` section in a <section> (the poster lays them out in columns)."""
+    md = markdown_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(markdown, env)
+    chunks: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
+            chunks.append([])
+        chunks[-1].append(token)
+    parts = []
+    for number, chunk in enumerate(chunks):
+        if not chunk:
+            continue
+        html_text = md.renderer.render(chunk, md.options, env)
+        tag = "header" if number == 0 else "section"
+        parts.append(f"<{tag}>\n{html_text}</{tag}>\n")
+    return "".join(parts)
+
+
+def to_html(markdown: str, *, title: str, kind: str, templates: Path | None = None) -> str:
+    body = render_sections(markdown)
+    # A group's CSS cannot close the style element early.
+    css = read_css(templates).replace("</", "<\\/")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f"<style>\n{css}</style>\n</head>\n"
+        f'<body class="kind-{html.escape(kind)}">\n<main>\n{body}</main>\n</body>\n</html>\n'
+    )

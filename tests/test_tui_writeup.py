@@ -1,0 +1,109 @@
+"""The write-up step in the app: preview a section at a time, switch kind, export."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+
+import docx
+import pytest
+from textual.app import App
+from textual.widgets import Markdown, OptionList, Select
+
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.screens.writeup import WriteUpScreen
+from test_report_fixtures import PRIVATE, make_study
+
+
+def run_async(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async test with asyncio (no pytest async plugin here)."""
+
+    @functools.wraps(test)
+    def run(*args: object, **kwargs: object) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+class WriteUpApp(App[None]):
+    def __init__(self, study_file: StudyFile) -> None:
+        super().__init__()
+        self.study_file = study_file
+
+    def on_mount(self) -> None:
+        self.push_screen(WriteUpScreen(self.study_file))
+
+
+@pytest.fixture
+def study_file(tmp_path):
+    with StudyFile.create(tmp_path / "fractions.lessonstudy", make_study()) as created:
+        yield created
+
+
+def titles(screen: WriteUpScreen) -> list[str]:
+    options = screen.query_one("#writeup-sections", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+@run_async
+async def test_preview_lists_sections_and_shows_one_at_a_time(study_file):
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WriteUpScreen)
+        names = titles(screen)
+        assert names[0] == "Fractions in Year 4"
+        assert "RL1: Comparing unit fractions" in names
+        assert "Findings" in names
+        # Each preview is one section: never the whole report.
+        assert max(len(s.markdown) for s in screen.sections) < 7000
+        await pilot.press("down")  # "Focus and question"
+        await pilot.pause()
+        shown = screen.query_one(Markdown).source
+        assert shown.startswith("## Focus and question")
+        assert "## The class and the group" not in shown
+        assert PRIVATE not in "".join(s.markdown for s in screen.sections)
+
+
+@run_async
+async def test_kind_key_switches_to_the_handout(study_file):
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#writeup-kind", Select).value == "handout"
+        assert "How to observe" in titles(screen)
+        assert "Findings" not in titles(screen)
+
+
+@run_async
+async def test_export_writes_next_to_the_study_file(study_file):
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "f3")  # html -> md -> docx
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WriteUpScreen)
+        expected = study_file.path.with_name("fractions-report.docx")
+        assert screen.exported == expected
+        document = docx.Document(str(expected))
+        assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+
+
+@run_async
+async def test_footer_shows_the_bindings_with_ids(study_file):
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        ids = {b.id for b in WriteUpScreen.BINDINGS}
+        assert {"writeup.export", "writeup.kind", "writeup.format", "writeup.back"} <= ids
+        shown = {binding.action for _key, binding, *_rest in app.screen.active_bindings.values()}
+        assert {"export", "next_kind", "next_format"} <= shown
