@@ -219,3 +219,12 @@ def test_unknown_pupil_label_is_not_in_study() -> None:
     study = planned_study()
     assert study.pupil("Z") is None
     assert isinstance(study.pupil("A"), CasePupil)
+
+
+def test_lesson_clock_before_any_stage_mark() -> None:
+    study = planned_study()
+    rows = process.lesson_clock(study.lessons[0], [], "Ben")
+    assert [(r.planned_minutes, r.started, r.actual_minutes) for r in rows] == [
+        (5, None, None),
+        (10, None, None),
+    ]

@@ -404,7 +404,8 @@ def lesson_clock(
             timeline.append(mark)
     starts: dict[UUID, dt.datetime] = {}
     ends: dict[UUID, dt.datetime] = {}
-    for current, following in zip(timeline, [*timeline[1:], None], strict=True):
+    following_marks: list[StageMark | None] = [*timeline[1:], None] if timeline else []
+    for current, following in zip(timeline, following_marks, strict=True):
         if current.stage_id is None or current.stage_id in starts:
             continue
         starts[current.stage_id] = current.at

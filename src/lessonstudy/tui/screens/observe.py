@@ -1,0 +1,532 @@
+"""Observer mode: what an observer at the back of the classroom uses for fifty minutes.
+
+The screen shows the current stage (title, planned minutes, time in it), the
+predictions for each case pupil at this stage (the observer's own pupils
+first), one note line and the notes so far, newest first. A note is a pupil
+key, a judgement key, the text and Enter (see widgets/note_line.py); its time
+and stage fill in by themselves. ctrl+n / ctrl+b move between stages (a stage
+mark with the time), ctrl+l ends the lesson and opens the end-of-lesson view.
+
+Several observers write to one study at once, each in their own process.
+When another process commits, the app posts `StudyChanged`; the screen then
+fetches only the notes changed since the last one it saw (`after_seq`) and
+merges them into the list. It never touches the note line or the focus, so
+nobody's typing is interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Iterator
+from uuid import UUID
+
+import attrs
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import (
+    CasePupil,
+    Observation,
+    ResearchLesson,
+    Stage,
+    StageMark,
+    now,
+)
+from lessonstudy.process import current_stage, lesson_clock
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
+from lessonstudy.tui.widgets.note_line import (
+    PUPIL_STYLE,
+    NoteDraft,
+    NoteLine,
+    about_words,
+)
+from lessonstudy.tui.widgets.notes_table import NotesTable
+
+RECENT_CHANGES = 300  # note changes read before the first frame; the rest follow
+
+HINT = (
+    "pupil key (0 = class) · then = + - ? or just type · Enter saves · "
+    "Backspace on an empty line takes back a pick · ctrl+f critical · "
+    "Tab: the notes list (Enter corrects, Delete, r restores, s shows deleted) · Esc: back here"
+)
+
+
+class ObserveScreen(Screen[None]):
+    CSS_PATH = "observe.tcss"
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_stage", "Next stage", id="observe.next_stage", priority=True),
+        Binding(
+            "ctrl+b", "previous_stage", "Back a stage", id="observe.previous_stage", priority=True
+        ),
+        Binding("ctrl+l", "end_lesson", "End of lesson", id="observe.end_lesson", priority=True),
+        Binding("escape", "focus_line", "Note line", id="observe.note_line", show=False),
+    ]
+
+    def __init__(self, study_file: StudyFile, lesson: int, observer: str) -> None:
+        super().__init__()
+        self.study_file = study_file
+        self.lesson_number = lesson
+        self.observer = observer
+        self.lesson = ResearchLesson(number=lesson)
+        self.pupils: list[CasePupil] = []
+        self.marks: list[StageMark] = []
+        self._lesson_revision = -1
+        self._pupils_revision = -1
+        self._seen_seq = 0
+        self._last_saved: dt.datetime | None = None
+        self._shown_stage: Stage | None = None
+        self._loaded = False  # on_mount has read the notes and marks
+        self.older_notes_loaded = False  # True once every note of the lesson is in the list
+        self._read_plan()
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stage")
+        with Horizontal(id="top"):
+            with VerticalScroll(id="predictions-box"):
+                yield Static(id="predictions")
+            yield LessonClock(id="clock")
+        yield NoteLine(self._pupil_choices(), self._save_note, id="note-line")
+        yield Static(HINT, id="hint")
+        yield Static(id="notes-title")
+        yield NotesTable(self.observer, self._stage_numbers(), id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.marks = self.study_file.marks(self.lesson_number)
+        self._load_notes()
+        self._show_stage()
+        self.set_interval(1.0, self._tick, name="observe-clock")
+        self.note_line.input.focus()
+        self._loaded = True
+
+    @property
+    def note_line(self) -> NoteLine:
+        return self.query_one(NoteLine)
+
+    @property
+    def table(self) -> NotesTable:
+        return self.query_one(NotesTable)
+
+    # ------------------------------------------------------------------ the plan
+
+    def _read_plan(self) -> bool:
+        """Read the lesson plan and pupils again if they changed; True if they did."""
+        revisions = self.study_file.revisions()
+        lesson_rev = revisions.get(("lesson", str(self.lesson_number)), 0)
+        pupils_rev = revisions.get(("pupils", ""), 0)
+        if (lesson_rev, pupils_rev) == (self._lesson_revision, self._pupils_revision):
+            return False
+        lesson, self._lesson_revision = self.study_file.read("lesson", self.lesson_number)
+        self.lesson = lesson if lesson is not None else ResearchLesson(number=self.lesson_number)
+        pupils, self._pupils_revision = self.study_file.read("pupils")
+        self.pupils = pupils or []
+        return True
+
+    def _own_labels(self) -> list[str]:
+        return list(self.lesson.assignments.get(self.observer, []))
+
+    def _ordered_pupils(self) -> list[CasePupil]:
+        """The observer's own assigned pupils first, then the others."""
+        own = self._own_labels()
+        return sorted(
+            self.pupils,
+            key=lambda p: (own.index(p.label) if p.label in own else len(own), p.label),
+        )
+
+    def _pupil_choices(self) -> list[tuple[str, str]]:
+        return [(p.label, p.pseudonym) for p in self._ordered_pupils()]
+
+    def _stage_numbers(self) -> dict[UUID, int]:
+        return {stage.id: n for n, stage in enumerate(self.lesson.stages, start=1)}
+
+    # ------------------------------------------------------------------ stages
+
+    def _own_marks(self) -> list[StageMark]:
+        return sorted((m for m in self.marks if m.observer == self.observer), key=lambda m: m.at)
+
+    def _position(self) -> tuple[int | None, StageMark | None]:
+        """(0-based index of the current stage or None, the mark that started it)."""
+        mine = self._own_marks()
+        if not mine:
+            return None, None
+        stage = current_stage(self.lesson, self.marks, self.observer)
+        if stage is None:
+            return None, mine[-1]
+        return self.lesson.stages.index(stage), mine[-1]
+
+    def _ended(self) -> dt.datetime | None:
+        _index, mark = self._position()
+        return mark.at if mark is not None and mark.stage_id is None else None
+
+    def _stage_at(self, moment: dt.datetime) -> UUID | None:
+        """The stage this observer was in at `moment` (None before the start or after the end)."""
+        stage_id = None
+        for mark in self._own_marks():
+            if mark.at > moment:
+                break
+            stage_id = mark.stage_id
+        return stage_id
+
+    def action_next_stage(self) -> None:
+        stages = self.lesson.stages
+        if not stages:
+            self.notify("This lesson has no stages planned yet.", severity="warning")
+            return
+        index, _mark = self._position()
+        if self._ended() is not None:
+            self.notify("The lesson has ended. ctrl+b goes back to the last stage.")
+            return
+        if index is None:
+            target = self._others_stage() or 0
+        elif index + 1 < len(stages):
+            target = index + 1
+        else:
+            self.notify("This is the last stage: ctrl+l ends the lesson.")
+            return
+        self._add_mark(stages[target].id)
+
+    def _others_stage(self) -> int | None:
+        """Where the other observers are (an observer joining late starts there)."""
+        others = [m for m in self.marks if m.observer != self.observer]
+        if not others:
+            return None
+        latest = max(others, key=lambda m: m.at)
+        number = self.lesson.stage_number(latest.stage_id)
+        return None if number is None else number - 1
+
+    def action_previous_stage(self) -> None:
+        stages = self.lesson.stages
+        index, _mark = self._position()
+        if self._ended() is not None and stages:
+            self._add_mark(stages[-1].id)
+        elif index is None or index == 0:
+            self.notify("Already at the start of the lesson.")
+        else:
+            self._add_mark(stages[index - 1].id)
+
+    def action_end_lesson(self) -> None:
+        if self._ended() is None and not self._add_mark(None):
+            return
+        from lessonstudy.tui.screens.observe_summary import LessonSummaryScreen
+
+        self.app.push_screen(
+            LessonSummaryScreen(self.study_file, self.lesson_number, self.observer)
+        )
+
+    def _add_mark(self, stage_id: UUID | None) -> bool:
+        mark = StageMark(
+            lesson=self.lesson_number, observer=self.observer, at=now(), stage_id=stage_id
+        )
+        try:
+            self.study_file.add_mark(mark)
+        except LessonStudyError as error:
+            self.notify(f"Stage change NOT saved: {error}", severity="error")
+            return False
+        self.marks.append(mark)
+        self._show_stage()
+        return True
+
+    # ------------------------------------------------------------------ showing the stage
+
+    def _show_stage(self) -> None:
+        index, mark = self._position()
+        stages = self.lesson.stages
+        ended = self._ended()
+        clock_rows = lesson_clock(self.lesson, self.marks, self.observer)
+        since = mark.at if mark is not None and index is not None else None
+        self.query_one(LessonClock).show(
+            clock_rows, None if index is None else index + 1, since, ended
+        )
+        shown: Stage | None
+        if index is not None:
+            shown = stages[index]
+        elif ended is None and stages:
+            shown = stages[0]  # not started: what to expect first
+        else:
+            shown = None
+        self._show_predictions(shown)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        index, mark = self._position()
+        stages = self.lesson.stages
+        text = Text()
+        text.append(f" RL{self.lesson_number} ", "bold reverse")
+        text.append(f" observing as {self.observer}  ")
+        ended = self._ended()
+        if ended is not None:
+            text.append(f"Lesson ended {ended.astimezone():%H:%M}", "bold")
+            text.append("  · ctrl+l: end-of-lesson view · ctrl+b: back to the last stage", "dim")
+        elif index is None:
+            if stages:
+                start = self._others_stage() or 0
+                title = stages[start].title or f"Stage {start + 1}"
+                text.append("Not started", "bold")
+                text.append(f"  · ctrl+n starts stage {start + 1}: {title}", "dim")
+            else:
+                text.append("No stages planned for this lesson", "bold")
+        else:
+            stage = stages[index]
+            text.append(f"Stage {index + 1} of {len(stages)}: ", "bold")
+            text.append(stage.title or "(untitled)", "bold")
+            if stage.minutes is not None:
+                text.append(f"  · planned {stage.minutes} min")
+            if mark is not None:
+                elapsed = now() - mark.at
+                over = stage.minutes is not None and elapsed > dt.timedelta(minutes=stage.minutes)
+                text.append("  · ")
+                text.append(
+                    f"{minutes_seconds(elapsed)} in this stage",
+                    "bold dark_orange" if over else "bold",
+                )
+        if self._last_saved is not None:
+            text.append(f"   last note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
+        self.query_one("#stage", Static).update(text)
+
+    def _show_predictions(self, stage: Stage | None) -> None:
+        self._shown_stage = stage
+        text = Text()
+        if stage is None:
+            text.append("No stage running.", "dim")
+            self.query_one("#predictions", Static).update(text)
+            return
+        number = self.lesson.stages.index(stage) + 1
+        text.append(f"Predictions, stage {number}: {stage.title or '(untitled)'}\n", "bold")
+        own = self._own_labels()
+        picked = self.note_line.about if self.is_mounted else None
+        for pupil in self._ordered_pupils():
+            who = about_words(pupil.label, {pupil.label: pupil.pseudonym})
+            mine = " (yours)" if pupil.label in own else ""
+            style = PUPIL_STYLE if pupil.label == picked else "bold"
+            text.append(f" {pupil.label.lower()} ", "reverse")
+            text.append(f" {who}{mine}: ", style)
+            prediction = stage.predictions.get(pupil.label, "").strip()
+            text.append(prediction or "(no prediction)", "" if prediction else "dim")
+            text.append("\n")
+        text.rstrip()
+        self.query_one("#predictions", Static).update(text)
+
+    @on(NoteLine.PicksChanged)
+    def _picks_changed(self) -> None:
+        # Highlight the picked pupil's prediction: what to judge against.
+        self._show_predictions(self._shown_stage)
+
+    def _tick(self) -> None:
+        index, _mark = self._position()
+        if index is not None:
+            self._show_header()
+            self.query_one(LessonClock).tick()
+
+    # ------------------------------------------------------------------ notes
+
+    def _save_note(self, draft: NoteDraft) -> None:
+        """Commit a note (called by the note line; raising keeps the text in the line)."""
+        with _collector_paused():
+            note = self._commit_note(draft)
+        self._last_saved = now()
+        self.table.upsert([note])
+        self._show_header()
+
+    def _commit_note(self, draft: NoteDraft) -> Observation:
+        note = Observation(
+            lesson=self.lesson_number,
+            observer=self.observer,
+            at=draft.started_at,
+            about=draft.about,
+            text=draft.text,
+            stage_id=self._stage_at(draft.started_at),
+            judgement=draft.judgement,
+            critical=draft.critical,
+        )
+        self.study_file.add_note(note)
+        return note
+
+    def _load_notes(self) -> None:
+        """The newest notes now, the older ones from a thread: the screen opens as
+        fast on a study with thousands of notes as on a small one."""
+        seq = self.study_file.last_seq()
+        recent = self.study_file.notes(self.lesson_number, after_seq=max(seq - RECENT_CHANGES, 0))
+        self._seen_seq = seq
+        self.table.upsert(recent)
+        if seq > RECENT_CHANGES:
+            # After the first frame: the thread would compete with it for the GIL.
+            self.call_after_refresh(self._load_older_notes)
+        else:
+            self.older_notes_loaded = True
+            _settle_memory()
+
+    @work(thread=True, exclusive=True, group="observe-older-notes")
+    def _load_older_notes(self) -> None:
+        # Its own read-only connection: the app's connection stays free for the
+        # notes being typed meanwhile (and sqlite3 connections are not shared
+        # between threads here).
+        try:
+            with StudyFile.open(self.study_file.path, read_only=True) as reader:
+                notes = reader.notes(self.lesson_number)
+        except LessonStudyError:
+            notes = None
+        self.app.call_from_thread(self._older_notes_loaded, notes)
+
+    def _older_notes_loaded(self, notes: list[Observation] | None) -> None:
+        if notes is None:  # could not open a second connection: read on this one
+            notes = self.study_file.notes(self.lesson_number)
+        self.table.upsert(notes)
+        self.older_notes_loaded = True
+        _settle_memory()
+
+    def _fetch_notes(self) -> None:
+        """Merge in the notes changed since we last looked (ours and everyone else's)."""
+        # Read the high-water mark first: a note committed in between is fetched
+        # twice (merged by id), never missed.
+        seq = self.study_file.last_seq()
+        changed = self.study_file.notes(self.lesson_number, after_seq=self._seen_seq)
+        self._seen_seq = seq
+        if changed:
+            self.table.upsert(changed)
+
+    def refresh_from_store(self) -> None:
+        """Another process committed: fetch what changed. Never touches the note line."""
+        self._fetch_notes()
+        marks = self.study_file.marks(self.lesson_number)
+        plan_changed = self._read_plan()
+        if plan_changed:
+            self.note_line.set_pupils(self._pupil_choices())
+            self.table.set_stage_numbers(self._stage_numbers())
+        if plan_changed or len(marks) != len(self.marks):
+            self.marks = marks
+            self._show_stage()
+
+    @on(StudyChanged)
+    def _study_changed(self) -> None:
+        self.refresh_from_store()
+
+    def on_screen_resume(self) -> None:
+        # Back from the end-of-lesson view or a correction: catch up on what
+        # changed meanwhile (StudyChanged went to the screen on top).
+        if self._loaded:
+            self.refresh_from_store()
+            self._show_stage()
+
+    @on(NotesTable.CountsChanged)
+    def _counts_changed(self, event: NotesTable.CountsChanged) -> None:
+        table = event.table
+        text = Text()
+        text.append(f"Notes: {table.note_count}", "bold")
+        if table.deleted_count:
+            hidden = "shown" if table.show_deleted else "hidden, s shows them"
+            text.append(f" · {table.deleted_count} deleted ({hidden})", "dim")
+        text.append(" · newest first", "dim")
+        self.query_one("#notes-title", Static).update(text)
+
+    @on(NotesTable.Chosen)
+    def _note_chosen(self, event: NotesTable.Chosen) -> None:
+        note = event.note
+        if note.observer != self.observer:
+            self.notify(f"That is {note.observer}'s note: only {note.observer} can change it.")
+            return
+        if event.action == "correct":
+            from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
+
+            self.app.push_screen(
+                NoteCorrectionScreen(note, self._pupil_choices(), self._stage_numbers()),
+                self._corrected,
+            )
+            return
+        if self._discussion_held():
+            self.notify(
+                "The post-lesson discussion has started: notes can no longer be deleted or "
+                "brought back.",
+                severity="warning",
+            )
+            return
+        deleted = event.action == "delete"
+        if self._update(attrs.evolve(note, deleted=deleted)) and deleted:
+            self.notify("Note deleted. s shows deleted notes; r brings one back.")
+
+    def _corrected(self, note: Observation | None) -> None:
+        if note is not None:
+            self._update(note)
+        self.table.focus()
+
+    def _update(self, note: Observation) -> bool:
+        try:
+            updated = self.study_file.update_note(note)
+        except LessonStudyError as error:
+            self.notify(f"Change NOT saved: {error}", severity="error")
+            return False
+        self.table.upsert([updated])
+        return True
+
+    def _discussion_held(self) -> bool:
+        discussion, _revision = self.study_file.read("discussion", self.lesson_number)
+        return discussion is not None
+
+    def action_focus_line(self) -> None:
+        self.note_line.input.focus()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection between Enter and the commit: a full collection
+    (5-15 ms) landing there is the one thing that pushed a note past 2 ms.
+    It runs at the next allocation after the note is safe instead."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _settle_memory() -> None:
+    """Move what is loaded out of the garbage collector's way.
+
+    With thousands of notes in memory a full collection takes 25-40 ms, and it
+    lands on whichever keystroke allocates next: one dropped frame in every few
+    dozen keys (measured in benchmarks/bench_observe.py). Frozen objects are
+    never scanned again; only what is made after this is. (No collect first: it
+    would cost the very pause we avoid; a little garbage is kept, once.)
+    """
+    gc.freeze()
+
+
+def _main() -> None:
+    """`python -m lessonstudy.tui.screens.observe STUDY --as NAME [--lesson N]`:
+    observer mode on its own, until the app shell opens it."""
+    import argparse
+
+    from textual.app import App
+
+    from lessonstudy.tui.live import watch_study
+
+    parser = argparse.ArgumentParser(description=_main.__doc__)
+    parser.add_argument("study")
+    parser.add_argument("--as", dest="observer", required=True)
+    parser.add_argument("--lesson", type=int, default=1)
+    args = parser.parse_args()
+
+    class ObserveApp(App[None]):
+        def on_mount(self) -> None:
+            study_file = StudyFile.open(args.study)
+            self.push_screen(ObserveScreen(study_file, args.lesson, args.observer))
+            watch_study(self, study_file)
+
+    ObserveApp().run()
+
+
+if __name__ == "__main__":
+    _main()

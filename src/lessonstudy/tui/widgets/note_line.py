@@ -1,0 +1,327 @@
+"""The one line an observer types a note into: pupil key, judgement key, text, Enter.
+
+The line starts empty and "picks" first: a single key chooses who the note is
+about (a case pupil's letter, or 0 for the class), the next chooses the
+judgement against the prediction (= + - ?). Any other key after the pupil
+simply starts the text (no judgement), so no keystroke is ever swallowed by a
+missed pick. Backspace on an empty line takes back the last pick. What is
+picked is shown beside the text; the placeholder says what the next key does.
+
+Enter, the critical flag and the picks are handled synchronously in the key
+handler, not via messages: keys typed straight after Enter (a fast typist, a
+paste, tmux) must land in the *next* note, and the note must be committed
+before the line clears. So the line calls a `save` callback (the screen's
+commit) and clears only if it returns without raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from attrs import frozen
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from lessonstudy.model import CLASS, Judgement, now
+
+CLASS_KEY = "0"
+CRITICAL_KEY = "!"
+SKIP_JUDGEMENT_KEY = " "  # space: "no judgement", straight to the text
+
+# Same colours as widgets/evidence_grid.py, so a judgement looks the same everywhere.
+JUDGEMENT_STYLES = {
+    Judgement.AS_PREDICTED: "bold white on #3465a4",
+    Judgement.BETTER: "bold black on #4e9a06",
+    Judgement.LESS: "bold black on #f57900",
+    Judgement.UNEXPECTED: "bold white on #75507b",
+}
+CRITICAL_STYLE = "bold white on #cc0000"
+# Short words beside the text, so the line keeps its room for typing.
+SHORT_WORDS = {
+    Judgement.AS_PREDICTED: "as predicted",
+    Judgement.BETTER: "better",
+    Judgement.LESS: "less",
+    Judgement.UNEXPECTED: "unexpected",
+}
+PUPIL_STYLE = "bold black on #c4a000"
+
+
+@frozen
+class NoteDraft:
+    """What the observer typed, ready to become an Observation."""
+
+    about: str
+    judgement: Judgement | None
+    critical: bool
+    text: str
+    started_at: dt.datetime  # when the pupil was picked: closest to the moment seen
+
+
+def about_words(about: str, pupils: dict[str, str]) -> str:
+    """'B Sam' for a case pupil (label and pseudonym), 'class' for the class."""
+    if about == CLASS:
+        return "class"
+    pseudonym = pupils.get(about, "")
+    return f"{about} {pseudonym}".strip()
+
+
+class NoteInput(Input):
+    """The text part of the note line; its keys drive the picks (see module doc)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        line = self.parent
+        if isinstance(line, NoteLine) and line.take_key(event):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = self.parent
+        if isinstance(line, NoteLine) and line.about is None:
+            event.stop()
+            line.refuse("pick who the note is about first")
+            return
+        super()._on_paste(event)
+
+
+class NoteLine(Horizontal):
+    """Picks (who, judgement, critical) shown on the left, the text on the right."""
+
+    DEFAULT_CSS = """
+    NoteLine {
+        height: 3;
+        width: 1fr;
+    }
+    NoteLine > #picks {
+        width: auto;
+        min-width: 9;
+        height: 3;
+        padding: 1 1 0 0;
+    }
+    NoteLine > NoteInput {
+        width: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+f", "toggle_critical", "Critical!", id="observe.critical"),
+    ]
+
+    class PicksChanged(Message):
+        """The pupil, judgement or critical flag changed (the screen may show more)."""
+
+        def __init__(self, line: NoteLine) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(
+        self,
+        pupils: Sequence[tuple[str, str]],
+        save: Callable[[NoteDraft], object],
+        *,
+        id: str | None = None,
+    ) -> None:
+        """`pupils`: (label, pseudonym) in the order to offer them (own pupils first).
+        `save`: commits a draft; raising keeps the draft in the line."""
+        super().__init__(id=id)
+        self.pupils = dict(pupils)
+        self._order = [label for label, _ in pupils]
+        self._save = save
+        self.about: str | None = None
+        self.judgement: Judgement | None = None
+        self.judgement_skipped = False
+        self.critical = False
+        self.started_at: dt.datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="picks")
+        yield NoteInput(id="note-text")
+
+    def on_mount(self) -> None:
+        self._show_picks()
+
+    @property
+    def input(self) -> NoteInput:
+        return self.query_one(NoteInput)
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    @property
+    def stage(self) -> str:
+        """'who', 'judgement' or 'text': what the next key does."""
+        if self.about is None:
+            return "who"
+        if self.judgement is None and not self.judgement_skipped and not self.input.value:
+            return "judgement"
+        return "text"
+
+    def set_pupils(self, pupils: Sequence[tuple[str, str]]) -> None:
+        """The plan changed (someone renamed or added a pupil): keep what is typed."""
+        self.pupils = dict(pupils)
+        self._order = [label for label, _ in pupils]
+        self._show_picks()
+
+    # ------------------------------------------------------------------ keys
+
+    def take_key(self, event: events.Key) -> bool:
+        """Handle a key of the note line; False lets the Input have it."""
+        key, char = event.key, event.character
+        if key == "enter":
+            self.submit()
+            return True
+        if key == "ctrl+f":
+            self.action_toggle_critical()
+            return True
+        stage = self.stage
+        if key == "escape":
+            if self.input.value:
+                return False  # never throw away typed text on a stray Escape
+            self.clear_note()
+            return True
+        if key == "backspace" and not self.input.value:
+            self._take_back_pick()
+            return True
+        if stage == "text" or not event.is_printable or char is None:
+            return False
+        if char == CRITICAL_KEY:
+            self.action_toggle_critical()
+            return True
+        if stage == "who":
+            return self._pick_who(char)
+        # stage == "judgement"
+        if char == SKIP_JUDGEMENT_KEY:
+            self.judgement_skipped = True
+            self._show_picks()
+            return True
+        try:
+            self.judgement = Judgement.from_symbol(char)
+        except ValueError:
+            # Not a judgement key: the observer started writing. Keep the key.
+            self.judgement_skipped = True
+            self._show_picks()
+            return False
+        self._show_picks()
+        return True
+
+    def _pick_who(self, char: str) -> bool:
+        if char == CLASS_KEY:
+            self._set_about(CLASS)
+            return True
+        label = char.upper()
+        if label in self.pupils:
+            self._set_about(label)
+            return True
+        self.refuse(f"{char!r} is not a pupil: {self._who_keys()}")
+        return True
+
+    def _set_about(self, about: str) -> None:
+        self.about = about
+        self.started_at = now()
+        # The class has no prediction to judge against: go straight to the text.
+        self.judgement_skipped = about == CLASS
+        self._show_picks()
+
+    def _take_back_pick(self) -> None:
+        if self.judgement is not None:
+            self.judgement = None
+        elif self.about is not None and self.judgement_skipped and self.about != CLASS:
+            self.judgement_skipped = False
+        elif self.about is not None:
+            self.about = None
+            self.judgement_skipped = False
+            self.started_at = None
+        else:
+            self.app.bell()
+        self._show_picks()
+
+    def refuse(self, why: str) -> None:
+        self.app.bell()
+        self.input.placeholder = why
+
+    def action_toggle_critical(self) -> None:
+        self.critical = not self.critical
+        self._show_picks()
+
+    # ------------------------------------------------------------------ saving
+
+    def draft(self) -> NoteDraft | None:
+        """The note as typed, or None when there is nothing to save yet."""
+        text = self.input.value.strip()
+        if self.about is None or not (text or self.judgement):
+            return None
+        return NoteDraft(
+            about=self.about,
+            judgement=self.judgement,
+            critical=self.critical,
+            text=text,
+            started_at=self.started_at or now(),
+        )
+
+    def submit(self) -> bool:
+        """Save the note (through the callback) and clear the line; True if saved."""
+        draft = self.draft()
+        if draft is None:
+            self.refuse("pick who first" if self.about is None else "type what you saw, then Enter")
+            return False
+        try:
+            self._save(draft)
+        except Exception as error:  # keep every word typed; the screen says why
+            self.app.bell()
+            self.notify(f"Note NOT saved, still in the line: {error}", severity="error")
+            return False
+        self.clear_note()
+        return True
+
+    def clear_note(self) -> None:
+        self.about = None
+        self.judgement = None
+        self.judgement_skipped = False
+        self.critical = False
+        self.started_at = None
+        self.input.value = ""
+        self._show_picks()
+
+    # ------------------------------------------------------------------ display
+
+    def _who_keys(self) -> str:
+        keys = [f"{label.lower()} {about_words(label, self.pupils)}" for label in self._order]
+        return " · ".join([*keys, f"{CLASS_KEY} class"])
+
+    def _show_picks(self) -> None:
+        picks = Text()
+        if self.critical:
+            picks.append(" ! ", CRITICAL_STYLE)
+            picks.append(" ")
+        if self.about is not None:
+            picks.append(f" {about_words(self.about, self.pupils)} ", PUPIL_STYLE)
+            picks.append(" ")
+        if self.judgement is not None:
+            picks.append(
+                f" {self.judgement.symbol} {SHORT_WORDS[self.judgement]} ",
+                JUDGEMENT_STYLES[self.judgement],
+            )
+        elif self.about is not None and self.about != CLASS and self.judgement_skipped:
+            picks.append(" no judgement ", "dim")
+        if not picks:
+            picks.append("new note", "dim")
+        self.query_one("#picks", Static).update(picks)
+        stage = self.stage
+        if stage == "who":
+            self.input.placeholder = f"who?  {self._who_keys()}"
+        elif stage == "judgement":
+            self.input.placeholder = (
+                "judgement?  = as predicted · + better · - less · ? unexpected · "
+                "space: none · or just type"
+            )
+        else:
+            self.input.placeholder = "what did you see or hear?  Enter saves"
+        self.post_message(self.PicksChanged(self))

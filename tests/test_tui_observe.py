@@ -1,0 +1,374 @@
+"""Observer mode, driven by keyboard alone through Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import io
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import CLASS, Discussion, Judgement, Stage, new_study
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.live import StudyChanged, watch_study
+from lessonstudy.tui.screens.observe import ObserveScreen
+from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
+from lessonstudy.tui.screens.observe_summary import LessonSummaryScreen
+from lessonstudy.tui.widgets.note_line import NoteLine
+from lessonstudy.tui.widgets.notes_table import NotesTable
+
+STAGES = [("Starter", 5), ("Fraction wall", 10), ("Paired task", 15), ("Share", 10), ("Plenary", 5)]
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def make_study(path: Path) -> StudyFile:
+    """A lesson with 5 stages, predictions for A, B, C; Ruth watches B, Sam A and C."""
+    study = new_study("Fractions on a number line")
+    for pupil, name in zip(study.pupils, ["Ali", "Bea", "Cy"], strict=True):
+        pupil.pseudonym = name
+    lesson = study.lessons[0]
+    lesson.stages = [
+        Stage(
+            title=title,
+            minutes=minutes,
+            predictions={label: f"{label} at {title.lower()}" for label in "ABC"},
+        )
+        for title, minutes in STAGES
+    ]
+    lesson.assignments = {"Ruth": ["B"], "Sam": ["A", "C"]}
+    return StudyFile.create(path, study)
+
+
+class ObserveApp(App[None]):
+    """The smallest app that opens observer mode on a study (as app.py will)."""
+
+    def __init__(self, study_file: StudyFile, observer: str, lesson: int = 1) -> None:
+        super().__init__()
+        self.study_file = study_file
+        self.observer = observer
+        self.lesson = lesson
+
+    def on_mount(self) -> None:
+        self.push_screen(ObserveScreen(self.study_file, self.lesson, self.observer))
+        watch_study(self, self.study_file)
+
+    @property
+    def observe(self) -> ObserveScreen:
+        screen = self.screen_stack[1]
+        assert isinstance(screen, ObserveScreen)
+        return screen
+
+
+@pytest.fixture
+def study_path(tmp_path: Path) -> Path:
+    path = tmp_path / "rl.lessonstudy"
+    make_study(path).close()
+    return path
+
+
+def plain(renderable: Any) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def live_notes(study_file: StudyFile) -> list:
+    return [n for n in study_file.notes(1) if not n.deleted]
+
+
+async def type_note(pilot, keys: str) -> None:
+    """Press each character as a key, then Enter (what the observer does)."""
+    await pilot.press(*keys, "enter")
+
+
+@run_async
+async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+        plan, _ = study_file.read("lesson", 1)
+        stage_ids = [stage.id for stage in plan.stages]
+        assert isinstance(app.focused, Input)
+        assert "Not started" in str(screen.query_one("#stage").render())
+
+        await pilot.press("ctrl+n")  # stage 1 starts
+        await type_note(pilot, "b+said a half is bigger")
+        await type_note(pilot, "a=counts in ones")
+        await pilot.press("ctrl+n")  # stage 2
+        await type_note(pilot, "c-stuck on the wall")
+        await type_note(pilot, "0whole class choral counting")
+        await pilot.press("b", "?", "ctrl+f", *"explains to partner", "enter")
+        await pilot.press("ctrl+b")  # back to stage 1, by mistake
+        await pilot.press("ctrl+n")  # and forward again
+
+        notes = {n.text: n for n in study_file.notes(1)}
+        assert notes["said a half is bigger"].about == "B"
+        assert notes["said a half is bigger"].judgement is Judgement.BETTER
+        assert notes["said a half is bigger"].stage_id == stage_ids[0]
+        assert notes["counts in ones"].judgement is Judgement.AS_PREDICTED
+        assert notes["stuck on the wall"].about == "C"
+        assert notes["stuck on the wall"].judgement is Judgement.LESS
+        assert notes["stuck on the wall"].stage_id == stage_ids[1]
+        assert notes["whole class choral counting"].about == CLASS
+        assert notes["whole class choral counting"].judgement is None
+        assert notes["explains to partner"].critical
+        assert notes["explains to partner"].judgement is Judgement.UNEXPECTED
+        assert all(n.observer == "Ruth" for n in notes.values())
+        marks = study_file.marks(1)
+        assert [m.stage_id for m in marks] == [
+            stage_ids[0],
+            stage_ids[1],
+            stage_ids[0],
+            stage_ids[1],
+        ]
+        assert "Stage 2 of 5" in str(screen.query_one("#stage").render())
+
+        table = screen.query_one(NotesTable)
+        assert table.rows()[0].text == "explains to partner"  # newest first
+        assert table.row_count == 5
+        assert isinstance(app.focused, Input) and app.focused.value == ""
+
+        # A correction: Tab to the notes, down to "stuck on the wall", Enter.
+        await pilot.press("tab")
+        assert app.focused is table
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteCorrectionScreen)
+        await pilot.press("ctrl+u", *"stuck on the fraction wall", "tab")  # text, then "about"
+        assert isinstance(app.focused, Select)
+        await pilot.press("enter", "down", "enter")  # C -> class
+        await pilot.press("tab", "enter", "up", "enter")  # judgement: - less -> + better
+        await pilot.press("tab", "space")  # critical
+        assert app.screen.query_one(Checkbox).value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ObserveScreen)
+        corrected = {n.id: n for n in study_file.notes(1)}[notes["stuck on the wall"].id]
+        assert corrected.text == "stuck on the fraction wall"
+        assert corrected.about == CLASS
+        assert corrected.judgement is Judgement.BETTER
+        assert corrected.critical
+        assert corrected.revision == 2
+        assert table.row_count == 5
+
+        # A deletion, then brought back.
+        assert table.selected is not None and table.selected.id == corrected.id
+        await pilot.press("delete")
+        assert len(live_notes(study_file)) == 4
+        assert table.row_count == 4 and table.deleted_count == 1
+        await pilot.press("s")  # show deleted notes
+        assert table.row_count == 5
+        assert table.selected is not None and table.selected.deleted
+        await pilot.press("r")
+        assert len(live_notes(study_file)) == 5
+        assert table.deleted_count == 0
+
+        # Back to the line; end of the lesson opens the end-of-lesson view.
+        await pilot.press("escape")
+        assert isinstance(app.focused, Input)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert study_file.marks(1)[-1].stage_id is None
+        assert isinstance(app.screen, LessonSummaryScreen)
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"Ask Bea why a half is bigger")
+        plan, _ = study_file.read("lesson", 1)
+        assert plan.interview_questions == "Ask Bea why a half is bigger"
+        evidence = " ".join(plain(s.content) for s in app.screen.query(".pupil-evidence"))
+        assert "said a half is bigger" in evidence and "B at starter" in evidence
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert "Lesson ended" in str(screen.query_one("#stage").render())
+
+
+@run_async
+async def test_keys_typed_straight_after_enter_go_into_the_next_note(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        # One burst, as from a fast typist or tmux: nothing lands in the wrong note.
+        await pilot.press(*"b+one", "enter", *"a-two", "enter", *"c", "ctrl+f", *"three", "enter")
+        notes = [(n.about, n.judgement, n.text, n.critical) for n in study_file.notes(1)]
+        assert notes == [
+            ("B", Judgement.BETTER, "one", False),
+            ("A", Judgement.LESS, "two", False),
+            ("C", None, "three", True),
+        ]
+
+
+@run_async
+async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        line = app.observe.query_one(NoteLine)
+        await pilot.press("z")  # not a pupil: refused, nothing typed
+        assert line.about is None and line.text == ""
+        assert "not a pupil" in line.input.placeholder
+        await pilot.press("b")
+        assert line.about == "B" and line.stage == "judgement"
+        assert "B Bea" in str(line.query_one("#picks").render())
+        await pilot.press("+")
+        assert line.judgement is Judgement.BETTER and line.text == ""
+        assert "better" in str(line.query_one("#picks").render())
+        await pilot.press("backspace")
+        assert line.judgement is None and line.about == "B"
+        await pilot.press("backspace")
+        assert line.about is None
+        await pilot.press("a", "=", *"ok", "backspace", "backspace", "backspace")
+        assert (line.about, line.judgement, line.text) == ("A", None, "")
+        await pilot.press("enter")  # nothing to save yet
+        assert study_file.notes(1) == []
+        # The observer's own pupil is offered first.
+        assert line.input.placeholder.startswith("who?") or line.stage == "judgement"
+        assert list(line.pupils) == ["B", "A", "C"]
+
+
+@run_async
+async def test_a_note_that_cannot_be_saved_stays_in_the_line(
+    study_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+
+    def fail(note: object) -> None:
+        raise LessonStudyError("disk full")
+
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(study_file, "add_note", fail)
+        await type_note(pilot, "b=keeps going")
+        line = app.observe.query_one(NoteLine)
+        assert (line.about, line.judgement, line.text) == (
+            "B",
+            Judgement.AS_PREDICTED,
+            "keeps going",
+        )
+        assert any("NOT saved" in str(n.message) for n in app._notifications)
+        monkeypatch.undo()
+        await pilot.press("enter")
+        assert [n.text for n in study_file.notes(1)] == ["keeps going"]
+        assert line.text == ""
+
+
+@run_async
+async def test_only_your_own_notes_change_and_not_after_the_discussion(study_path: Path) -> None:
+    with StudyFile.open(study_path) as other:
+        other_app = ObserveApp(other, "Sam")
+        async with other_app.run_test() as pilot:
+            await pilot.pause()
+            await type_note(pilot, "a=Sam's note")
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await type_note(pilot, "b+Ruth's note")
+        table = app.observe.query_one(NotesTable)
+        await pilot.press("tab", "down", "delete")  # Sam's note
+        assert len(live_notes(study_file)) == 2
+        assert any("only Sam" in str(n.message) for n in app._notifications)
+        await pilot.press("up", "delete")  # Ruth's own
+        assert len(live_notes(study_file)) == 1
+        study_file.save("discussion", 1, Discussion(lesson=1), None)
+        await pilot.press("s", "r")
+        assert len(live_notes(study_file)) == 1  # not brought back once discussed
+        assert table.deleted_count == 1
+
+
+def plan_stage(study_file: StudyFile, index: int) -> Any:
+    plan, _revision = study_file.read("lesson", 1)
+    return plan.stages[index].id
+
+
+@run_async
+async def test_an_observer_joining_late_starts_where_the_others_are(study_path: Path) -> None:
+    ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
+    ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
+    async with ruth.run_test() as ruth_pilot:
+        await ruth_pilot.pause()
+        await ruth_pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # Ruth is at stage 3
+    async with sam.run_test() as sam_pilot:
+        await sam_pilot.pause()
+        assert "ctrl+n starts stage 3" in str(sam.observe.query_one("#stage").render())
+        await sam_pilot.press("ctrl+n")
+        sam_marks = [m.stage_id for m in sam_file.marks(1) if m.observer == "Sam"]
+        assert sam_marks == [plan_stage(sam_file, 2)]
+
+
+@run_async
+async def test_two_app_instances_see_each_others_notes(study_path: Path) -> None:
+    ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
+    ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
+    async with ruth.run_test() as ruth_pilot, sam.run_test() as sam_pilot:
+        await ruth_pilot.pause()
+        await sam_pilot.pause()
+        await sam_pilot.press("ctrl+n", "a", "-", *"half way typed")  # Sam is mid-note
+        sam_table = sam.observe.query_one(NotesTable)
+        await type_note(ruth_pilot, "b+Ruth saw this")
+        sam.screen.post_message(StudyChanged())
+        await sam_pilot.pause()
+        assert sam.observe.query_one(NotesTable) is sam_table  # merged in, not re-mounted
+        assert [(n.observer, n.text) for n in sam_table.rows()] == [("Ruth", "Ruth saw this")]
+        sam_line = sam.observe.query_one(NoteLine)
+        assert sam_line.text == "half way typed" and sam_line.judgement is Judgement.LESS
+        assert sam.focused is sam_line.input  # typing was not interrupted
+        assert [m.stage_id for m in sam_file.marks(1)] == [plan_stage(sam_file, 0)]
+        await sam_pilot.press("enter")
+        # Ruth's app finds out by itself (watch_study polls data_version).
+        ruth_table = ruth.observe.query_one(NotesTable)
+        for _ in range(40):
+            if ruth_table.row_count == 2:
+                break
+            await ruth_pilot.pause(0.1)
+        # In time order: Sam's note is timed from when Sam picked the pupil, before Ruth's.
+        assert [(n.observer, n.text) for n in ruth_table.rows()] == [
+            ("Ruth", "Ruth saw this"),
+            ("Sam", "half way typed"),
+        ]
+
+
+def test_the_lesson_clock_shows_planned_against_actual() -> None:
+    from lessonstudy.model import ResearchLesson, StageMark
+    from lessonstudy.process import lesson_clock
+    from lessonstudy.tui.widgets.lesson_clock import LessonClock
+
+    lesson = ResearchLesson(
+        number=1, stages=[Stage(title=title, minutes=minutes) for title, minutes in STAGES]
+    )
+    start = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
+    marks = [
+        StageMark(1, "Ruth", start, lesson.stages[0].id),
+        StageMark(1, "Ruth", start + dt.timedelta(minutes=7), lesson.stages[1].id),
+        StageMark(1, "Sam", start + dt.timedelta(minutes=1), lesson.stages[2].id),
+    ]
+    clock = LessonClock()
+    since = start + dt.timedelta(minutes=7)
+    clock.show(lesson_clock(lesson, marks, "Ruth"), 2, since)
+    text = clock.render_clock(since + dt.timedelta(minutes=11, seconds=5))
+    lines = text.plain.splitlines()
+    assert lines[1].split()[-2:] == ["5′", "7′"]  # starter: planned 5, took 7 (Ruth's marks only)
+    assert lines[2].startswith("▶2 Fraction wall") and lines[2].endswith("11:05")
+    overrun = [span for span in text.spans if "orange" in str(span.style)]
+    assert len(overrun) == 2  # the starter ran over, and the running stage is past 10 minutes
+    assert lines[-1].split()[-1] == "45′"
