@@ -225,3 +225,35 @@ def test_a_note_corrected_more_often_in_the_copy_still_keeps_ours(pair):
         assert len(report.conflicts) == 1
         assert "placed 1/2 after a prompt" in ours.conflicts()[0].body
         assert merge_into(ours, copy) == MergeReport()
+
+
+def test_a_dismissed_conflict_does_not_come_back_on_the_next_merge(pair):
+    main, copy, study = pair
+    for path, text in ((main, "ours"), (copy, "theirs")):
+        with StudyFile.open(path) as study_file:
+            plan, revision = study_file.read("lesson", 2)
+            plan.resources = text
+            study_file.save("lesson", 2, plan, revision)
+    with StudyFile.open(main) as ours:
+        assert len(merge_into(ours, copy).conflicts) == 1
+        [conflict] = ours.conflicts()
+        ours.dismiss_conflict(conflict.id)
+        assert merge_into(ours, copy) == MergeReport()
+        assert ours.conflicts() == []
+
+
+def test_an_older_correction_in_the_copy_is_kept_beside_ours(pair):
+    main, copy, study = pair
+    original = note(study, "ca 1/2")
+    for path in (main, copy):
+        with StudyFile.open(path) as study_file:
+            study_file.add_note(original)
+    with StudyFile.open(copy) as theirs:
+        theirs.update_note(attrs.evolve(original, text="Ruth: placed 1/2"))
+    with StudyFile.open(main) as ours:
+        once = ours.update_note(attrs.evolve(original, text="Sam: placed 1/2"))
+        ours.update_note(attrs.evolve(once, text="Sam: placed 1/2 after a prompt"))
+        report = merge_into(ours, copy)
+        assert [n.text for n in ours.notes()] == ["Sam: placed 1/2 after a prompt"]
+        assert len(report.conflicts) == 1
+        assert "Ruth: placed 1/2" in ours.conflicts()[0].body

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import CLASS, Judgement
+from lessonstudy.model import CLASS, Judgement, Member
 from lessonstudy.store.notes_text import ImportResult, import_notes, parse_notes
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import TZ, make_file, planned_study, snapshot_files
@@ -167,3 +167,29 @@ def test_a_lesson_not_in_the_study_is_named(study_path, tmp_path):
     with StudyFile.open(study_path) as study_file, pytest.raises(LessonStudyError) as error:
         import_notes(study_file, notes_file, observer="Ruth", lesson=7)
     assert "lesson 7 is not in this study (lessons: 1, 2, 3)" in str(error.value)
+
+
+def test_tabs_and_a_flag_next_to_the_mark_are_read():
+    _study, notes = parse(
+        "09:06\tclass\t2\t+\tall busy\n09:08 C 1 =!no space\n09:09 A 1 -3 is text\n"
+    )
+    assert [(n.judgement, n.critical, n.text) for n in notes] == [
+        (Judgement.BETTER, False, "all busy"),
+        (Judgement.AS_PREDICTED, True, "no space"),
+        (None, False, "-3 is text"),
+    ]
+
+
+def test_the_observer_is_matched_to_the_group(tmp_path):
+    study = planned_study()
+    study.members = [Member("Tom Hughes"), Member("Ruth Ames")]
+    path, _ = make_file(tmp_path / "s.lessonstudy", study)
+    notes_file = tmp_path / "notes.txt"
+    notes_file.write_text("09:05 A 1 = counts on\n", encoding="utf-8")
+    with StudyFile.open(path) as study_file:
+        first = import_notes(study_file, notes_file, observer="Tom Hughes", lesson=2)
+        again = import_notes(study_file, notes_file, observer="tom hughes", lesson=2)
+        assert (first.added, again.added) == (1, 0)
+        assert [n.observer for n in study_file.notes()] == ["Tom Hughes"]
+        with pytest.raises(LessonStudyError, match=r"'Tom' is not in the group \(members: "):
+            import_notes(study_file, notes_file, observer="Tom", lesson=2)

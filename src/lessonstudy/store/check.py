@@ -20,13 +20,8 @@ import attrs
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Discussion, Interview, ResearchLesson
 from lessonstudy.store.converter import structure
-from lessonstudy.store.study_file import (
-    _NOTE_COLUMNS,
-    DOCUMENT_TYPES,
-    StudyFile,
-    _mark_from_row,
-    _note_from_row,
-)
+from lessonstudy.store.rows import DOCUMENT_TYPES, NOTE_COLUMNS, mark_from_row, note_from_row
+from lessonstudy.store.study_file import StudyFile
 
 # Documents every study has from the day it is created.
 _SINGLE_DOCUMENTS = ("overview", "members", "pupils", "findings", "open_house")
@@ -51,10 +46,9 @@ def check_study(path: str | os.PathLike[str]) -> CheckReport:
     problems: list[str] = []
     notes: list[str] = []
     with StudyFile.open(path, read_only=True) as study_file:
-        con = study_file._con
         try:
-            _check_integrity(con, problems)
-            with study_file._snapshot():
+            with study_file.snapshot() as con:
+                _check_integrity(con, problems)
                 _check_contents(con, problems, notes)
         except (sqlite3.DatabaseError, LessonStudyError) as error:
             problems.append(f"damaged: cannot be read ({_cause(error)})")
@@ -107,13 +101,14 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
     for name, number in belongs:
         if number not in lessons:
             problems.append(f"{name}: lesson {number} is not in the study")
-    for row in con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY seq"):
+    for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq"):
         _check_note(row, lessons, labels, problems)
     for row in con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark"):
         _check_mark(row, lessons, problems)
 
     for kind, key, body, source, found_at in con.execute(
-        "SELECT kind, key, body, source, found_at FROM conflict ORDER BY found_at"
+        "SELECT kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
+        " ORDER BY found_at"
     ):
         notes.append(
             f"{describe_document(kind, key, body)}: a conflicting version from {source} "
@@ -153,7 +148,7 @@ def _check_note(
     problems: list[str],
 ) -> None:
     try:
-        note = _note_from_row(row)
+        note = note_from_row(row)
     except (ValueError, TypeError) as error:
         problems.append(f"note {row[0]}: cannot be read ({error})")
         return
@@ -168,7 +163,7 @@ def _check_mark(
     row: tuple[Any, ...], lessons: dict[int, ResearchLesson | None], problems: list[str]
 ) -> None:
     try:
-        mark = _mark_from_row(row)
+        mark = mark_from_row(row)
     except (ValueError, TypeError) as error:
         problems.append(f"stage mark {row[0]}: cannot be read ({error})")
         return

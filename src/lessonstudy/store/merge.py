@@ -20,19 +20,19 @@ from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import now
 from lessonstudy.store.check import describe_document
 from lessonstudy.store.converter import to_json
-from lessonstudy.store.study_file import (
-    _NOTE_COLUMNS,
-    StudyFile,
-    _insert_mark,
-    _insert_note,
-    _keep_conflict,
-    _mark_from_row,
-    _note_from_row,
-    _note_values,
-    _replace_note,
-    _structure_body,
+from lessonstudy.store.rows import (
+    NOTE_COLUMNS,
     body_hash,
+    insert_mark,
+    insert_note,
+    keep_conflict,
+    mark_from_row,
+    note_from_row,
+    note_values,
+    replace_note,
+    structure_body,
 )
+from lessonstudy.store.study_file import StudyFile
 
 
 @attrs.frozen
@@ -136,17 +136,18 @@ def merge_into(target: StudyFile, other_path: Path) -> MergeReport:
 
 
 def _read_copy(other: StudyFile) -> _Copy:
-    with other._snapshot() as con:
+    with other.snapshot() as con:
         documents = con.execute("SELECT kind, key, revision, body, hash FROM document").fetchall()
         history: dict[tuple[str, str], list[tuple[int, str]]] = {}
         for kind, key, revision, digest in con.execute(
             "SELECT kind, key, revision, hash FROM document_history"
         ):
             history.setdefault((kind, key), []).append((revision, digest))
-        notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
+        notes = con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
         marks = con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark").fetchall()
         conflicts = con.execute(
-            "SELECT id, kind, key, body, hash, source FROM conflict ORDER BY found_at"
+            "SELECT id, kind, key, body, hash, source FROM conflict WHERE dismissed = 0"
+            " ORDER BY found_at"
         ).fetchall()
     return _Copy(documents, history, notes, marks, conflicts)
 
@@ -159,15 +160,15 @@ def _merge_notes(
     source: str,
 ) -> None:
     ours: dict[str, tuple[Any, ...]] = {
-        row[0]: row for row in con.execute(f"SELECT {_NOTE_COLUMNS} FROM note")
+        row[0]: row for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note")
     }
     for row in rows:
         mine = ours.get(row[0])
         if mine == row:
             continue  # the same note, the same revision: the common case, kept cheap
-        theirs = _note_from_row(row)  # parses every field: a damaged row fails here
+        theirs = note_from_row(row)  # parses every field: a damaged row fails here
         if mine is None:
-            _insert_note(con, theirs)
+            insert_note(con, theirs)
             counts["notes_added"] += 1
             continue
         my_revision = mine[-1]
@@ -175,8 +176,8 @@ def _merge_notes(
             if my_revision > 1:
                 # Ours was corrected too; without a history of note versions we cannot
                 # tell whether theirs builds on it, so ours is kept rather than dropped.
-                mine_body = to_json(_note_from_row(mine))
-                if _keep_conflict(
+                mine_body = to_json(note_from_row(mine))
+                if keep_conflict(
                     con, "note", row[0], mine_body, body_hash(mine_body), source="this copy"
                 ):
                     conflicts.append(
@@ -184,15 +185,17 @@ def _merge_notes(
                         f"copies; the version in {source} is now current, ours is kept "
                         "as a conflict"
                     )
-            _replace_note(con, theirs)
+            replace_note(con, theirs)
             counts["notes_updated"] += 1
-        elif theirs.revision == my_revision and _note_values(theirs) != _note_values(
-            _note_from_row(mine)
-        ):
+        elif (theirs.revision == my_revision or theirs.revision > 1) and note_values(
+            theirs
+        ) != note_values(note_from_row(mine)):
+            # Corrected there too (same revision, or an older correction while ours
+            # went on): ours stays current, theirs is kept beside it, never dropped.
             # Both copies corrected the note from the same revision: ours stays,
             # theirs is kept beside it for the group to look at.
             body = to_json(theirs)
-            if _keep_conflict(con, "note", str(theirs.id), body, body_hash(body), source=source):
+            if keep_conflict(con, "note", str(theirs.id), body, body_hash(body), source=source):
                 conflicts.append(
                     f"{describe_document('note', str(theirs.id), body)}: both copies corrected it; "
                     f"the version in {source} is kept as a conflict"
@@ -204,7 +207,7 @@ def _merge_marks(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
     added = 0
     for row in rows:
         if row[0] not in ours:
-            _insert_mark(con, _mark_from_row(row))
+            insert_mark(con, mark_from_row(row))
             added += 1
     return added
 
@@ -221,7 +224,7 @@ def _merge_document(
     other_path: Path,
 ) -> str:
     """Merge one document; returns "same", "added", "taken", "ours" or "conflict"."""
-    _structure_body(other_path, kind, body)  # never bring in a body we could not read back
+    structure_body(other_path, kind, body)  # never bring in a body we could not read back
     history = their_history.get((kind, key), [])
     mine = con.execute(
         "SELECT revision, hash FROM document WHERE kind = ? AND key = ?", (kind, key)
@@ -255,7 +258,7 @@ def _merge_document(
         )
         _copy_history(con, kind, key, history, new_revision, digest)
         return "taken"
-    if _keep_conflict(con, kind, key, body, digest, source=source):
+    if keep_conflict(con, kind, key, body, digest, source=source):
         return "conflict"
     return "ours"  # kept as a conflict by an earlier merge already
 

@@ -26,12 +26,15 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import CLASS, JUDGEMENT_SYMBOLS, Judgement, Observation, ResearchLesson
-from lessonstudy.store.study_file import StudyFile, _insert_note
+from lessonstudy.model import CLASS, Judgement, Observation, ResearchLesson
+from lessonstudy.store.rows import insert_note
+from lessonstudy.store.study_file import StudyFile
 
 FORMAT = "HH:MM WHO STAGE [MARK] TEXT"
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _STAGE = re.compile(r"\d+")
+# A mark stands alone: followed by white space (tabs too), a "!" or the end.
+_MARK = re.compile(r"([=+?-])(?=\s|!|$)")
 # Ids of notes imported without a study id (parse_notes called on its own).
 _NAMESPACE = UUID("6c5d3a52-5e8f-4f7b-9a57-0f1c8f0b7a11")
 
@@ -122,10 +125,10 @@ def _parse_line(
         )
 
     judgement: Judgement | None = None
-    head, _, tail = rest.partition(" ")
-    if head in JUDGEMENT_SYMBOLS.values():
-        judgement = Judgement.from_symbol(head)
-        rest = tail.lstrip()
+    mark = _MARK.match(rest)
+    if mark is not None:
+        judgement = Judgement.from_symbol(mark[1])
+        rest = rest[1:].lstrip()
     critical = rest.startswith("!")
     if critical:
         rest = rest[1:].lstrip()
@@ -169,6 +172,7 @@ def import_notes(
     observer = observer.strip()
     if not observer:
         raise LessonStudyError(f"{path}: the observer's name is empty")
+    observer = _member_name(study_file, observer)
     text = read_notes_text(path)
     plan, _revision = study_file.read("lesson", lesson)
     if plan is None:
@@ -193,6 +197,21 @@ def import_notes(
         for note in notes:
             exists = con.execute("SELECT 1 FROM note WHERE id = ?", (str(note.id),)).fetchone()
             if exists is None:
-                _insert_note(con, note)
+                insert_note(con, note)
                 added += 1
     return ImportResult(added=added, skipped=len(notes) - added)
+
+
+def _member_name(study_file: StudyFile, observer: str) -> str:
+    """The group member's name as the study spells it ("tom hughes" -> "Tom Hughes"),
+    so the same notes imported under another spelling are not added twice."""
+    members, _revision = study_file.read("members")
+    names = [member.name for member in members or []]
+    if not names:
+        return observer  # a study without a group yet: take the name as given
+    for name in names:
+        if name.casefold() == observer.casefold():
+            return name
+    raise LessonStudyError(
+        f"{study_file.path}: {observer!r} is not in the group (members: {', '.join(names)})"
+    )

@@ -38,6 +38,8 @@ CREATE TABLE document_history (
     PRIMARY KEY (kind, key, hash)
 );
 -- Versions that lost a race or a merge: kept, shown, never dropped silently.
+-- A dismissed one stays (hidden) so that merging the same copy again does not
+-- bring it back.
 CREATE TABLE conflict (
     id       TEXT PRIMARY KEY,
     kind     TEXT NOT NULL,
@@ -46,6 +48,7 @@ CREATE TABLE conflict (
     hash     TEXT NOT NULL,
     source   TEXT NOT NULL,
     found_at TEXT NOT NULL,
+    dismissed INTEGER NOT NULL DEFAULT 0,
     UNIQUE (kind, key, hash)
 );
 -- Observation notes: append-only facts with UUIDs. `seq` orders changes so a

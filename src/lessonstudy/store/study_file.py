@@ -9,31 +9,18 @@ and without ever leaving it half-written.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
-import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import attrs
 
-from lessonstudy import model
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
-    CasePupil,
-    Discussion,
-    Findings,
-    Interview,
-    Judgement,
-    Member,
     Observation,
-    OpenHouse,
-    Overview,
-    ResearchLesson,
     StageMark,
     Study,
 )
@@ -45,44 +32,27 @@ from lessonstudy.store.connection import (
     damaged,
     verify,
 )
-from lessonstudy.store.converter import structure, to_json
+from lessonstudy.store.converter import to_json
+from lessonstudy.store.rows import (
+    DOCUMENT_TYPES,
+    NOTE_COLUMNS,
+    Conflict,
+    Saved,
+    body_hash,
+    in_time_order,
+    insert_mark,
+    insert_note,
+    insert_study,
+    keep_conflict,
+    load_study,
+    mark_from_row,
+    note_from_row,
+    replace_note,
+    save_document,
+    structure_body,
+)
 
-T = TypeVar("T")
-
-# Document kinds and the type each body holds. A kind with a key per item
-# ("lesson", "discussion", "interview") keys by lesson number or interview id.
-DOCUMENT_TYPES: dict[str, Any] = {
-    "overview": Overview,
-    "members": list[Member],
-    "pupils": list[CasePupil],
-    "lesson": ResearchLesson,
-    "discussion": Discussion,
-    "interview": Interview,
-    "findings": Findings,
-    "open_house": OpenHouse,
-}
-
-
-@attrs.frozen
-class Saved:
-    """The outcome of saving a document."""
-
-    revision: int
-    conflict: bool = False  # someone else's newer version was kept aside as a conflict
-
-
-@attrs.frozen
-class Conflict:
-    id: str
-    kind: str
-    key: str
-    body: str
-    source: str
-    found_at: str
-
-
-def body_hash(body: str) -> str:
-    return hashlib.sha256(body.encode()).hexdigest()
+__all__ = ["DOCUMENT_TYPES", "Conflict", "Saved", "StudyFile"]
 
 
 class StudyFile:
@@ -115,7 +85,7 @@ class StudyFile:
                 with _write(con):
                     schema.migrate(con, 0)
                     con.execute("INSERT INTO meta VALUES ('study_id', ?)", (str(study.id),))
-                    _insert_study(con, study)
+                    insert_study(con, study)
                     summary.write_cached(con, summary.build(study, 0))
                 con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
             finally:
@@ -174,10 +144,12 @@ class StudyFile:
         con = self._con
         if summary.read_cached(con) is not None:
             return
-        with self._snapshot():
+        with self.snapshot():
             built_from = summary.stamp(con)
-            study = _load_study(self.path, con)
-            conflicts = con.execute("SELECT count(*) FROM conflict").fetchone()[0]
+            study = load_study(self.path, con)
+            conflicts = con.execute("SELECT count(*) FROM conflict WHERE dismissed = 0").fetchone()[
+                0
+            ]
         glance = summary.build(study, conflicts)
         with self._write():
             if summary.stamp(con) == built_from:
@@ -192,14 +164,15 @@ class StudyFile:
     # ------------------------------------------------------------------ reading
 
     @contextlib.contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A read transaction for a consistent view, closed as soon as we are done."""
         try:
             self._con.execute("BEGIN")
             try:
                 yield self._con
             finally:
-                self._con.execute("COMMIT")
+                if self._con.in_transaction:
+                    self._con.execute("ROLLBACK")  # a read: nothing to keep
         except sqlite3.DatabaseError as error:
             raise damaged(self.path, error) from None
 
@@ -214,8 +187,8 @@ class StudyFile:
 
     def load(self) -> Study:
         """The whole study, as one consistent snapshot."""
-        with self._snapshot() as con:
-            return _load_study(self.path, con)
+        with self.snapshot() as con:
+            return load_study(self.path, con)
 
     def read(self, kind: str, key: str | int = "") -> tuple[Any, int]:
         """One document and its revision (revision 0: never saved)."""
@@ -224,7 +197,7 @@ class StudyFile:
         ).fetchone()
         if row is None:
             return None, 0
-        return _structure_body(self.path, kind, row[0]), row[1]
+        return structure_body(self.path, kind, row[0]), row[1]
 
     def revisions(self) -> dict[tuple[str, str], int]:
         """Every document's current revision: what a screen compares to refresh."""
@@ -233,13 +206,13 @@ class StudyFile:
 
     def notes(self, lesson: int | None = None, *, after_seq: int = 0) -> list[Observation]:
         """Notes (deleted ones too), in time order; only those changed after `after_seq`."""
-        sql = f"SELECT {_NOTE_COLUMNS} FROM note WHERE seq > ?"
+        sql = f"SELECT {NOTE_COLUMNS} FROM note WHERE seq > ?"
         args: list[object] = [after_seq]
         if lesson is not None:
             sql += " AND lesson = ?"
             args.append(lesson)
         rows = self._con.execute(sql + " ORDER BY seq", args).fetchall()
-        return _in_time_order(_note_from_row(row) for row in rows)
+        return in_time_order(note_from_row(row) for row in rows)
 
     def last_seq(self) -> int:
         return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
@@ -251,11 +224,12 @@ class StudyFile:
             sql += " WHERE lesson = ?"
             args = (lesson,)
         rows = self._con.execute(sql + " ORDER BY at", args).fetchall()
-        return [_mark_from_row(row) for row in rows]
+        return [mark_from_row(row) for row in rows]
 
     def conflicts(self) -> list[Conflict]:
         rows = self._con.execute(
-            "SELECT id, kind, key, body, source, found_at FROM conflict ORDER BY found_at"
+            "SELECT id, kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
+            " ORDER BY found_at"
         ).fetchall()
         return [Conflict(*row) for row in rows]
 
@@ -270,17 +244,17 @@ class StudyFile:
         """
         body = to_json(obj)
         with self._write() as con:
-            return _save_document(con, kind, str(key), body, base_revision, source="edit")
+            return save_document(con, kind, str(key), body, base_revision, source="edit")
 
     def add_note(self, note: Observation) -> None:
         with self._write() as con:
-            _insert_note(con, note)
+            insert_note(con, note)
 
     def add_notes(self, notes: list[Observation]) -> None:
         """Add many notes in one transaction: all of them, or none."""
         with self._write() as con:
             for note in notes:
-                _insert_note(con, note)
+                insert_note(con, note)
 
     def update_note(self, note: Observation) -> Observation:
         """Save a corrected (or deleted / restored) note; returns it with its new revision.
@@ -291,13 +265,13 @@ class StudyFile:
         """
         with self._write() as con:
             row = con.execute(
-                f"SELECT {_NOTE_COLUMNS} FROM note WHERE id = ?", (str(note.id),)
+                f"SELECT {NOTE_COLUMNS} FROM note WHERE id = ?", (str(note.id),)
             ).fetchone()
             if row is None:
                 raise LessonStudyError(f"{self.path}: no note with id {note.id}")
-            current = _note_from_row(row)
+            current = note_from_row(row)
             if current.revision != note.revision:
-                _keep_conflict(
+                keep_conflict(
                     con,
                     "note",
                     str(note.id),
@@ -306,16 +280,17 @@ class StudyFile:
                     source="edit",
                 )
             updated = attrs.evolve(note, revision=current.revision + 1)
-            _replace_note(con, updated)
+            replace_note(con, updated)
         return updated
 
     def add_mark(self, mark: StageMark) -> None:
         with self._write() as con:
-            _insert_mark(con, mark)
+            insert_mark(con, mark)
 
     def dismiss_conflict(self, conflict_id: str) -> None:
         with self._write() as con:
-            con.execute("DELETE FROM conflict WHERE id = ?", (conflict_id,))
+            # Kept, hidden: merging the same copy again must not bring it back.
+            con.execute("UPDATE conflict SET dismissed = 1 WHERE id = ?", (conflict_id,))
 
     def backup(self, dest: str | os.PathLike[str]) -> None:
         """A complete, consistent copy (a plain file copy can miss WAL content)."""
@@ -382,217 +357,9 @@ def _write(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con
+        con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # Also when COMMIT itself failed (a full disk): never keep the write lock.
+        if con.in_transaction:
+            con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
-
-
-# ---------------------------------------------------------------------- rows <-> model
-
-_NOTE_COLUMNS = (
-    "id, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, revision"
-)
-
-
-def _note_from_row(row: tuple[Any, ...]) -> Observation:
-    id_, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, rev = row
-    return Observation(
-        id=UUID(id_),
-        lesson=lesson,
-        observer=observer,
-        at=dt.datetime.fromisoformat(at),
-        stage_id=UUID(stage_id) if stage_id else None,
-        about=about,
-        text=text,
-        judgement=Judgement(judgement) if judgement else None,
-        critical=bool(critical),
-        deleted=bool(deleted),
-        revision=rev,
-    )
-
-
-def _in_time_order(notes: Iterable[Observation]) -> list[Observation]:
-    # Sorted on the real instant: the stored text would misorder different UTC offsets.
-    return sorted(notes, key=lambda note: note.at)
-
-
-def _note_values(note: Observation) -> tuple[object, ...]:
-    return (
-        str(note.id),
-        note.lesson,
-        note.observer,
-        note.at.isoformat(),
-        str(note.stage_id) if note.stage_id else None,
-        note.about,
-        note.text,
-        note.judgement.value if note.judgement else None,
-        int(note.critical),
-        int(note.deleted),
-        note.revision,
-    )
-
-
-def _next_seq(con: sqlite3.Connection) -> int:
-    return con.execute("SELECT coalesce(max(seq), 0) + 1 FROM note").fetchone()[0]
-
-
-def _insert_note(con: sqlite3.Connection, note: Observation) -> None:
-    if note.at.tzinfo is None:
-        raise ValueError("a note's time must be timezone-aware")
-    con.execute(
-        f"INSERT INTO note (seq, {_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (_next_seq(con), *_note_values(note)),
-    )
-
-
-def _replace_note(con: sqlite3.Connection, note: Observation) -> None:
-    values = _note_values(note)
-    con.execute(
-        "UPDATE note SET seq = ?, lesson = ?, observer = ?, at = ?, stage_id = ?, about = ?,"
-        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ? WHERE id = ?",
-        (_next_seq(con), *values[1:], values[0]),
-    )
-
-
-def _mark_from_row(row: tuple[Any, ...]) -> StageMark:
-    id_, lesson, observer, stage_id, at = row
-    return StageMark(
-        id=UUID(id_),
-        lesson=lesson,
-        observer=observer,
-        stage_id=UUID(stage_id) if stage_id else None,
-        at=dt.datetime.fromisoformat(at),
-    )
-
-
-def _insert_mark(con: sqlite3.Connection, mark: StageMark) -> None:
-    con.execute(
-        "INSERT INTO stage_mark (id, lesson, observer, stage_id, at) VALUES (?, ?, ?, ?, ?)",
-        (
-            str(mark.id),
-            mark.lesson,
-            mark.observer,
-            str(mark.stage_id) if mark.stage_id else None,
-            mark.at.isoformat(),
-        ),
-    )
-
-
-def _save_document(
-    con: sqlite3.Connection,
-    kind: str,
-    key: str,
-    body: str,
-    base_revision: int | None,
-    *,
-    source: str,
-) -> Saved:
-    if kind not in DOCUMENT_TYPES:
-        raise ValueError(f"unknown document kind {kind!r}")
-    digest = body_hash(body)
-    row = con.execute(
-        "SELECT revision, body, hash FROM document WHERE kind = ? AND key = ?", (kind, key)
-    ).fetchone()
-    now = model.now().isoformat()
-    if row is None:
-        revision, conflict = 1, False
-        con.execute(
-            "INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)", (kind, key, 1, body, digest, now)
-        )
-    else:
-        current_revision, current_body, current_hash = row
-        if current_hash == digest:
-            return Saved(current_revision)
-        conflict = base_revision is not None and base_revision != current_revision
-        if conflict:
-            _keep_conflict(con, kind, key, current_body, current_hash, source=source)
-        revision = current_revision + 1
-        con.execute(
-            "UPDATE document SET revision = ?, body = ?, hash = ?, saved_at = ?"
-            " WHERE kind = ? AND key = ?",
-            (revision, body, digest, now, kind, key),
-        )
-    con.execute(
-        "INSERT OR IGNORE INTO document_history VALUES (?, ?, ?, ?)", (kind, key, revision, digest)
-    )
-    return Saved(revision, conflict)
-
-
-def _keep_conflict(
-    con: sqlite3.Connection, kind: str, key: str, body: str, digest: str, *, source: str
-) -> bool:
-    """Keep a version that did not become current. False if it was kept already."""
-    cursor = con.execute(
-        "INSERT OR IGNORE INTO conflict VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (str(model.new_id()), kind, key, body, digest, source, model.now().isoformat()),
-    )
-    return cursor.rowcount > 0
-
-
-def _structure_body(path: Path, kind: str, body: str) -> Any:
-    return structure(json.loads(body), DOCUMENT_TYPES[kind], where=f"{path} ({kind})")
-
-
-def _insert_study(con: sqlite3.Connection, study: Study) -> None:
-    """Write every part of `study` as documents and rows (a new, empty file)."""
-    for kind, key, obj in documents_of(study):
-        _save_document(con, kind, key, to_json(obj), None, source="create")
-    for note in study.notes:
-        _insert_note(con, note)
-    for mark in study.marks:
-        _insert_mark(con, mark)
-
-
-def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
-    yield "overview", "", study.overview
-    yield "members", "", study.members
-    yield "pupils", "", study.pupils
-    for lesson in study.lessons:
-        yield "lesson", str(lesson.number), lesson
-    for discussion in study.discussions:
-        yield "discussion", str(discussion.lesson), discussion
-    for interview in study.interviews:
-        yield "interview", str(interview.id), interview
-    yield "findings", "", study.findings
-    yield "open_house", "", study.open_house
-
-
-def _load_study(path: Path, con: sqlite3.Connection) -> Study:
-    """The whole study; the caller holds a transaction, so this is one snapshot."""
-    docs = con.execute("SELECT kind, key, body FROM document").fetchall()
-    notes = con.execute(f"SELECT {_NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
-    marks = con.execute(
-        "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
-    ).fetchall()
-    study_id = UUID(con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()[0])
-    study = Study(id=study_id)
-    for kind, _key, body in docs:
-        obj = _structure_body(path, kind, body)
-        if kind == "overview":
-            study.overview = obj
-        elif kind == "members":
-            study.members = obj
-        elif kind == "pupils":
-            study.pupils = obj
-        elif kind == "lesson":
-            study.lessons.append(obj)
-        elif kind == "discussion":
-            study.discussions.append(obj)
-        elif kind == "interview":
-            study.interviews.append(obj)
-        elif kind == "findings":
-            study.findings = obj
-        elif kind == "open_house":
-            study.open_house = obj
-    study.lessons.sort(key=lambda lesson: lesson.number)
-    study.discussions.sort(key=lambda discussion: discussion.lesson)
-    study.interviews.sort(key=_interview_order)
-    study.notes = _in_time_order(_note_from_row(row) for row in notes)
-    study.marks = [_mark_from_row(row) for row in marks]
-    return study
-
-
-def _interview_order(interview: Interview) -> tuple[int, bool, str, str]:
-    started = interview.started.isoformat() if interview.started else ""
-    return (interview.lesson, interview.started is None, started, str(interview.id))

@@ -27,7 +27,7 @@ _STAMP_SQL = """
 SELECT (SELECT coalesce(sum(revision), 0) || '/' || count(*) FROM document)
     || ':' || (SELECT coalesce(max(seq), 0) || '/' || count(*) FROM note)
     || ':' || (SELECT count(*) FROM stage_mark)
-    || ':' || (SELECT count(*) || '/' || coalesce(max(found_at), '') FROM conflict)
+    || ':' || (SELECT count(*) || '/' || coalesce(sum(dismissed), 0) FROM conflict)
 """
 
 
