@@ -228,7 +228,7 @@ def test_a_note_corrected_more_often_in_the_copy_still_keeps_ours(pair):
 
 
 def test_a_dismissed_conflict_does_not_come_back_on_the_next_merge(pair):
-    main, copy, study = pair
+    main, copy, _study = pair
     for path, text in ((main, "ours"), (copy, "theirs")):
         with StudyFile.open(path) as study_file:
             plan, revision = study_file.read("lesson", 2)
