@@ -43,10 +43,12 @@ def test_a_note_on_a_lesson_that_does_not_exist(study_path):
     assert "lesson 7 is not in the study" in problem
 
 
-def test_a_note_on_a_stage_not_in_the_plan(study_path):
+def test_a_note_on_a_stage_taken_out_of_the_plan_is_worth_knowing_not_unsound(study_path):
     run_sql(study_path, "UPDATE note SET stage_id = '00000000-0000-0000-0000-000000000001'")
-    [problem] = check_study(study_path).problems
-    assert "its stage is not in lesson 1's plan" in problem
+    report = check_study(study_path)
+    assert report.sound
+    [note] = report.notes
+    assert "its stage is not in lesson 1's plan" in note
 
 
 def test_a_note_about_someone_unknown(study_path):
@@ -57,9 +59,9 @@ def test_a_note_about_someone_unknown(study_path):
 
 def test_a_stage_mark_on_a_missing_stage(study_path):
     run_sql(study_path, "UPDATE stage_mark SET stage_id = '00000000-0000-0000-0000-000000000001'")
-    [problem] = check_study(study_path).problems
-    assert problem.startswith("stage mark ")
-    assert "its stage is not in lesson 1's plan" in problem
+    [note] = check_study(study_path).notes
+    assert note.startswith("stage mark ")
+    assert "its stage is not in lesson 1's plan" in note
 
 
 def test_a_document_with_a_wrong_type_names_the_field(study_path):

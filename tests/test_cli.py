@@ -156,3 +156,57 @@ def test_opening_the_app_without_a_terminal_says_so(tmp_path: Path) -> None:
     assert "needs a terminal" in result.stderr
     missing = run(str(tmp_path / "nope.lessonstudy"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_outputs_never_overwrite_a_study(tmp_path: Path) -> None:
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("x")).close()
+    other = tmp_path / "other.lessonstudy"
+    StudyFile.create(other, new_study("y")).close()
+    before = other.read_bytes()
+    for args in (["export", str(path), "-o", str(other)], ["report", str(path), "-o", str(other)]):
+        result = run(*args)
+        assert result.returncode == 2
+        assert "is a study file" in result.stderr and str(other) in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("x")).close()
+    result = subprocess.run(
+        f"'{sys.executable}' -m lessonstudy export '{path}' | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout == '{\n  "forma'
+    assert result.stderr == ""
+
+
+def test_merge_takes_every_copy_or_none(tmp_path: Path) -> None:
+    main = tmp_path / "main.lessonstudy"
+    study = new_study("x")
+    StudyFile.create(main, study).close()
+    copy = tmp_path / "copy.lessonstudy"
+    with StudyFile.open(main) as study_file:
+        study_file.backup(copy)
+    with StudyFile.open(copy) as study_file:
+        _members, revision = study_file.read("members")
+        study_file.save("members", "", [Member("Ruth")], revision)
+    result = run("merge", str(main), str(copy), str(tmp_path / "missing.lessonstudy"))
+    assert result.returncode == 2 and "missing.lessonstudy: no such file" in result.stderr
+    with StudyFile.open(main) as study_file:
+        assert study_file.read("members")[0] == []  # the good copy was not merged either
+    as_json = run("merge", str(main), str(tmp_path / "copy.json"))
+    assert "a JSON export, not a study file" in as_json.stderr
+
+
+def test_an_export_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> None:
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("BOM")).close()
+    text = run("export", str(path)).stdout
+    exported = tmp_path / "s.json"
+    exported.write_text("\ufeff" + text, encoding="utf-8")
+    result = run("import", str(exported), "-o", str(tmp_path / "t.lessonstudy"))
+    assert result.returncode == 0, result.stderr

@@ -26,7 +26,20 @@ def test_core_imports_no_ui_storage_or_templates(module: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["lessonstudy.store.study_file", "lessonstudy.store.export", "lessonstudy.report"],
+    [
+        "lessonstudy.store.study_file",
+        "lessonstudy.store.export",
+        "lessonstudy.store.merge",
+        "lessonstudy.store.check",
+        "lessonstudy.store.notes_text",
+        "lessonstudy.report",
+        "lessonstudy.report.context",
+        "lessonstudy.report.html",
+        "lessonstudy.report.word",
+        "lessonstudy.report.templates",
+        "lessonstudy.protocols",
+        "lessonstudy.rules",
+    ],
 )
 def test_store_and_report_never_import_textual(module: str) -> None:
     assert "textual" not in modules_after(f"import {module}")
@@ -62,3 +75,29 @@ def test_info_fast_path_does_not_load_the_model(tmp_path) -> None:
     )
     loaded = modules_after(code)
     assert {"attrs", "cattrs", "lessonstudy.model", "textual"}.isdisjoint(loaded)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["info", "{study}"],
+        ["export", "{study}"],
+        ["check", "{study}"],
+        ["report", "{study}", "--format", "docx", "-o", "{tmp}/r.docx"],
+        ["merge", "{study}", "{study}"],
+    ],
+)
+def test_real_commands_that_do_not_open_the_app_do_not_import_textual(
+    argv: list[str], tmp_path
+) -> None:
+    from lessonstudy.demo import create_demo
+
+    study = create_demo(tmp_path / "demo.lessonstudy")
+    args = [a.format(study=study, tmp=tmp_path) for a in argv]
+    code = (
+        "import sys, contextlib, io\n"
+        "from lessonstudy.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main({args!r}) == 0\n"
+    )
+    assert "textual" not in modules_after(code)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import attrs
 import pytest
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import Overview
+from lessonstudy.model import Overview, new_study
 from lessonstudy.store import schema
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import make_file, mark, note, planned_study
@@ -156,3 +157,15 @@ def test_a_stale_note_correction_keeps_the_other_one(tmp_path):
         second.update_note(attrs.evolve(original, text="corrected by Sam"))  # from revision 1
         kept = {n.text for n in first.notes()} | {c.body for c in first.conflicts()}
     assert any("corrected by Ruth" in text for text in kept)
+
+
+def test_a_new_study_never_picks_up_a_deleted_studys_log(tmp_path):
+    path = tmp_path / "s.lessonstudy"
+    old = StudyFile.create(path, new_study("Old study"))
+    old.save("overview", "", Overview(title="Old study, edited"), None)
+    # The writer dies (its -wal stays), then someone deletes the study file itself.
+    path.unlink()
+    assert Path(f"{path}-wal").exists()
+    with StudyFile.create(path, new_study("New study")) as fresh:
+        assert fresh.load().overview.title == "New study"
+    old._con.close()

@@ -109,7 +109,13 @@ def _print_summary(path: str, glance: dict[str, Any]) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from lessonstudy.store import export
 
-    study, _ = _load(args.path)
+    study, conflicts = _load(args.path)
+    if conflicts:
+        print(
+            f"lessonstudy: warning: {args.path}: {conflicts} conflicting versions wait to be "
+            "reviewed in the study map; the export holds only the current ones",
+            file=sys.stderr,
+        )
     if args.output in (None, "-"):
         sys.stdout.write(export.dumps(study))
     else:
@@ -147,14 +153,31 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
     from lessonstudy.store.merge import merge_into
 
-    _warn_location(Path(args.path))
-    with StudyFile.open(Path(args.path)) as target:
+    path = Path(args.path)
+    _warn_location(path)
+    with StudyFile.open(path) as target:
+        # Look at every copy before merging any: all of them come in, or none.
+        for other in args.others:
+            _check_merge_source(Path(other), target.study_id)
         for other in args.others:
             report = merge_into(target, Path(other))
             print(f"Merged {other}: {report.summary()}")
             for conflict in report.conflicts:
                 print(f"  kept both: {conflict}")
     return 0
+
+
+def _check_merge_source(other: Path, study_id: object) -> None:
+    from lessonstudy.store import StudyFile
+
+    if other.suffix.lower() == ".json":
+        raise LessonStudyError(
+            f"{other}: a JSON export, not a study file; make it one first with "
+            f"'lessonstudy import {other} -o COPY.lessonstudy', then merge COPY"
+        )
+    with StudyFile.open(other, read_only=True) as copy:
+        if copy.study_id != study_id:
+            raise LessonStudyError(f"{other}: a different study; only copies of one study merge")
 
 
 def cmd_notes_import(args: argparse.Namespace) -> int:
@@ -195,11 +218,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lessonstudy import report
 
     study, _ = _load(args.path)
-    suffix = {"html": ".html", "md": ".md", "docx": ".docx"}[args.format]
     out = (
         Path(args.output)
         if args.output
-        else Path(args.path).with_name(f"{Path(args.path).stem}-{args.kind}{suffix}")
+        else report.default_name(Path(args.path), args.kind, args.format)
     )
     templates = Path(args.templates) if args.templates else None
     written = report.write_report(study, out, kind=args.kind, fmt=args.format, templates=templates)
@@ -251,7 +273,7 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
+def number(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
@@ -295,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("new", cmd_new, "create a new, empty study file")
     p.add_argument("path", help="where to create it, e.g. fractions.lessonstudy")
     p.add_argument("--title", required=True, help="the study's title")
-    p.add_argument("--lessons", type=_positive, default=3, help="research lessons (default 3)")
+    p.add_argument("--lessons", type=number, default=3, help="research lessons (default 3)")
     p.add_argument(
         "--pupils",
         type=int,
@@ -342,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="the study file")
     p.add_argument("file", help="the text file of notes")
     p.add_argument("--observer", required=True, help="who took the notes")
-    p.add_argument("--lesson", required=True, type=_positive, help="research lesson number")
+    p.add_argument("--lesson", required=True, type=number, help="research lesson number")
 
     p = command("demo", cmd_demo, "open a fresh copy of the bundled example study")
     p.add_argument("path", nargs="?", help="where to create the copy (default: your data folder)")
@@ -351,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("observe", cmd_observe, "observe a research lesson live")
     p.add_argument("path")
     p.add_argument("--as", dest="observer", required=True, metavar="NAME", help="your name")
-    p.add_argument("--lesson", type=_positive, help="research lesson (default: the next one)")
+    p.add_argument("--lesson", type=number, help="research lesson (default: the next one)")
 
     p = command("report", cmd_report, "write the report, open-house handout or poster")
     p.add_argument("path")
@@ -366,29 +388,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {
-    "open",
-    "new",
-    "info",
-    "export",
-    "import",
-    "check",
-    "merge",
-    "notes",
-    "demo",
-    "observe",
-    "report",
-    "backup",
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+    parser = build_parser()
+    commands = _subcommands(parser)
+    if argv and argv[0] not in commands and not argv[0].startswith("-"):
         argv.insert(0, "open")  # lessonstudy PATH
     if not argv:
         argv = ["open"]
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except LessonStudyError as error:
@@ -396,3 +404,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `lessonstudy export S | head`: the reader left; that is not an error. Point
+        # stdout at nothing so Python's own flush at exit does not complain either.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()

@@ -9,7 +9,3 @@ class LessonStudyError(Exception):
     The command line prints it and exits with code 2; the app shows it in a
     notification. Whatever raised it has left every file as it was.
     """
-
-
-class ConflictError(LessonStudyError):
-    """A save found that someone else had saved a newer version first."""

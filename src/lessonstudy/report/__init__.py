@@ -10,7 +10,6 @@ rendered.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,17 +66,11 @@ def write_report(
     study: Study, out: Path, *, kind: str, fmt: str, templates: Path | None = None
 ) -> Path:
     """Render and write atomically (a reader never sees half a file); returns `out`."""
+    from lessonstudy.files import write_atomically
+
     data = render(study, kind=kind, fmt=fmt, templates=templates)
     out = Path(out)
-    if out.is_dir():
-        raise LessonStudyError(f"{out}: is a folder; give a file name to write the {kind} to")
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, out)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise LessonStudyError(f"{out}: cannot be written ({error.strerror})") from None
+    write_atomically(out, data, what=kind)
     return out
 
 

@@ -102,9 +102,9 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
         if number not in lessons:
             problems.append(f"{name}: lesson {number} is not in the study")
     for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq"):
-        _check_note(row, lessons, labels, problems)
+        _check_note(row, lessons, labels, problems, notes)
     for row in con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark"):
-        _check_mark(row, lessons, problems)
+        _check_mark(row, lessons, problems, notes)
 
     for kind, key, body, source, found_at in con.execute(
         "SELECT kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
@@ -146,6 +146,7 @@ def _check_note(
     lessons: dict[int, ResearchLesson | None],
     labels: list[str] | None,
     problems: list[str],
+    notes: list[str],
 ) -> None:
     try:
         note = note_from_row(row)
@@ -153,14 +154,17 @@ def _check_note(
         problems.append(f"note {row[0]}: cannot be read ({error})")
         return
     name = f"note {note.id} (lesson {note.lesson}, {note.observer})"
-    _check_lesson_and_stage(name, note.lesson, note.stage_id, lessons, problems)
+    _check_lesson_and_stage(name, note.lesson, note.stage_id, lessons, problems, notes)
     # An unreadable pupils list is reported once, as a document problem.
     if labels is not None and note.about != CLASS and note.about not in labels:
         problems.append(f"{name}: about {note.about!r}, neither a case pupil nor the class")
 
 
 def _check_mark(
-    row: tuple[Any, ...], lessons: dict[int, ResearchLesson | None], problems: list[str]
+    row: tuple[Any, ...],
+    lessons: dict[int, ResearchLesson | None],
+    problems: list[str],
+    notes: list[str],
 ) -> None:
     try:
         mark = mark_from_row(row)
@@ -168,7 +172,7 @@ def _check_mark(
         problems.append(f"stage mark {row[0]}: cannot be read ({error})")
         return
     name = f"stage mark {mark.id} (lesson {mark.lesson}, {mark.observer})"
-    _check_lesson_and_stage(name, mark.lesson, mark.stage_id, lessons, problems)
+    _check_lesson_and_stage(name, mark.lesson, mark.stage_id, lessons, problems, notes)
 
 
 def _check_lesson_and_stage(
@@ -177,6 +181,7 @@ def _check_lesson_and_stage(
     stage_id: UUID | None,
     lessons: dict[int, ResearchLesson | None],
     problems: list[str],
+    notes: list[str],
 ) -> None:
     if number not in lessons:
         problems.append(f"{name}: lesson {number} is not in the study")
@@ -184,7 +189,9 @@ def _check_lesson_and_stage(
     plan = lessons[number]
     # An unreadable plan is reported once, as a document problem.
     if plan is not None and stage_id is not None and plan.stage_number(stage_id) is None:
-        problems.append(f"{name}: its stage is not in lesson {number}'s plan")
+        # Not damage: a group may take a stage out of a plan after observing it.
+        # The evidence grid lists such notes apart; worth knowing, not unsound.
+        notes.append(f"{name}: its stage is not in lesson {number}'s plan (any more)")
 
 
 def describe_document(kind: str, key: str, body: str | None = None) -> str:

@@ -11,9 +11,8 @@ import stat
 from pathlib import Path
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.files import SQLITE_HEADER
 from lessonstudy.store import schema
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _is_read_only(path: Path) -> bool:

@@ -7,11 +7,13 @@ strict: a value of the wrong type is an error with its path, never a guess.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from typing import Any, TypeVar
 from uuid import UUID
 
 import cattrs
+import cattrs.v
 from cattrs.errors import ClassValidationError, IterableValidationError
 
 from lessonstudy.errors import LessonStudyError
@@ -19,11 +21,15 @@ from lessonstudy.errors import LessonStudyError
 T = TypeVar("T")
 
 
+class InvalidValue(ValueError):
+    """A value of the wrong kind; its text says what was expected, in plain words."""
+
+
 def _strict(kind: type, name: str) -> Any:
     def hook(value: object, _type: object) -> object:
         # bool is a subclass of int: True must not pass as a number of minutes.
         if type(value) is not kind:
-            raise TypeError(f"expected {name}, got {_describe(value)}")
+            raise InvalidValue(f"expected {name}, got {_describe(value)}")
         return value
 
     return hook
@@ -41,23 +47,50 @@ def _describe(value: object) -> str:
 
 def _structure_uuid(value: object, _type: object) -> UUID:
     if not isinstance(value, str):
-        raise TypeError(f"expected an id (text), got {_describe(value)}")
-    return UUID(value)
+        raise InvalidValue(f"expected an id (text), got {_describe(value)}")
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidValue(f"{value!r} is not an id") from None
 
 
 def _structure_datetime(value: object, _type: object) -> dt.datetime:
     if not isinstance(value, str):
-        raise TypeError(f"expected a date and time (text), got {_describe(value)}")
-    parsed = dt.datetime.fromisoformat(value)
+        raise InvalidValue(f"expected a date and time (text), got {_describe(value)}")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(f"{value!r} is not a date and time (ISO 8601)") from None
     if parsed.tzinfo is None:
-        raise ValueError(f"date and time {value!r} has no time zone")
+        raise InvalidValue(f"date and time {value!r} has no time zone")
     return parsed
 
 
 def _structure_date(value: object, _type: object) -> dt.date:
     if not isinstance(value, str):
-        raise TypeError(f"expected a date (text, YYYY-MM-DD), got {_describe(value)}")
-    return dt.date.fromisoformat(value)
+        raise InvalidValue(f"expected a date (text, YYYY-MM-DD), got {_describe(value)}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _enum_hook(enum_type: type[enum.Enum]) -> Any:
+    allowed = ", ".join(repr(member.value) for member in enum_type)
+
+    def hook(value: object, _type: object) -> enum.Enum:
+        try:
+            return enum_type(value)
+        except ValueError:
+            raise InvalidValue(f"{value!r} is not one of {allowed}") from None
+
+    return hook
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, InvalidValue):
+        return str(exc)
+    return cattrs.v.format_exception(exc, type_)
 
 
 def make_converter() -> cattrs.Converter:
@@ -71,6 +104,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
+    )
     return converter
 
 
@@ -86,7 +122,7 @@ def structure(data: object, cls: type[T], *, where: str) -> T:
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as error:
-        problems = cattrs.transform_error(error, path="$")
+        problems = cattrs.transform_error(error, path="$", format_exception=_format_exception)
         raise LessonStudyError(f"{where}: {'; '.join(problems)}") from None
     except (TypeError, ValueError) as error:
         raise LessonStudyError(f"{where}: {error} @ $") from None

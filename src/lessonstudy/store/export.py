@@ -18,7 +18,9 @@ from typing import Any
 import attrs
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.files import write_atomically
 from lessonstudy.model import Study
+from lessonstudy.rules import study_problems
 from lessonstudy.store.converter import structure, unstructure
 
 FORMAT = "lessonstudy"
@@ -46,14 +48,7 @@ def dumps(study: Study) -> str:
 
 def write_json(study: Study, dest: str | os.PathLike[str]) -> None:
     """Write the export atomically: a reader never sees half a file."""
-    dest = Path(dest)
-    partial = dest.with_name(f".{dest.name}.partial")
-    try:
-        partial.write_text(dumps(study), encoding="utf-8")
-        os.replace(partial, dest)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise LessonStudyError(f"{dest}: cannot be written ({error.strerror})") from None
+    write_atomically(Path(dest), dumps(study).encode("utf-8"), what="export")
 
 
 def loads(text: str, *, where: str) -> Study:
@@ -91,6 +86,10 @@ def from_envelope(data: object, *, where: str) -> Study:
     for step in range(version, VERSION):
         body = DICT_MIGRATIONS[step](body)
     study = _structure_study(body, where)
+    problems = study_problems(study, root="$.study")
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise LessonStudyError(f"{where}: {problems[0]}{more}")
     return study
 
 
@@ -109,7 +108,7 @@ def read_json(path: str | os.PathLike[str]) -> Study:
     if path.is_dir():
         raise LessonStudyError(f"{path}: is a folder, not a JSON export")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows editors add a BOM
     except UnicodeDecodeError:
         raise LessonStudyError(f"{path}: not a JSON export (not UTF-8 text)") from None
     except OSError as error:

@@ -79,16 +79,16 @@ CREATE TABLE stage_mark (
 CREATE INDEX stage_mark_lesson ON stage_mark (lesson, at);
 """
 
-# MIGRATIONS[n] takes a file from schema n to n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1}
+# MIGRATIONS[n] takes a file from schema n to n + 1: a list of statements (not
+# one script split on ";", which a trigger or a string literal would break).
+MIGRATIONS: dict[int, list[str]] = {0: [s for s in _V1.split(";\n") if s.strip()]}
 
 
 def migrate(con: sqlite3.Connection, from_version: int) -> None:
     """Bring the schema up to SCHEMA_VERSION. Caller holds BEGIN IMMEDIATE."""
     for version in range(from_version, SCHEMA_VERSION):
         # executescript would COMMIT first; run statements one by one instead.
-        for statement in MIGRATIONS[version].split(";"):
-            if statement.strip():
-                con.execute(statement)
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -19,6 +19,7 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.files import partial_beside
 from lessonstudy.model import (
     Observation,
     StageMark,
@@ -77,8 +78,7 @@ class StudyFile:
         check_writable(path)
         # Build the whole study in a side file, then move it into place: the
         # target either does not exist or is complete, never half-written.
-        partial = path.with_name(f".{path.name}.partial")
-        partial.unlink(missing_ok=True)
+        partial = partial_beside(path)
         try:
             con = connect(partial, read_only=False)
             try:
@@ -96,7 +96,7 @@ class StudyFile:
         except OSError as error:
             raise LessonStudyError(f"{path}: cannot be created ({error.strerror})") from None
         finally:
-            partial.unlink(missing_ok=True)
+            _remove_partial(partial)
         return cls.open(path)
 
     @classmethod
@@ -297,8 +297,7 @@ class StudyFile:
         dest = Path(dest)
         if dest.exists():
             raise LessonStudyError(f"{dest}: already exists; choose another name")
-        partial = dest.with_name(f".{dest.name}.partial")
-        partial.unlink(missing_ok=True)
+        partial = partial_beside(dest)
         try:
             # VACUUM INTO only reads this file, but query_only refuses it all the same.
             self._con.execute("PRAGMA query_only = OFF")
@@ -310,7 +309,7 @@ class StudyFile:
             reason = getattr(error, "strerror", None) or error
             raise LessonStudyError(f"{dest}: cannot be written ({reason})") from None
         finally:
-            partial.unlink(missing_ok=True)
+            _remove_partial(partial)
             if self.read_only:
                 self._con.execute("PRAGMA query_only = ON")
 
@@ -336,8 +335,19 @@ class StudyFile:
         return self._write()
 
 
+def _remove_partial(partial: Path) -> None:
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def _move_into_place(partial: Path, path: Path) -> None:
     """Move a finished file to `path`, never overwriting a file made meanwhile."""
+    # A -wal/-shm left by a study that was deleted after a crash would be read
+    # as part of the new file (the old study's content coming back): remove
+    # them while no main file exists that they could belong to.
+    if not path.exists():
+        for orphan in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            orphan.unlink(missing_ok=True)
     try:
         os.link(partial, path)  # atomic, and fails if `path` exists
     except FileExistsError:
