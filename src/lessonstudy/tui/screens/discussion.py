@@ -1,0 +1,659 @@
+"""The post-lesson discussion: a chair-led run through the protocol's steps.
+
+The step list stays on the left with the current step marked; ctrl+n and
+ctrl+b move through it in order. Each step shows what the group talks from
+(the evidence grid, the interviews, the pupils' journeys) and a list where
+the recorder captures points; the agreed-changes step records the changes
+that become the next lesson's checklist, and the commentator step the final
+commentator's remarks. Everything is saved as it is typed (one
+`EditedDocument` on ("discussion", lesson)), with undo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from attrs import evolve
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import events, on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    ContentSwitcher,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import ChangeItem, Discussion, ResearchLesson, Role, Study
+from lessonstudy.process import StepKind as CycleStep
+from lessonstudy.process import carry_forward, evidence_grid, is_blank_plan
+from lessonstudy.protocols import (
+    DEFAULT_PROTOCOL,
+    Protocol,
+    ProtocolStep,
+    StepKind,
+    load_protocol,
+)
+from lessonstudy.store import Saved, StudyFile
+from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.screens.interviews import interviews_summary
+from lessonstudy.tui.widgets.evidence_grid import EvidenceView
+from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+# Which panel each kind of step shows above the points.
+CONTENT_OF_KIND = {
+    StepKind.EVIDENCE: "content-evidence",
+    StepKind.INTERVIEWS: "content-interviews",
+    StepKind.POINTS: "content-journey",
+    StepKind.AGREED_CHANGES: "content-agreed",
+    StepKind.COMMENTATOR: "content-commentator",
+}
+
+
+def default_discussion(study: Study, lesson: int) -> Discussion:
+    """A new discussion: today, the study's chair and recorder, every member attending."""
+
+    def holder(role: Role) -> str:
+        return next((m.name for m in study.members if role in m.roles), "")
+
+    return Discussion(
+        lesson=lesson,
+        date=dt.date.today(),
+        chair=holder(Role.CHAIR),
+        recorder=holder(Role.RECORDER),
+        attendees=[m.name for m in study.members],
+    )
+
+
+def study_protocol(study: Study) -> tuple[Protocol, str]:
+    """The study's protocol, or the default with a warning when it cannot be loaded."""
+    try:
+        return load_protocol(study.overview.protocol or DEFAULT_PROTOCOL), ""
+    except LessonStudyError as error:
+        return load_protocol(DEFAULT_PROTOCOL), f"{error} - using the English model"
+
+
+def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
+    """The study with every document but only `lesson`'s notes and marks.
+
+    The discussion opens on this lesson's evidence: reading the other lessons'
+    notes (two thirds of a large study) would only slow its first step. The
+    pupils' journeys need them all and load the whole study when first shown.
+    Workaround until StudyFile.load() can be limited to one lesson.
+    """
+    study = Study(id=study_file.study_id)
+    for kind, key in study_file.revisions():
+        value, _revision = study_file.read(kind, key)
+        if kind in ("overview", "members", "pupils", "findings", "open_house"):
+            setattr(study, kind, value)
+        elif kind == "lesson":
+            study.lessons.append(value)
+        elif kind == "discussion":
+            study.discussions.append(value)
+        elif kind == "interview":
+            study.interviews.append(value)
+    study.lessons.sort(key=lambda plan: plan.number)
+    study.discussions.sort(key=lambda discussion: discussion.lesson)
+    study.interviews.sort(
+        key=lambda i: (i.started is None, i.started.isoformat() if i.started else "", str(i.id))
+    )
+    study.notes = study_file.notes(lesson)
+    study.marks = study_file.marks(lesson)
+    return study
+
+
+def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
+    if step.kind is StepKind.AGREED_CHANGES:
+        return discussion.agreed_changes
+    return discussion.records.get(step.id, [])
+
+
+def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Discussion) -> str:
+    """Put the agreed changes on the next plan's checklist; returns what was done.
+
+    A blank next plan starts as a copy of this one (process.carry_forward); a
+    next plan already started gets only the changes not yet on its checklist.
+    """
+    following, revision = study_file.read("lesson", lesson + 1)
+    if following is None:
+        return f"RL{lesson} is the last research lesson: there is no next plan."
+    current, _ = study_file.read("lesson", lesson)
+    if is_blank_plan(following) and current is not None:
+        plan: ResearchLesson = evolve(
+            carry_forward(current, discussion, lesson + 1), date=following.date
+        )
+        study_file.save("lesson", lesson + 1, plan, revision)
+        count = len(plan.carried_changes)
+        return f"RL{lesson + 1}'s plan now starts from RL{lesson}'s, with {count} changes to do."
+    known = {item.text for item in following.carried_changes}
+    new = [ChangeItem(text) for text in discussion.agreed_changes if text not in known]
+    if not new:
+        return f"RL{lesson + 1}'s checklist already has every agreed change."
+    plan = evolve(following, carried_changes=[*following.carried_changes, *new])
+    study_file.save("lesson", lesson + 1, plan, revision)
+    return f"Added {len(new)} changes to RL{lesson + 1}'s checklist."
+
+
+class PointInput(Input):
+    """The recorder's input: Enter takes the point at once and empties the field.
+
+    Handled here rather than by Input's enter binding, which runs only after the
+    key has bubbled up to the app: a fast typist's next characters would land
+    in the field first and be taken as part of this point.
+    """
+
+    class Entered(Message):
+        def __init__(self, field: PointInput, value: str) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> PointInput:
+            return self.field
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            value, self.value = self.value, ""
+            self.post_message(self.Entered(self, value))
+            return
+        await super()._on_key(event)
+
+
+class PointsEditor(Vertical):
+    """The recorder's list of points for one step: Enter adds, Enter on a point edits it."""
+
+    BINDINGS = [
+        Binding("delete", "delete_point", "Delete point", id="points.delete"),
+        Binding("escape", "cancel_edit", "Cancel edit", id="points.cancel", show=False),
+    ]
+
+    def __init__(self, changed: Callable[[list[str], str], None], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._changed = changed  # (new points, undo field) -> save
+        self.points: list[str] = []
+        self.editing: int | None = None
+        self.heading = ""
+        self.placeholder = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Points", id="points-title")
+        yield OptionList(id="point-list")
+        yield PointInput(
+            placeholder="Type a point, Enter to add it", id="point-input", compact=True
+        )
+
+    def show(self, title: str, points: list[str], placeholder: str) -> None:
+        self.points, self.heading, self.placeholder = list(points), title, placeholder
+        self.query_one("#points-title", Label).update(title)
+        self.query_one("#point-input", Input).placeholder = placeholder
+        self._fill()
+
+    def _fill(self) -> None:
+        self.query_one("#points-title", Label).set_class(not self.points, "-empty")
+        self.query_one("#point-list", OptionList).set_class(not self.points, "-empty")
+        options = self.query_one("#point-list", OptionList)
+        highlighted = options.highlighted
+        options.set_options(
+            Option(Text(f"{n}. {text}"), id=str(n)) for n, text in enumerate(self.points, 1)
+        )
+        if self.points:
+            options.highlighted = min(highlighted or 0, len(self.points) - 1)
+
+    @on(PointInput.Entered, "#point-input")
+    def _submitted(self, event: PointInput.Entered) -> None:
+        event.stop()
+        text = event.value.strip()
+        field = f"point-{len(self.points)}" if self.editing is None else f"point-{self.editing}"
+        if self.editing is not None:
+            if text:
+                self.points[self.editing] = text
+            else:
+                del self.points[self.editing]
+        elif text:
+            self.points.append(text)
+        else:
+            return
+        index = self.editing if self.editing is not None else len(self.points) - 1
+        self.editing = None
+        self._changed(list(self.points), field)
+        self._fill()
+        if self.points:
+            self.query_one("#point-list", OptionList).highlighted = min(index, len(self.points) - 1)
+
+    @on(OptionList.OptionSelected, "#point-list")
+    def _edit(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.editing = event.option_index
+        field = self.query_one("#point-input", Input)
+        field.value = self.points[event.option_index]
+        field.focus()
+        self.notify(f"Editing point {event.option_index + 1}: Enter saves, Esc cancels", timeout=3)
+
+    def action_cancel_edit(self) -> None:
+        if self.editing is None:
+            raise SkipAction()
+        self.editing = None
+        self.query_one("#point-input", Input).value = ""
+
+    def action_delete_point(self) -> None:
+        options = self.query_one("#point-list", OptionList)
+        if options.highlighted is None or not self.points or not options.has_focus:
+            return
+        index = options.highlighted
+        del self.points[index]
+        self._changed(list(self.points), "")
+        self._fill()
+
+
+class HeaderDialog(ModalScreen[Discussion | None]):
+    """Date, chair, recorder and attendees of the discussion."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="discussion_header.cancel"),
+        Binding("ctrl+s", "save", "Done", id="discussion_header.save"),
+    ]
+
+    def __init__(self, discussion: Discussion, members: list[str]) -> None:
+        super().__init__()
+        self.discussion = discussion
+        self.members = members
+
+    def compose(self) -> ComposeResult:
+        d = self.discussion
+        names = list(dict.fromkeys([*self.members, *d.attendees]))
+        people = [(name, name) for name in dict.fromkeys([*names, d.chair, d.recorder]) if name]
+        with Vertical(id="header-dialog"):
+            yield Label(f"RL{d.lesson} discussion: who and when", classes="dialog-title")
+            yield Label("Date (YYYY-MM-DD)")
+            yield Input(d.date.isoformat() if d.date else "", id="header-date")
+            with Horizontal(classes="dialog-row"):
+                with Vertical():
+                    yield Label("Chair")
+                    yield Select(people, value=d.chair or Select.NULL, id="header-chair")
+                with Vertical():
+                    yield Label("Recorder")
+                    yield Select(people, value=d.recorder or Select.NULL, id="header-recorder")
+            yield Label("Attending (space ticks)")
+            yield SelectionList[str](
+                *((name, name, name in d.attendees) for name in names), id="header-attendees"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done (ctrl+s)", variant="primary", id="header-save")
+                yield Button("Cancel (esc)", id="header-cancel")
+
+    @on(Button.Pressed, "#header-save")
+    @on(Input.Submitted, "#header-date")
+    def action_save(self) -> None:
+        text = self.query_one("#header-date", Input).value.strip()
+        try:
+            date = dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            self.notify(f'"{text}" is not a date: write it as YYYY-MM-DD', severity="error")
+            return
+        chair = self.query_one("#header-chair", Select).value
+        recorder = self.query_one("#header-recorder", Select).value
+        self.dismiss(
+            evolve(
+                self.discussion,
+                date=date,
+                chair=chair if isinstance(chair, str) else "",
+                recorder=recorder if isinstance(recorder, str) else "",
+                attendees=list(self.query_one("#header-attendees", SelectionList).selected),
+            )
+        )
+
+    @on(Button.Pressed, "#header-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DiscussionScreen(Screen[None]):
+    """Run the post-lesson discussion of research lesson `lesson`."""
+
+    CSS_PATH = "discussion.tcss"
+    HELP_STEP = CycleStep.DISCUSSION  # F1 explains the step (the app's help screen)
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next step", id="discussion.next_step"),
+        Binding("ctrl+b", "previous_step", "Prev step", id="discussion.previous_step"),
+        Binding(
+            "f2",
+            "edit_header",
+            "Who",
+            id="discussion.header",
+            tooltip="Date, chair, recorder and who is attending",
+        ),
+        Binding(
+            "f4",
+            "note_point",
+            "Point",
+            id="discussion.note_point",
+            tooltip="Type a point under this step (the recorder)",
+        ),
+        Binding(
+            "f3",
+            "send_changes",
+            "To plan",
+            id="discussion.send_changes",
+            tooltip="Put the agreed changes on the next lesson's checklist",
+        ),
+        Binding("ctrl+z", "undo", "Undo", id="discussion.undo", priority=True),
+        Binding("escape", "close", "Study map", id="discussion.close"),
+    ]
+
+    def __init__(self, study_file: StudyFile, lesson: int) -> None:
+        super().__init__()
+        self.study_file = study_file
+        self.lesson = lesson
+        self.study = study_for_lesson(study_file, lesson)
+        self._whole_study = False  # True once every lesson's notes are loaded
+        self.protocol, self._protocol_warning = study_protocol(self.study)
+        self.doc: EditedDocument[Discussion] = EditedDocument(
+            study_file, "discussion", lesson, lambda: default_discussion(self.study, lesson)
+        )
+        self.step_index = 0
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="discussion-header"):
+            yield Static("", id="discussion-title")
+            yield SaveStatus(id="discussion-saved")
+        with Horizontal(id="discussion-body"):
+            yield OptionList(id="step-list")
+            with Vertical(id="step-pane"):
+                yield Static("", id="step-heading")
+                with ContentSwitcher(initial="content-evidence", id="step-content"):
+                    yield EvidenceView(id="content-evidence")
+                    with VerticalScroll(id="content-interviews"):
+                        yield Static("", id="interviews-text")
+                    with VerticalScroll(id="content-journey"):
+                        yield PupilJourneyChart(id="journey-chart")
+                    yield Static("", id="content-agreed")
+                    yield TextArea(id="content-commentator", soft_wrap=True)
+                yield PointsEditor(self._points_changed, id="points")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"RL{self.lesson} post-lesson discussion"
+        if self._protocol_warning:
+            self.notify(self._protocol_warning, severity="warning")
+        self._show_header()
+        self._show_step()
+
+    @property
+    def step(self) -> ProtocolStep:
+        return self.protocol.steps[self.step_index]
+
+    @property
+    def discussion(self) -> Discussion:
+        return self.doc.value
+
+    # ------------------------------------------------------------------ showing
+
+    def _show_header(self) -> None:
+        d = self.discussion
+        date = d.date.strftime("%a %d %b %Y") if d.date else "no date"
+        text = Text(f"RL{self.lesson} discussion", style="bold")
+        if d.chair or d.recorder:
+            text.append(f" · {date} · chair {d.chair or '?'} · recorder {d.recorder or '?'}")
+        else:
+            text.append(f" · {date} · F2: who chairs and records")
+        text.append(f" · {len(d.attendees)} attending")
+        self.query_one("#discussion-title", Static).update(text)
+        # The names are there on hover, and in full under F2.
+        self.query_one("#discussion-title", Static).tooltip = ", ".join(d.attendees) or None
+
+    def _show_step_list(self) -> None:
+        options = self.query_one("#step-list", OptionList)
+        items = []
+        for index, step in enumerate(self.protocol.steps):
+            current = index == self.step_index
+            prompt = Text("▶ " if current else "  ", style="bold")
+            prompt.append(f"{index + 1}. {step.title}", style="bold" if current else "")
+            count = len(step_points(self.discussion, step))
+            if step.kind is StepKind.COMMENTATOR:
+                count = int(bool(self.discussion.commentator_remarks.strip()))
+            if count:
+                prompt.append(f" ({count})", style="dim")
+            if step.optional:
+                prompt.append(" optional", style="dim italic")
+            items.append(Option(prompt, id=step.id))
+        options.set_options(items)
+        options.highlighted = self.step_index
+
+    def _show_step(self) -> None:
+        step = self.step
+        self._show_step_list()
+        heading = Text(f"{self.step_index + 1}/{len(self.protocol.steps)} ", style="dim")
+        heading.append(step.title, style="bold")
+        heading.append(f" ({step.speaker})", style="dim")
+        heading.append("\n")
+        heading.append(step.prompt, style="italic")
+        self.query_one("#step-heading", Static).update(heading)
+        pane = self.query_one("#step-pane")
+        for kind in StepKind:
+            pane.set_class(step.kind is kind, f"-{kind.value}")
+        self.query_one("#step-content", ContentSwitcher).current = CONTENT_OF_KIND[step.kind]
+        self._show_content()
+        points = self.query_one(PointsEditor)
+        points.display = step.kind is not StepKind.COMMENTATOR
+        if step.kind is StepKind.AGREED_CHANGES:
+            points.show(
+                "Agreed changes",
+                self.discussion.agreed_changes,
+                "Type an agreed change in a sentence, Enter to add it",
+            )
+        else:
+            points.show(
+                "Points noted by the recorder",
+                self.discussion.records.get(step.id, []),
+                "Recorder: type a point, Enter adds it",
+            )
+        self._focus_for_step()
+        self.refresh_bindings()
+
+    def _focus_for_step(self) -> None:
+        kind = self.step.kind
+        if kind is StepKind.EVIDENCE:
+            self.query_one(EvidenceView).table.focus()
+        elif kind is StepKind.COMMENTATOR:
+            self.query_one("#content-commentator", TextArea).focus()
+        else:
+            self.query_one("#point-input", Input).focus()
+
+    def _show_content(self) -> None:
+        kind = self.step.kind
+        if kind is StepKind.EVIDENCE:
+            self.query_one(EvidenceView).show(evidence_grid(self.study, self.lesson), self.study)
+        elif kind is StepKind.INTERVIEWS:
+            self.query_one("#interviews-text", Static).update(
+                interviews_summary(self.study, self.study.lesson_interviews(self.lesson))
+            )
+        elif kind is StepKind.POINTS:
+            if not self._whole_study:
+                self.study, self._whole_study = self.study_file.load(), True
+            self.query_one(PupilJourneyChart).show(self.study)
+        elif kind is StepKind.AGREED_CHANGES:
+            self.query_one("#content-agreed", Static).update(self._agreed_explanation())
+        elif kind is StepKind.COMMENTATOR:
+            area = self.query_one("#content-commentator", TextArea)
+            if area.text != self.discussion.commentator_remarks:
+                area.load_text(self.discussion.commentator_remarks)
+
+    def _agreed_explanation(self) -> RenderableType:
+        following = self.study.lesson(self.lesson + 1)
+        noted = self.discussion.records.get(self.step.id, [])
+        talk: list[RenderableType] = []
+        if noted:
+            # Points the recorder noted while the changes were talked over.
+            talk.append(Text("Noted while agreeing them:", style="bold"))
+            talk += [Text(f"  - {point}", style="dim") for point in noted]
+        if following is None:
+            last = Text(
+                f"RL{self.lesson} is the last research lesson: these conclusions feed the "
+                "overall findings and the open house.",
+                style="italic",
+            )
+            return Group(last, *talk)
+        text = Text(
+            f"These become RL{following.number}'s starting checklist: RL{following.number}'s plan "
+            f"starts as a copy of RL{self.lesson}'s, with each change to work in. ",
+            style="italic",
+        )
+        if is_blank_plan(following):
+            text.append(
+                f"RL{following.number}'s plan is still blank: F3 starts it now.", style="bold"
+            )
+        else:
+            waiting = [c.text for c in following.carried_changes]
+            missing = [c for c in self.discussion.agreed_changes if c not in waiting]
+            text.append(f"RL{following.number}'s checklist has {len(waiting)} items")
+            text.append(f"; F3 adds the {len(missing)} new ones." if missing else ".", style="bold")
+        return Group(text, *talk)
+
+    # ------------------------------------------------------------------ editing
+
+    def _saved(self, saved: Saved | None) -> None:
+        self.query_one(SaveStatus).show_saved(saved)
+
+    def _points_changed(self, points: list[str], field: str) -> None:
+        step = self.step
+        undo_field = f"{step.id}:{field}" if field else ""
+        if step.kind is StepKind.AGREED_CHANGES:
+
+            def mutate(d: Discussion) -> None:
+                d.agreed_changes = points
+        else:
+
+            def mutate(d: Discussion) -> None:
+                d.records[step.id] = points
+
+        self._saved(self.doc.change(mutate, undo_field))
+        self._show_step_list()
+        if step.kind is StepKind.AGREED_CHANGES:
+            self.query_one("#content-agreed", Static).update(self._agreed_explanation())
+
+    @on(TextArea.Changed, "#content-commentator")
+    def _commentator_changed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        if text == self.discussion.commentator_remarks:
+            return
+
+        def mutate(d: Discussion) -> None:
+            d.commentator_remarks = text
+
+        self._saved(self.doc.change(mutate, "commentator_remarks"))
+
+    @on(OptionList.OptionSelected, "#step-list")
+    def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.go_to_step(event.option_index)
+
+    def go_to_step(self, index: int) -> None:
+        if 0 <= index < len(self.protocol.steps) and index != self.step_index:
+            self.step_index = index
+            self._show_step()
+
+    def action_next_step(self) -> None:
+        if self.step_index == len(self.protocol.steps) - 1:
+            self.notify("This is the last step of the discussion.")
+        self.go_to_step(self.step_index + 1)
+
+    def action_previous_step(self) -> None:
+        self.go_to_step(self.step_index - 1)
+
+    def action_note_point(self) -> None:
+        if self.step.kind is StepKind.COMMENTATOR:
+            self.query_one("#content-commentator", TextArea).focus()
+        else:
+            self.query_one("#point-input", Input).focus()
+
+    def action_undo(self) -> None:
+        if not self.doc.can_undo():
+            self.notify("Nothing to undo.")
+            return
+        self._saved(self.doc.undo())
+        self._show_header()
+        self._show_step()
+
+    def action_edit_header(self) -> None:
+        members = [m.name for m in self.study.members]
+
+        def done(result: Discussion | None) -> None:
+            if result is None:
+                return
+
+            def mutate(d: Discussion) -> None:
+                d.date, d.chair, d.recorder = result.date, result.chair, result.recorder
+                d.attendees = result.attendees
+
+            self._saved(self.doc.change(mutate, ""))
+            self._show_header()
+
+        self.app.push_screen(HeaderDialog(evolve(self.discussion), members), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send_changes":
+            return (
+                self.step.kind is StepKind.AGREED_CHANGES
+                and self.study.lesson(self.lesson + 1) is not None
+            )
+        return True
+
+    def action_send_changes(self) -> None:
+        if not self.discussion.agreed_changes:
+            self.notify("No agreed changes yet: type them first.", severity="warning")
+            return
+        if self.doc.revision == 0:
+            self._saved(self.doc.change(lambda d: None, ""))
+        self.notify(send_changes_to_next_plan(self.study_file, self.lesson, self.discussion))
+        self._reload_study()
+        self._show_content()
+
+    def _reload_study(self) -> None:
+        if self._whole_study:
+            self.study = self.study_file.load()
+        else:
+            self.study = study_for_lesson(self.study_file, self.lesson)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    # ------------------------------------------------------------------ live refresh
+
+    @on(StudyChanged)
+    def _study_changed(self) -> None:
+        """Another process saved: show its notes and edits, keeping what is being typed."""
+        self._reload_study()
+        if self.doc.reload():
+            self._show_header()
+            self._show_step_list()
+            editor = self.query_one(PointsEditor)
+            if editor.editing is None:
+                editor.show(
+                    editor.heading, step_points(self.discussion, self.step), editor.placeholder
+                )
+        typing_remarks = self.query_one("#content-commentator", TextArea).has_focus
+        if not typing_remarks:
+            self._show_content()

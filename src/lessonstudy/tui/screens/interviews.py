@@ -1,0 +1,630 @@
+"""Pupil interviews after a research lesson: about five minutes, exact words kept.
+
+The list on the left holds this lesson's interviews (ctrl+n adds one); the
+right side edits the open one: who was interviewed (a case pupil, another
+pupil or a small group) and by whom, a five-minute timer, and one answer per
+prompt, typed as said. ctrl+f flags the answer being typed as a verbatim
+quote for the write-up. The prompts are the study's own (F2 edits them, saved
+in the overview), else the protocol's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from uuid import UUID
+
+from attrs import evolve
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import (
+    Answer,
+    Interview,
+    IntervieweeKind,
+    Overview,
+    Study,
+    now,
+)
+from lessonstudy.process import StepKind
+from lessonstudy.protocols import DEFAULT_PROTOCOL, Protocol, load_protocol
+from lessonstudy.store import Saved, StudyFile
+from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+INTERVIEW_SECONDS = 5 * 60
+STALE_SECONDS = 60 * 60  # after an hour the timer gives way to when it happened
+NEW_INTERVIEW = "new"
+QUOTE_MARK = "❝"
+KIND_WORDS = {
+    IntervieweeKind.CASE_PUPIL: "case pupil",
+    IntervieweeKind.OTHER_PUPIL: "another pupil",
+    IntervieweeKind.GROUP: "small group",
+}
+
+
+def protocol_of(study: Study) -> Protocol | None:
+    try:
+        return load_protocol(study.overview.protocol or DEFAULT_PROTOCOL)
+    except LessonStudyError:
+        return None
+
+
+def study_prompts(study: Study, protocol: Protocol | None) -> list[str]:
+    """The study's own prompts if it has edited them, else the protocol's."""
+    if study.overview.interview_prompts:
+        return list(study.overview.interview_prompts)
+    return list(protocol.interview_prompts) if protocol else []
+
+
+def interviewee_words(study: Study, interview: Interview) -> str:
+    if interview.kind is IntervieweeKind.CASE_PUPIL:
+        pupil = study.pupil(interview.interviewee)
+        name = f" {pupil.pseudonym}" if pupil and pupil.pseudonym else ""
+        return f"Pupil {interview.interviewee or '?'}{name}"
+    return interview.interviewee or KIND_WORDS[interview.kind]
+
+
+def timer_text(started: dt.datetime | None, at: dt.datetime) -> Text:
+    """'3:12 left' while the five minutes run, 'Time is up (+0:40)' after."""
+    if started is None:
+        return Text("Timer: 5:00 - starts with the first answer (ctrl+t)", style="dim")
+    elapsed = int((at - started).total_seconds())
+    if elapsed > STALE_SECONDS:  # reading an interview afterwards: no clock to watch
+        return Text(f"Interviewed {started:%a %d %b %Y} at {started:%H:%M}", style="dim")
+    left = INTERVIEW_SECONDS - elapsed
+    if left > 0:
+        return Text(f"Timer: {left // 60}:{left % 60:02d} left of 5:00", style="bold")
+    over = -left
+    return Text(f"Time is up (+{over // 60}:{over % 60:02d})", style="bold reverse")
+
+
+def interviews_summary(study: Study, interviews: list[Interview]) -> RenderableType:
+    """What the pupils said: quotes flagged for the write-up first, then every answer."""
+    if not interviews:
+        return Text("No interviews recorded for this lesson yet.", style="dim")
+    parts: list[RenderableType] = []
+    quotes = [(i, a) for i in interviews for a in i.answers if a.quote and a.answer.strip()]
+    if quotes:
+        parts.append(Text(f"{QUOTE_MARK} Quotes for the write-up", style="bold"))
+        for interview, answer in quotes:
+            line = Text(f'  "{answer.answer.strip()}"', style="bold")
+            line.append(f" - {interviewee_words(study, interview)}", style="dim")
+            parts.append(line)
+        parts.append(Text(""))
+    for interview in interviews:
+        heading = Text(interviewee_words(study, interview), style="bold underline")
+        heading.append(f" ({KIND_WORDS[interview.kind]})", style="dim")
+        if interview.interviewer:
+            heading.append(f" interviewed by {interview.interviewer}", style="dim")
+        parts.append(heading)
+        answered = [a for a in interview.answers if a.answer.strip()]
+        if not answered:
+            parts.append(Text("  no answers typed", style="dim"))
+        for answer in answered:
+            parts.append(Text(f"  {answer.prompt}", style="italic"))
+            said = Text(f"    {QUOTE_MARK} " if answer.quote else "    ")
+            said.append(answer.answer.strip(), style="bold" if answer.quote else "")
+            parts.append(said)
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+class PromptsDialog(ModalScreen[list[str] | None]):
+    """Edit the study's interview prompts, one a line."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompts.cancel"),
+        Binding("ctrl+s", "save", "Done", id="prompts.save"),
+    ]
+
+    def __init__(self, prompts: list[str], protocol: Protocol | None) -> None:
+        super().__init__()
+        self.prompts = prompts
+        self.protocol = protocol
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompts-dialog"):
+            yield Label("Interview prompts for this study: one a line", classes="dialog-title")
+            yield TextArea("\n".join(self.prompts), id="prompts-text", soft_wrap=True)
+            if self.protocol and self.protocol.optional_interview_prompts:
+                optional = "\n".join(f"  {p}" for p in self.protocol.optional_interview_prompts)
+                yield Static(f"Optional prompts you may add:\n{optional}", id="prompts-optional")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done (ctrl+s)", variant="primary", id="prompts-save")
+                yield Button("Protocol's prompts", id="prompts-reset")
+                yield Button("Cancel (esc)", id="prompts-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompts-text", TextArea).focus()
+
+    @on(Button.Pressed, "#prompts-save")
+    def action_save(self) -> None:
+        text = self.query_one("#prompts-text", TextArea).text
+        prompts = [line.strip() for line in text.splitlines() if line.strip()]
+        if not prompts:
+            self.notify("Keep at least one prompt.", severity="error")
+            return
+        self.dismiss(prompts)
+
+    @on(Button.Pressed, "#prompts-reset")
+    def _reset(self) -> None:
+        prompts = self.protocol.interview_prompts if self.protocol else ()
+        self.query_one("#prompts-text", TextArea).load_text("\n".join(prompts))
+
+    @on(Button.Pressed, "#prompts-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AnswerArea(TextArea):
+    """An answer, typed as said: it wraps so the whole answer shows; Enter moves on."""
+
+    class Next(Message):
+        def __init__(self, area: AnswerArea) -> None:
+            super().__init__()
+            self.area = area
+
+        @property
+        def control(self) -> AnswerArea:
+            return self.area
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Next(self))
+            return
+        await super()._on_key(event)
+
+
+class AnswerField(Vertical):
+    """One prompt and the answer typed as said."""
+
+    def __init__(self, index: int, answer: Answer) -> None:
+        super().__init__(classes="answer")
+        self.index = index
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label_text(), classes="answer-prompt")
+        area = AnswerArea(
+            self.answer.answer,
+            placeholder="Type the pupil's words as said (Enter: next prompt)",
+            soft_wrap=True,
+            compact=True,
+            classes="answer-input",
+        )
+        yield area
+
+    def _label_text(self) -> Text:
+        text = Text(f"{self.index + 1}. {self.answer.prompt}")
+        if self.answer.quote:
+            text.append(f"  {QUOTE_MARK} quote", style="bold reverse")
+        return text
+
+    def set_quote(self, quote: bool) -> None:
+        self.answer = evolve(self.answer, quote=quote)
+        self.set_class(quote, "-quote")
+        self.query_one(".answer-prompt", Label).update(self._label_text())
+
+    def on_mount(self) -> None:
+        self.set_class(self.answer.quote, "-quote")
+
+
+class InterviewsScreen(Screen[None]):
+    """The pupil interviews of research lesson `lesson`."""
+
+    CSS_PATH = "interviews.tcss"
+    HELP_STEP = StepKind.INTERVIEWS  # F1 explains the step (the app's help screen)
+
+    BINDINGS = [
+        Binding(
+            "ctrl+n", "new_interview", "New", id="interviews.new", tooltip="Start a new interview"
+        ),
+        Binding(
+            "ctrl+f",
+            "flag_quote",
+            "Quote",
+            id="interviews.quote",
+            tooltip="Flag this answer as a verbatim quote for the write-up (again: unflag)",
+        ),
+        Binding(
+            "ctrl+t",
+            "start_timer",
+            "Timer",
+            id="interviews.timer",
+            tooltip="Start the five-minute timer again from now",
+        ),
+        Binding(
+            "f2",
+            "edit_prompts",
+            "Prompts",
+            id="interviews.prompts",
+            tooltip="Edit this study's interview prompts",
+        ),
+        Binding("ctrl+z", "undo", "Undo", id="interviews.undo", priority=True),
+        Binding("escape", "close", "Study map", id="interviews.close"),
+    ]
+
+    def __init__(
+        self,
+        study_file: StudyFile,
+        lesson: int,
+        *,
+        clock: Callable[[], dt.datetime] = now,
+        live_timer: bool = True,
+    ) -> None:
+        super().__init__()
+        self.study_file = study_file
+        self.lesson = lesson
+        self.clock = clock  # tests pass a fixed clock
+        self.live_timer = live_timer  # tests and snapshots turn the ticking off
+        self.study = study_file.load()
+        self.protocol = protocol_of(self.study)
+        self.doc: EditedDocument[Interview] | None = None
+        self._docs: dict[UUID, EditedDocument[Interview]] = {}
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="interviews-header"):
+            yield Static(
+                Text(f"RL{self.lesson} pupil interviews", style="bold"), id="interviews-title"
+            )
+            yield SaveStatus(id="interviews-saved")
+        with Horizontal(id="interviews-body"):
+            yield OptionList(id="interview-list")
+            with Vertical(id="interview-pane"):
+                yield Static("", id="interview-empty")
+                with Vertical(id="interview-editor"):
+                    with Horizontal(id="interview-who"):
+                        yield Select(
+                            [(words, kind.value) for kind, words in KIND_WORDS.items()],
+                            allow_blank=False,
+                            id="interviewee-kind",
+                            compact=True,
+                        )
+                        yield Select(
+                            self._pupil_choices(),
+                            id="interviewee-pupil",
+                            prompt="Which pupil",
+                            compact=True,
+                        )
+                        yield Input(
+                            placeholder="Who (e.g. two pupils from table 3)",
+                            id="interviewee-text",
+                            compact=True,
+                        )
+                        yield Select(
+                            self._member_choices(),
+                            id="interviewer",
+                            prompt="Interviewer",
+                            compact=True,
+                        )
+                    yield Static("", id="interview-timer")
+                    yield VerticalScroll(id="answers")
+        yield Footer()
+
+    def _pupil_choices(self) -> list[tuple[str, str]]:
+        return [(f"{p.label} {p.pseudonym}".strip(), p.label) for p in self.study.pupils]
+
+    def _member_choices(self) -> list[tuple[str, str]]:
+        return [(m.name, m.name) for m in self.study.members]
+
+    def on_mount(self) -> None:
+        self._show_list()
+        interviews = self._interviews()
+        if interviews:
+            self.open_interview(interviews[0])
+        else:
+            self._show_editor()
+        if self.live_timer:
+            self.set_interval(1, self._tick, name="interview-timer")
+
+    def _interviews(self) -> list[Interview]:
+        return self.study.lesson_interviews(self.lesson)
+
+    @property
+    def interview(self) -> Interview | None:
+        return self.doc.value if self.doc else None
+
+    # ------------------------------------------------------------------ showing
+
+    def _show_list(self) -> None:
+        options = self.query_one("#interview-list", OptionList)
+        items = []
+        current = self.interview.id if self.interview else None
+        for interview in self._interviews():
+            if interview.id == current and self.interview is not None:
+                interview = self.interview
+            answered = sum(1 for a in interview.answers if a.answer.strip())
+            prompt = Text(interviewee_words(self.study, interview), style="bold")
+            prompt.append(f"\n  {KIND_WORDS[interview.kind]}")
+            if interview.interviewer:
+                prompt.append(f", by {interview.interviewer}")
+            prompt.append(f"\n  {answered}/{len(interview.answers)} answered", style="dim")
+            quotes = sum(1 for a in interview.answers if a.quote)
+            if quotes:
+                prompt.append(f"  {QUOTE_MARK} {quotes} quoted", style="bold")
+            items.append(Option(prompt, id=str(interview.id)))
+        items.append(Option(Text("+ New interview (ctrl+n)", style="italic"), id=NEW_INTERVIEW))
+        options.set_options(items)
+        if current is not None:
+            index = next((i for i, o in enumerate(items) if o.id == str(current)), None)
+            options.highlighted = index
+
+    def _show_editor(self, *, focus_first: bool = False) -> None:
+        interview = self.interview
+        self.query_one("#interview-empty", Static).display = interview is None
+        self.query_one("#interview-editor").display = interview is not None
+        if interview is None:
+            self.query_one("#interview-empty", Static).update(
+                f"No interviews for RL{self.lesson} yet. ctrl+n starts one: about five minutes, "
+                "one pupil or a small group, straight after the lesson, exact words kept."
+            )
+            return
+        with self.prevent(Select.Changed, Input.Changed):
+            self.query_one("#interviewee-kind", Select).value = interview.kind.value
+            pupil = self.query_one("#interviewee-pupil", Select)
+            labels = self.study.labels
+            pupil.value = interview.interviewee if interview.interviewee in labels else Select.NULL
+            self.query_one("#interviewee-text", Input).value = (
+                "" if interview.kind is IntervieweeKind.CASE_PUPIL else interview.interviewee
+            )
+            members = [m.name for m in self.study.members]
+            self.query_one("#interviewer", Select).value = (
+                interview.interviewer if interview.interviewer in members else Select.NULL
+            )
+        self._show_who()
+        self._tick()
+        self.call_next(self._rebuild_answers, focus_first)
+
+    async def _rebuild_answers(self, focus_first: bool) -> None:
+        answers = self.query_one("#answers", VerticalScroll)
+        await answers.remove_children()
+        if self.interview is None:
+            return
+        await answers.mount_all(AnswerField(i, a) for i, a in enumerate(self.interview.answers))
+        if focus_first and self.interview.answers:
+            self.query(AnswerArea).first().focus()
+
+    def _show_who(self) -> None:
+        interview = self.interview
+        case = interview is not None and interview.kind is IntervieweeKind.CASE_PUPIL
+        self.query_one("#interviewee-pupil").display = case
+        self.query_one("#interviewee-text").display = not case
+
+    def _tick(self) -> None:
+        started = self.interview.started if self.interview else None
+        self.query_one("#interview-timer", Static).update(timer_text(started, self.clock()))
+
+    # ------------------------------------------------------------------ opening and adding
+
+    def open_interview(self, interview: Interview, *, focus_first: bool = False) -> None:
+        # One document per interview, kept while the screen is open: its undo
+        # history survives moving to another interview and back.
+        doc = self._docs.get(interview.id)
+        if doc is None:
+            doc = EditedDocument(self.study_file, "interview", str(interview.id), lambda: interview)
+            self._docs[interview.id] = doc
+        elif doc.is_stale():
+            doc.reload()
+        self.doc = doc
+        self._show_list()
+        self._show_editor(focus_first=focus_first)
+
+    def new_interview(self) -> Interview:
+        interviewed = {i.interviewee for i in self._interviews()}
+        waiting = [label for label in self.study.labels if label not in interviewed]
+        interviewer = self.study.members[0].name if self.study.members else ""
+        interview = Interview(
+            lesson=self.lesson,
+            interviewee=waiting[0] if waiting else "",
+            interviewer=interviewer,
+            answers=[Answer(prompt) for prompt in study_prompts(self.study, self.protocol)],
+        )
+        self._saved(self.study_file.save("interview", str(interview.id), interview, None))
+        self.study.interviews.append(interview)
+        # Straight to the first answer: the pupil and interviewer are guessed
+        # sensibly, and shift+tab goes back to them.
+        self.open_interview(interview, focus_first=True)
+        return interview
+
+    def action_new_interview(self) -> None:
+        self.new_interview()
+
+    @on(OptionList.OptionSelected, "#interview-list")
+    def _interview_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == NEW_INTERVIEW:
+            self.new_interview()
+            return
+        for interview in self._interviews():
+            if str(interview.id) == event.option.id:
+                self._sync_study()
+                self.open_interview(interview, focus_first=True)
+                return
+
+    def _sync_study(self) -> None:
+        """Put the open interview's latest version back into the study's list."""
+        if self.interview is None:
+            return
+        self.study.interviews = [
+            self.interview if i.id == self.interview.id else i for i in self.study.interviews
+        ]
+
+    # ------------------------------------------------------------------ editing
+
+    def _saved(self, saved: Saved | None) -> None:
+        self.query_one(SaveStatus).show_saved(saved)
+
+    def _change(self, mutate: Callable[[Interview], object], field: str) -> None:
+        if self.doc is None:
+            return
+        self._saved(self.doc.change(mutate, field))
+        self._sync_study()
+        self._show_list()
+
+    @on(Select.Changed, "#interviewee-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str) or self.interview is None:
+            return
+        kind = IntervieweeKind(event.value)
+        if kind is self.interview.kind:
+            return
+
+        def mutate(i: Interview) -> None:
+            i.kind = kind
+            if kind is IntervieweeKind.CASE_PUPIL:
+                pupil = self.query_one("#interviewee-pupil", Select).value
+                i.interviewee = pupil if isinstance(pupil, str) else ""
+            else:
+                i.interviewee = self.query_one("#interviewee-text", Input).value.strip()
+
+        self._change(mutate, "")
+        self._show_who()
+
+    @on(Select.Changed, "#interviewee-pupil")
+    def _pupil_changed(self, event: Select.Changed) -> None:
+        label = event.value if isinstance(event.value, str) else ""
+        if self.interview is None or self.interview.interviewee == label:
+            return
+        self._change(lambda i: setattr(i, "interviewee", label), "")
+
+    @on(Input.Changed, "#interviewee-text")
+    def _who_changed(self, event: Input.Changed) -> None:
+        if self.interview is None or self.interview.kind is IntervieweeKind.CASE_PUPIL:
+            return
+        text = event.value.strip()
+        if text != self.interview.interviewee:
+            self._change(lambda i: setattr(i, "interviewee", text), "interviewee")
+
+    @on(Select.Changed, "#interviewer")
+    def _interviewer_changed(self, event: Select.Changed) -> None:
+        name = event.value if isinstance(event.value, str) else ""
+        if self.interview is None or self.interview.interviewer == name:
+            return
+        self._change(lambda i: setattr(i, "interviewer", name), "")
+
+    @on(TextArea.Changed, ".answer-input")
+    def _answer_changed(self, event: TextArea.Changed) -> None:
+        field = event.text_area.parent
+        if self.interview is None or not isinstance(field, AnswerField):
+            return
+        index, text = field.index, event.text_area.text
+        if index >= len(self.interview.answers) or self.interview.answers[index].answer == text:
+            return
+        start = self.interview.started is None and text.strip()
+
+        def mutate(i: Interview) -> None:
+            i.answers[index].answer = text
+            if start:
+                i.started = self.clock()
+
+        self._change(mutate, f"answer-{index}")
+        if start:
+            self._tick()
+
+    @on(AnswerArea.Next)
+    def _answer_done(self, event: AnswerArea.Next) -> None:
+        """Enter moves on to the next prompt."""
+        fields = list(self.query(AnswerArea).results(AnswerArea))
+        position = fields.index(event.area)
+        if position + 1 < len(fields):
+            fields[position + 1].focus()
+
+    def action_flag_quote(self) -> None:
+        focused = self.focused
+        field = focused.parent if focused is not None else None
+        if not isinstance(field, AnswerField) or self.interview is None:
+            self.notify("Go to an answer first, then ctrl+f flags it as a quote.")
+            return
+        index = field.index
+        quote = not self.interview.answers[index].quote
+
+        def mutate(i: Interview) -> None:
+            i.answers[index].quote = quote
+
+        self._change(mutate, "")
+        field.set_quote(quote)
+
+    def action_start_timer(self) -> None:
+        if self.interview is None:
+            return
+        at = self.clock()
+        self._change(lambda i: setattr(i, "started", at), "")
+        self._tick()
+
+    def action_undo(self) -> None:
+        if self.doc is None or not self.doc.can_undo():
+            self.notify("Nothing to undo.")
+            return
+        self._saved(self.doc.undo())
+        self._sync_study()
+        self._show_list()
+        self._show_editor()
+
+    def action_edit_prompts(self) -> None:
+        def done(prompts: list[str] | None) -> None:
+            if prompts is None:
+                return
+            overview = EditedDocument(self.study_file, "overview", "", Overview)
+            self._saved(overview.change(lambda o: setattr(o, "interview_prompts", prompts), ""))
+            self.study.overview = overview.value
+            self._apply_prompts(prompts)
+
+        self.app.push_screen(
+            PromptsDialog(study_prompts(self.study, self.protocol), self.protocol), done
+        )
+
+    def _apply_prompts(self, prompts: list[str]) -> None:
+        """The open interview follows the new prompts, keeping every typed answer."""
+        if self.interview is None:
+            return
+
+        def mutate(i: Interview) -> None:
+            kept = {a.prompt: a for a in i.answers}
+            answers = [kept.pop(p, Answer(p)) for p in prompts]
+            answered_elsewhere = [a for a in kept.values() if a.answer.strip()]
+            i.answers = answers + answered_elsewhere
+
+        self._change(mutate, "")
+        self._show_editor()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(StudyChanged)
+    def _study_changed(self) -> None:
+        """Another process saved: refresh the list (the open interview keeps what is typed)."""
+        self.study = self.study_file.load()
+        self.protocol = protocol_of(self.study)
+        if (
+            self.doc is not None
+            and self.doc.is_stale()
+            and not isinstance(self.focused, Input | TextArea)
+        ):
+            self.doc.reload()
+            self._show_editor()
+        self._sync_study()
+        self._show_list()

@@ -1,0 +1,410 @@
+"""The predicted-against-observed grid: stages down, case pupils across.
+
+Each cell shows the judgement most notes agree on by colour AND by symbol
+(= as predicted, + better, - less, ? unexpected), so it reads without
+colour too. Moving to a cell shows, below the grid, that pupil's prediction
+for the stage beside every observer's notes with their judgements and times;
+`a` switches the detail between the one stage and all the pupil's stages
+(the English model takes each case pupil in turn, stage by stage).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import DataTable, Static
+
+from lessonstudy.model import Judgement, Observation, Study
+from lessonstudy.process import EvidenceCell, EvidenceGrid, EvidenceRow
+
+# Colours picked to stay apart for the common colour-blindnesses; the symbol
+# carries the meaning anyway.
+JUDGEMENT_STYLES = {
+    Judgement.AS_PREDICTED: "bold white on #3465a4",
+    Judgement.BETTER: "bold black on #4e9a06",
+    Judgement.LESS: "bold black on #f57900",
+    Judgement.UNEXPECTED: "bold white on #75507b",
+}
+# The same hues as text colours, for runs of symbols on the normal background.
+JUDGEMENT_COLOURS = {
+    Judgement.AS_PREDICTED: "bold #729fcf",
+    Judgement.BETTER: "bold #8ae234",
+    Judgement.LESS: "bold #fcaf3e",
+    Judgement.UNEXPECTED: "bold #ad7fa8",
+}
+RUN_WIDTH = 6
+FULL_LABEL_WIDTH, FULL_CELL_WIDTH = 18, 12  # columns a full grid needs: labels, each pupil
+JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
+NO_NOTES = "·"
+CRITICAL = "!"
+
+
+def short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def judgement_badge(judgement: Judgement | None) -> Text:
+    """The symbol in its colour, e.g. " + " on green; " · " when nothing was judged."""
+    # Styled spans, not a base style: text appended after the badge stays plain.
+    if judgement is None:
+        return Text.assemble((f" {NO_NOTES} ", "dim"))
+    return Text.assemble((f" {judgement.symbol} ", JUDGEMENT_STYLES[judgement]))
+
+
+def judgement_counts(cell: EvidenceCell) -> str:
+    """'2 as predicted, 1 better' - how many notes carry each judgement."""
+    counts = cell.judgements
+    return ", ".join(f"{counts[j]} {LEGEND_WORDS[j]}" for j in JUDGEMENT_ORDER if counts[j])
+
+
+def judgement_run(cell: EvidenceCell, width: int = RUN_WIDTH) -> Text:
+    """One symbol per judged note ('==+'), scaled down to `width` when there are more."""
+    counts = cell.judgements
+    total = sum(counts.values())
+    run = Text()
+    if not total:
+        return run
+    scale = min(1.0, width / total)
+    for judgement in JUDGEMENT_ORDER:
+        if counts[judgement]:
+            share = max(1, round(counts[judgement] * scale))
+            run.append(judgement.symbol * share, style=JUDGEMENT_COLOURS[judgement])
+    return run
+
+
+def cell_text(cell: EvidenceCell, *, compact: bool = False) -> Text:
+    """' = ==+ 3 !': the judgement most notes agree on, one symbol per judged note,
+    how many notes, and ! for a critical incident. Compact drops the run of symbols."""
+    text = judgement_badge(cell.summary)
+    if cell.notes:
+        if not compact:
+            text.append(" ")
+            text.append_text(judgement_run(cell))
+        text.append(f" {len(cell.notes)}", style="dim")
+    elif cell.prediction.strip():
+        text.append(" -" if compact else " no notes", style="dim")
+    else:
+        text.append(" no pred." if compact else " no prediction", style="dim italic")
+    if cell.critical:
+        text.append(f" {CRITICAL}", style="bold")
+    return text
+
+
+LEGEND_WORDS = {
+    Judgement.AS_PREDICTED: "as predicted",
+    Judgement.BETTER: "better",
+    Judgement.LESS: "less",
+    Judgement.UNEXPECTED: "unexpected",
+}
+
+
+def legend() -> Text:
+    """What the symbols mean, in one line: '= as predicted + better - less ...'."""
+    text = Text()
+    for judgement in JUDGEMENT_ORDER:
+        text.append(judgement.symbol, style=JUDGEMENT_STYLES[judgement])
+        text.append(f"{LEGEND_WORDS[judgement]} ")
+    text.append(CRITICAL, style="bold reverse")
+    text.append("critical")
+    return text
+
+
+def note_lines(notes: tuple[Observation, ...] | list[Observation]) -> Text:
+    """Every observer's notes: time, who and the judgement (symbol and words), then
+    what was seen on the next line.
+
+    One Text, not a Rich Table: a busy cell has 150+ notes in a large study, and
+    a Table is measured cell by cell on every layout (several times slower).
+    """
+    text = Text()
+    for index, note in enumerate(notes):
+        if index:
+            text.append("\n")
+        text.append(note.at.strftime("%H:%M"), style="dim")
+        text.append(f"  {note.observer}  ")
+        text.append_text(judgement_badge(note.judgement))
+        if note.judgement is not None:
+            text.append(f" {note.judgement.words}", style="italic")
+        if note.critical:
+            text.append(f"  {CRITICAL} critical incident", style="bold")
+        text.append("\n    ")
+        text.append(note.text)
+    return text
+
+
+def stage_heading(row: EvidenceRow) -> str:
+    minutes = f" ({row.stage.minutes} min)" if row.stage.minutes else ""
+    return f"Stage {row.number}: {row.stage.title or 'untitled'}{minutes}"
+
+
+class Beside:
+    """Two renderables side by side when there is room, else one above the other."""
+
+    def __init__(self, left: RenderableType, right: RenderableType, min_width: int) -> None:
+        self.left, self.right, self.min_width = left, right, min_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width < self.min_width:
+            yield Group(self.left, self.right)
+            return
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(ratio=2)
+        table.add_column(ratio=3)
+        table.add_row(self.left, self.right)
+        yield table
+
+
+SIDE_BY_SIDE_WIDTH = 90  # below this the prediction goes above the notes
+
+
+def cell_detail(row: EvidenceRow, label: str, *, with_class: bool = True) -> RenderableType:
+    """The prediction beside what was seen, for one pupil at one stage."""
+    cell = row.cells[label]
+    # Styled spans (Text.assemble), so only the label is bold, not what follows it.
+    predicted = Text.assemble(
+        ("Predicted: ", "bold"), cell.prediction.strip() or "(no prediction written)"
+    )
+    left: list[RenderableType] = [predicted]
+    if cell.observed.strip():
+        left.append(Text.assemble(("Observed (summary): ", "bold"), cell.observed.strip()))
+    right: list[RenderableType] = []
+    if cell.notes:
+        heading = Text.assemble((f"Notes ({len(cell.notes)}): ", "bold"))
+        heading.append_text(judgement_badge(cell.summary))
+        heading.append(" " + judgement_counts(cell))
+        right += [heading, note_lines(cell.notes)]
+    else:
+        right.append(Text("No observer's notes on this pupil at this stage.", style="dim"))
+    parts: list[RenderableType] = [
+        Text(stage_heading(row), style="bold underline"),
+        Beside(Group(*left), Group(*right), SIDE_BY_SIDE_WIDTH),
+    ]
+    if with_class and row.class_notes:
+        parts += [
+            Text(f"The class / other pupils at this stage ({len(row.class_notes)}):", style="bold"),
+            note_lines(row.class_notes),
+        ]
+    return Group(*parts)
+
+
+def pupil_heading(study: Study | None, label: str) -> Text:
+    pupil = study.pupil(label) if study else None
+    text = Text(f"Pupil {label}", style="bold")
+    if pupil and pupil.pseudonym:
+        text.append(f" - {pupil.pseudonym}")
+    if pupil and pupil.learner_group:
+        text.append(f" · typical of {pupil.learner_group}", style="italic")
+    return text
+
+
+class EvidenceDetail(ScrollView, can_focus=True):
+    """The chosen cell's prediction and notes, drawn line by line (virtualised).
+
+    A busy cell in a large study has 150+ notes: wrapping them once per width
+    and handing the compositor only the visible lines keeps the first step of
+    the discussion as quick on 9,000 notes as on a hundred.
+    """
+
+    DEFAULT_CSS = """
+    EvidenceDetail {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: scroll;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.content: RenderableType = Text("")
+        self._lines: list[Strip] = []
+        self._width = -1
+
+    def update(self, content: RenderableType) -> None:
+        self.content = content
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._wrap()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            self._wrap()
+
+    def _wrap(self) -> None:
+        """Wrap the content to the width once; render_line then only hands out lines."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return  # not laid out yet: on_resize wraps
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self.content, options, pad=False, new_lines=False)
+        self._lines = [Strip(line).adjust_cell_length(width) for line in lines]
+        self._width = width
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines) or width != self._width:
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index].apply_style(self.rich_style)
+
+
+class EvidenceTable(DataTable[Text]):
+    """The grid itself: a cell cursor over stages x case pupils (virtualised)."""
+
+    DEFAULT_CSS = """
+    EvidenceTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    def show(self, grid: EvidenceGrid, *, compact: bool = False) -> None:
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        for label in grid.labels:
+            self.add_column(Text(label, style="bold"), key=label)
+        for row in grid.rows:
+            title = short(row.stage.title or "untitled", 10 if compact else 15)
+            self.add_row(
+                *(cell_text(row.cells[label], compact=compact) for label in grid.labels),
+                key=str(row.number),
+                label=Text(f"{row.number} {title}", no_wrap=True),
+            )
+        if grid.rows and grid.labels:
+            self.cursor_coordinate = Coordinate(
+                min(cursor.row, len(grid.rows) - 1), min(cursor.column, len(grid.labels) - 1)
+            )
+
+
+class EvidenceView(Vertical):
+    """The grid, its legend, and the detail of the chosen cell."""
+
+    DEFAULT_CSS = """
+    EvidenceView {
+        height: 1fr;
+    }
+    EvidenceView > #evidence-legend {
+        height: auto;
+        color: $text-muted;
+    }
+    EvidenceView > #evidence-detail {
+        height: 1fr;
+        min-height: 4;
+        border-top: solid $primary-darken-2;
+    }
+    EvidenceView > #evidence-empty {
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding(
+            "a",
+            "toggle_all_stages",
+            "All stages",
+            id="evidence.all_stages",
+            tooltip="Show the pupil's prediction and notes for every stage, or only this one",
+        ),
+    ]
+
+    class CellChosen(Message):
+        """The cursor moved to a pupil at a stage."""
+
+        def __init__(self, view: EvidenceView, stage_number: int, label: str) -> None:
+            super().__init__()
+            self.view = view
+            self.stage_number = stage_number
+            self.label = label
+
+        @property
+        def control(self) -> EvidenceView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.grid: EvidenceGrid | None = None
+        self.study: Study | None = None
+        self.all_stages = False
+        self.chosen: tuple[int, str] | None = None  # (stage number, pupil label)
+        self.compact = False
+        self._shown: tuple[EvidenceGrid, int, str, bool] | None = None  # what the detail shows
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="evidence-empty")
+        yield EvidenceTable(id="evidence-table", cursor_type="cell", zebra_stripes=True)
+        yield Static(legend(), id="evidence-legend")
+        yield EvidenceDetail(id="evidence-detail")
+
+    @property
+    def table(self) -> EvidenceTable:
+        return self.query_one(EvidenceTable)
+
+    def show(self, grid: EvidenceGrid, study: Study | None = None) -> None:
+        self.grid, self.study = grid, study
+        empty = self.query_one("#evidence-empty", Static)
+        has_notes = any(cell.notes for row in grid.rows for cell in row.cells.values())
+        if not grid.rows:
+            empty.update(f"RL{grid.lesson} has no stages in its plan yet: nothing to compare.")
+        elif not has_notes:
+            empty.update("No observation notes yet for this lesson.")
+        empty.display = not (grid.rows and has_notes)
+        self.table.display = bool(grid.rows)
+        self.compact = self._wants_compact()
+        self.table.show(grid, compact=self.compact)
+        self._show_detail()
+
+    def _wants_compact(self) -> bool:
+        """Too narrow for every pupil's full cell: keep them all in view, symbols only."""
+        labels = len(self.grid.labels) if self.grid else 0
+        return 0 < self.size.width < FULL_LABEL_WIDTH + FULL_CELL_WIDTH * labels
+
+    def on_resize(self) -> None:
+        if self.grid is not None and self._wants_compact() != self.compact:
+            self.show(self.grid, self.study)
+
+    @on(DataTable.CellHighlighted, "#evidence-table")
+    def _cell_highlighted(self, event: DataTable.CellHighlighted[Text]) -> None:
+        event.stop()
+        self._show_detail()
+        if self.chosen:
+            self.post_message(self.CellChosen(self, *self.chosen))
+
+    def action_toggle_all_stages(self) -> None:
+        self.all_stages = not self.all_stages
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        text = self.query_one(EvidenceDetail)
+        grid = self.grid
+        if grid is None or not grid.rows or not grid.labels:
+            self.chosen = self._shown = None
+            text.update("")
+            return
+        coordinate = self.table.cursor_coordinate
+        row_index = min(coordinate.row, len(grid.rows) - 1)
+        label = grid.labels[min(coordinate.column, len(grid.labels) - 1)]
+        row = grid.rows[row_index]
+        self.chosen = (row.number, label)
+        # The table announces its cursor after every refill: draw each detail once.
+        shown = (grid, row.number, label, self.all_stages)
+        if self._shown is not None and self._shown[0] is grid and shown[1:] == self._shown[1:]:
+            return
+        self._shown = shown
+        parts: list[RenderableType] = [pupil_heading(self.study, label)]
+        if self.all_stages:
+            for each in grid.rows:
+                parts += [cell_detail(each, label, with_class=False), Text("")]
+        else:
+            parts.append(cell_detail(row, label))
+        text.update(Group(*parts))

@@ -1,0 +1,423 @@
+"""The post-lesson discussion runner, driven with Pilot on the example study.
+
+RL1's discussion is taken out of the example so that the test runs it from
+the start, as a chair and recorder would; RL2's plan is blanked so that we
+can see the agreed changes become its checklist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import io
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from lessonstudy.model import (
+    CasePupil,
+    Discussion,
+    Judgement,
+    Observation,
+    ResearchLesson,
+    Study,
+)
+from lessonstudy.process import StepState as CycleState
+from lessonstudy.process import carry_forward, discussion_step, evidence_grid
+from lessonstudy.protocols import load_protocol
+from lessonstudy.resources import example_study_path
+from lessonstudy.store import StudyFile
+from lessonstudy.store.export import read_json
+from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.screens.discussion import (
+    DiscussionScreen,
+    HeaderDialog,
+    PointsEditor,
+    default_discussion,
+    study_for_lesson,
+)
+from lessonstudy.tui.widgets.evidence_grid import (
+    EvidenceDetail,
+    EvidenceView,
+    cell_text,
+    judgement_badge,
+)
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+class ScreenApp(App[None]):
+    """A bare app that shows one screen over its default one."""
+
+    def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())
+
+
+def rendered(widget: Static | EvidenceDetail, width: int = 120) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def example_without_rl1_discussion() -> Study:
+    study = read_json(example_study_path())
+    study.discussions = [d for d in study.discussions if d.lesson != 1]
+    study.lessons[1] = ResearchLesson(number=2, date=study.lessons[1].date)
+    return study
+
+
+@pytest.fixture
+def study_file(tmp_path: Path) -> Iterator[StudyFile]:
+    study_file = StudyFile.create(
+        tmp_path / "fractions.lessonstudy", example_without_rl1_discussion()
+    )
+    yield study_file
+    study_file.close()
+
+
+def discussion_app(study_file: StudyFile, lesson: int = 1) -> ScreenApp:
+    return ScreenApp(lambda: DiscussionScreen(study_file, lesson))
+
+
+async def type_text(pilot: object, text: str) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    focused = app.focused
+    assert isinstance(focused, Input | TextArea), f"typing into {focused!r}"
+    if isinstance(focused, Input):
+        focused.insert_text_at_cursor(text)
+    else:
+        focused.insert(text)
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@run_async
+async def test_full_rl1_discussion_then_rl2_starts_with_the_agreed_changes(
+    study_file: StudyFile,
+) -> None:
+    study = study_file.load()
+    protocol = load_protocol("english")
+    app = discussion_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        # Step 1: the evidence, stages down and case pupils across.
+        assert screen.step.kind.value == "evidence"
+        table = screen.query_one(EvidenceView).table
+        assert table.row_count == len(study.lesson(1).stages)
+        assert len(table.columns) == len(study.pupils)
+        assert app.focused is table
+        # Moving to pupil B at stage 2 shows its prediction beside every note on it.
+        await pilot.press("down", "right")
+        grid = evidence_grid(study, 1)
+        cell = grid.rows[1].cells["B"]
+        assert cell.notes, "the example has notes on pupil B at stage 2"
+        detail = rendered(screen.query_one(EvidenceDetail))
+        assert cell.prediction.split()[0] in detail
+        for note in cell.notes:
+            assert note.at.strftime("%H:%M") in detail
+            assert note.observer in detail
+        # The recorder notes a point under the evidence step.
+        await pilot.press("f4")
+        assert app.focused is screen.query_one("#point-input", Input)
+        await type_text(pilot, "B counted the marks, not the jumps")
+        await pilot.press("enter")
+
+        # Step 2: the interviews of this lesson, quotes first.
+        await pilot.press("ctrl+n")
+        assert screen.step.kind.value == "interviews"
+        said = rendered(screen.query_one("#interviews-text", Static))
+        quoted = [
+            a.answer for i in study.lesson_interviews(1) for a in i.answers if a.quote and a.answer
+        ]
+        assert quoted and quoted[0].split()[0] in said
+        assert "Quotes for the write-up" in said
+
+        # Steps 3-5: points, with the journeys to look at.
+        for text in ("Maya secure; not stretched", "We under-estimated the line", "Arc per jump"):
+            await pilot.press("ctrl+n")
+            assert screen.step.kind.value == "points"
+            assert app.focused is screen.query_one("#point-input", Input)
+            await type_text(pilot, text)
+            await pilot.press("enter")
+
+        # Step 6: the agreed changes.
+        await pilot.press("ctrl+n")
+        assert screen.step.kind.value == "agreed_changes"
+        agreed = ["Count the jumps: one arc per count", "Fold a paper strip first"]
+        for text in agreed:
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        explanation = rendered(screen.query_one("#content-agreed", Static))
+        assert "RL2" in explanation and "checklist" in explanation
+
+        # Step 7: the final commentator.
+        await pilot.press("ctrl+n")
+        assert screen.step.kind.value == "commentator"
+        assert isinstance(app.focused, TextArea)
+        await type_text(pilot, "The counting was secure; the placing was not.")
+        await pilot.press("ctrl+n")  # the last step: stays put
+        assert screen.step_index == len(protocol.steps) - 1
+        assert "Saved" in rendered(screen.query_one("#discussion-saved", Static))
+
+    saved, revision = study_file.read("discussion", 1)
+    assert revision > 0
+    assert isinstance(saved, Discussion)
+    assert saved.records["evidence"] == ["B counted the marks, not the jumps"]
+    assert saved.records["progress"] == ["Maya secure; not stretched"]
+    assert saved.records["differences"] == ["We under-estimated the line"]
+    assert saved.records["adjustments"] == ["Arc per jump"]
+    assert saved.agreed_changes == agreed
+    assert saved.commentator_remarks == "The counting was secure; the placing was not."
+    assert saved.chair == "Priya Shah" and saved.recorder == "Tom Hughes"  # from the roles
+    # The step is done, and RL2's plan starts from RL1's with the changes as its checklist.
+    after = study_file.load()
+    assert discussion_step(after, after.lesson(1)).state is CycleState.DONE
+    rl2 = carry_forward(after.lesson(1), after.discussion(1), 2)
+    assert [item.text for item in rl2.carried_changes] == agreed
+    assert not any(item.done for item in rl2.carried_changes)
+
+
+@run_async
+async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        assert not screen.check_action("send_changes", ())  # only on the agreed-changes step
+        screen.go_to_step(5)
+        await pilot.pause()
+        assert screen.check_action("send_changes", ())
+        await type_text(pilot, "Fold a paper strip first")
+        await pilot.press("enter")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "F3 adds" not in rendered(screen.query_one("#content-agreed", Static))
+        # A second change added later is appended to the started plan's checklist.
+        await type_text(pilot, "Eight cards, not twelve")
+        await pilot.press("enter")
+        assert "F3 adds the 1 new" in rendered(screen.query_one("#content-agreed", Static))
+        await pilot.press("f3")
+        await pilot.pause()
+    plan, _ = study_file.read("lesson", 2)
+    rl1, _ = study_file.read("lesson", 1)
+    assert [c.text for c in plan.carried_changes] == [
+        "Fold a paper strip first",
+        "Eight cards, not twelve",
+    ]
+    assert [s.title for s in plan.stages] == [s.title for s in rl1.stages]
+
+
+@run_async
+async def test_points_can_be_edited_deleted_and_undone(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        screen.go_to_step(2)  # progress
+        await pilot.pause()
+        for text in ("first point", "second point"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        points = screen.query_one("#point-list", OptionList)
+        points.focus()
+        points.highlighted = 0
+        await pilot.pause()
+        await pilot.press("enter")  # edit the first point
+        field = screen.query_one("#point-input", Input)
+        assert app.focused is field and field.value == "first point"
+        field.value = ""
+        await type_text(pilot, "first point, corrected")
+        await pilot.press("enter")
+        assert screen.discussion.records["progress"] == ["first point, corrected", "second point"]
+        points.focus()
+        points.highlighted = 1
+        await pilot.pause()
+        await pilot.press("delete")
+        assert screen.discussion.records["progress"] == ["first point, corrected"]
+        await pilot.press("ctrl+z")
+        assert screen.discussion.records["progress"] == ["first point, corrected", "second point"]
+        await pilot.press("ctrl+z")
+        assert screen.discussion.records["progress"] == ["first point", "second point"]
+        assert screen.query_one(PointsEditor).points == ["first point", "second point"]
+    saved, _ = study_file.read("discussion", 1)
+    assert saved.records["progress"] == ["first point", "second point"]
+
+
+@run_async
+async def test_header_sets_date_chair_recorder_and_attendees(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, HeaderDialog)
+        date = dialog.query_one("#header-date", Input)
+        date.value = "21 Jan"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog  # not a date: the dialog stays, nothing saved
+        date.value = "2026-01-21"
+        dialog.query_one("#header-attendees").deselect("Helen Marsh")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        header = rendered(screen.query_one("#discussion-title", Static))
+        assert "21 Jan 2026" in header and "3 attending" in header
+    saved, _ = study_file.read("discussion", 1)
+    assert saved.date == dt.date(2026, 1, 21)
+    assert "Helen Marsh" not in saved.attendees and len(saved.attendees) == 3
+
+
+@run_async
+async def test_the_steps_follow_the_studys_protocol(tmp_path: Path) -> None:
+    study = example_without_rl1_discussion()
+    study.overview.protocol = "us"
+    us = load_protocol("us")
+    with StudyFile.create(tmp_path / "us.lessonstudy", study) as study_file:
+        app = discussion_app(study_file)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            steps = screen.query_one("#step-list", OptionList)
+            assert [steps.get_option_at_index(i).id for i in range(steps.option_count)] == [
+                s.id for s in us.steps
+            ]
+            assert screen.step.id == us.steps[0].id == "teacher_reflection"
+            assert app.focused is screen.query_one("#point-input", Input)
+            # Every step can be shown at 80x24, in order, and back again.
+            for index in range(1, len(us.steps)):
+                await pilot.press("ctrl+n")
+                assert screen.step_index == index
+            for _ in us.steps:
+                await pilot.press("ctrl+b")
+            assert screen.step_index == 0
+
+
+@run_async
+async def test_a_note_from_another_process_shows_in_the_grid(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        table = screen.query_one(EvidenceView).table
+        study = study_file.load()
+        first_stage = study.lesson(1).stages[0]
+        before = evidence_grid(study, 1).rows[0].cells["A"]
+        with StudyFile.open(study_file.path) as other:
+            other.add_note(
+                Observation(
+                    lesson=1,
+                    observer="Grace Okafor",
+                    at=study.live_notes(1)[0].at,
+                    about="A",
+                    text="Maya explained it to her partner",
+                    stage_id=first_stage.id,
+                    judgement=Judgement.BETTER,
+                )
+            )
+        screen.post_message(StudyChanged())
+        await pilot.pause()
+        shown = table.get_cell_at(table.cursor_coordinate).plain
+        assert shown.endswith(f" {len(before.notes) + 1}")
+        assert "Maya explained it to her partner" in rendered(screen.query_one(EvidenceDetail))
+
+
+def test_each_judgement_reads_without_colour() -> None:
+    """The grid's cells carry the judgement as a symbol, not only as a colour."""
+    study = read_json(example_study_path())
+    grid = evidence_grid(study, 1)
+    for row in grid.rows:
+        for cell in row.cells.values():
+            text = cell_text(cell).plain
+            if cell.summary is not None:
+                assert text.startswith(f" {cell.summary.symbol} ")
+                assert text.endswith(f" {len(cell.notes)}") or text.endswith(" !")
+            else:
+                assert "·" in text
+    assert {judgement_badge(j).plain.strip() for j in Judgement} == {"=", "+", "-", "?"}
+
+
+def test_a_new_discussion_takes_chair_recorder_and_members_from_the_study() -> None:
+    study = read_json(example_study_path())
+    discussion = default_discussion(study, 2)
+    assert discussion.lesson == 2
+    assert discussion.chair == "Priya Shah"
+    assert discussion.recorder == "Tom Hughes"
+    assert discussion.attendees == [m.name for m in study.members]
+    assert discussion.date == dt.date.today()
+
+
+def test_the_lesson_view_of_a_study_matches_a_full_load(study_file: StudyFile) -> None:
+    whole = study_file.load()
+    view = study_for_lesson(study_file, 1)
+    assert view.overview == whole.overview and view.members == whole.members
+    assert view.pupils == whole.pupils and view.lessons == whole.lessons
+    assert view.interviews == whole.interviews and view.discussions == whole.discussions
+    assert view.live_notes(1) == whole.live_notes(1)
+    assert {note.lesson for note in view.notes} == {1}
+    assert evidence_grid(view, 1) == evidence_grid(whole, 1)
+
+
+def test_snapshot_the_evidence_step_at_80_by_24(snap_compare: Any, tmp_path: Path) -> None:
+    """The first step as the group sees it on a small screen (RL1 of the example)."""
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    study_file = StudyFile.open(path)
+
+    async def to_pupil_b_stage_2(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("down", "right")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(
+            discussion_app(study_file), terminal_size=(80, 24), run_before=to_pupil_b_stage_2
+        )
+    finally:
+        study_file.close()
+
+
+@run_async
+async def test_six_pupils_on_a_small_screen_get_compact_cells(tmp_path: Path) -> None:
+    study = read_json(example_study_path())
+    study.pupils += [CasePupil(label) for label in ("D", "E", "F")]
+    with StudyFile.create(tmp_path / "six.lessonstudy", study) as study_file:
+        for width, compact in ((80, True), (160, False)):
+            app = discussion_app(study_file)
+            async with app.run_test(size=(width, 30)) as pilot:
+                await pilot.pause()
+                view = app.screen.query_one(EvidenceView)
+                assert view.compact is compact
+                assert len(view.table.columns) == 6
+                first = view.table.get_cell_at(view.table.cursor_coordinate).plain
+                cell = evidence_grid(study, 1).rows[0].cells["A"]
+                assert first == cell_text(cell, compact=compact).plain
+                # Compact keeps the judgement's symbol and the count, drops the run.
+                assert first.startswith(f" {cell.summary.symbol} ")
+                assert first.rstrip(" !").endswith(str(len(cell.notes)))
