@@ -154,8 +154,12 @@ def test_opening_the_app_without_a_terminal_says_so(tmp_path: Path) -> None:
     result = run(str(path))
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
-    missing = run(str(tmp_path / "nope.lessonstudy"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    nowhere = run(str(tmp_path / "no-folder" / "nope.lessonstudy"))
+    assert nowhere.returncode == 2 and "no-folder: no such folder" in nowhere.stderr
+    not_a_study = tmp_path / "notes.txt"
+    not_a_study.write_text("10:42 B 3 + placed 3/4")
+    wrong = run(str(not_a_study))
+    assert wrong.returncode == 2 and "not a study file" in wrong.stderr
 
 
 def test_outputs_never_overwrite_a_study(tmp_path: Path) -> None:

@@ -32,8 +32,11 @@ def cmd_open(args: argparse.Namespace) -> int:
     from lessonstudy.store.study_file import check_readable
 
     path = Path(args.path) if args.path else None
-    if path is not None:
+    if path is not None and (path.exists() or path.is_symlink()):
         check_readable(path)  # a clear line here beats an error inside the app
+    elif path is not None and not path.parent.is_dir():
+        raise LessonStudyError(f"{path.parent}: no such folder")
+    # A path that does not exist yet: the app offers to create a study there.
     return _run_app(path)
 
 

@@ -8,10 +8,14 @@ the user is typing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.message import Message
+from textual.timer import Timer
 
-from lessonstudy.store import StudyFile
+if TYPE_CHECKING:
+    from lessonstudy.store import StudyFile
 
 POLL_SECONDS = 0.5
 
@@ -20,8 +24,10 @@ class StudyChanged(Message):
     """Another process (an observer, a merge) committed a change to the study."""
 
 
-def watch_study(app: App[object], study_file: StudyFile) -> None:
-    """Poll the study file from `app`; post StudyChanged to the screen on top."""
+def watch_study(app: App[object], study_file: StudyFile) -> Timer:
+    """Poll the study file from `app`; post StudyChanged to the screen on top.
+
+    Returns the timer, so a caller that opens another study can stop it."""
     last = study_file.data_version()
 
     def poll() -> None:
@@ -31,4 +37,4 @@ def watch_study(app: App[object], study_file: StudyFile) -> None:
             last = version
             app.screen.post_message(StudyChanged())
 
-    app.set_interval(POLL_SECONDS, poll, name="watch-study")
+    return app.set_interval(POLL_SECONDS, poll, name="watch-study")

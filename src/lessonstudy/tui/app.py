@@ -1,0 +1,403 @@
+"""The lessonstudy app: a study map and one screen per step of lesson study.
+
+`LessonStudyApp(path)` opens a study and shows its map; without a path it
+shows the start screen (recent studies, new, open, example). Step screens are
+imported only when first opened, so start-up stays close to a bare Textual
+app's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from lessonstudy.errors import LessonStudyError
+
+if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
+    from lessonstudy.process import StepKind
+    from lessonstudy.store import StudyFile
+
+EXIT_AFTER_FIRST_SCREEN_ENV = "LESSONSTUDY_EXIT_AFTER_FIRST_SCREEN"
+"""Benchmarks set this: the app exits as soon as its first screen has been drawn."""
+
+# StepKind value -> (module under lessonstudy.tui.screens, class name, takes a lesson number)
+STEP_SCREENS: dict[str, tuple[str, str, bool]] = {
+    "initial": ("initial_meeting", "InitialMeetingScreen", False),
+    "plan": ("plan", "PlanScreen", True),
+    "interviews": ("interviews", "InterviewsScreen", True),
+    "discussion": ("discussion", "DiscussionScreen", True),
+    "open_house": ("open_house", "OpenHouseScreen", False),
+    "write_up": ("writeup", "WriteUpScreen", False),
+}
+
+
+def parse_step_id(step_id: str) -> tuple[StepKind, int | None]:
+    """Split a step id: "plan:2" -> (StepKind.PLAN, 2); "initial" -> (StepKind.INITIAL, None)."""
+    from lessonstudy.process import StepKind
+
+    kind, _, lesson = step_id.partition(":")
+    return StepKind(kind), int(lesson) if lesson else None
+
+
+class StudyCommands(Provider):
+    """Command palette: every step of the open study, the map, help."""
+
+    async def startup(self) -> None:
+        self._commands = list(self._all_commands())
+
+    def _all_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        assert isinstance(app, LessonStudyApp)
+        yield from self._screen_keys()
+        if app.study_file is None:
+            yield "New study", "Start a new lesson study", app.action_new_study
+            yield "Open the example", "A finished example study to look around", app.open_example
+            return
+        yield "Study map", "Every step of the study, and what is next", app.action_show_map
+        from lessonstudy.process import steps
+
+        try:
+            study = app.study_file.load()
+        except LessonStudyError:
+            return
+        for step in steps(study):
+            words = step.state.value + (f" - {step.detail}" if step.detail else "")
+            yield f"Open {step.title}", words, partial(app.open_step, step.id)
+        yield "Help", "What the current step is for, and its keys", app.action_help
+
+    def _screen_keys(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """The keys of the screen the palette was opened on, so they can be found by name."""
+        from lessonstudy.tui.screens.help_screen import is_ours
+
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not is_ours(binding) or binding.system or binding.description in seen:
+                continue
+            if not active.enabled:
+                continue
+            seen.add(binding.description)
+            key = self.app.get_key_display(binding)
+            run = partial(self.app.run_action, binding.action, active.node)
+            yield binding.description, f"key: {key}", run
+
+    async def discover(self) -> Hits:
+        for name, words, command in self._commands:
+            yield DiscoveryHit(name, command, help=words)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, words, command in self._commands:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=words)
+
+
+class LessonStudyApp(App[None]):
+    """Guides a lesson study group from the first meeting to the write-up."""
+
+    TITLE = "Lesson study"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    COMMANDS = App.COMMANDS | {StudyCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="What this step is for"),
+    ]
+
+    def __init__(
+        self,
+        study_path: Path | None = None,
+        *,
+        observe_as: str | None = None,
+        lesson: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.study_path = Path(study_path) if study_path is not None else None
+        self.observe_as = observe_as
+        self.observe_lesson = lesson
+        self._study_file: StudyFile | None = None
+        self._pending_open: Path | None = None  # the map shows the cached summary meanwhile
+        self._first_screen_shown = False
+
+    @property
+    def study_file(self) -> StudyFile | None:
+        """The open study. While the first map is painted from the cached summary,
+        asking for it opens the study at once (so callers never see it missing)."""
+        if self._study_file is None and self._pending_open is not None:
+            self._open_behind_map(self._pending_open)
+        return self._study_file
+
+    @study_file.setter
+    def study_file(self, value: StudyFile | None) -> None:
+        self._study_file = value
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        if self.study_path is None:
+            self._show_start()
+            return
+        if not self.study_path.exists():
+            # A new name: offer to create the study there, as a new user expects.
+            self._show_start()
+            self.action_new_study(self.study_path)
+            return
+        if self.observe_as is None and self._show_map_first(self.study_path):
+            return
+        try:
+            self._open(self.study_path)
+        except LessonStudyError as error:
+            self._show_start()
+            self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
+            return
+        if self.observe_as is not None:
+            self._observe(self.observe_as, self.observe_lesson)
+        else:
+            self.action_show_map()
+
+    def _show_map_first(self, path: Path) -> bool:
+        """Paint the map from the summary cached in the file, then open the study.
+
+        True if the map is up (the study opens right after the first paint).
+        """
+        from lessonstudy.tui.screens.study_map import StudyMapScreen, read_glance
+
+        try:
+            glance = read_glance(path)
+        except LessonStudyError:
+            return False  # the full open below says what is wrong
+        if glance is None:
+            return False
+        self.push_screen(StudyMapScreen(None, glance=glance, path=path))
+        self._pending_open = path  # opened by first_screen_shown(), after the paint
+        return True
+
+    def _open_behind_map(self, path: Path) -> None:
+        from lessonstudy.tui.screens.study_map import StudyMapScreen
+
+        if self._pending_open is None:
+            return  # already opened (someone asked for study_file first)
+        self._pending_open = None
+        try:
+            self._open(path)
+        except LessonStudyError as error:
+            self.pop_screen()
+            self._show_start()
+            self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyMapScreen) and screen.study_file is None:
+                assert self.study_file is not None
+                screen.attach(self.study_file)
+
+    def first_screen_shown(self) -> None:
+        """Called by the first screen once it is drawn (benchmarks exit here).
+
+        A map painted from the cached summary opens its study now, after the paint.
+        """
+        if not self._first_screen_shown and os.environ.get(EXIT_AFTER_FIRST_SCREEN_ENV):
+            self._first_screen_shown = True
+            self.exit()
+            return
+        self._first_screen_shown = True
+        if self._pending_open is not None:
+            self._open_behind_map(self._pending_open)
+
+    def _show_start(self) -> None:
+        from lessonstudy.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+
+    def _open(self, path: Path) -> None:
+        from lessonstudy.store import StudyFile
+        from lessonstudy.tui.live import watch_study
+        from lessonstudy.tui.recent import remember
+
+        study_file = StudyFile.open(path)
+        if self._study_file is not None:
+            self._study_file.close()
+        self._study_file = study_file
+        self.study_path = study_file.path
+        remember(study_file.path)
+        watch_study(self, study_file)
+
+    # ------------------------------------------------------------------ opening studies
+
+    def open_study(self, path: Path) -> bool:
+        """Open a study file and show its map; False (and a message) if it cannot be."""
+        try:
+            self._open(path)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
+            return False
+        self.action_show_map()
+        return True
+
+    def create_study(self, path: Path, title: str) -> bool:
+        """Create a new, empty study and show its map."""
+        from lessonstudy.model import new_study
+        from lessonstudy.protocols import default_ground_rules
+        from lessonstudy.store import StudyFile
+
+        try:
+            StudyFile.create(path, new_study(title, protocol_text=default_ground_rules())).close()
+        except (LessonStudyError, OSError) as error:
+            self.notify(str(error), title="Cannot create the study", severity="error")
+            return False
+        return self.open_study(path)
+
+    def open_example(self) -> None:
+        """Open a fresh copy of the bundled example study."""
+        try:
+            path = make_example_copy()
+        except (LessonStudyError, OSError) as error:
+            self.notify(str(error), title="Cannot open the example", severity="error")
+            return
+        self.open_study(path)
+
+    def action_new_study(self, path: Path | None = None) -> None:
+        """Ask for a title (and a file name, unless `path` is given), then create it."""
+        from lessonstudy.tui.screens.start import NewStudyDialog
+
+        def created(answer: tuple[Path, str] | None) -> None:
+            if answer is not None:
+                self.create_study(*answer)
+
+        self.push_screen(NewStudyDialog(path), created)
+
+    # ------------------------------------------------------------------ steps
+
+    def action_show_map(self) -> None:
+        """Show the study map, closing whatever step screens are open above it."""
+        from lessonstudy.tui.screens.study_map import StudyMapScreen
+
+        if self.study_file is None:
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StudyMapScreen):
+            self.pop_screen()
+        if isinstance(self.screen, StudyMapScreen):
+            self.screen.refresh_steps()
+        elif len(self.screen_stack) <= 1:
+            self.push_screen(StudyMapScreen(self.study_file))
+        else:  # the start screen: the map takes its place
+            self.switch_screen(StudyMapScreen(self.study_file))
+
+    def open_step(self, step_id: str) -> None:
+        """Open the screen of one step ("initial", "plan:1", "observe:2" ...)."""
+        if self.study_file is None:
+            return
+        kind, lesson = parse_step_id(step_id)
+        if kind.value == "observe":
+            self._ask_observer(lesson or 1)
+            return
+        module_name, class_name, per_lesson = STEP_SCREENS[kind.value]
+        screen_class = _screen_class(module_name, class_name)
+        if screen_class is None:
+            self.notify(
+                f"The {kind.value.replace('_', ' ')} screen is not ready yet in this version.",
+                title="Not available",
+                severity="warning",
+            )
+            return
+        args: tuple[object, ...] = (self.study_file, lesson) if per_lesson else (self.study_file,)
+        self.push_screen(screen_class(*args))
+
+    def _ask_observer(self, lesson: int) -> None:
+        from lessonstudy.tui.screens.map_dialogs import WhoAreYouDialog
+
+        assert self.study_file is not None
+
+        def chosen(observer: str | None) -> None:
+            if observer:
+                self._observe(observer, lesson)
+
+        self.push_screen(WhoAreYouDialog(self.study_file, lesson), chosen)
+
+    def _observe(self, observer: str, lesson: int | None) -> None:
+        assert self.study_file is not None
+        screen_class = _screen_class("observe", "ObserveScreen")
+        if screen_class is None:
+            self.notify("The observation screen is not ready yet.", severity="warning")
+            self.action_show_map()
+            return
+        if lesson is None:
+            lesson = first_lesson_to_observe(self.study_file)
+        self.push_screen(screen_class(self.study_file, lesson, observer))
+
+    # ------------------------------------------------------------------ help
+
+    def action_help(self) -> None:
+        from lessonstudy.tui.screens.help_screen import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        kind = getattr(self.screen, "HELP_STEP", None)
+        self.push_screen(HelpScreen(kind, self.screen))
+
+    def on_unmount(self) -> None:
+        if self._study_file is not None:
+            self._study_file.close()
+
+
+def _screen_class(module_name: str, class_name: str) -> type[Screen[object]] | None:
+    """A step screen's class, imported on first use (None if not built yet)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"lessonstudy.tui.screens.{module_name}")
+    except ImportError:
+        return None
+    return getattr(module, class_name, None)
+
+
+def first_lesson_to_observe(study_file: StudyFile) -> int:
+    """The first research lesson whose teach-and-observe step is not done."""
+    from lessonstudy.process import StepKind, StepState, steps
+
+    study = study_file.load()
+    for step in steps(study):
+        if step.kind is StepKind.OBSERVE and step.state is not StepState.DONE:
+            return step.lesson or 1
+    return study.lessons[-1].number if study.lessons else 1
+
+
+def make_example_copy() -> Path:
+    """A fresh copy of the example study in the user's data folder."""
+    try:  # the lead's CLI provides this; fall back until it lands
+        from lessonstudy.cli import make_demo_copy  # type: ignore[attr-defined]
+    except ImportError:
+        make_demo_copy = None
+    if make_demo_copy is not None:
+        return Path(make_demo_copy())
+    import datetime as dt
+
+    from lessonstudy import resources
+    from lessonstudy.store import StudyFile
+    from lessonstudy.store.export import read_json
+    from lessonstudy.tui.recent import data_dir
+
+    source = resources.example_study_path()
+    if not source.exists():
+        raise LessonStudyError(f"{source}: the example study is missing from this installation")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = data_dir() / f"example-{stamp}.lessonstudy"
+    StudyFile.create(path, read_json(source)).close()
+    return path
+
+
+def run(path: Path | None = None) -> None:
+    LessonStudyApp(path).run()
+
+
+if __name__ == "__main__":
+    import sys
+
+    run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -1,0 +1,223 @@
+"""A screen that edits study documents: every field autosaves, one undo for all.
+
+Subclasses register each input with `bind_field(widget_id, document, get, set)`.
+A change in the widget is written to the document at once (EditedDocument
+saves it and folds consecutive edits of one field into one undo step);
+ctrl+z takes back the last edit, whichever document it was in. When another
+process changes the study, fields are refreshed from the file except the one
+the user is typing in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from attrs import define
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
+
+from lessonstudy.process import StepKind
+from lessonstudy.store import Saved, StudyFile
+from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+Getter = Callable[[Any], Any]
+Setter = Callable[[Any, Any], None]
+
+
+class FieldInput(Input):
+    """An input that keeps its text when focused: typing adds to it, never replaces it."""
+
+    def __init__(self, value: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+
+
+def field_row(label: str, widget: Widget) -> Horizontal:
+    """A label beside its input: dense enough for 80x24, easy to scan."""
+    return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
+
+
+class ForwardsStudyChanged:
+    """For dialogs over an editing screen: pass StudyChanged to the screen below,
+    so it re-reads the file and the dialog's edits land on the newest version."""
+
+    def on_study_changed(self, event: StudyChanged) -> None:  # a named handler: mixins
+        # cannot use @on (Textual collects those from the class body only)
+        stack = self.app.screen_stack  # type: ignore[attr-defined]
+        if len(stack) >= 2 and stack[-1] is self:
+            stack[-2].post_message(StudyChanged())
+
+
+@define
+class BoundField:
+    document: EditedDocument[Any]
+    get: Getter
+    set: Setter
+    parse: Callable[[Any], Any] | None = None  # widget value -> stored value (raise ValueError)
+    show: Callable[[Any], Any] | None = None  # stored value -> widget value
+
+
+class EditingScreen(Screen[None]):
+    HELP_STEP: StepKind | None = None
+    BINDINGS = [
+        Binding("ctrl+z", "undo", "Undo", id="edit.undo", priority=True),
+        Binding("escape", "back", "Study map", id="edit.back"),
+    ]
+
+    def __init__(self, study_file: StudyFile) -> None:
+        super().__init__()
+        self.study_file = study_file
+        self._fields: dict[str, BoundField] = {}
+        self._documents: list[EditedDocument[Any]] = []
+        # Mirrors each document's undo stack so ctrl+z knows which one to undo.
+        self._undo_order: list[tuple[EditedDocument[Any], str]] = []
+        self._edits = 0
+
+    # ------------------------------------------------------------------ documents
+
+    def document(
+        self, kind: str, key: str | int, default: Callable[[], Any]
+    ) -> EditedDocument[Any]:
+        doc: EditedDocument[Any] = EditedDocument(self.study_file, kind, key, default)
+        self._documents.append(doc)
+        return doc
+
+    def bind_field(
+        self,
+        widget_id: str,
+        document: EditedDocument[Any],
+        get: Getter,
+        set: Setter,
+        *,
+        parse: Callable[[Any], Any] | None = None,
+        show: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self._fields[widget_id] = BoundField(document, get, set, parse, show)
+
+    def widget_value(self, widget_id: str) -> Any:
+        """What the bound widget should show for the document as it is now."""
+        bound = self._fields[widget_id]
+        value = bound.get(bound.document.value)
+        return bound.show(value) if bound.show else value
+
+    def change(
+        self, document: EditedDocument[Any], mutate: Callable[[Any], object], field: str = ""
+    ) -> Saved:
+        """Apply and save one edit; `field` folds consecutive edits into one undo step.
+
+        An empty `field` makes the edit its own undo step (adding, deleting, moving).
+        """
+        if not field:
+            self._edits += 1
+            field = f"#edit-{self._edits}"
+        last = next((f for d, f in reversed(self._undo_order) if d is document), None)
+        if last != field:
+            self._undo_order.append((document, field))
+            del self._undo_order[:-300]
+        saved = document.change(mutate, field)
+        self.show_saved(saved)
+        return saved
+
+    def show_saved(self, saved: Saved | None) -> None:
+        for status in self.query(SaveStatus):
+            status.show_saved(saved)
+
+    # ------------------------------------------------------------------ widget events
+
+    def _field_changed(self, widget_id: str | None, value: Any) -> None:
+        if widget_id is None or widget_id not in self._fields:
+            return
+        bound = self._fields[widget_id]
+        try:
+            stored = bound.parse(value) if bound.parse else value
+        except ValueError:
+            return  # not saved until it makes sense (the widget shows it is invalid)
+        if bound.get(bound.document.value) == stored:
+            return  # a refresh from the file, not an edit
+
+        def mutate(obj: Any) -> None:
+            bound.set(obj, stored)
+
+        self.change(bound.document, mutate, widget_id)
+        self.after_edit(widget_id)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        self._field_changed(event.input.id, event.value)
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in self._fields:
+            self.focus_next()  # Enter moves on, as on a paper form
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self._field_changed(event.text_area.id, event.text_area.text)
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._field_changed(event.checkbox.id, event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.BLANK:
+            self._field_changed(event.select.id, event.value)
+
+    def after_edit(self, widget_id: str) -> None:
+        """Hook: a bound field was edited (update summaries that depend on it)."""
+
+    # ------------------------------------------------------------------ refreshing
+
+    def fill_fields(self, *, keep_focused: bool = True) -> None:
+        """Put the documents' values into the widgets (not the one being typed in)."""
+        focused = self.focused
+        for widget_id in self._fields:
+            matches = self.query(f"#{widget_id}")
+            if not matches:
+                continue
+            widget = matches.first()
+            if keep_focused and widget is focused:
+                continue
+            value = self.widget_value(widget_id)
+            if isinstance(widget, TextArea):
+                if widget.text != (value or ""):
+                    widget.load_text(value or "")
+            elif isinstance(widget, Input):
+                if widget.value != (value or ""):
+                    widget.value = value or ""
+            elif isinstance(widget, Checkbox):
+                widget.value = bool(value)
+            elif isinstance(widget, Select):
+                widget.value = value if value is not None else Select.BLANK
+
+    def refresh_views(self) -> None:
+        """Hook: redraw what is not a bound field (tables, grids, warnings)."""
+
+    @on(StudyChanged)
+    def _study_changed(self) -> None:
+        changed = [doc.reload() for doc in self._documents]
+        if any(changed):
+            self.fill_fields(keep_focused=True)
+            self.refresh_views()
+
+    def action_undo(self) -> None:
+        while self._undo_order:
+            document, _field = self._undo_order.pop()
+            saved = document.undo()
+            if saved is not None:
+                self.show_saved(saved)
+                self.fill_fields(keep_focused=False)
+                self.refresh_views()
+                self.notify("Last edit undone", timeout=2)
+                return
+        self.notify("Nothing to undo", timeout=2)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,419 @@
+"""The initial meeting: focus, question, class, group, protocol and case pupils."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from lessonstudy.model import (
+    MAX_PUPILS,
+    MIN_PUPILS,
+    PUPIL_LABELS,
+    CasePupil,
+    Member,
+    Overview,
+    Role,
+)
+from lessonstudy.process import StepKind
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.screens.editing import (
+    EditingScreen,
+    FieldInput,
+    ForwardsStudyChanged,
+    field_row,
+)
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+FOCUS_FIELDS = [
+    ("focus", "Focus: we want to learn how to improve the way pupils learn …", False),
+    ("research_question", "Research question", False),
+    ("technique", "The technique we will develop", False),
+    ("evidence", "Evidence or reading we consulted", True),
+    ("aim", "Overall aim of the sequence of lessons", True),
+]
+CLASS_FIELDS = [
+    ("year_group", "Year group"),
+    ("pupil_count", "Number of pupils"),
+    ("attainment", "Set or mixed attainment"),
+    ("usual_teacher", "Usual teacher"),
+    ("subject", "Subject"),
+]
+PUPIL_FIELDS = [
+    ("pseudonym", "Pseudonym or initials"),
+    ("learner_group", "Typical of which learners"),
+    ("why_chosen", "Why chosen"),
+    ("starting_point", "Starting point"),
+]
+PRIVATE_TITLE = "Private note — never leaves this file (not exported, never in a report)"
+
+
+def protocol_names() -> list[str]:
+    try:
+        from lessonstudy.protocols import available_protocols
+
+        names = available_protocols()
+    except ImportError:  # the protocols module is another engineer's, and optional here
+        names = []
+    return names or ["english", "us"]
+
+
+def parse_count(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    number = int(text)  # ValueError: not saved until it is a number
+    if number < 0:
+        raise ValueError(text)
+    return number
+
+
+def roles_words(roles: list[Role]) -> str:
+    return ", ".join(role.words for role in roles) or "—"
+
+
+class InitialMeetingScreen(EditingScreen):
+    HELP_STEP = StepKind.INITIAL
+    BINDINGS = [
+        Binding("f2", "tab('focus')", "Focus", id="initial.focus", priority=True),
+        Binding("f3", "tab('class')", "Class", id="initial.class", priority=True),
+        Binding("f4", "tab('group')", "Group", id="initial.group", priority=True),
+        Binding("f5", "tab('protocol')", "Protocol", id="initial.protocol", priority=True),
+        Binding("f6", "tab('pupils')", "Case pupils", id="initial.pupils", priority=True),
+    ]
+
+    def __init__(self, study_file: StudyFile) -> None:
+        super().__init__(study_file)
+        self.overview = self.document("overview", "", Overview)
+        self.members = self.document("members", "", list)
+        self.pupils = self.document("pupils", "", list)
+        self._bind()
+
+    # ------------------------------------------------------------------ binding fields
+
+    def _bind(self) -> None:
+        for name, _label, _long in FOCUS_FIELDS:
+            self.bind_field(
+                f"ov-{name}",
+                self.overview,
+                lambda o, n=name: getattr(o, n),
+                lambda o, v, n=name: setattr(o, n, v),
+            )
+        for name, _label in CLASS_FIELDS:
+            extra: dict[str, Any] = {}
+            if name == "pupil_count":
+                extra = {"parse": parse_count, "show": lambda v: "" if v is None else str(v)}
+            self.bind_field(
+                f"class-{name}",
+                self.overview,
+                lambda o, n=name: getattr(o.class_details, n),
+                lambda o, v, n=name: setattr(o.class_details, n, v),
+                **extra,
+            )
+        self.bind_field(
+            "protocol-name",
+            self.overview,
+            lambda o: o.protocol,
+            lambda o, v: setattr(o, "protocol", v),
+        )
+        self.bind_field(
+            "protocol-text",
+            self.overview,
+            lambda o: o.protocol_text,
+            lambda o, v: setattr(o, "protocol_text", v),
+        )
+        self.bind_field(
+            "protocol-agreed",
+            self.overview,
+            lambda o: o.protocol_agreed,
+            lambda o, v: setattr(o, "protocol_agreed", v),
+        )
+        self._bind_pupils()
+
+    def _bind_pupils(self) -> None:
+        for pupil in self.pupils.value:
+            for name in [n for n, _ in PUPIL_FIELDS] + ["private_note"]:
+                self.bind_field(
+                    f"pupil-{pupil.label}-{name}",
+                    self.pupils,
+                    lambda ps, lab=pupil.label, n=name: _pupil_get(ps, lab, n),
+                    lambda ps, v, lab=pupil.label, n=name: _pupil_set(ps, lab, n, v),
+                )
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        overview: Overview = self.overview.value
+        with Horizontal(id="top-bar"):
+            yield Static(
+                Text.assemble(("Initial meeting ", "bold"), "— ", overview.title),
+                classes="screen-title",
+            )
+            yield SaveStatus()
+        with TabbedContent(initial="focus"):
+            with TabPane("Focus", id="focus"), VerticalScroll(classes="form"):
+                for name, label, long in FOCUS_FIELDS:
+                    yield Label(label)
+                    value = getattr(overview, name)
+                    if long:
+                        yield TextArea(value, id=f"ov-{name}", compact=True)
+                    else:
+                        yield FieldInput(value, id=f"ov-{name}", compact=True)
+            with TabPane("Class", id="class"), VerticalScroll(classes="form"):
+                yield Static("The class the research lessons will be taught to.", classes="hint")
+                for name, label in CLASS_FIELDS:
+                    value = str(self.widget_value(f"class-{name}"))
+                    yield field_row(label, FieldInput(value, id=f"class-{name}", compact=True))
+            with TabPane("Group", id="group"), Vertical(classes="form"):
+                yield Static(
+                    "Who is in the group and their roles. a adds, Enter edits, "
+                    "Delete removes a member.",
+                    classes="hint",
+                )
+                yield DataTable(id="members-table", cursor_type="row", classes="table")
+                with Horizontal(classes="buttons"):
+                    yield Button("Add a member (a)", id="add-member", variant="primary")
+            with TabPane("Protocol", id="protocol"), VerticalScroll(classes="form"):
+                yield Label("Discussion protocol (the order of the post-lesson discussion)")
+                yield Select(
+                    [(name, name) for name in protocol_names()],
+                    value=overview.protocol if overview.protocol in protocol_names() else "english",
+                    allow_blank=False,
+                    id="protocol-name",
+                )
+                yield Label("Our ground rules: read them together and change what you want")
+                yield TextArea(overview.protocol_text, id="protocol-text", classes="tall")
+                yield Checkbox(
+                    "We agree to these ground rules", overview.protocol_agreed, id="protocol-agreed"
+                )
+            with TabPane("Case pupils", id="pupils"), VerticalScroll(classes="form"):
+                yield Static(
+                    f"{MIN_PUPILS} to {MAX_PUPILS} case pupils, each typical of a group of "
+                    "learners, followed through every lesson. Use a pseudonym or initials, "
+                    "never a real name.",
+                    classes="hint",
+                )
+                yield Vertical(id="pupil-forms", classes="row")
+                with Horizontal(classes="buttons"):
+                    yield Button("Add a case pupil", id="add-pupil")
+                    yield Button("Remove the last pupil", id="remove-pupil")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill_members()
+        self._mount_pupil_forms()
+        self.query_one("#ov-focus").focus()
+
+    def _fill_members(self) -> None:
+        table = self.query_one("#members-table", DataTable)
+        if not table.columns:
+            table.add_columns("Name", "Roles", "Notes")
+        table.clear()
+        for index, member in enumerate(self.members.value):
+            table.add_row(member.name, roles_words(member.roles), member.notes, key=str(index))
+        if not self.members.value:
+            table.add_row(Text("no members yet: press a to add one", style="italic"), "", "")
+
+    def _mount_pupil_forms(self) -> None:
+        holder = self.query_one("#pupil-forms", Vertical)
+        holder.remove_children()
+        forms = [self._pupil_form(pupil) for pupil in self.pupils.value]
+        holder.mount_all(forms)
+        count = len(self.pupils.value)
+        self.query_one("#add-pupil", Button).disabled = count >= MAX_PUPILS
+        self.query_one("#remove-pupil", Button).disabled = count <= MIN_PUPILS
+
+    def _pupil_form(self, pupil: CasePupil) -> Vertical:
+        children: list[Any] = []
+        for name, label in PUPIL_FIELDS:
+            field_id = f"pupil-{pupil.label}-{name}"
+            children.append(
+                field_row(label, FieldInput(getattr(pupil, name), id=field_id, compact=True))
+            )
+        private = TextArea(pupil.private_note, id=f"pupil-{pupil.label}-private_note", compact=True)
+        private.add_class("private")
+        private.border_title = PRIVATE_TITLE
+        children.append(private)
+        form = Vertical(*children, classes="pupil-form")
+        form.border_title = f"Case pupil {pupil.label}"
+        return form
+
+    # ------------------------------------------------------------------ actions
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+        focusable = [w for w in pane.query("Input, TextArea, DataTable, Select") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def refresh_views(self) -> None:
+        self._fill_members()
+        existing = {form.border_title for form in self.query(".pupil-form")}
+        wanted = {f"Case pupil {p.label}" for p in self.pupils.value}
+        if existing != wanted:
+            self._rebind_pupils()
+
+    def _rebind_pupils(self) -> None:
+        for widget_id in [k for k in self._fields if k.startswith("pupil-")]:
+            del self._fields[widget_id]
+        self._bind_pupils()
+        self._mount_pupil_forms()
+
+    # members ------------------------------------------------------------
+
+    def on_key(self, event: Any) -> None:
+        table = self.query_one("#members-table", DataTable)
+        if self.focused is not table:
+            return
+        if event.key == "a":
+            event.stop()
+            self._add_member()
+        elif event.key in ("delete", "d"):
+            event.stop()
+            self._delete_member(table.cursor_row)
+
+    @on(Button.Pressed, "#add-member")
+    def _add_member(self) -> None:
+        self._edit_member(None)
+
+    @on(DataTable.RowSelected, "#members-table")
+    def _member_selected(self, event: DataTable.RowSelected) -> None:
+        if event.cursor_row < len(self.members.value):
+            self._edit_member(event.cursor_row)
+        else:
+            self._edit_member(None)
+
+    def _edit_member(self, index: int | None) -> None:
+        members: list[Member] = self.members.value
+        member = members[index] if index is not None else None
+        taken = {m.name for i, m in enumerate(members) if i != index}
+
+        def done(result: Member | None) -> None:
+            if result is None:
+                return
+            if index is None:
+                self.change(self.members, lambda ms: ms.append(result))
+            else:
+                self.change(self.members, lambda ms: ms.__setitem__(index, result))
+            self._fill_members()
+            table = self.query_one("#members-table", DataTable)
+            table.move_cursor(row=len(self.members.value) - 1 if index is None else index)
+
+        self.app.push_screen(MemberDialog(member, taken), done)
+
+    def _delete_member(self, index: int) -> None:
+        members: list[Member] = self.members.value
+        if not 0 <= index < len(members):
+            return
+        name = members[index].name
+        self.change(self.members, lambda ms: ms.pop(index))
+        self._fill_members()
+        self.notify(f"{name} removed. ctrl+z puts them back.", timeout=4)
+
+    # pupils -------------------------------------------------------------
+
+    @on(Button.Pressed, "#add-pupil")
+    def _add_pupil(self) -> None:
+        used = {p.label for p in self.pupils.value}
+        label = next((lab for lab in PUPIL_LABELS if lab not in used), None)
+        if label is None or len(used) >= MAX_PUPILS:
+            return
+        self.change(self.pupils, lambda ps: ps.append(CasePupil(label=label)))
+        self._rebind_pupils()
+
+    @on(Button.Pressed, "#remove-pupil")
+    def _remove_pupil(self) -> None:
+        if len(self.pupils.value) <= MIN_PUPILS:
+            return
+        label = self.pupils.value[-1].label
+        self.change(self.pupils, lambda ps: ps.pop())
+        self._rebind_pupils()
+        self.notify(f"Case pupil {label} removed. ctrl+z puts them back.", timeout=4)
+
+
+def _pupil_get(pupils: list[CasePupil], label: str, name: str) -> str:
+    for pupil in pupils:
+        if pupil.label == label:
+            return getattr(pupil, name)
+    return ""
+
+
+def _pupil_set(pupils: list[CasePupil], label: str, name: str, value: str) -> None:
+    for pupil in pupils:
+        if pupil.label == label:
+            setattr(pupil, name, value)
+
+
+class MemberDialog(ForwardsStudyChanged, ModalScreen[Member | None]):
+    """Add or edit one group member: name, roles, notes."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Cancel", id="member.cancel"),
+        Binding("ctrl+s", "save", "Save", id="member.save", priority=True),
+    ]
+
+    def __init__(self, member: Member | None, taken: set[str]) -> None:
+        super().__init__()
+        self.member = member
+        self.taken = taken
+
+    def compose(self) -> ComposeResult:
+        member = self.member or Member(name="")
+        with Vertical(classes="dialog"):
+            yield Label("Edit member" if self.member else "Add a member", classes="dialog-title")
+            yield Label("Name")
+            yield FieldInput(member.name, id="member-name")
+            yield Label("Roles (space ticks)")
+            yield SelectionList[str](
+                *[(role.words, role.value, role in member.roles) for role in Role],
+                id="member-roles",
+            )
+            yield Label("Notes")
+            yield FieldInput(member.notes, id="member-notes")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        name = self.query_one("#member-name", Input)
+        name.focus()
+        name.select_all()  # editing a name: typing replaces it
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        name = self.query_one("#member-name", Input).value.strip()
+        if not name:
+            self.notify("A member needs a name.", severity="warning")
+            self.query_one("#member-name").focus()
+            return
+        if name in self.taken:
+            self.notify(f"There is already a member called {name}.", severity="warning")
+            return
+        roles = [Role(value) for value in self.query_one("#member-roles", SelectionList).selected]
+        notes = self.query_one("#member-notes", Input).value
+        self.dismiss(Member(name=name, roles=roles, notes=notes))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,272 @@
+"""After the last lesson: the overall findings and the open-house lesson.
+
+Three tabs: the findings (what we learned about the pupils' learning, the
+practice we developed, what we will share), the open house (date, place,
+which lesson, invitees, the visitor briefing, notes from the discussion with
+visitors) and the pictures (each case pupil's journey across the lessons and
+a lesson's evidence grid). Every field autosaves; ctrl+z undoes.
+
+The briefing starts from a default written from the study (its focus, what
+was learned, the predictions to watch) with the rules for observers; it is
+stored as soon as anything on the open-house tab is edited, and F5 puts the
+default back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from lessonstudy.model import Findings, OpenHouse, Study
+from lessonstudy.process import StepKind, evidence_grid
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.screens.editing import EditingScreen
+from lessonstudy.tui.widgets.evidence_grid import EvidenceView
+from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+FINDINGS_FIELDS = (
+    ("pupils_learning", "What we learned about the pupils' learning"),
+    ("practice_developed", "The practice we developed (the refined technique)"),
+    ("to_share", "What we will share, with whom, and how"),
+)
+
+OBSERVER_RULES = """\
+Rules for observers:
+- Observe the pupils' learning, above all the case pupils: we are not watching the teacher.
+- Do not judge the teaching: this lesson is the group's, and it is research.
+- Do not talk to or help the pupils during the lesson.
+- Note the time against each note, and keep the pupils' exact words where you can.
+- Confidentiality: the class and the pupils stay anonymous (case pupils by letter
+  or pseudonym only). Take no photos of pupils, and share none, without the
+  school's and the parents' consent."""
+
+
+def default_briefing(study: Study, lesson: int | None) -> str:
+    """The visitors' briefing (about 30 minutes before the lesson), from the study."""
+    overview = study.overview
+    lines = ["Briefing for visitors", ""]
+    if overview.focus or overview.research_question:
+        lines.append("Why we did this lesson study:")
+        lines += [f"- {text}" for text in (overview.focus, overview.research_question) if text]
+        if overview.technique:
+            lines.append(f"- The technique we developed: {overview.technique}")
+        lines.append("")
+    learned = study.findings.pupils_learning.strip()
+    if learned:
+        lines += ["What we have learned so far:", learned, ""]
+    plan = study.lesson(lesson) if lesson is not None else None
+    if plan is not None and plan.stages:
+        lines.append(f"What to watch for (the predictions of RL{plan.number}):")
+        for number, stage in enumerate(plan.stages, start=1):
+            predicted = [f"{label}: {text}" for label, text in stage.predictions.items() if text]
+            if predicted:
+                lines.append(f"- Stage {number}, {stage.title}: " + "; ".join(predicted))
+        lines.append("")
+    lines.append(OBSERVER_RULES)
+    return "\n".join(lines)
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
+def parse_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class OpenHouseScreen(EditingScreen):
+    """The overall findings and the open-house lesson."""
+
+    CSS_PATH = "open_house.tcss"
+    HELP_STEP = StepKind.OPEN_HOUSE
+    BINDINGS = [
+        Binding("f2", "tab('findings')", "Findings", id="open_house.findings", priority=True),
+        Binding("f3", "tab('house')", "Open house", id="open_house.house", priority=True),
+        Binding("f4", "tab('pictures')", "Pictures", id="open_house.pictures", priority=True),
+        Binding("f5", "default_briefing", "Default briefing", id="open_house.briefing"),
+    ]
+
+    def __init__(self, study_file: StudyFile) -> None:
+        super().__init__(study_file)
+        self.study = study_file.load()
+        self.findings = self.document("findings", "", Findings)
+        self.house = self.document("open_house", "", OpenHouse)
+        for name, _label in FINDINGS_FIELDS:
+            self.bind_field(
+                f"find-{name}",
+                self.findings,
+                lambda f, n=name: getattr(f, n),
+                lambda f, v, n=name: setattr(f, n, v),
+            )
+        self.bind_field(
+            "house-date",
+            self.house,
+            lambda h: h.date,
+            lambda h, v: setattr(h, "date", v),
+            parse=parse_date,
+            show=lambda v: v.isoformat() if v else "",
+        )
+        self.bind_field(
+            "house-place", self.house, lambda h: h.place, lambda h, v: setattr(h, "place", v)
+        )
+        self.bind_field(
+            "house-lesson",
+            self.house,
+            lambda h: h.lesson if h.lesson is not None else self.last_lesson,
+            lambda h, v: setattr(h, "lesson", v),
+        )
+        self.bind_field(
+            "house-invitees",
+            self.house,
+            lambda h: h.invitees,
+            lambda h, v: setattr(h, "invitees", v),
+            parse=parse_lines,
+            show="\n".join,
+        )
+        self.bind_field(
+            "house-briefing",
+            self.house,
+            lambda h: h.briefing,
+            lambda h, v: setattr(h, "briefing", v),
+            show=lambda v: v or self.briefing_default(),
+        )
+        self.bind_field(
+            "house-notes",
+            self.house,
+            lambda h: h.visitor_notes,
+            lambda h, v: setattr(h, "visitor_notes", v),
+        )
+
+    @property
+    def observed_lesson(self) -> int | None:
+        """The last lesson with notes: the one whose grid is worth showing first."""
+        noted = {note.lesson for note in self.study.notes if not note.deleted}
+        numbers = [lesson.number for lesson in self.study.lessons if lesson.number in noted]
+        return numbers[-1] if numbers else self.last_lesson
+
+    @property
+    def last_lesson(self) -> int | None:
+        return self.study.lessons[-1].number if self.study.lessons else None
+
+    def briefing_default(self) -> str:
+        house: OpenHouse = self.house.value
+        return default_briefing(self.study, house.lesson or self.last_lesson)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        lessons = [(f"RL{lesson.number}", lesson.number) for lesson in self.study.lessons]
+        with Horizontal(id="open-house-header"):
+            yield Static(
+                Text.assemble(
+                    ("Findings and open house", "bold"), f"  {self.study.overview.title}"
+                ),
+                id="open-house-title",
+            )
+            yield SaveStatus()
+        with TabbedContent(initial="findings"):
+            with TabPane("Findings", id="findings"), VerticalScroll(classes="form"):
+                yield Static(
+                    "After the last cycle: what the group learned. These go into the write-up.",
+                    classes="hint",
+                )
+                for name, label in FINDINGS_FIELDS:
+                    yield Label(label)
+                    yield TextArea(self.widget_value(f"find-{name}"), id=f"find-{name}")
+            with TabPane("Open house", id="house"), VerticalScroll(classes="form"):
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Date (YYYY-MM-DD)")
+                        yield Input(self.widget_value("house-date"), id="house-date")
+                    with Vertical():
+                        yield Label("Place")
+                        yield Input(self.widget_value("house-place"), id="house-place")
+                    with Vertical(classes="narrow"):
+                        yield Label("Lesson")
+                        yield Select(
+                            lessons,
+                            value=self.widget_value("house-lesson") or Select.NULL,
+                            allow_blank=not lessons,
+                            id="house-lesson",
+                        )
+                yield Label("Invited colleagues (one a line)")
+                yield TextArea(self.widget_value("house-invitees"), id="house-invitees")
+                yield Label("Briefing for visitors (about 30 minutes before; F5: the default)")
+                yield TextArea(
+                    self.widget_value("house-briefing"), id="house-briefing", classes="tall"
+                )
+                yield Label("Notes from the discussion with the visitors")
+                yield TextArea(self.widget_value("house-notes"), id="house-notes", classes="tall")
+            with TabPane("Pictures", id="pictures"), VerticalScroll(id="pictures-scroll"):
+                yield PupilJourneyChart(id="open-house-journey")
+                with Horizontal(classes="row"):
+                    yield Label("Evidence grid of ", classes="inline-label")
+                    yield Select(
+                        lessons,
+                        value=self.observed_lesson or Select.NULL,
+                        allow_blank=not lessons,
+                        id="pictures-lesson",
+                    )
+                yield EvidenceView(id="open-house-evidence")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_views()
+        self.query_one("#find-pupils_learning", TextArea).focus()
+
+    def refresh_views(self) -> None:
+        self.query_one(PupilJourneyChart).show(self.study)
+        self._show_grid()
+
+    def _show_grid(self) -> None:
+        choice = self.query_one("#pictures-lesson", Select).value
+        if isinstance(choice, int):
+            self.query_one(EvidenceView).show(evidence_grid(self.study, choice), self.study)
+
+    @on(Select.Changed, "#pictures-lesson")
+    def _grid_lesson(self) -> None:
+        self._show_grid()
+
+    # ------------------------------------------------------------------ editing
+
+    def after_edit(self, widget_id: str) -> None:
+        house: OpenHouse = self.house.value
+        if widget_id.startswith("house-") and widget_id != "house-briefing" and not house.briefing:
+            # Store the briefing the visitors will get, as shown, once the group works on it.
+            text = self.query_one("#house-briefing", TextArea).text
+            self.change(self.house, lambda h: setattr(h, "briefing", text), "house-briefing")
+
+    def action_default_briefing(self) -> None:
+        text = self.briefing_default()
+        self.change(self.house, lambda h: setattr(h, "briefing", text))
+        self.query_one("#house-briefing", TextArea).load_text(text)
+        self.action_tab("house")
+        self.notify("The default briefing is back. ctrl+z undoes.", timeout=3)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+        focusable = [w for w in pane.query("Input, TextArea, DataTable, Select") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def on_study_changed(self) -> None:
+        self.study = self.study_file.load()
+        self.refresh_views()

@@ -1,0 +1,594 @@
+"""Planning a research lesson: header, stages and the prediction grid, observers.
+
+From RL2 on, a blank plan starts as a copy of the previous lesson's plan as
+soon as it is opened (that is what the group does on paper: refine, not
+retype), and the changes agreed in the last discussion become a checklist.
+The screen says so, and ctrl+z takes the copy back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.validation import Function
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from lessonstudy.model import CasePupil, Member, ResearchLesson, Stage
+from lessonstudy.process import (
+    StepKind,
+    carry_forward,
+    is_blank_plan,
+    missing_predictions,
+    unobserved_pupils,
+)
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.screens.editing import (
+    EditingScreen,
+    FieldInput,
+    ForwardsStudyChanged,
+    field_row,
+)
+from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
+from lessonstudy.tui.widgets.save_status import SaveStatus
+
+HEADER_FIELDS = [
+    ("date", "Date (YYYY-MM-DD)"),
+    ("time", "Time"),
+    ("teacher", "Who teaches"),
+    ("aspect", "Aspect of learning"),
+    ("objective", "Learning objective"),
+]
+TEXT_FIELDS = [
+    ("learning_intentions", "Class learning intentions"),
+    ("success_criteria", "Class success criteria"),
+]
+LATER_TEXT_FIELDS = [
+    ("resources", "Resources"),
+    ("initial_thoughts", "Initial thoughts"),
+]
+WATCHING = "● watches"
+NOT_WATCHING = "·"
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None  # ValueError: not saved yet
+
+
+def is_date(text: str) -> bool:
+    try:
+        parse_date(text)
+    except ValueError:
+        return False
+    return True
+
+
+def show_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def replace_plan(plan: ResearchLesson, new: ResearchLesson) -> None:
+    """Make `plan` (the edited document) hold everything `new` holds."""
+    for field in attrs.fields(ResearchLesson):
+        setattr(plan, field.name, getattr(new, field.name))
+
+
+class PlanScreen(EditingScreen):
+    HELP_STEP = StepKind.PLAN
+    BINDINGS = [
+        Binding("f2", "tab('lesson')", "Lesson", id="plan.lesson", priority=True),
+        Binding("f3", "tab('stages')", "Stages", id="plan.stages", priority=True),
+        Binding("f4", "tab('observers')", "Observers", id="plan.observers", priority=True),
+        Binding("f5", "tab('changes')", "Changes", id="plan.changes", priority=True),
+    ]
+
+    def __init__(self, study_file: StudyFile, lesson: int) -> None:
+        super().__init__(study_file)
+        self.number = lesson
+        self.plan = self.document("lesson", lesson, lambda: ResearchLesson(number=lesson))
+        self.carried_from: int | None = None
+        self._load_people()
+        self._start_from_previous()
+        self._bind()
+
+    # ------------------------------------------------------------------ data
+
+    def _load_people(self) -> None:
+        pupils, _ = self.study_file.read("pupils")
+        members, _ = self.study_file.read("members")
+        self.pupils: list[CasePupil] = pupils or []
+        self.members: list[Member] = members or []
+
+    @property
+    def labels(self) -> list[str]:
+        return [pupil.label for pupil in self.pupils]
+
+    def _start_from_previous(self) -> None:
+        """RL2 on: a blank plan starts as the previous plan plus the agreed changes."""
+        if self.number <= 1 or not is_blank_plan(self.plan.value):
+            return
+        previous, _ = self.study_file.read("lesson", self.number - 1)
+        if previous is None or is_blank_plan(previous):
+            return
+        discussion, _ = self.study_file.read("discussion", self.number - 1)
+        carried = carry_forward(previous, discussion, self.number)
+        self.change(self.plan, lambda plan: replace_plan(plan, carried))
+        self.carried_from = self.number - 1
+
+    def _bind(self) -> None:
+        for name, _label in HEADER_FIELDS + TEXT_FIELDS + LATER_TEXT_FIELDS:
+            extra: dict[str, Any] = {}
+            if name == "date":
+                extra = {"parse": parse_date, "show": show_date}
+            self.bind_field(
+                f"plan-{name}",
+                self.plan,
+                lambda p, n=name: getattr(p, n),
+                lambda p, v, n=name: setattr(p, n, v),
+                **extra,
+            )
+        for label in self.labels:
+            self.bind_field(
+                f"criterion-{label}",
+                self.plan,
+                lambda p, lab=label: p.pupil_success_criteria.get(lab, ""),
+                lambda p, v, lab=label: p.pupil_success_criteria.__setitem__(lab, v),
+            )
+        for index, _change in enumerate(self.plan.value.carried_changes):
+            self.bind_field(
+                f"change-{index}",
+                self.plan,
+                lambda p, i=index: (
+                    p.carried_changes[i].done if i < len(p.carried_changes) else False
+                ),
+                lambda p, v, i=index: setattr(p.carried_changes[i], "done", v),
+            )
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        plan: ResearchLesson = self.plan.value
+        with Horizontal(id="top-bar"):
+            yield Static(classes="screen-title", id="plan-title")
+            yield SaveStatus()
+        initial = "stages" if self.carried_from else "lesson"
+        with TabbedContent(initial=initial):
+            with TabPane("Lesson", id="lesson"), VerticalScroll(classes="form"):
+                names = [m.name for m in self.members]
+                for name, label in HEADER_FIELDS:
+                    value = str(self.widget_value(f"plan-{name}") or "")
+                    suggester = (
+                        SuggestFromList(names, case_sensitive=False) if name == "teacher" else None
+                    )
+                    validators = (
+                        [Function(is_date, "a date like 2026-03-02")] if name == "date" else []
+                    )
+                    yield field_row(
+                        label,
+                        FieldInput(
+                            value,
+                            id=f"plan-{name}",
+                            compact=True,
+                            suggester=suggester,
+                            validators=validators,
+                            valid_empty=True,
+                        ),
+                    )
+                for name, label in TEXT_FIELDS:
+                    yield Label(label)
+                    yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
+                yield Label(
+                    "Each case pupil's success criterion for this lesson", classes="section-title"
+                )
+                for pupil in self.pupils:
+                    yield field_row(
+                        f"{pupil.label} {pupil.pseudonym}".strip(),
+                        Input(
+                            plan.pupil_success_criteria.get(pupil.label, ""),
+                            id=f"criterion-{pupil.label}",
+                            compact=True,
+                        ),
+                    )
+                for name, label in LATER_TEXT_FIELDS:
+                    yield Label(label)
+                    yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
+            with TabPane("Stages & predictions", id="stages"), Vertical():
+                yield Static(id="grid-status", classes="hint")
+                yield PredictionGrid(id="grid")
+            with TabPane("Observers", id="observers"), Vertical(classes="form"):
+                yield Static(
+                    "Who watches which case pupil. Enter or space ticks a cell.", classes="hint"
+                )
+                yield Static(id="observer-warning")
+                yield DataTable(id="assignments", cursor_type="cell", classes="table")
+            with TabPane("Agreed changes", id="changes"), VerticalScroll(classes="form checklist"):
+                if plan.carried_changes:
+                    yield Static(
+                        f"Agreed in the RL{self.number - 1} discussion. "
+                        "Tick each change once it is worked into this plan.",
+                        classes="hint",
+                    )
+                    for index, change in enumerate(plan.carried_changes):
+                        yield Checkbox(change.text, change.done, id=f"change-{index}")
+                else:
+                    yield Static(
+                        "No agreed changes carried into this plan. From RL2 on, the changes "
+                        "agreed in the previous discussion appear here as a checklist.",
+                        classes="hint",
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_views()
+        if self.carried_from:
+            open_changes = len(self.plan.value.carried_changes)
+            self.notify(
+                f"This plan starts from RL{self.carried_from}'s plan"
+                + (f" with {open_changes} agreed changes to work in (F5)" if open_changes else "")
+                + ". ctrl+z starts from a blank plan instead.",
+                title="Carried forward",
+                timeout=10,
+            )
+            self.query_one(PredictionGrid).focus()
+        else:
+            self.query_one("#plan-date").focus()
+
+    def on_resize(self) -> None:
+        self.refresh_views()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+        focusable = [w for w in pane.query("Input, TextArea, DataTable, Checkbox") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    # ------------------------------------------------------------------ views
+
+    def refresh_views(self) -> None:
+        self._load_people()
+        plan: ResearchLesson = self.plan.value
+        grid = self.query_one(PredictionGrid)
+        grid.fit(self.app.size.width, len(self.pupils))
+        grid.show(plan, self.pupils)
+        self._show_grid_status()
+        self._show_assignments()
+        self._show_title()
+
+    def _show_title(self) -> None:
+        objective = self.plan.value.objective
+        self.query_one("#plan-title", Static).update(
+            Text.assemble(
+                (f"RL{self.number}: plan", "bold"), f" — {objective}" if objective else ""
+            )
+        )
+
+    def after_edit(self, widget_id: str) -> None:
+        if widget_id == "plan-objective":
+            self._show_title()
+        elif widget_id == "plan-teacher":
+            self._show_assignments()
+
+    def _show_grid_status(self) -> None:
+        plan: ResearchLesson = self.plan.value
+        gaps = missing_predictions(plan, self.labels)
+        parts = [f"{len(plan.stages)} stages"]
+        if gaps:
+            parts.append(f"{len(gaps)} predictions missing (m: go to the next)")
+        elif plan.stages:
+            parts.append("every prediction written ✓")
+        if self.app.size.width >= 100:
+            parts.append("shift+↑↓ moves a stage, d deletes it")
+        status = self.query_one("#grid-status", Static)
+        status.update(" · ".join(parts))
+        status.set_class(bool(gaps), "warning")
+
+    def _observer_names(self) -> list[str]:
+        plan: ResearchLesson = self.plan.value
+        names = [m.name for m in self.members if m.name != plan.teacher]
+        names += [name for name in plan.assignments if name not in names]
+        return names
+
+    def _show_assignments(self) -> None:
+        plan: ResearchLesson = self.plan.value
+        table = self.query_one("#assignments", DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column("Observer", key="observer")
+        for pupil in self.pupils:
+            table.add_column(f"{pupil.label} {pupil.pseudonym}".strip(), key=pupil.label)
+        for name in self._observer_names():
+            watched = plan.assignments.get(name, [])
+            cells = [Text(WATCHING if p.label in watched else NOT_WATCHING) for p in self.pupils]
+            table.add_row(Text(name, style="bold"), *cells, key=name)
+        if table.row_count:
+            table.cursor_coordinate = Coordinate(
+                min(cursor.row, table.row_count - 1), max(1, cursor.column)
+            )
+        warning = self.query_one("#observer-warning", Static)
+        unwatched = unobserved_pupils(plan, self.labels)
+        if not self._observer_names():
+            warning.update("! Add group members at the initial meeting to assign observers.")
+        elif unwatched:
+            warning.update(f"! No observer yet for case pupil {', '.join(unwatched)}.")
+        else:
+            warning.update("✓ Every case pupil has an observer.")
+        warning.set_class(bool(unwatched), "warning")
+
+    # ------------------------------------------------------------------ observers
+
+    @on(DataTable.CellSelected, "#assignments")
+    def _toggle_assignment(self, event: DataTable.CellSelected) -> None:
+        self._toggle_at(event.coordinate)
+
+    def on_key(self, event: Any) -> None:
+        table = self.query_one("#assignments", DataTable)
+        if event.key == "space" and self.focused is table:
+            event.stop()
+            self._toggle_at(table.cursor_coordinate)
+
+    def _toggle_at(self, coordinate: Coordinate) -> None:
+        names = self._observer_names()
+        if not names or coordinate.column == 0 or coordinate.row >= len(names):
+            return
+        name = names[coordinate.row]
+        label = self.pupils[coordinate.column - 1].label
+
+        def toggle(plan: ResearchLesson) -> None:
+            watched = plan.assignments.setdefault(name, [])
+            if label in watched:
+                watched.remove(label)
+            else:
+                watched.append(label)
+                watched.sort(key=self.labels.index)
+            if not watched:
+                del plan.assignments[name]
+
+        self.change(self.plan, toggle)
+        self._show_assignments()
+
+    # ------------------------------------------------------------------ stages
+
+    @on(PredictionGrid.AddStage)
+    def _add_stage(self, event: PredictionGrid.AddStage) -> None:
+        at = len(self.plan.value.stages) if event.after is None else event.after + 1
+        stage = Stage()
+        self.change(self.plan, lambda plan: plan.stages.insert(at, stage))
+        self.refresh_views()
+        self.query_one(PredictionGrid).move_to(at, STAGE_COLUMN)
+        self._edit_stage(at)
+
+    @on(PredictionGrid.DeleteStage)
+    def _delete_stage(self, event: PredictionGrid.DeleteStage) -> None:
+        index = event.stage_index
+        title = self.plan.value.stages[index].title or f"stage {index + 1}"
+        self.change(self.plan, lambda plan: plan.stages.pop(index))
+        self.refresh_views()
+        self.notify(f"Deleted {title}. ctrl+z puts it back.", timeout=4)
+
+    @on(PredictionGrid.MoveStage)
+    def _move_stage(self, event: PredictionGrid.MoveStage) -> None:
+        index, target = event.stage_index, event.stage_index + event.delta
+        if not 0 <= target < len(self.plan.value.stages):
+            return
+
+        def move(plan: ResearchLesson) -> None:
+            plan.stages.insert(target, plan.stages.pop(index))
+
+        self.change(self.plan, move)
+        grid = self.query_one(PredictionGrid)
+        column = grid.cursor_column()
+        self.refresh_views()
+        grid.move_to(target, column)
+
+    @on(PredictionGrid.EditCell)
+    def _edit_cell(self, event: PredictionGrid.EditCell) -> None:
+        if event.column in (STAGE_COLUMN, ASSESS_COLUMN):
+            self._edit_stage(event.stage_index, focus=event.column)
+        else:
+            self._edit_prediction(event.stage_index, event.column)
+
+    def _stage_field_setter(self, stage_id: Any) -> Callable[[str, Any], None]:
+        def set_field(name: str, value: Any) -> None:
+            def mutate(plan: ResearchLesson) -> None:
+                stage = plan.stage_by_id(stage_id)
+                if stage is not None:
+                    setattr(stage, name, value)
+
+            self.change(self.plan, mutate, f"stage-{stage_id}-{name}")
+
+        return set_field
+
+    def _edit_stage(self, index: int, focus: str = STAGE_COLUMN) -> None:
+        stage = self.plan.value.stages[index]
+
+        def closed(_result: object) -> None:
+            self.refresh_views()
+
+        self.app.push_screen(
+            StageEditor(index + 1, stage, self._stage_field_setter(stage.id), focus), closed
+        )
+
+    def _edit_prediction(self, index: int, label: str) -> None:
+        stage = self.plan.value.stages[index]
+        pupil = next(p for p in self.pupils if p.label == label)
+        criterion = self.plan.value.pupil_success_criteria.get(label, "")
+        set_field = self._stage_field_setter(stage.id)
+
+        def write(text: str) -> None:
+            def mutate(plan: ResearchLesson) -> None:
+                target = plan.stage_by_id(stage.id)
+                if target is not None:
+                    target.predictions[label] = text
+
+            self.change(self.plan, mutate, f"prediction-{stage.id}-{label}")
+
+        del set_field
+
+        def closed(result: str | None) -> None:
+            self.refresh_views()
+            if result == "next":
+                self._edit_next_after(index, label)
+
+        self.app.push_screen(PredictionEditor(index + 1, stage, pupil, criterion, write), closed)
+
+    def _edit_next_after(self, index: int, label: str) -> None:
+        """Open the next cell: the next pupil, then the next stage's first pupil."""
+        labels = self.labels
+        position = labels.index(label) + 1
+        if position >= len(labels):
+            index, position = index + 1, 0
+        if index >= len(self.plan.value.stages):
+            self.notify("That was the last cell of the grid.", timeout=3)
+            return
+        grid = self.query_one(PredictionGrid)
+        grid.move_to(index, labels[position])
+        self._edit_prediction(index, labels[position])
+
+
+class StageEditor(ForwardsStudyChanged, ModalScreen[None]):
+    """One stage of the plan; every keystroke is saved."""
+
+    BINDINGS = [
+        Binding("escape,ctrl+s", "dismiss", "Done", id="stage.done", priority=True),
+    ]
+
+    def __init__(
+        self,
+        number: int,
+        stage: Stage,
+        set_field: Callable[[str, Any], None],
+        focus: str = STAGE_COLUMN,
+    ) -> None:
+        super().__init__()
+        self.number = number
+        self.stage = stage
+        self.set_field = set_field
+        self.focus_on = focus
+
+    def compose(self) -> ComposeResult:
+        stage = self.stage
+        with VerticalScroll(classes="dialog wide editor"):
+            yield Label(f"Stage {self.number}", classes="dialog-title")
+            yield field_row("Title", FieldInput(stage.title, id="stage-title", compact=True))
+            yield field_row(
+                "Minutes",
+                Input(
+                    "" if stage.minutes is None else str(stage.minutes),
+                    id="stage-minutes",
+                    type="integer",
+                    compact=True,
+                ),
+            )
+            yield Label("What the teacher does")
+            yield TextArea(stage.teacher_activity, id="stage-teacher_activity", compact=True)
+            yield Label("What pupils do")
+            yield TextArea(stage.pupil_activity, id="stage-pupil_activity", compact=True)
+            yield Label("How we'll assess: what evidence we will look for")
+            yield TextArea(stage.assessment, id="stage-assessment", compact=True)
+            yield Static("Saved as you type. Esc when done.", classes="hint")
+
+    def on_mount(self) -> None:
+        target = "#stage-assessment" if self.focus_on == ASSESS_COLUMN else "#stage-title"
+        self.query_one(target).focus()
+
+    @on(Input.Changed, "#stage-title")
+    def _title(self, event: Input.Changed) -> None:
+        if event.value != self.stage.title:
+            self.set_field("title", event.value)
+
+    @on(Input.Changed, "#stage-minutes")
+    def _minutes(self, event: Input.Changed) -> None:
+        try:
+            minutes = int(event.value) if event.value.strip() else None
+        except ValueError:
+            return
+        self.set_field("minutes", minutes)
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(TextArea.Changed)
+    def _text(self, event: TextArea.Changed) -> None:
+        name = (event.text_area.id or "").removeprefix("stage-")
+        if getattr(self.stage, name, None) != event.text_area.text:
+            self.set_field(name, event.text_area.text)
+
+
+class PredictionEditor(ForwardsStudyChanged, ModalScreen[str | None]):
+    """How we predict one case pupil will respond at one stage."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Done", id="prediction.done", priority=True),
+        Binding("ctrl+n", "next", "Next cell", id="prediction.next", priority=True),
+    ]
+
+    def __init__(
+        self,
+        number: int,
+        stage: Stage,
+        pupil: CasePupil,
+        criterion: str,
+        write: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.number = number
+        self.stage = stage
+        self.pupil = pupil
+        self.criterion = criterion
+        self.write = write
+        self.initial = stage.predictions.get(pupil.label, "")
+
+    def compose(self) -> ComposeResult:
+        stage, pupil = self.stage, self.pupil
+        who = f"Case pupil {pupil.label}" + (f" ({pupil.pseudonym})" if pupil.pseudonym else "")
+        context = [f"Stage {self.number}: {stage.title or 'untitled'}"]
+        if stage.teacher_activity:
+            context.append(f"Teacher: {stage.teacher_activity}")
+        if stage.pupil_activity:
+            context.append(f"Pupils: {stage.pupil_activity}")
+        if pupil.learner_group:
+            context.append(f"{pupil.label} is typical of: {pupil.learner_group}")
+        if self.criterion:
+            context.append(f"{pupil.label}'s success criterion: {self.criterion}")
+        with Vertical(classes="dialog wide editor"):
+            yield Label(f"How do we predict {who} will respond?", classes="dialog-title")
+            yield Static("\n".join(context), id="stage-context")
+            yield TextArea(self.initial, id="prediction-text")
+            yield Static("Saved as you type. Esc: done · ctrl+n: next cell", classes="hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#prediction-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @on(TextArea.Changed, "#prediction-text")
+    def _changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.text != self.initial:
+            self.initial = event.text_area.text
+            self.write(event.text_area.text)
+
+    def action_next(self) -> None:
+        self.dismiss("next")

@@ -1,0 +1,203 @@
+"""The start screen: recent studies, a new study, open a file, the example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lessonstudy.tui.recent import recent_studies
+
+SUFFIX = ".lessonstudy"
+
+
+def study_path_for(name: str, folder: Path | None = None) -> Path:
+    """A file name as typed ("Fractions Y4") -> a study path in `folder` (default: here)."""
+    name = name.strip()
+    path = Path(name).expanduser()
+    if path.suffix != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    if not path.is_absolute():
+        path = (folder or Path.cwd()) / path
+    return path
+
+
+def suggested_file_name(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug or "my-study"
+
+
+class StartScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "app.new_study", "New study", id="start.new"),
+        Binding("o", "open_file", "Open a file", id="start.open"),
+        Binding("x", "example", "Example", id="start.example"),
+        Binding("ctrl+q", "app.quit", "Quit", id="start.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text.assemble(
+                ("Lesson study", "bold"),
+                "  plan research lessons, observe case pupils, discuss, share",
+            ),
+            classes="screen-title",
+        )
+        options: list[Option | None] = [
+            Option("＋ New study…", id="new"),
+            Option("… Open a study file…", id="open"),
+            Option("★ Open the example study", id="example"),
+        ]
+        recent = recent_studies()
+        if recent:
+            options.append(None)
+            options += [
+                Option(Text.assemble((p.stem, "bold"), "  ", (str(p.parent), "dim")), id=str(p))
+                for p in recent
+            ]
+        yield OptionList(*options, id="start-list")
+        yield Static(
+            "Enter chooses. Recent studies are listed under the line. F1 explains lesson study.",
+            classes="hint",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start-list").focus()
+        first = getattr(self.app, "first_screen_shown", None)
+        if first is not None:
+            self.call_after_refresh(first)
+
+    @on(OptionList.OptionSelected, "#start-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option_id
+        if choice == "new":
+            self.app.action_new_study()  # type: ignore[attr-defined]
+        elif choice == "open":
+            self.action_open_file()
+        elif choice == "example":
+            self.action_example()
+        elif choice:
+            self.app.open_study(Path(choice))  # type: ignore[attr-defined]
+
+    def action_open_file(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.app.open_study(path)  # type: ignore[attr-defined]
+
+        self.app.push_screen(OpenFileDialog(), chosen)
+
+    def action_example(self) -> None:
+        self.app.open_example()  # type: ignore[attr-defined]
+
+
+class NewStudyDialog(ModalScreen[tuple[Path, str] | None]):
+    """Asks for the study's title and its file name."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="new.cancel")]
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self.path = path  # given on the command line: only the title is asked for
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("A new lesson study", classes="dialog-title")
+            if self.path is not None:
+                yield Static(
+                    f"There is no study at {self.path} yet. Give it a title to create it.",
+                    classes="hint",
+                )
+            yield Label("Title (what the group will call it)")
+            yield Input(placeholder="e.g. Fractions in Year 4", id="new-title")
+            yield Label("File name (saved in the current folder unless you give a path)")
+            yield Input(
+                str(self.path) if self.path else "",
+                placeholder="e.g. fractions-year-4",
+                id="new-file",
+            )
+            yield Static("", id="new-where", classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Create", id="create", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-title").focus()
+        self._file_edited = self.path is not None
+        self._show_where()
+
+    @on(Input.Changed, "#new-title")
+    def _title_changed(self, event: Input.Changed) -> None:
+        if not self._file_edited:
+            file_input = self.query_one("#new-file", Input)
+            with file_input.prevent(Input.Changed):
+                file_input.value = suggested_file_name(event.value)
+        self._show_where()
+
+    @on(Input.Changed, "#new-file")
+    def _file_changed(self) -> None:
+        self._file_edited = True
+        self._show_where()
+
+    def _show_where(self) -> None:
+        name = self.query_one("#new-file", Input).value
+        where = f"Will be saved as {study_path_for(name)}" if name.strip() else ""
+        self.query_one("#new-where", Static).update(where)
+
+    @on(Input.Submitted, "#new-title")
+    def _next(self) -> None:
+        if self.path is not None:
+            self._create()
+        else:
+            self.query_one("#new-file").focus()
+
+    @on(Input.Submitted, "#new-file")
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        title = self.query_one("#new-title", Input).value.strip()
+        name = self.query_one("#new-file", Input).value.strip()
+        if not title:
+            self.notify("Give the study a title first.", severity="warning")
+            self.query_one("#new-title").focus()
+            return
+        if not name:
+            name = suggested_file_name(title)
+        self.dismiss((study_path_for(name), title))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OpenFileDialog(ModalScreen[Path | None]):
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="open.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Open a study file", classes="dialog-title")
+            yield Input(placeholder="path/to/study.lessonstudy", id="open-path")
+            here = sorted(Path.cwd().glob(f"*{SUFFIX}"))[:20]
+            if here:
+                yield Label("In this folder:")
+                yield OptionList(*[Option(p.name, id=str(p)) for p in here], id="open-here")
+
+    def on_mount(self) -> None:
+        self.query_one("#open-path").focus()
+
+    @on(Input.Submitted, "#open-path")
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    @on(OptionList.OptionSelected, "#open-here")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.dismiss(Path(event.option_id))

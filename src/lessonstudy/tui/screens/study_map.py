@@ -1,0 +1,325 @@
+"""The study map: every step of the study in view, its state, and what is next.
+
+The first paint comes from the at-a-glance summary cached in the study file
+(read with the standard library only), so the map appears without waiting for
+the model, cattrs and the process to import; the full study is read right
+after and the map refreshed from it (and shows any conflicts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lessonstudy.errors import LessonStudyError
+
+if TYPE_CHECKING:
+    from lessonstudy.process import Step
+    from lessonstudy.store import StudyFile
+    from lessonstudy.store.study_file import Conflict
+
+# A symbol as well as a colour, so the state reads in monochrome and on a projector.
+# Keyed by StepState values, so the cached summary can be shown without the process.
+STATE_SYMBOLS = {
+    "done": ("✓", "green"),
+    "in progress": ("◐", "yellow"),
+    "not started": ("○", "dim"),
+}
+DONE = "done"
+LESSON_STEP_KINDS = ("plan", "observe", "interviews", "discussion")
+
+
+class StepRow(NamedTuple):
+    """One line of the map: a process Step, or the same read from the cached summary."""
+
+    id: str
+    title: str
+    state: str  # a StepState value
+    detail: str
+    is_next: bool
+
+    @property
+    def lesson(self) -> str:
+        return self.id.partition(":")[2]
+
+
+def rows_from_steps(steps: list[Step], upcoming: Step | None) -> list[StepRow]:
+    return [
+        StepRow(
+            s.id, s.title, s.state.value, s.detail, upcoming is not None and s.id == upcoming.id
+        )
+        for s in steps
+    ]
+
+
+def rows_from_glance(glance: dict[str, Any]) -> list[StepRow] | None:
+    """The cached summary's steps, with the ids the process gives them (None: unusable)."""
+    raw = glance.get("steps")
+    if not isinstance(raw, list) or len(raw) < 3 or (len(raw) - 3) % 4:
+        return None
+    lessons = (len(raw) - 3) // 4
+    ids = ["initial"]
+    ids += [f"{kind}:{n}" for n in range(1, lessons + 1) for kind in LESSON_STEP_KINDS]
+    ids += ["open_house", "write_up"]
+    try:
+        return [
+            StepRow(step_id, str(title), str(state), str(detail or ""), bool(is_next))
+            for step_id, (title, state, detail, is_next) in zip(ids, raw, strict=True)
+        ]
+    except (TypeError, ValueError):
+        return None
+
+
+def read_glance(path: Path) -> dict[str, Any] | None:
+    """The summary cached in the study file, if it is up to date (standard library only)."""
+    import sqlite3
+
+    from lessonstudy.store import summary
+    from lessonstudy.store.connection import check_readable, connect, damaged, verify
+
+    check_readable(path)
+    con = connect(path, read_only=True)
+    try:
+        verify(con, path)
+        return summary.read_cached(con)
+    except sqlite3.DatabaseError as error:
+        raise damaged(path, error) from None
+    finally:
+        con.close()
+
+
+DOCUMENT_WORDS = {
+    "overview": "the initial meeting",
+    "members": "the group members",
+    "pupils": "the case pupils",
+    "lesson": "the plan of RL{key}",
+    "discussion": "the discussion of RL{key}",
+    "interview": "an interview",
+    "findings": "the findings",
+    "open_house": "the open house",
+}
+
+
+def step_prompt(step: StepRow, width: int = 120) -> Text:
+    """One line per step; what is missing is cut to fit (the hint line shows it all)."""
+    symbol, colour = STATE_SYMBOLS.get(step.state, ("?", ""))
+    is_next = step.is_next
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("▶ " if is_next else "  ", style="bold")
+    text.append(f"{symbol} ", style=colour)
+    text.append(f"{step.title:<28}", style="bold" if is_next else "")
+    text.append(f" {step.state:<12}", style=colour)
+    if step.detail:
+        room = width - len(text) - 2
+        detail = step.detail if len(step.detail) <= room else step.detail[: room - 1] + "…"
+        text.append(f" {detail}", style="italic")
+    return text
+
+
+def conflict_words(conflict: Conflict) -> str:
+    what = DOCUMENT_WORDS.get(conflict.kind, conflict.kind).format(key=conflict.key)
+    return f"! Both versions kept: {what} (from {conflict.source}, {conflict.found_at[:16]})"
+
+
+class StepList(OptionList):
+    """The steps; Enter opens one (shown in the footer)."""
+
+    BINDINGS = [Binding("enter", "select", "Open step", id="map.open")]
+
+
+class StudyMapScreen(Screen[None]):
+    """The whole process, always in view. Enter opens the highlighted step."""
+
+    HELP_STEP = None
+    BINDINGS = [
+        Binding("n", "open_next", "Next step", id="map.next"),
+        Binding("c", "show_conflicts", "Both versions kept", id="map.conflicts"),
+        Binding("ctrl+q", "app.quit", "Quit", id="map.quit"),
+    ]
+
+    def __init__(
+        self,
+        study_file: StudyFile | None,
+        *,
+        glance: dict[str, Any] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        """`study_file` None: show `glance` (the cached summary of `path`) until attach()."""
+        super().__init__()
+        self.study_file = study_file
+        self._glance = glance
+        self._path = study_file.path if study_file is not None else path
+        self._steps: list[StepRow] = []
+        self._conflicts: list[Conflict] = []
+        self._suspended = False
+        self._built_width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="map-title", classes="screen-title")
+        yield StepList(id="steps")
+        yield Static(id="map-hint", classes="hint")
+        yield OptionList(id="conflicts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.study_file is not None:
+            self.refresh_steps()
+        elif self._glance is not None:
+            self._steps = rows_from_glance(self._glance) or []
+            self._show_title(str(self._glance.get("title") or ""))
+            self._show_steps()
+        steps_list = self.query_one("#steps", OptionList)
+        nxt = next((i for i, s in enumerate(self._steps) if s.state != DONE), 0)
+        steps_list.highlighted = self._option_index(nxt)
+        steps_list.focus()
+        self.call_after_refresh(self.app_first_screen)
+
+    def attach(self, study_file: StudyFile) -> None:
+        """The study is open now: show it in full (conflicts too)."""
+        self.study_file = study_file
+        self._glance = None
+        self.refresh_steps()
+
+    def _show_title(self, title: str) -> None:
+        name = self._path.name if self._path else ""
+        self.query_one("#map-title", Static).update(
+            Text.assemble((title or Path(name).stem, "bold"), "  ", (name, "dim"))
+        )
+
+    def app_first_screen(self) -> None:
+        first = getattr(self.app, "first_screen_shown", None)
+        if first is not None:
+            first()
+
+    def _option_index(self, step_index: int) -> int:
+        steps_list = self.query_one("#steps", OptionList)
+        wanted = self._steps[step_index].id if self._steps else None
+        for index in range(steps_list.option_count):
+            if steps_list.get_option_at_index(index).id == wanted:
+                return index
+        return 0
+
+    def refresh_steps(self) -> None:
+        if self.study_file is None:
+            return
+        from lessonstudy.process import next_step, steps
+
+        try:
+            study = self.study_file.load()
+            self._conflicts = self.study_file.conflicts()
+        except LessonStudyError as error:
+            self.notify(str(error), severity="error")
+            return
+        had_conflicts = bool(self.query_one("#conflicts", OptionList).option_count)
+        self._steps = rows_from_steps(steps(study), next_step(study))
+        self._show_title(study.overview.title)
+        self._show_steps()
+        conflicts = self.query_one("#conflicts", OptionList)
+        conflicts.set_options(
+            [Option(Text(conflict_words(c), style="bold"), id=c.id) for c in self._conflicts]
+        )
+        conflicts.display = bool(self._conflicts)
+        if had_conflicts != bool(self._conflicts):
+            self.refresh_bindings()  # the conflicts key shows only while there are some
+
+    def _show_steps(self) -> None:
+        """Lay the steps out for the list's width (no reading: also used on resize)."""
+        steps_list = self.query_one("#steps", OptionList)
+        highlighted = steps_list.highlighted
+        options: list[Option | None] = []
+        previous_lesson: str | None = None
+        width = steps_list.size.width or self.app.size.width
+        for step in self._steps:
+            if step.lesson != previous_lesson:
+                options.append(None)  # a rule between cycles
+                previous_lesson = step.lesson
+            options.append(Option(step_prompt(step, width), id=step.id))
+        steps_list.set_options(options)
+        self._built_width = steps_list.size.width
+        if highlighted is not None:
+            steps_list.highlighted = min(highlighted, steps_list.option_count - 1)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """What the highlighted step needs, in full, and what comes next."""
+        steps_list = self.query_one("#steps", OptionList)
+        index = steps_list.highlighted
+        step_id = steps_list.get_option_at_index(index).id if index is not None else None
+        step = next((s for s in self._steps if s.id == step_id), None)
+        upcoming = next((s for s in self._steps if s.is_next), None)
+        parts = []
+        if step is not None and step.detail:
+            parts.append(f"{step.title}: {step.detail}.")
+        if upcoming is None:
+            parts.append("The study is complete.")
+        elif step is None or step.id != upcoming.id:
+            parts.append(f"Next: {upcoming.title}.")
+        parts.append("Enter opens a step; F1 explains it.")
+        self.query_one("#map-hint", Static).update(" ".join(parts))
+
+    # ------------------------------------------------------------------ events
+
+    @on(OptionList.OptionHighlighted, "#steps")
+    def _step_highlighted(self) -> None:
+        if self._steps:
+            self._show_hint()
+
+    def on_resize(self) -> None:
+        if self._steps and self.query_one("#steps").size.width != self._built_width:
+            self._show_steps()
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _step_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.app.open_step(event.option_id)  # type: ignore[attr-defined]
+
+    @on(OptionList.OptionSelected, "#conflicts")
+    def _conflict_selected(self, event: OptionList.OptionSelected) -> None:
+        conflict = next((c for c in self._conflicts if c.id == event.option_id), None)
+        if conflict is not None and self.study_file is not None:
+            from lessonstudy.tui.screens.map_dialogs import ConflictDialog
+
+            self.app.push_screen(ConflictDialog(self.study_file, conflict), self._after_dialog)
+
+    def _after_dialog(self, _result: object) -> None:
+        self.refresh_steps()
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
+    def on_screen_resume(self) -> None:
+        # Back from a step screen: its edits change the states. (Not on first show.)
+        if self._suspended:
+            self._suspended = False
+            self.refresh_steps()
+
+    def on_study_changed(self) -> None:
+        """Another process changed the study (tui.live.StudyChanged): show new states."""
+        self.refresh_steps()
+
+    def action_open_next(self) -> None:
+        upcoming = next((s for s in self._steps if s.state != DONE), None)
+        if upcoming is not None:
+            self.app.open_step(upcoming.id)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_conflicts":
+            return bool(self._conflicts)  # the key only shows while there are some
+        return True
+
+    def action_show_conflicts(self) -> None:
+        if self._conflicts:
+            conflicts = self.query_one("#conflicts", OptionList)
+            if conflicts.highlighted is None:
+                conflicts.highlighted = 0
+            conflicts.focus()
+        else:
+            self.notify("No conflicting versions: every edit is in one version.", timeout=3)

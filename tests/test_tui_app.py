@@ -1,0 +1,327 @@
+"""Pilot tests of the app shell: start screen, study map, palette, help, conflicts, recent."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonstudy.model import Member, Role, new_study
+from lessonstudy.store import StudyFile
+from lessonstudy.tui import recent
+from lessonstudy.tui.app import LessonStudyApp, first_lesson_to_observe, parse_step_id
+from lessonstudy.tui.screens.help_screen import HelpScreen
+from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
+from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
+from lessonstudy.tui.screens.plan import PlanScreen
+from lessonstudy.tui.screens.start import StartScreen, study_path_for, suggested_file_name
+from lessonstudy.tui.screens.study_map import StudyMapScreen
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def study_path(tmp_path) -> Path:
+    path = tmp_path / "study.lessonstudy"
+    study = new_study("Fractions")
+    study.members = [Member("Ann", [Role.CHAIR]), Member("Bo", [Role.OBSERVER])]
+    StudyFile.create(path, study).close()
+    return path
+
+
+def option_ids(option_list) -> list[str | None]:
+    return [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
+
+
+# --------------------------------------------------------------------------- recent studies
+
+
+def test_recent_studies_newest_first_and_only_existing(tmp_path, data_dir):
+    first, second = tmp_path / "a.lessonstudy", tmp_path / "b.lessonstudy"
+    first.touch()
+    second.touch()
+    recent.remember(first)
+    recent.remember(second)
+    recent.remember(first)
+    assert recent.recent_studies() == [first.resolve(), second.resolve()]
+    second.unlink()
+    assert recent.recent_studies() == [first.resolve()]
+    recent.forget(first)
+    assert recent.recent_studies() == []
+    assert (data_dir / "recent.json").exists()
+
+
+def test_a_damaged_recent_list_is_just_empty(data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / "recent.json").write_text("{not json", encoding="utf-8")
+    assert recent.recent_studies() == []
+    (data_dir / "recent.json").write_text(json.dumps({"a": 1}), encoding="utf-8")
+    assert recent.recent_studies() == []
+
+
+def test_file_names_for_new_studies(tmp_path):
+    assert suggested_file_name("Fractions in Year 4!") == "fractions-in-year-4"
+    assert suggested_file_name("   ") == "my-study"
+    assert study_path_for("fractions", tmp_path) == tmp_path / "fractions.lessonstudy"
+    assert study_path_for("x.lessonstudy", tmp_path) == tmp_path / "x.lessonstudy"
+
+
+def test_step_ids():
+    from lessonstudy.process import StepKind
+
+    assert parse_step_id("plan:2") == (StepKind.PLAN, 2)
+    assert parse_step_id("initial") == (StepKind.INITIAL, None)
+
+
+# --------------------------------------------------------------------------- start screen
+
+
+@run_async
+async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = LessonStudyApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")  # "New study…" is first
+        await pilot.pause()
+        await pilot.press(*"Year 4 fractions", "enter")  # title, then the suggested file name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+        assert app.study_file is not None
+        assert app.study_file.path == tmp_path / "year-4-fractions.lessonstudy"
+        assert app.study_file.load().overview.title == "Year 4 fractions"
+        # the default ground rules come from templates/
+        assert "ground rules" in app.study_file.load().overview.protocol_text
+    assert recent.recent_studies() == [(tmp_path / "year-4-fractions.lessonstudy").resolve()]
+
+
+@run_async
+async def test_start_screen_lists_recent_studies(study_path):
+    recent.remember(study_path)
+    app = LessonStudyApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#start-list")
+        assert str(study_path.resolve()) in option_ids(options)
+        options.highlighted = option_ids(options).index(str(study_path.resolve()))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+
+
+@run_async
+async def test_a_file_that_is_not_a_study_gives_a_message_not_a_traceback(tmp_path):
+    bad = tmp_path / "notes.lessonstudy"
+    bad.write_text("shopping list", encoding="utf-8")
+    app = LessonStudyApp(bad)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.study_file is None
+        messages = [n.message for n in app._notifications]
+        assert any(str(bad) in message for message in messages), messages
+
+
+@run_async
+async def test_open_the_example_study(data_dir):
+    app = LessonStudyApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+        assert app.study_file is not None
+        assert app.study_file.load().lessons[0].stages  # a real, filled-in study
+
+
+# --------------------------------------------------------------------------- the map
+
+
+@run_async
+async def test_map_shows_every_step_and_highlights_the_next(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen)
+        steps_list = screen.query_one("#steps")
+        ids = [i for i in option_ids(steps_list) if i]
+        assert ids[:5] == ["initial", "plan:1", "observe:1", "interviews:1", "discussion:1"]
+        assert ids[-2:] == ["open_house", "write_up"]
+        assert len(ids) == 1 + 3 * 4 + 2
+        first = str(steps_list.get_option("initial").prompt)
+        assert first.startswith("▶ ◐ Initial meeting")  # members exist: started, and next
+        assert "needs" in first
+        assert "○" in str(steps_list.get_option(ids[1]).prompt)
+
+
+@run_async
+async def test_map_refreshes_when_a_step_screen_is_closed(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_step("plan:1")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press(*"2026-01-01", "enter", *"09:00", "enter", *"Ann")
+        await pilot.press("escape")
+        await pilot.pause()
+        steps_list = app.screen.query_one("#steps")
+        assert "◐ RL1: plan" in str(steps_list.get_option("plan:1").prompt)
+
+
+@run_async
+async def test_command_palette_reaches_every_step(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"RL2: plan")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert app.screen.number == 2
+
+
+@run_async
+async def test_f1_explains_the_current_step_and_lists_its_keys(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_step("initial")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("Markdown").source
+        assert "The initial meeting" in text
+        assert "Undo" in text  # the screen's keys are listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InitialMeetingScreen)
+
+
+@run_async
+async def test_teach_and_observe_asks_who_you_are_first(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_step("observe:1")
+        await pilot.pause()
+        assert isinstance(app.screen, WhoAreYouDialog)
+        assert option_ids(app.screen.query_one("#who-list")) == ["Ann", "Bo"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ObserveScreen"
+
+
+@run_async
+async def test_observe_as_goes_straight_to_observing(study_path):
+    with StudyFile.open(study_path) as study_file:
+        assert first_lesson_to_observe(study_file) == 1
+    app = LessonStudyApp(study_path, observe_as="Bo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ObserveScreen"
+
+
+@run_async
+async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
+    with StudyFile.open(study_path) as study_file:
+        overview, revision = study_file.read("overview")
+        overview.focus = "mine"
+        study_file.save("overview", "", overview, revision)
+        overview.focus = "theirs"
+        assert study_file.save("overview", "", overview, revision).conflict
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        conflicts = app.screen.query_one("#conflicts")
+        assert conflicts.display
+        assert "Both versions kept: the initial meeting" in str(
+            conflicts.get_option_at_index(0).prompt
+        )
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictDialog)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+        assert not app.screen.query_one("#conflicts").display
+    with StudyFile.open(study_path) as study_file:
+        assert study_file.conflicts() == []
+
+
+@run_async
+async def test_usable_at_80_by_24(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        steps_list = app.screen.query_one("#steps")
+        assert steps_list.size.height >= 12
+        app.open_step("plan:1")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        grid = app.screen.query_one("PredictionGrid")
+        assert grid.size.height >= 10
+        assert grid.virtual_size.width <= 80  # every pupil's column without scrolling
+
+
+def test_the_cached_summary_gives_the_same_map_as_the_process(study_path):
+    from lessonstudy.process import next_step, steps
+    from lessonstudy.tui.screens.study_map import read_glance, rows_from_glance, rows_from_steps
+
+    with StudyFile.open(study_path) as study_file:
+        study = study_file.load()
+    glance = read_glance(study_path)
+    assert glance is not None  # written when the file was created
+    assert rows_from_glance(glance) == rows_from_steps(steps(study), next_step(study))
+    assert rows_from_glance({"steps": [["x", "done", "", False]] * 5}) is None
+
+
+@run_async
+async def test_every_step_of_the_example_opens_its_screen(tmp_path):
+    from lessonstudy.resources import example_study_path
+    from lessonstudy.store.export import read_json
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        ids = [i for i in option_ids(app.screen.query_one("#steps")) if i]
+        for step_id in ids:
+            app.open_step(step_id)
+            await pilot.pause()
+            assert not isinstance(app.screen, StudyMapScreen), step_id
+            if step_id.startswith("observe"):
+                assert isinstance(app.screen, WhoAreYouDialog)
+            app.pop_screen()
+            await pilot.pause()
+            assert isinstance(app.screen, StudyMapScreen), step_id
+        assert not [n for n in app._notifications if n.severity == "error"]

@@ -1,0 +1,159 @@
+"""The findings and open-house screen, and the pupils' journeys, on the example study."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, TabbedContent, TextArea
+
+from lessonstudy.model import Findings, Judgement, OpenHouse
+from lessonstudy.process import StepState, open_house_step, pupil_journey, write_up_step
+from lessonstudy.resources import example_study_path
+from lessonstudy.store import StudyFile
+from lessonstudy.store.export import read_json
+from lessonstudy.tui.screens.open_house import (
+    OBSERVER_RULES,
+    OpenHouseScreen,
+    default_briefing,
+)
+from lessonstudy.tui.widgets.evidence_grid import EvidenceView
+from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart, journey_bar, journeys_table
+from test_tui_discussion import ScreenApp, rendered, run_async, type_text
+
+
+@pytest.fixture
+def study_file(tmp_path: Path) -> Iterator[StudyFile]:
+    study = read_json(example_study_path())
+    study.findings = Findings()
+    study.open_house = OpenHouse()
+    with StudyFile.create(tmp_path / "s.lessonstudy", study) as sf:
+        yield sf
+
+
+def open_house_app(study_file: StudyFile) -> ScreenApp:
+    return ScreenApp(lambda: OpenHouseScreen(study_file))
+
+
+@run_async
+async def test_findings_are_typed_and_saved(study_file: StudyFile) -> None:
+    app = open_house_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        assert app.focused is screen.query_one("#find-pupils_learning", TextArea)
+        await type_text(pilot, "They count marks, not jumps.")
+        screen.query_one("#find-practice_developed", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "An arc for every jump.")
+        screen.query_one("#find-to_share", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "A poster for the staff room.")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.query_one("#find-to_share", TextArea).text == ""
+        await type_text(pilot, "A handout for the maths team.")
+    findings, _ = study_file.read("findings")
+    assert findings == Findings(
+        "They count marks, not jumps.", "An arc for every jump.", "A handout for the maths team."
+    )
+    study = study_file.load()
+    assert write_up_step(study).state is StepState.DONE
+
+
+@run_async
+async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> None:
+    app = open_house_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "house"
+        # The lesson defaults to the last; the briefing is prefilled with the rules.
+        assert screen.query_one("#house-lesson", Select).value == 3
+        briefing = screen.query_one("#house-briefing", TextArea)
+        assert "Do not judge the teaching" in briefing.text
+        assert "Do not talk to or help the pupils" in briefing.text
+        assert "photos" in briefing.text
+        assert "Stage 1" in briefing.text  # the predictions to watch, from RL3's plan
+        assert study_file.read("open_house")[0].briefing == ""  # shown, not yet stored
+        date = screen.query_one("#house-date", Input)
+        assert app.focused is date
+        await type_text(pilot, "12 March")
+        assert study_file.read("open_house")[0].date is None  # not a date yet: not saved
+        date.value = ""
+        await type_text(pilot, "2026-03-12")
+        screen.query_one("#house-place", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, "Year 4 classroom")
+        screen.query_one("#house-invitees", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "Maths team\n\nHead of school\n")
+        screen.query_one("#house-notes", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "Visitors asked about the bead strings.")
+        # F5 puts the default briefing back after an edit.
+        briefing.load_text("Short briefing")
+        await pilot.pause()
+        assert study_file.read("open_house")[0].briefing == "Short briefing"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "Do not judge the teaching" in briefing.text
+    house, _ = study_file.read("open_house")
+    assert house.date == dt.date(2026, 3, 12)
+    assert house.place == "Year 4 classroom"
+    assert house.invitees == ["Maths team", "Head of school"]
+    assert house.visitor_notes == "Visitors asked about the bead strings."
+    assert OBSERVER_RULES in house.briefing
+    assert house.lesson is None  # the default (the last lesson) was not changed
+    assert open_house_step(study_file.load()).state is StepState.DONE
+
+
+@run_async
+async def test_pictures_show_each_pupils_journey_and_a_grid(study_file: StudyFile) -> None:
+    study = study_file.load()
+    app = open_house_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        await pilot.press("f4")
+        await pilot.pause()
+        chart = rendered(screen.query_one(PupilJourneyChart))
+        for pupil in study.pupils:
+            assert f"{pupil.label} {pupil.pseudonym}" in chart
+        assert "RL1" in chart and "RL3" in chart
+        view = screen.query_one(EvidenceView)
+        assert view.grid is not None and view.grid.lesson == 3
+        screen.query_one("#pictures-lesson", Select).value = 1
+        await pilot.pause()
+        assert view.grid.lesson == 1
+        assert view.table.row_count == len(study.lesson(1).stages)
+
+
+def test_a_journey_counts_each_judgement_with_symbols() -> None:
+    study = read_json(example_study_path())
+    table = journeys_table(study)
+    assert len(table.rows) == len(study.pupils)
+    for pupil in study.pupils:
+        for point in pupil_journey(study, pupil.label):
+            bar = journey_bar(point, 10).plain
+            judged = sum(point.judgements.values())
+            if not judged:
+                continue
+            # Every judgement present shows with its symbol: the bar reads without colour.
+            for judgement in Judgement:
+                assert (judgement.symbol in bar) == bool(point.judgements[judgement])
+
+
+def test_the_default_briefing_names_the_lesson_predictions_and_rules() -> None:
+    study = read_json(example_study_path())
+    text = default_briefing(study, 2)
+    assert "RL2" in text
+    assert study.overview.focus in text
+    assert OBSERVER_RULES in text

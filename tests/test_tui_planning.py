@@ -1,0 +1,397 @@
+"""Pilot tests: a whole initial meeting and an RL1 plan from an empty study, by keyboard,
+and RL2's plan carrying forward RL1's plan and the agreed changes."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lessonstudy.model import Discussion, Member, Role, Stage, new_study
+from lessonstudy.process import StepKind, StepState, is_blank_plan, steps
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.app import LessonStudyApp
+from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
+from lessonstudy.tui.screens.plan import PlanScreen, PredictionEditor, StageEditor
+from lessonstudy.tui.widgets.prediction_grid import MISSING, PredictionGrid
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def empty_study(tmp_path) -> Path:
+    path = tmp_path / "empty.lessonstudy"
+    StudyFile.create(path, new_study("Fractions", protocol_text="Be kind.")).close()
+    return path
+
+
+@pytest.fixture
+def group_study(tmp_path) -> Path:
+    """A study whose initial meeting is done: members and named case pupils."""
+    path = tmp_path / "group.lessonstudy"
+    study = new_study("Fractions")
+    study.members = [
+        Member("Ann", [Role.CHAIR, Role.TEACHER]),
+        Member("Bo", [Role.OBSERVER]),
+        Member("Cy", [Role.RECORDER]),
+    ]
+    for pupil, name in zip(study.pupils, ["Sam", "Kit", "Lou"], strict=True):
+        pupil.pseudonym = name
+    StudyFile.create(path, study).close()
+    return path
+
+
+def load(path: Path):
+    with StudyFile.open(path) as study_file:
+        return study_file.load()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+@run_async
+async def test_whole_initial_meeting_by_keyboard(empty_study):
+    app = LessonStudyApp(empty_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the map opens on the next step: the initial meeting
+        await pilot.pause()
+        assert isinstance(app.screen, InitialMeetingScreen)
+        # Focus tab: Enter moves from one field to the next, as on a paper form.
+        await type_text(pilot, "reason about fractions")
+        await pilot.press("enter")
+        await type_text(pilot, "Does a fraction wall help?")
+        await pilot.press("enter")
+        await type_text(pilot, "fraction walls")
+        await pilot.press("tab")
+        await type_text(pilot, "EEF maths guidance")
+        # Class tab
+        await pilot.press("f3")
+        await type_text(pilot, "Year 4")
+        await pilot.press("enter")
+        await type_text(pilot, "28")
+        # Group tab: add two members with roles
+        await pilot.press("f4")
+        await pilot.pause()
+        for name, role_downs in (("Ann", 0), ("Bo", 5)):
+            await pilot.press("a")
+            await pilot.pause()
+            await type_text(pilot, name)
+            await pilot.press("tab", *["down"] * role_downs, "space", "ctrl+s")
+            await pilot.pause()
+        # Protocol: agree the ground rules
+        await pilot.press("f5")
+        await pilot.press("tab", "end")
+        await type_text(pilot, " Phones away.")
+        await pilot.press("tab", "space")
+        # Case pupils
+        await pilot.press("f6")
+        for label, name in (("A", "Sam"), ("B", "Kit"), ("C", "Lou")):
+            app.screen.query_one(f"#pupil-{label}-pseudonym").focus()
+            await type_text(pilot, name)
+            await pilot.press("enter")
+            await type_text(pilot, f"typical {label}")
+        await pilot.press("tab", "tab", "tab")  # to the private note of C
+        await type_text(pilot, "dyslexia")
+        await pilot.pause()
+        assert "Saved" in str(app.screen.query_one("SaveStatus").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StudyMapScreen"
+
+    study = load(empty_study)
+    overview = study.overview
+    assert overview.focus == "reason about fractions"
+    assert overview.research_question == "Does a fraction wall help?"
+    assert overview.technique == "fraction walls"
+    assert overview.evidence == "EEF maths guidance"
+    assert overview.class_details.year_group == "Year 4"
+    assert overview.class_details.pupil_count == 28
+    assert [(m.name, m.roles) for m in study.members] == [
+        ("Ann", [Role.CHAIR]),
+        ("Bo", [Role.OBSERVER]),
+    ]
+    assert overview.protocol_text.endswith("Phones away.")
+    assert overview.protocol_agreed is True
+    assert [p.pseudonym for p in study.pupils] == ["Sam", "Kit", "Lou"]
+    assert study.pupils[1].learner_group == "typical B"
+    assert study.pupils[2].private_note == "dyslexia"
+    assert steps(study)[0].state is StepState.DONE
+
+
+@run_async
+async def test_undo_takes_back_the_last_edit(empty_study):
+    app = LessonStudyApp(empty_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("initial")
+        await pilot.pause()
+        await type_text(pilot, "fractions")
+        await pilot.press("enter")
+        await type_text(pilot, "why?")
+        await pilot.pause()
+        assert load(empty_study).overview.research_question == "why?"
+        await pilot.press("ctrl+z")  # the whole edit of one field is one step
+        await pilot.pause()
+        assert load(empty_study).overview.research_question == ""
+        assert load(empty_study).overview.focus == "fractions"
+        assert app.screen.query_one("#ov-research_question").value == ""
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(empty_study).overview.focus == ""
+
+
+@run_async
+async def test_rl1_plan_by_keyboard(group_study):
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        await type_text(pilot, "2026-03-02")
+        await pilot.press("enter")
+        await type_text(pilot, "09:15")
+        await pilot.press("enter")
+        await type_text(pilot, "Ann")
+        await pilot.press("enter")
+        await type_text(pilot, "comparing")
+        await pilot.press("enter")
+        await type_text(pilot, "compare unit fractions")
+        await pilot.press("enter")
+        await type_text(pilot, "Order fractions")
+        await pilot.press("tab")
+        await type_text(pilot, "Can explain")
+        await pilot.press("tab")
+        await type_text(pilot, "orders three")  # A's success criterion
+        # Stages: three stages, each with a prediction for each pupil
+        await pilot.press("f3")
+        await pilot.pause()
+        grid = screen.query_one(PredictionGrid)
+        assert app.focused is grid
+        for number in range(1, 4):
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, StageEditor)
+            await type_text(pilot, f"Stage {number}")
+            await pilot.press("enter")
+            await type_text(pilot, "10")
+            await pilot.press("escape")
+            await pilot.pause()
+        assert grid.get_cell_at((0, 1)).plain == MISSING
+        # Fill every prediction with the editor's "next cell" key.
+        grid.move_to(0, "A")
+        await pilot.press("enter")
+        await pilot.pause()
+        for index in range(9):
+            assert isinstance(app.screen, PredictionEditor)
+            await type_text(pilot, f"p{index}")
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert all(grid.get_cell_at((r, c)).plain != MISSING for r in range(3) for c in (1, 2, 3))
+        # Move the last stage to the top, delete it, undo the delete.
+        grid.move_to(2, "stage")
+        await pilot.press("shift+up", "shift+up")
+        await pilot.pause()
+        assert screen.plan.value.stages[0].title == "Stage 3"
+        await pilot.press("d")
+        await pilot.pause()
+        assert len(load(group_study).lesson(1).stages) == 2
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert load(group_study).lesson(1).stages[0].title == "Stage 3"
+        # Observers: Bo watches A and B, Cy watches C
+        await pilot.press("f4")
+        await pilot.pause()
+        warning = str(screen.query_one("#observer-warning").render())
+        assert "No observer yet for case pupil A, B, C" in warning
+        await pilot.press("space", "right", "space", "down", "right", "space")
+        await pilot.pause()
+        assert "Every case pupil has an observer" in str(
+            screen.query_one("#observer-warning").render()
+        )
+
+    plan = load(group_study).lesson(1)
+    assert plan.date.isoformat() == "2026-03-02"
+    assert plan.time == "09:15"
+    assert plan.teacher == "Ann"
+    assert plan.objective == "compare unit fractions"
+    assert plan.learning_intentions == "Order fractions"
+    assert plan.pupil_success_criteria == {"A": "orders three"}
+    assert [s.title for s in plan.stages] == ["Stage 3", "Stage 1", "Stage 2"]
+    assert [s.minutes for s in plan.stages] == [10, 10, 10]
+    assert plan.stages[1].predictions == {"A": "p0", "B": "p1", "C": "p2"}
+    assert plan.assignments == {"Bo": ["A", "B"], "Cy": ["C"]}
+    study = load(group_study)
+    plan_step = next(s for s in steps(study) if s.kind is StepKind.PLAN and s.lesson == 1)
+    assert plan_step.state is StepState.DONE, plan_step.detail
+
+
+@run_async
+async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
+    with StudyFile.open(group_study) as study_file:
+        plan, revision = study_file.read("lesson", 1)
+        plan.teacher = "Ann"
+        plan.learning_intentions = "Order fractions"
+        plan.stages = [
+            Stage(title="Wall", predictions={"A": "fast", "B": "slow", "C": "unsure"}),
+            Stage(title="Pairs", observed={"A": "did well"}),
+        ]
+        plan.assignments = {"Bo": ["A", "B", "C"]}
+        study_file.save("lesson", 1, plan, revision)
+        discussion = Discussion(
+            lesson=1, records={"evidence": ["B slower"]}, agreed_changes=["Model first", "Pairs"]
+        )
+        study_file.save("discussion", 1, discussion, 0)
+
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert screen.carried_from == 1
+        grid = screen.query_one(PredictionGrid)
+        assert grid.get_cell_at((0, 0)).plain.startswith("1. Wall")
+        assert grid.get_cell_at((0, 2)).plain == "slow"
+        await pilot.press("f5")
+        await pilot.pause()
+        boxes = list(screen.query("Checkbox"))
+        assert [str(b.label) for b in boxes] == ["Model first", "Pairs"]
+        assert app.focused is boxes[0]
+        await pilot.press("space")
+        await pilot.pause()
+
+    rl2 = load(group_study).lesson(2)
+    assert [s.title for s in rl2.stages] == ["Wall", "Pairs"]
+    assert rl2.stages[1].observed == {}  # what was seen belongs to RL1
+    assert rl2.teacher == ""  # the teacher changes from cycle to cycle
+    assert [(c.text, c.done) for c in rl2.carried_changes] == [
+        ("Model first", True),
+        ("Pairs", False),
+    ]
+
+
+@run_async
+async def test_carry_forward_can_be_undone(group_study):
+    with StudyFile.open(group_study) as study_file:
+        plan, revision = study_file.read("lesson", 1)
+        plan.stages = [Stage(title="Wall")]
+        study_file.save("lesson", 1, plan, revision)
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:2")
+        await pilot.pause()
+        assert load(group_study).lesson(2).stages[0].title == "Wall"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert is_blank_plan(load(group_study).lesson(2))
+        assert app.screen.query_one(PredictionGrid).stage_count == 0
+
+
+@run_async
+async def test_plan_refreshes_when_another_process_saves(group_study):
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        await type_text(pilot, "2026-03")  # typing, not yet a valid date: kept on screen
+        with StudyFile.open(group_study) as other:
+            plan, revision = other.read("lesson", 1)
+            plan.stages = [Stage(title="From elsewhere")]
+            plan.date = None
+            other.save("lesson", 1, plan, revision)
+        await pilot.pause(0.7)  # the app polls data_version twice a second
+        await pilot.pause()
+        grid = app.screen.query_one(PredictionGrid)
+        assert grid.get_cell_at((0, 0)).plain.startswith("1. From elsewhere")
+        assert app.screen.query_one("#plan-date").value == "2026-03"
+
+
+@run_async
+async def test_a_change_made_elsewhere_while_a_cell_editor_is_open_is_kept(group_study):
+    with StudyFile.open(group_study) as study_file:
+        plan, revision = study_file.read("lesson", 1)
+        plan.stages = [Stage(title="Wall")]
+        study_file.save("lesson", 1, plan, revision)
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        await pilot.press("f3", "right", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PredictionEditor)
+        with StudyFile.open(group_study) as other:
+            plan, revision = other.read("lesson", 1)
+            plan.resources = "fraction walls, mini whiteboards"
+            other.save("lesson", 1, plan, revision)
+        await pilot.pause(0.7)  # the app polls twice a second; the dialog passes it down
+        await pilot.press(*"quick")
+        await pilot.press("escape")
+        await pilot.pause()
+    with StudyFile.open(group_study) as study_file:
+        assert study_file.conflicts() == []
+    plan = load(group_study).lesson(1)
+    assert plan.resources == "fraction walls, mini whiteboards"
+    assert plan.stages[0].predictions == {"A": "quick"}
+
+
+@run_async
+async def test_the_palette_finds_the_keys_of_the_screen(group_study):
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Observers")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("TabbedContent").active == "observers"
+
+
+@run_async
+async def test_initial_meeting_shows_members_added_elsewhere_and_keeps_typing(empty_study):
+    app = LessonStudyApp(empty_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_step("initial")
+        await pilot.pause()
+        await type_text(pilot, "fractions")
+        with StudyFile.open(empty_study) as other:
+            _members, revision = other.read("members")
+            other.save("members", "", [Member("Dee", [Role.OBSERVER])], revision)
+            overview, revision = other.read("overview")
+            overview.technique = "walls"
+            other.save("overview", "", overview, revision)
+        await pilot.pause(0.7)
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#members-table")
+        assert table.get_row_at(0)[0] == "Dee"
+        assert screen.query_one("#ov-technique").value == "walls"
+        assert screen.query_one("#ov-focus").value == "fractions"  # what was being typed
+        await type_text(pilot, " and decimals")
+        await pilot.pause()
+    overview = load(empty_study).overview
+    assert overview.focus == "fractions and decimals"
+    assert overview.technique == "walls"
