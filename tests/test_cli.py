@@ -214,3 +214,11 @@ def test_an_export_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> None:
     exported.write_text("\ufeff" + text, encoding="utf-8")
     result = run("import", str(exported), "-o", str(tmp_path / "t.lessonstudy"))
     assert result.returncode == 0, result.stderr
+
+
+def test_observe_names_the_lessons_there_are(tmp_path: Path) -> None:
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("x")).close()
+    result = run("observe", str(path), "--as", "Ruth", "--lesson", "4")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("there is no RL4 (the study has RL1, RL2, RL3)")

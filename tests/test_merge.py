@@ -257,3 +257,19 @@ def test_an_older_correction_in_the_copy_is_kept_beside_ours(pair):
         assert [n.text for n in ours.notes()] == ["Sam: placed 1/2 after a prompt"]
         assert len(report.conflicts) == 1
         assert "Ruth: placed 1/2" in ours.conflicts()[0].body
+
+
+def test_a_conflict_waiting_in_the_copy_comes_along(pair):
+    main, copy, _study = pair
+    with StudyFile.open(copy) as theirs:
+        plan, revision = theirs.read("lesson", 2)
+        theirs.save("lesson", 2, attrs.evolve(plan, resources="beads"), revision)
+        # A second edit from the old revision: the first is kept as a conflict.
+        theirs.save("lesson", 2, attrs.evolve(plan, resources="strips"), revision)
+        assert len(theirs.conflicts()) == 1
+    with StudyFile.open(main) as ours:
+        report = merge_into(ours, copy)
+        assert ours.read("lesson", 2)[0].resources == "strips"
+        assert ['"resources":"beads"' in c.body for c in ours.conflicts()] == [True]
+        assert report.conflicts
+        assert merge_into(ours, copy) == MergeReport()

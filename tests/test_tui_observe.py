@@ -372,3 +372,140 @@ def test_the_lesson_clock_shows_planned_against_actual() -> None:
     overrun = [span for span in text.spans if "orange" in str(span.style)]
     assert len(overrun) == 2  # the starter ran over, and the running stage is past 10 minutes
     assert lines[-1].split()[-1] == "45′"
+
+
+@run_async
+async def test_a_correction_adds_to_the_note_instead_of_replacing_it(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "b=labels the spaces")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteCorrectionScreen)
+        text = app.screen.query_one("#text", Input)
+        assert text.cursor_position == len("labels the spaces") and text.selection.is_empty
+        await pilot.press(*" not the marks", "enter")
+        await pilot.pause()
+        assert [n.text for n in study_file.notes(1)] == ["labels the spaces not the marks"]
+
+
+@run_async
+async def test_escape_goes_back_but_never_with_a_note_in_the_line(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+        assert screen.HELP_STEP is not None  # F1 explains observing, not the map
+        line = screen.query_one(NoteLine)
+        await pilot.press("b", "=", *"half typed", "escape")
+        assert app.screen is screen and line.text == "half typed"  # kept, not left
+        await pilot.press("enter", "tab", "escape")  # from the notes list: the note line
+        assert app.screen is screen and app.focused is line.input
+        await pilot.press("c", "escape")  # a pick only: Escape takes it back
+        assert app.screen is screen and line.about is None
+        await pilot.press("escape")  # an empty line: back where we came from
+        await pilot.pause()
+        assert app.screen is not screen
+        assert [n.text for n in study_file.notes(1)] == ["half typed"]
+
+
+@run_async
+async def test_the_observer_name_is_matched_to_a_member(study_path: Path) -> None:
+    from lessonstudy.model import Member
+    from lessonstudy.tui.screens.observe import match_observer
+
+    known = ["Grace Okafor", "Helen Marsh", "Ruth"]
+    assert match_observer("grace okafor", known) == "Grace Okafor"
+    assert match_observer(" Grace  Okafor ", known) == "Grace Okafor"
+    assert match_observer("helen", known) == "Helen Marsh"
+    assert match_observer("Zed Visitor", known) == "Zed Visitor"
+    assert match_observer("Grace", [*known, "Grace Lee"]) == "Grace"  # two Graces: as typed
+
+    with StudyFile.open(study_path) as setup:
+        setup.save("members", "", [Member(name="Ruth Ames"), Member(name="Sam")], None)
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.observe.observer == "Ruth"  # the plan assigns pupils to "Ruth"
+        assert list(app.observe.query_one(NoteLine).pupils) == ["B", "A", "C"]
+        assert not app._notifications
+    guest = ObserveApp(StudyFile.open(study_path), "Zed Visitor")
+    async with guest.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert guest.observe.observer == "Zed Visitor"
+        assert any("not one of the group" in str(n.message) for n in guest._notifications)
+        await type_note(pilot, "0a guest's note")  # still allowed: kept under that name
+        assert [(n.observer, n.text) for n in study_file.notes(1)] == [
+            ("Zed Visitor", "a guest's note")
+        ]
+
+
+@run_async
+async def test_a_lesson_with_no_plan_says_so(study_path: Path) -> None:
+    app = ObserveApp(StudyFile.open(study_path), "Ruth", lesson=4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "RL4 is not planned" in str(app.observe.query_one("#stage").render())
+        assert any("no plan" in str(n.message) for n in app._notifications)
+
+
+@run_async
+async def test_it_fits_80x24_with_room_for_notes(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+        await pilot.press("ctrl+n")
+        for n in range(6):
+            await type_note(pilot, f"b=note {n}")
+        await pilot.pause()
+        assert screen.has_class("-short")
+        assert not screen.query_one("#hint").display and screen.query_one("#short-hint").display
+        table = screen.query_one(NotesTable)
+        assert table.size.height >= 6  # was 3: the six notes just typed are all in view
+        header = str(screen.query_one("#stage").render())
+        assert header.index("0:0") < 40  # the time in the stage is not cut off
+
+
+@run_async
+async def test_two_observers_jot_interview_questions_at_once(study_path: Path) -> None:
+    ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
+    ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
+    async with ruth.run_test() as ruth_pilot, sam.run_test() as sam_pilot:
+        await ruth_pilot.pause()
+        await sam_pilot.pause()
+        await ruth_pilot.press("ctrl+l")
+        await sam_pilot.press("ctrl+l")
+        await ruth_pilot.pause()
+        await sam_pilot.pause()
+        await ruth_pilot.press(*"Bea: why is a half bigger")
+        await sam_pilot.press(*"Cy: how many")  # Sam had not seen Ruth's line yet
+        ruth.screen.post_message(StudyChanged())  # Ruth's app hears of Sam's save
+        await ruth_pilot.pause()
+        await ruth_pilot.press(*"?")  # Ruth goes on typing: her line, not Sam's
+        await sam_pilot.press(*" halves?")
+        sam.screen.post_message(StudyChanged())
+        await sam_pilot.pause()
+        ruth.screen.post_message(StudyChanged())
+        await ruth_pilot.pause()
+        plan, _ = ruth_file.read("lesson", 1)
+        expected = "Bea: why is a half bigger?\nCy: how many halves?"
+        assert plan.interview_questions == expected
+        assert ruth.screen.query_one("#questions", TextArea).text == expected
+        assert sam.screen.query_one("#questions", TextArea).text == expected
+        assert ruth_file.conflicts() == []  # merged, not kept aside as a conflict
+
+
+def test_merging_question_lines_keeps_everyone_s() -> None:
+    from lessonstudy.tui.screens.observe_summary import merge_lines
+
+    assert merge_lines("Q1", "Q1\nmine", "Q1\ntheirs") == "Q1\nmine\ntheirs"
+    assert merge_lines("Q1\nM: wh", "Q1\nM: whe", "Q1\nS: how\nM: wh") == "Q1\nS: how\nM: whe"
+    assert merge_lines("a\nb", "a\nB", "a\nb\nc") == "a\nB\nc"
+    assert merge_lines("a\nb", "a", "a\nb") == "a"  # my deletion stands
+    assert merge_lines("a", "a", "a\nb") == "a\nb"

@@ -214,6 +214,14 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     check_readable(path)
+    if args.lesson is not None:
+        from lessonstudy.store import StudyFile
+
+        with StudyFile.open(path, read_only=True) as study_file:
+            numbers = sorted(int(key) for kind, key in study_file.revisions() if kind == "lesson")
+        if args.lesson not in numbers:
+            have = ", ".join(f"RL{n}" for n in numbers)
+            raise LessonStudyError(f"{path}: there is no RL{args.lesson} (the study has {have})")
     return _run_app(path, observe_as=args.observer, lesson=args.lesson)
 
 

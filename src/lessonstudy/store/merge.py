@@ -294,7 +294,8 @@ def _bring_conflict(
     if current is not None and current[0] == digest:
         return False  # that version is what we have now: nothing to review
     cursor = con.execute(
-        "INSERT OR IGNORE INTO conflict VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO conflict (id, kind, key, body, hash, source, found_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (id_, kind, key, body, digest, their_source, _now()),
     )
     return cursor.rowcount > 0

@@ -6,6 +6,14 @@ first), one note line and the notes so far, newest first. A note is a pupil
 key, a judgement key, the text and Enter (see widgets/note_line.py); its time
 and stage fill in by themselves. ctrl+n / ctrl+b move between stages (a stage
 mark with the time), ctrl+l ends the lesson and opens the end-of-lesson view.
+Escape on an empty note line goes back to the study map, as on every step
+(Escape in the notes list comes back to the note line first; typed text is
+never thrown away by it).
+
+The name given with `--as` (or typed in "Who are you?") is matched to a
+member's name, ignoring case, or to a member's first name when only one member
+has it: "grace" observes as "Grace Okafor", with her assigned pupils and her
+own notes. A name that is no member's is kept as typed, and the screen says so.
 
 Several observers write to one study at once, each in their own process.
 When another process commits, the app posts `StudyChanged`; the screen then
@@ -40,7 +48,7 @@ from lessonstudy.model import (
     StageMark,
     now,
 )
-from lessonstudy.process import current_stage, lesson_clock
+from lessonstudy.process import StepKind, current_stage, lesson_clock
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
@@ -56,28 +64,54 @@ RECENT_CHANGES = 300  # note changes read before the first frame; the rest follo
 
 HINT = (
     "pupil key (0 = class) · then = + - ? or just type · Enter saves · "
-    "Backspace on an empty line takes back a pick · ctrl+f critical · "
-    "Tab: the notes list (Enter corrects, Delete, r restores, s shows deleted) · Esc: back here"
+    "Backspace on an empty line takes back a pick · ctrl+f critical · ctrl+b back a stage · "
+    "Tab: the notes list (Enter corrects, Delete, r restores, s shows deleted)"
 )
+# On a short terminal (80x24) one line: the note line's placeholder says the rest.
+SHORT_HINT = "Enter saves · ctrl+f critical · Tab: notes (correct, delete) · F1: all keys"
+
+
+def match_observer(name: str, known: list[str]) -> str:
+    """The member `name` means: exact, then ignoring case, then a unique first name.
+
+    Anything else is kept as typed (a guest may observe too).
+    """
+    name = " ".join(name.split())
+    if name in known:
+        return name
+    folded = name.casefold()
+    same = [k for k in known if k.casefold() == folded]
+    if len(same) == 1:
+        return same[0]
+    first = [k for k in known if k.split() and k.split()[0].casefold() == folded]
+    return first[0] if len(first) == 1 else name
 
 
 class ObserveScreen(Screen[None]):
     CSS_PATH = "observe.tcss"
+    HELP_STEP = StepKind.OBSERVE
+    # "-short" below 30 rows (80x24): a one-line hint, more room for the notes.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
         Binding("ctrl+n", "next_stage", "Next stage", id="observe.next_stage", priority=True),
+        # Not in the footer (80 columns hold five keys): the hint and F1 list it.
         Binding(
-            "ctrl+b", "previous_stage", "Back a stage", id="observe.previous_stage", priority=True
+            "ctrl+b",
+            "previous_stage",
+            "Back a stage",
+            id="observe.previous_stage",
+            priority=True,
+            show=False,
         ),
-        Binding("ctrl+l", "end_lesson", "End of lesson", id="observe.end_lesson", priority=True),
-        Binding("escape", "focus_line", "Note line", id="observe.note_line", show=False),
+        Binding("ctrl+l", "end_lesson", "End lesson", id="observe.end_lesson", priority=True),
+        Binding("escape", "leave", "Study map", id="observe.leave"),
     ]
 
     def __init__(self, study_file: StudyFile, lesson: int, observer: str) -> None:
         super().__init__()
         self.study_file = study_file
         self.lesson_number = lesson
-        self.observer = observer
         self.lesson = ResearchLesson(number=lesson)
         self.pupils: list[CasePupil] = []
         self.marks: list[StageMark] = []
@@ -89,6 +123,8 @@ class ObserveScreen(Screen[None]):
         self._loaded = False  # on_mount has read the notes and marks
         self.older_notes_loaded = False  # True once every note of the lesson is in the list
         self._read_plan()
+        self.known_observers = self._known_observers()
+        self.observer = match_observer(observer, self.known_observers)
 
     # ------------------------------------------------------------------ layout
 
@@ -100,9 +136,10 @@ class ObserveScreen(Screen[None]):
             yield LessonClock(id="clock")
         yield NoteLine(self._pupil_choices(), self._save_note, id="note-line")
         yield Static(HINT, id="hint")
+        yield Static(SHORT_HINT, id="short-hint")
         yield Static(id="notes-title")
         yield NotesTable(self.observer, self._stage_numbers(), id="notes")
-        yield Footer()
+        yield Footer(compact=True)  # so that esc and F1 still fit in 80 columns
 
     def on_mount(self) -> None:
         self.marks = self.study_file.marks(self.lesson_number)
@@ -111,6 +148,26 @@ class ObserveScreen(Screen[None]):
         self.set_interval(1.0, self._tick, name="observe-clock")
         self.note_line.input.focus()
         self._loaded = True
+        self._say_who_and_what()
+
+    def _say_who_and_what(self) -> None:
+        """A name that is no member's, or a lesson with no plan: say so at once."""
+        if not self._planned:
+            self.notify(
+                f"RL{self.lesson_number} has no plan in this study yet: notes are kept, "
+                "but there are no stages or predictions to go with them.",
+                title="No plan for this lesson",
+                severity="warning",
+                timeout=10,
+            )
+        if self.known_observers and self.observer not in self.known_observers:
+            self.notify(
+                f"{self.observer!r} is not one of the group ({', '.join(self.known_observers)}). "
+                f"Your notes are kept under {self.observer!r}.",
+                title="Not a member",
+                severity="warning",
+                timeout=10,
+            )
 
     @property
     def note_line(self) -> NoteLine:
@@ -134,6 +191,18 @@ class ObserveScreen(Screen[None]):
         pupils, self._pupils_revision = self.study_file.read("pupils")
         self.pupils = pupils or []
         return True
+
+    @property
+    def _planned(self) -> bool:
+        """The lesson has a plan in the study (it may still have no stages)."""
+        return self._lesson_revision > 0
+
+    def _known_observers(self) -> list[str]:
+        """The group's members, and anyone the plan assigns pupils to."""
+        members, _revision = self.study_file.read("members")
+        names = [member.name for member in members or []]
+        names += [name for name in self.lesson.assignments if name not in names]
+        return names
 
     def _own_labels(self) -> list[str]:
         return list(self.lesson.assignments.get(self.observer, []))
@@ -263,37 +332,37 @@ class ObserveScreen(Screen[None]):
     def _show_header(self) -> None:
         index, mark = self._position()
         stages = self.lesson.stages
+        # What matters most comes first: an 80-column terminal cuts the end.
         text = Text()
         text.append(f" RL{self.lesson_number} ", "bold reverse")
-        text.append(f" observing as {self.observer}  ")
+        text.append(f" {self.observer} · ")
         ended = self._ended()
         if ended is not None:
             text.append(f"Lesson ended {ended.astimezone():%H:%M}", "bold")
-            text.append("  · ctrl+l: end-of-lesson view · ctrl+b: back to the last stage", "dim")
+            text.append(" · ctrl+l: end-of-lesson view · ctrl+b: back to the last stage", "dim")
         elif index is None:
             if stages:
                 start = self._others_stage() or 0
                 title = stages[start].title or f"Stage {start + 1}"
                 text.append("Not started", "bold")
-                text.append(f"  · ctrl+n starts stage {start + 1}: {title}", "dim")
-            else:
+                text.append(f" · ctrl+n starts stage {start + 1}: {title}", "dim")
+            elif self._planned:
                 text.append("No stages planned for this lesson", "bold")
+            else:
+                text.append(f"RL{self.lesson_number} is not planned in this study", "bold")
         else:
             stage = stages[index]
-            text.append(f"Stage {index + 1} of {len(stages)}: ", "bold")
-            text.append(stage.title or "(untitled)", "bold")
-            if stage.minutes is not None:
-                text.append(f"  · planned {stage.minutes} min")
+            text.append(f"Stage {index + 1} of {len(stages)}", "bold")
             if mark is not None:
                 elapsed = now() - mark.at
                 over = stage.minutes is not None and elapsed > dt.timedelta(minutes=stage.minutes)
-                text.append("  · ")
-                text.append(
-                    f"{minutes_seconds(elapsed)} in this stage",
-                    "bold dark_orange" if over else "bold",
-                )
+                text.append(" · ")
+                text.append(minutes_seconds(elapsed), "bold dark_orange" if over else "bold")
+                text.append(f" of {stage.minutes} min" if stage.minutes is not None else " in it")
+            text.append(" · ")
+            text.append(stage.title or "(untitled)", "bold")
         if self._last_saved is not None:
-            text.append(f"   last note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
+            text.append(f"  · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
         self.query_one("#stage", Static).update(text)
 
     def _show_predictions(self, stage: Stage | None) -> None:
@@ -476,6 +545,18 @@ class ObserveScreen(Screen[None]):
 
     def action_focus_line(self) -> None:
         self.note_line.input.focus()
+
+    @on(NotesTable.Done)
+    def _notes_done(self) -> None:
+        self.action_focus_line()
+
+    def action_leave(self) -> None:
+        """Back to the study map (the note line had nothing in it: nothing is lost)."""
+        show_map = getattr(self.app, "action_show_map", None)
+        if callable(show_map) and getattr(self.app, "study_file", None) is not None:
+            show_map()
+        else:  # observer mode on its own (tests, `python -m`): just close it
+            self.dismiss(None)
 
 
 @contextlib.contextmanager

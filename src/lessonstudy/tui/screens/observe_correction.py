@@ -1,8 +1,10 @@
 """Correcting a note after it was taken: its text, who it is about, judgement, critical flag.
 
-A modal over observer mode. The text is focused first (the usual correction);
-Tab reaches the other fields; Enter in the text or the Save button saves,
-Escape cancels. Dismisses with the corrected note (not yet saved: the
+A modal over observer mode. The text is focused first (the usual correction),
+with the cursor at its end and nothing selected: the first key typed adds to
+the note instead of replacing it. Tab reaches the other fields; Enter in the
+text, ctrl+s or the Save button saves, Escape cancels (the dialog says so: the
+footer underneath belongs to the notes list). Dismisses with the corrected note (not yet saved: the
 observer screen saves it with `update_note`, which bumps its revision), or
 None when nothing changed.
 """
@@ -55,7 +57,7 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
                 id="correction-title",
             )
             yield Label("What you saw or heard")
-            yield Input(note.text, id="text")
+            yield Input(note.text, id="text", select_on_focus=False)
             yield Label("About")
             who = [(about_words(label, names), label) for label, _ in self.pupils]
             if note.about not in names and note.about != CLASS:
@@ -73,9 +75,15 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
             with Horizontal(id="correction-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+            yield Label(
+                "Enter or ctrl+s saves · Esc cancels · Tab: about, judgement, critical",
+                id="correction-hint",
+            )
 
     def on_mount(self) -> None:
-        self.query_one("#text", Input).focus()
+        text = self.query_one("#text", Input)
+        text.focus()
+        text.cursor_position = len(text.value)
 
     def corrected(self) -> Observation:
         judgement = self.query_one("#judgement", Select).value

@@ -5,9 +5,17 @@ shown next to the notes taken on that pupil at that stage, with judgements,
 times and who took them (`process.evidence_grid`). Below, a place to jot
 questions for the pupil interviews, autosaved into the lesson plan's
 `interview_questions`.
+
+Several observers jot questions at the same time, each in their own process,
+into that one field. Before each save, and whenever another process saved, the
+questions are merged line by line with what the others wrote since we last
+looked (`merge_lines`): both keep their questions, nobody's line is
+overwritten, and the cursor stays where the observer is typing.
 """
 
 from __future__ import annotations
+
+import difflib
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,6 +26,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets.text_area import Selection
 
 from lessonstudy.model import CLASS, Observation, ResearchLesson, Study
 from lessonstudy.process import EvidenceGrid, evidence_grid
@@ -90,6 +99,111 @@ def other_evidence(grid: EvidenceGrid) -> RenderableType | None:
     return Group(*parts) if parts else None
 
 
+_Hunk = tuple[int, int, list[str], str]  # base[i1:i2] becomes these lines; "mine"/"theirs"
+
+
+def _hunks(base: list[str], other: list[str], side: str) -> list[_Hunk]:
+    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+    return [
+        (i1, i2, other[j1:j2], side)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def merge_lines(base: str, mine: str, theirs: str) -> str:
+    """Three-way merge of a list of lines: my changes and theirs since `base`.
+
+    Where both changed the same lines (or added lines at the same place), my
+    lines come first, then theirs that I do not have: nothing is dropped.
+    """
+    if theirs in (base, mine):
+        return mine
+    if mine == base:
+        return theirs
+    base_lines = base.split("\n")
+    hunks = sorted(
+        _hunks(base_lines, mine.split("\n"), "mine")
+        + _hunks(base_lines, theirs.split("\n"), "theirs"),
+        key=lambda hunk: (hunk[0], hunk[1]),
+    )
+    # Hunks clash when their lines overlap, or when both add lines at one place
+    # (lines added just before a changed line do not clash with the change).
+    groups: list[list[_Hunk]] = []
+    for hunk in hunks:
+        i1, i2 = hunk[0], hunk[1]
+        if groups and (
+            i1 < max(h[1] for h in groups[-1])
+            or (i1 == i2 and any(h[0] == h[1] == i1 for h in groups[-1]))
+        ):
+            groups[-1].append(hunk)
+        else:
+            groups.append([hunk])
+    result: list[str] = []
+    at = 0
+    for group in groups:
+        start, end = group[0][0], max(h[1] for h in group)
+        result += base_lines[at:start]
+        sides = {
+            side: _apply(base_lines, start, end, [h for h in group if h[3] == side])
+            for side in ("mine", "theirs")
+        }
+        if all(h[3] == "mine" for h in group):
+            result += sides["mine"]
+        elif all(h[3] == "theirs" for h in group):
+            result += sides["theirs"]
+        else:
+            result += sides["mine"] + [
+                line for line in sides["theirs"] if line not in sides["mine"]
+            ]
+        at = end
+    result += base_lines[at:]
+    return "\n".join(result)
+
+
+def _apply(base: list[str], start: int, end: int, hunks: list[_Hunk]) -> list[str]:
+    """base[start:end] with one side's hunks applied."""
+    lines: list[str] = []
+    at = start
+    for i1, i2, new, _side in hunks:
+        lines += base[at:i1] + new
+        at = i2
+    return lines + base[at:end]
+
+
+def _offset(text: str, location: tuple[int, int]) -> int:
+    row, column = location
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[:row]) + column
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n"), offset - (before.rfind("\n") + 1)
+
+
+def replace_keeping_cursor(area: TextArea, new: str) -> None:
+    """Change the text area's text to `new` by small edits; the cursor stays on
+    the same character, and text arriving right where it is goes after it."""
+    old = area.text
+    cursor = _offset(old, area.cursor_location)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    for _tag, i1, i2, j1, j2 in edits:
+        if i2 <= cursor and not (i1 == i2 == cursor):
+            cursor += (j2 - j1) - (i2 - i1)
+        elif i1 < cursor < i2:
+            cursor = i1 + (j2 - j1)
+    for _tag, i1, i2, j1, j2 in reversed(edits):  # from the end: offsets stay valid
+        area.replace(
+            new[j1:j2],
+            _location(old, i1),
+            _location(old, i2),
+            maintain_selection_offset=False,
+        )
+    area.selection = Selection.cursor(_location(new, max(0, min(cursor, len(new)))))
+
+
 class LessonSummaryScreen(Screen[None]):
     CSS_PATH = "observe.tcss"
 
@@ -106,6 +220,7 @@ class LessonSummaryScreen(Screen[None]):
         self.plan: EditedDocument[ResearchLesson] = EditedDocument(
             study_file, "lesson", lesson, lambda: ResearchLesson(number=lesson)
         )
+        self._base = self.plan.value.interview_questions  # as last read or saved
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -152,18 +267,42 @@ class LessonSummaryScreen(Screen[None]):
         ]
 
     @on(TextArea.Changed, "#questions")
-    def _questions_changed(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
-        if text == self.plan.value.interview_questions:
-            return
-        saved = self.plan.change(
-            lambda lesson: setattr(lesson, "interview_questions", text), "interview_questions"
-        )
-        self.query_one(SaveStatus).show_saved(saved)
+    def _questions_changed(self) -> None:
+        self._sync_questions()
+
+    def _sync_questions(self) -> None:
+        """Merge in what others saved since we looked, then save ours on top of it."""
+        area = self.query_one("#questions", TextArea)
+        text = area.text
+        if self.plan.is_stale():
+            self.plan.reload()
+            theirs = self.plan.value.interview_questions
+            merged = merge_lines(self._base, text, theirs)
+            self._base = theirs
+            row, _column = area.cursor_location
+            lines = text.split("\n")
+            fresh_line = row == len(lines) - 1 and not lines[row]
+            if fresh_line and merged and not merged.endswith("\n"):
+                # The observer sits on a new, empty last line: others' lines go
+                # above it, and what they type next starts a line of its own.
+                merged += "\n"
+            if merged != text:
+                replace_keeping_cursor(area, merged)
+                if fresh_line:
+                    area.selection = Selection.cursor(area.document.end)
+                text = merged
+        if text != self.plan.value.interview_questions:
+            saved = self.plan.change(
+                lambda lesson: setattr(lesson, "interview_questions", text),
+                "interview_questions",
+            )
+            self.query_one(SaveStatus).show_saved(saved)
+        self._base = text
 
     @on(StudyChanged)
     def _study_changed(self) -> None:
-        # Other observers' last notes; the questions being typed are left alone.
+        # Other observers' last notes, and their questions merged in beside ours.
+        self._sync_questions()
         if self.study_file.notes(self.lesson_number, after_seq=self._seen_seq):
             self.show_evidence()
 

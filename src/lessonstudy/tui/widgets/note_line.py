@@ -6,6 +6,8 @@ judgement against the prediction (= + - ?). Any other key after the pupil
 simply starts the text (no judgement), so no keystroke is ever swallowed by a
 missed pick. Backspace on an empty line takes back the last pick. What is
 picked is shown beside the text; the placeholder says what the next key does.
+Escape clears the picks; on a line with nothing in it, it is left to the
+screen (back to the study map); typed text is never thrown away by it.
 
 Enter, the critical flag and the picks are handled synchronously in the key
 handler, not via messages: keys typed straight after Enter (a fast typist, a
@@ -184,7 +186,14 @@ class NoteLine(Horizontal):
         stage = self.stage
         if key == "escape":
             if self.input.value:
-                return False  # never throw away typed text on a stray Escape
+                # Never throw away typed text on a stray Escape, nor leave with it.
+                self.notify(
+                    "The note is still in the line: Enter saves it (or delete the text, then Esc).",
+                    timeout=4,
+                )
+                return True
+            if self.about is None and not self.critical:
+                return False  # an empty line: Escape leaves (the screen decides)
             self.clear_note()
             return True
         if key == "backspace" and not self.input.value:

@@ -91,6 +91,7 @@ class NotesTable(ScrollView, can_focus=True):
         Binding("delete,d", "delete", "Delete", id="observe.delete"),
         Binding("r", "restore", "Restore", id="observe.restore"),
         Binding("s", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
+        Binding("escape", "done", "Note line", id="observe.note_line"),
     ]
 
     show_deleted: reactive[bool] = reactive(False)
@@ -104,6 +105,13 @@ class NotesTable(ScrollView, can_focus=True):
             self.table = table
             self.note = note
             self.action = action
+
+    class Done(Message):
+        """The observer is done with the list (Escape): back to the note line."""
+
+        def __init__(self, table: NotesTable) -> None:
+            super().__init__()
+            self.table = table
 
     class CountsChanged(Message):
         def __init__(self, table: NotesTable) -> None:
@@ -272,6 +280,9 @@ class NotesTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= self.scroll_y + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_done(self) -> None:
+        self.post_message(self.Done(self))
 
     def action_toggle_deleted(self) -> None:
         self.show_deleted = not self.show_deleted
