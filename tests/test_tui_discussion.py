@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
 
 from lessonstudy.model import (
     CasePupil,
@@ -49,6 +49,7 @@ from lessonstudy.tui.widgets.evidence_grid import (
     cell_text,
     judgement_badge,
 )
+from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 
 
 def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -217,7 +218,7 @@ async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: Study
         # A second change added later is appended to the started plan's checklist.
         await type_text(pilot, "Eight cards, not twelve")
         await pilot.press("enter")
-        assert "F3 adds the 1 new" in rendered(screen.query_one("#content-agreed", Static))
+        assert "F3 adds the new one" in rendered(screen.query_one("#content-agreed", Static))
         await pilot.press("f3")
         await pilot.pause()
     plan, _ = study_file.read("lesson", 2)
@@ -421,3 +422,155 @@ async def test_six_pupils_on_a_small_screen_get_compact_cells(tmp_path: Path) ->
                 # Compact keeps the judgement's symbol and the count, drops the run.
                 assert first.startswith(f" {cell.summary.symbol} ")
                 assert first.rstrip(" !").endswith(str(len(cell.notes)))
+
+
+@run_async
+async def test_at_80_by_24_the_grid_fits_and_the_progress_chart_names_each_pupil(
+    study_file: StudyFile,
+) -> None:
+    study = study_file.load()
+    app = discussion_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        view = screen.query_one(EvidenceView)
+        # Three pupils fit in full (stage titles cut shorter first): no sideways
+        # scrollbar hiding pupil C and taking a line.
+        assert view.compact is False
+        assert view.table.virtual_size.width <= view.table.scrollable_content_region.width
+        # No points yet: the recorder's input takes one line, the evidence the rest.
+        assert screen.query_one(PointsEditor).size.height == 1
+        # The way back stays in the footer at 80 columns.
+        assert "escape" in screen.active_bindings
+        assert screen.query_one(Footer).compact is True
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert screen.step.id == "progress"
+        chart = screen.query_one(PupilJourneyChart)
+        shown = rendered(chart, width=chart.content_region.width)
+        for pupil in study.pupils:
+            assert f"{pupil.label} {pupil.pseudonym}" in shown
+
+
+@run_async
+async def test_escape_cancels_a_point_edit_else_goes_back_to_the_map(
+    study_file: StudyFile,
+) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        await pilot.press("ctrl+n", "ctrl+n")  # progress: the point input has focus
+        assert isinstance(app.focused, Input)
+        # Typing a new point: the footer's Esc is the way back, not a hidden cancel.
+        assert screen.active_bindings["escape"].binding.action == "close"
+        await type_text(pilot, "Leo can count on past 1")
+        await pilot.press("enter")
+        editor = screen.query_one(PointsEditor)
+        editor.query_one("#point-list", OptionList).focus()
+        await pilot.press("enter")  # edit point 1
+        assert editor.editing == 0
+        assert screen.active_bindings["escape"].binding.action == "cancel_edit"
+        await pilot.press("escape")
+        assert editor.editing is None and app.screen is screen
+        assert screen.active_bindings["escape"].binding.action == "close"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+@run_async
+async def test_leaving_with_changes_not_sent_to_the_next_plan_says_so(
+    study_file: StudyFile,
+) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        agreed = next(i for i, s in enumerate(screen.protocol.steps) if s.id == "agreed_changes")
+        screen.go_to_step(agreed)
+        await pilot.pause()
+        await type_text(pilot, "Count the jumps, not the marks")
+        await pilot.press("enter")
+        assert screen.unsent_changes() == ["Count the jumps, not the marks"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen  # Escape still leaves
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert any("RL2's checklist is missing 1 agreed change" in n.message for n in warnings)
+    # Sent with F3, leaving is quiet.
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        screen.go_to_step(agreed)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.unsent_changes() == []
+
+
+@run_async
+async def test_us_model_names_the_teacher_and_keeps_points_from_the_english_steps(
+    tmp_path: Path,
+) -> None:
+    study = read_json(example_study_path())
+    study.overview.protocol = "us"
+    english = {s.id for s in load_protocol("english").steps}
+    us = {s.id for s in load_protocol("us").steps}
+    rl2 = study.discussion(2)
+    assert rl2 is not None
+    english_only = sorted(k for k in rl2.records if k in english - us and rl2.records[k])
+    assert english_only, "the example's RL2 discussion has points under English-only steps"
+    with StudyFile.create(tmp_path / "us.lessonstudy", study) as study_file:
+        app = discussion_app(study_file, lesson=2)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            assert screen.step.id == "teacher_reflection"
+            heading = rendered(screen.query_one("#step-heading", Static))
+            assert f"teacher: {study.lesson(2).teacher}" in heading
+            # The points noted under the English model's steps are listed, not lost.
+            steps = screen.query_one("#step-list", OptionList)
+            kept = [
+                steps.get_option_at_index(i)
+                for i in range(steps.option_count)
+                if (steps.get_option_at_index(i).id or "").startswith("kept-")
+            ]
+            assert [o.id for o in kept] == [f"kept-{k}" for k in english_only]
+            assert all(o.disabled for o in kept)
+            screen.go_to_step(len(screen.protocol.steps) - 1)
+            await pilot.pause()
+            heading = rendered(screen.query_one("#step-heading", Static))
+            assert "knowledgeable other: Helen Marsh" in heading
+
+
+@run_async
+async def test_a_note_taken_before_any_stage_shows_with_its_pupil(tmp_path: Path) -> None:
+    study = read_json(example_study_path())
+    first = min(n.at for n in study.notes if n.lesson == 1)
+    early = Observation(
+        lesson=1,
+        observer="Grace Okafor",
+        at=first - dt.timedelta(minutes=2),
+        about="B",
+        text="Already drawing a line before the lesson starts",
+        stage_id=None,
+        judgement=Judgement.UNEXPECTED,
+    )
+    study.notes.append(early)
+    with StudyFile.create(tmp_path / "early.lessonstudy", study) as study_file:
+        app = discussion_app(study_file)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            detail = screen.query_one(EvidenceDetail)
+            assert early.text not in rendered(detail)  # pupil A: not B's note
+            await pilot.press("right")
+            await pilot.pause()
+            shown = rendered(detail)
+            assert "with no stage (1)" in shown and early.text in shown

@@ -226,3 +226,60 @@ def test_snapshot_an_interview_at_80_by_24(snap_compare: Any, tmp_path: Path) ->
         assert snap_compare(interviews_app(study_file, clock), terminal_size=(80, 24))
     finally:
         study_file.close()
+
+
+@run_async
+async def test_enter_on_the_empty_list_starts_an_interview(study_file: StudyFile) -> None:
+    clock = Clock()
+    app = interviews_app(study_file, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        listed = screen.query_one("#interview-list", OptionList)
+        listed.focus()
+        await pilot.pause()
+        # A teacher who has not read the footer presses Enter on "+ New interview".
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.interview is not None
+        assert len(saved_interviews(study_file)) == 1
+        assert isinstance(app.focused, AnswerArea)
+
+
+@run_async
+async def test_the_observers_questions_show_and_the_list_never_wraps(
+    study_file: StudyFile,
+) -> None:
+    study = study_file.load()
+    questions = study.lesson(1).interview_questions
+    assert questions, "the example's RL1 has questions jotted for the interviews"
+    clock = Clock()
+    app = interviews_app(study_file, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        shown = screen.query_one("#interview-questions", Static)
+        assert shown.display
+        assert " ".join(questions.split()) in " ".join(rendered(shown).split())
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        interviewer = screen.query_one("#interviewer", Select)
+        interviewer.value = "Grace Okafor"
+        # From the interviewer, Tab goes straight to the first answer: the pupil's
+        # words are not typed into nowhere.
+        interviewer.focus()
+        await pilot.press("tab")
+        assert app.focused is screen.query(AnswerArea).first()
+        await type_text(pilot, "Making my own card")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        # Each interview keeps its three lines in the 80-column list: who, by whom,
+        # how far (with its quotes), nothing wrapped onto a fourth.
+        listed = screen.query_one("#interview-list", OptionList)
+        lines = [listed.render_line(y).text.rstrip() for y in range(4)]
+        assert lines[0].startswith("Pupil A")
+        assert lines[1].strip() == "by Grace Okafor"
+        assert lines[2].strip() == "1/4 answered, 1 ❝"
+        assert lines[3].startswith("+ New interview")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Footer, Input, Select, TabbedContent, TextArea
 
 from lessonstudy.model import Findings, Judgement, OpenHouse
 from lessonstudy.process import StepState, open_house_step, pupil_journey, write_up_step
@@ -157,3 +157,23 @@ def test_the_default_briefing_names_the_lesson_predictions_and_rules() -> None:
     assert "RL2" in text
     assert study.overview.focus in text
     assert OBSERVER_RULES in text
+
+
+@run_async
+async def test_f5_puts_back_the_briefing_only_where_it_can_be_seen(study_file: StudyFile) -> None:
+    app = open_house_app(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        # On the findings tab F5 is neither in the footer nor does anything.
+        assert "f5" not in screen.active_bindings
+        await pilot.press("f5")
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "findings"
+        assert study_file.read("open_house")[0].briefing == ""
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "f5" in screen.active_bindings
+        # At 80 columns the footer is compact, so the keys fit beside the palette.
+        assert screen.query_one(Footer).compact is True

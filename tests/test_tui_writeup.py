@@ -107,3 +107,37 @@ async def test_footer_shows_the_bindings_with_ids(study_file):
         assert {"writeup.export", "writeup.kind", "writeup.format", "writeup.back"} <= ids
         shown = {binding.action for _key, binding, *_rest in app.screen.active_bindings.values()}
         assert {"export", "next_kind", "next_format"} <= shown
+
+
+@run_async
+async def test_at_80_columns_each_section_takes_one_line_and_the_preview_has_room(study_file):
+    async with WriteUpApp(study_file).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        sections = screen.query_one("#writeup-sections", OptionList)
+        # Cut short with an ellipsis, never wrapped: a long title does not push the
+        # sections below it out of sight, and the list does not squeeze the preview.
+        shown = [sections.render_line(y).text.strip() for y in range(sections.option_count)]
+        for title, line in zip(titles(screen), shown, strict=True):
+            title = title.strip()
+            assert line == title or (line.endswith("…") and title.startswith(line[:-1]))
+        assert any(line.endswith("…") for line in shown)
+        preview = screen.query_one("#writeup-preview")
+        assert preview.size.width >= 80 // 2
+
+
+@run_async
+async def test_the_first_preview_is_more_than_the_title(study_file):
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WriteUpScreen)
+        for kind in ("report", "handout", "poster"):
+            screen.query_one("#writeup-kind", Select).value = kind
+            await pilot.pause()
+            shown = screen.query_one(Markdown).source
+            # The title section alone is a heading and a line: it runs on into
+            # the first real section rather than leaving the preview empty.
+            assert shown.startswith("# ")
+            assert f"## {screen.sections[1].title}" in shown, kind

@@ -57,6 +57,8 @@ from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
+COMPACT_FOOTER_BELOW = 110  # terminal columns
+
 # Which panel each kind of step shows above the points.
 CONTENT_OF_KIND = {
     StepKind.EVIDENCE: "content-evidence",
@@ -119,6 +121,47 @@ def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
     return study
 
 
+# A protocol's speaker words that name one person in the study.
+SPEAKER_ROLES = {
+    "final commentator": (Role.FINAL_COMMENTATOR, Role.KNOWLEDGEABLE_OTHER),
+    "knowledgeable other": (Role.KNOWLEDGEABLE_OTHER, Role.FINAL_COMMENTATOR),
+    "chair": (Role.CHAIR,),
+    "recorder": (Role.RECORDER,),
+}
+
+
+def speaker_words(study: Study, lesson: int, discussion: Discussion, speaker: str) -> str:
+    """'teacher: Tom Hughes': the protocol's speaker, named when the study says who it is."""
+    name = ""
+    if speaker == "teacher":
+        plan = study.lesson(lesson)
+        name = plan.teacher if plan else ""
+    elif speaker == "chair":
+        name = discussion.chair
+    elif speaker == "recorder":
+        name = discussion.recorder
+    for role in SPEAKER_ROLES.get(speaker, ()) if not name else ():
+        name = next((m.name for m in study.members if role in m.roles), "")
+        if name:
+            break
+    return f"{speaker}: {name}" if name else speaker
+
+
+def other_protocol_points(discussion: Discussion, protocol: Protocol) -> dict[str, list[str]]:
+    """Points filed under steps this protocol does not have (the study changed protocol)."""
+    ids = {step.id for step in protocol.steps}
+    return {
+        step_id: [p for p in points if p.strip()]
+        for step_id, points in discussion.records.items()
+        if step_id not in ids and any(p.strip() for p in points)
+    }
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 change', '2 changes'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
     if step.kind is StepKind.AGREED_CHANGES:
         return discussion.agreed_changes
@@ -148,7 +191,7 @@ def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Di
         return f"RL{lesson + 1}'s checklist already has every agreed change."
     plan = evolve(following, carried_changes=[*following.carried_changes, *new])
     study_file.save("lesson", lesson + 1, plan, revision)
-    return f"Added {len(new)} changes to RL{lesson + 1}'s checklist."
+    return f"Added {counted(len(new), 'change')} to RL{lesson + 1}'s checklist."
 
 
 class PointInput(Input):
@@ -184,16 +227,27 @@ class PointsEditor(Vertical):
 
     BINDINGS = [
         Binding("delete", "delete_point", "Delete point", id="points.delete"),
-        Binding("escape", "cancel_edit", "Cancel edit", id="points.cancel", show=False),
+        Binding("escape", "cancel_edit", "Cancel edit", id="points.cancel"),
     ]
 
     def __init__(self, changed: Callable[[list[str], str], None], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._changed = changed  # (new points, undo field) -> save
         self.points: list[str] = []
-        self.editing: int | None = None
+        self._editing: int | None = None
         self.heading = ""
         self.placeholder = ""
+
+    @property
+    def editing(self) -> int | None:
+        """The point being edited in the input, or None when typing a new one."""
+        return self._editing
+
+    @editing.setter
+    def editing(self, index: int | None) -> None:
+        self._editing = index
+        if self.is_attached:
+            self.screen.refresh_bindings()  # the footer's Esc: cancel the edit, or leave
 
     def compose(self) -> ComposeResult:
         yield Label("Points", id="points-title")
@@ -248,6 +302,13 @@ class PointsEditor(Vertical):
         field.value = self.points[event.option_index]
         field.focus()
         self.notify(f"Editing point {event.option_index + 1}: Enter saves, Esc cancels", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape cancels an edit; otherwise it is the screen's (back to the study
+        # map), and the footer shows that.
+        if action == "cancel_edit":
+            return self.editing is not None
+        return True
 
     def action_cancel_edit(self) -> None:
         if self.editing is None:
@@ -334,8 +395,15 @@ class DiscussionScreen(Screen[None]):
     HELP_STEP = CycleStep.DISCUSSION  # F1 explains the step (the app's help screen)
 
     BINDINGS = [
-        Binding("ctrl+n", "next_step", "Next step", id="discussion.next_step"),
-        Binding("ctrl+b", "previous_step", "Prev step", id="discussion.previous_step"),
+        # Short words: the footer must keep "esc Study map" in view at 80 columns.
+        Binding("ctrl+n", "next_step", "Next", id="discussion.next_step", tooltip="The next step"),
+        Binding(
+            "ctrl+b",
+            "previous_step",
+            "Previous",
+            id="discussion.previous_step",
+            tooltip="The step before",
+        ),
         Binding(
             "f2",
             "edit_header",
@@ -357,7 +425,9 @@ class DiscussionScreen(Screen[None]):
             id="discussion.send_changes",
             tooltip="Put the agreed changes on the next lesson's checklist",
         ),
-        Binding("ctrl+z", "undo", "Undo", id="discussion.undo", priority=True),
+        # Undo is everywhere ctrl+z; it is in F1 and the palette, and the footer
+        # needs its room at 80 columns for the way back (esc).
+        Binding("ctrl+z", "undo", "Undo", id="discussion.undo", priority=True, show=False),
         Binding("escape", "close", "Study map", id="discussion.close"),
     ]
 
@@ -394,10 +464,21 @@ class DiscussionScreen(Screen[None]):
                 yield PointsEditor(self._points_changed, id="points")
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Less space between the keys when narrow, so "esc Study map" stays in view.
+        self.query_one(Footer).compact = event.size.width < COMPACT_FOOTER_BELOW
+
     def on_mount(self) -> None:
         self.title = f"RL{self.lesson} post-lesson discussion"
         if self._protocol_warning:
             self.notify(self._protocol_warning, severity="warning")
+        kept = other_protocol_points(self.discussion, self.protocol)
+        if kept:
+            self.notify(
+                f"{counted(sum(len(p) for p in kept.values()), 'point')} noted under "
+                "another protocol's steps: kept, listed under the steps, and in the write-up.",
+                timeout=6,
+            )
         self._show_header()
         self._show_step()
 
@@ -439,6 +520,12 @@ class DiscussionScreen(Screen[None]):
             if step.optional:
                 prompt.append(" optional", style="dim italic")
             items.append(Option(prompt, id=step.id))
+        # Points noted under another protocol's steps are kept (and are in the
+        # write-up): say so, rather than let them vanish from the screen.
+        for step_id, points in other_protocol_points(self.discussion, self.protocol).items():
+            kept = Text(f"  {step_id.replace('_', ' ').capitalize()} ({len(points)})", style="dim")
+            kept.append("\n    other protocol", style="dim italic")
+            items.append(Option(kept, id=f"kept-{step_id}", disabled=True))
         options.set_options(items)
         options.highlighted = self.step_index
 
@@ -447,7 +534,8 @@ class DiscussionScreen(Screen[None]):
         self._show_step_list()
         heading = Text(f"{self.step_index + 1}/{len(self.protocol.steps)} ", style="dim")
         heading.append(step.title, style="bold")
-        heading.append(f" ({step.speaker})", style="dim")
+        speaker = speaker_words(self.study, self.lesson, self.discussion, step.speaker)
+        heading.append(f" ({speaker})", style="dim")
         heading.append("\n")
         heading.append(step.prompt, style="italic")
         self.query_one("#step-heading", Static).update(heading)
@@ -528,8 +616,9 @@ class DiscussionScreen(Screen[None]):
         else:
             waiting = [c.text for c in following.carried_changes]
             missing = [c for c in self.discussion.agreed_changes if c not in waiting]
-            text.append(f"RL{following.number}'s checklist has {len(waiting)} items")
-            text.append(f"; F3 adds the {len(missing)} new ones." if missing else ".", style="bold")
+            text.append(f"RL{following.number}'s checklist has {counted(len(waiting), 'item')}")
+            new = "the new one" if len(missing) == 1 else f"the {len(missing)} new ones"
+            text.append(f"; F3 adds {new}." if missing else ".", style="bold")
         return Group(text, *talk)
 
     # ------------------------------------------------------------------ editing
@@ -637,7 +726,28 @@ class DiscussionScreen(Screen[None]):
         else:
             self.study = study_for_lesson(self.study_file, self.lesson)
 
+    def unsent_changes(self) -> list[str]:
+        """Agreed changes not yet on the next plan's checklist (F3 puts them there)."""
+        following = self.study.lesson(self.lesson + 1)
+        if following is None:
+            return []
+        if is_blank_plan(following):
+            return list(self.discussion.agreed_changes)
+        waiting = {item.text for item in following.carried_changes}
+        return [c for c in self.discussion.agreed_changes if c not in waiting]
+
     def action_close(self) -> None:
+        unsent = self.unsent_changes()
+        if unsent:
+            # Escape always leaves; the reminder shows on the study map.
+            self.notify(
+                f"RL{self.lesson + 1}'s checklist is missing "
+                f"{counted(len(unsent), 'agreed change')} from this discussion: open it "
+                "again, go to the agreed changes and press F3.",
+                title="Not sent to the next plan",
+                severity="warning",
+                timeout=8,
+            )
         self.dismiss(None)
 
     # ------------------------------------------------------------------ live refresh

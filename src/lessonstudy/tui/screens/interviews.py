@@ -55,6 +55,7 @@ INTERVIEW_SECONDS = 5 * 60
 STALE_SECONDS = 60 * 60  # after an hour the timer gives way to when it happened
 NEW_INTERVIEW = "new"
 QUOTE_MARK = "❝"
+LIST_TEXT_WIDTH = 25  # the interview list is 28 wide: its border and padding take 3
 KIND_WORDS = {
     IntervieweeKind.CASE_PUPIL: "case pupil",
     IntervieweeKind.OTHER_PUPIL: "another pupil",
@@ -127,6 +128,34 @@ def interviews_summary(study: Study, interviews: list[Interview]) -> RenderableT
             parts.append(said)
         parts.append(Text(""))
     return Group(*parts)
+
+
+def list_entry(study: Study, interview: Interview) -> Text:
+    """Three short lines for the list: who, by whom, how far. Cut, never wrapped,
+    so each interview keeps its three lines in the narrow list."""
+    width = LIST_TEXT_WIDTH
+    answered = sum(1 for a in interview.answers if a.answer.strip())
+    entry = Text(short(interviewee_words(study, interview), width), style="bold")
+    by = KIND_WORDS[interview.kind] if interview.kind is not IntervieweeKind.CASE_PUPIL else ""
+    if interview.interviewer:
+        by = f"{by}, by {interview.interviewer}" if by else f"by {interview.interviewer}"
+    entry.append(f"\n  {short(by, width - 2)}")
+    entry.append(f"\n  {answered}/{len(interview.answers)} answered", style="dim")
+    quotes = sum(1 for a in interview.answers if a.quote)
+    if quotes:
+        entry.append(f", {quotes} {QUOTE_MARK}", style="bold")
+    return entry
+
+
+def short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def questions_text(questions: str) -> Text:
+    """What the observers jotted to ask in the interviews, at the end of the lesson."""
+    text = Text("Observers' questions to ask: ", style="bold")
+    text.append(" ".join(questions.split()))
+    return text
 
 
 class PromptsDialog(ModalScreen[list[str] | None]):
@@ -209,7 +238,7 @@ class AnswerField(Vertical):
         yield Label(self._label_text(), classes="answer-prompt")
         area = AnswerArea(
             self.answer.answer,
-            placeholder="Type the pupil's words as said (Enter: next prompt)",
+            placeholder="The pupil's exact words (Enter: next prompt)",
             soft_wrap=True,
             compact=True,
             classes="answer-input",
@@ -322,7 +351,10 @@ class InterviewsScreen(Screen[None]):
                             compact=True,
                         )
                     yield Static("", id="interview-timer")
-                    yield VerticalScroll(id="answers")
+                    yield Static("", id="interview-questions")
+                    # Not a Tab stop of its own: Tab from the interviewer goes
+                    # straight to the first answer (the answers scroll to the cursor).
+                    yield VerticalScroll(id="answers", can_focus=False)
         yield Footer()
 
     def _pupil_choices(self) -> list[tuple[str, str]]:
@@ -332,6 +364,7 @@ class InterviewsScreen(Screen[None]):
         return [(m.name, m.name) for m in self.study.members]
 
     def on_mount(self) -> None:
+        self._show_questions()
         self._show_list()
         interviews = self._interviews()
         if interviews:
@@ -340,6 +373,13 @@ class InterviewsScreen(Screen[None]):
             self._show_editor()
         if self.live_timer:
             self.set_interval(1, self._tick, name="interview-timer")
+
+    def _show_questions(self) -> None:
+        plan = self.study.lesson(self.lesson)
+        questions = plan.interview_questions.strip() if plan else ""
+        widget = self.query_one("#interview-questions", Static)
+        widget.display = bool(questions)
+        widget.update(questions_text(questions) if questions else "")
 
     def _interviews(self) -> list[Interview]:
         return self.study.lesson_interviews(self.lesson)
@@ -357,21 +397,12 @@ class InterviewsScreen(Screen[None]):
         for interview in self._interviews():
             if interview.id == current and self.interview is not None:
                 interview = self.interview
-            answered = sum(1 for a in interview.answers if a.answer.strip())
-            prompt = Text(interviewee_words(self.study, interview), style="bold")
-            prompt.append(f"\n  {KIND_WORDS[interview.kind]}")
-            if interview.interviewer:
-                prompt.append(f", by {interview.interviewer}")
-            prompt.append(f"\n  {answered}/{len(interview.answers)} answered", style="dim")
-            quotes = sum(1 for a in interview.answers if a.quote)
-            if quotes:
-                prompt.append(f"  {QUOTE_MARK} {quotes} quoted", style="bold")
-            items.append(Option(prompt, id=str(interview.id)))
+            items.append(Option(list_entry(self.study, interview), id=str(interview.id)))
         items.append(Option(Text("+ New interview (ctrl+n)", style="italic"), id=NEW_INTERVIEW))
         options.set_options(items)
-        if current is not None:
-            index = next((i for i, o in enumerate(items) if o.id == str(current)), None)
-            options.highlighted = index
+        index = next((i for i, o in enumerate(items) if o.id == str(current)), None)
+        # With nothing open, Enter on the list starts an interview at once.
+        options.highlighted = index if index is not None else len(items) - 1
 
     def _show_editor(self, *, focus_first: bool = False) -> None:
         interview = self.interview
@@ -619,6 +650,7 @@ class InterviewsScreen(Screen[None]):
         """Another process saved: refresh the list (the open interview keeps what is typed)."""
         self.study = self.study_file.load()
         self.protocol = protocol_of(self.study)
+        self._show_questions()
         if (
             self.doc is not None
             and self.doc.is_stale()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -39,6 +39,8 @@ from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
+
+COMPACT_FOOTER_BELOW = 110  # terminal columns
 
 FINDINGS_FIELDS = (
     ("pupils_learning", "What we learned about the pupils' learning"),
@@ -100,7 +102,13 @@ class OpenHouseScreen(EditingScreen):
         Binding("f2", "tab('findings')", "Findings", id="open_house.findings", priority=True),
         Binding("f3", "tab('house')", "Open house", id="open_house.house", priority=True),
         Binding("f4", "tab('pictures')", "Pictures", id="open_house.pictures", priority=True),
-        Binding("f5", "default_briefing", "Default briefing", id="open_house.briefing"),
+        Binding(
+            "f5",
+            "default_briefing",
+            "Reset",  # short: it must fit the footer at 80 columns
+            id="open_house.briefing",
+            tooltip="Put back the default briefing for visitors (ctrl+z undoes)",
+        ),
     ]
 
     def __init__(self, study_file: StudyFile) -> None:
@@ -227,6 +235,10 @@ class OpenHouseScreen(EditingScreen):
                 yield EvidenceView(id="open-house-evidence")
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Less space between the keys when narrow, so every tab's key stays in view.
+        self.query_one(Footer).compact = event.size.width < COMPACT_FOOTER_BELOW
+
     def on_mount(self) -> None:
         self.refresh_views()
         self.query_one("#find-pupils_learning", TextArea).focus()
@@ -259,6 +271,16 @@ class OpenHouseScreen(EditingScreen):
         self.query_one("#house-briefing", TextArea).load_text(text)
         self.action_tab("house")
         self.notify("The default briefing is back. ctrl+z undoes.", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "default_briefing":
+            # Only where the briefing is: elsewhere F5 would replace text out of sight.
+            return self.query_one(TabbedContent).active == "house"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.refresh_bindings()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

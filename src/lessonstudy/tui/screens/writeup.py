@@ -32,6 +32,21 @@ KIND_NAMES = {"report": "Report", "handout": "Open-house handout", "poster": "Po
 FORMAT_NAMES = {"html": "HTML, to print", "md": "Markdown", "docx": "Word"}
 
 
+# A section shorter than this (the title on its own, a heading over a line or
+# two) runs on into the next ones, so the preview is never a lone heading.
+SHORT_SECTION_CHARS = 400
+
+
+def preview_markdown(sections: list[Section], index: int) -> str:
+    """The chosen section, followed by the next ones while it is still short."""
+    text = sections[index].markdown
+    following = index + 1
+    while len(text) < SHORT_SECTION_CHARS and following < len(sections):
+        text = text.rstrip("\n") + "\n\n" + sections[following].markdown
+        following += 1
+    return text
+
+
 def preview_parser() -> MarkdownIt:
     # The write-up's own parser settings: no raw HTML, no links made from typed text.
     return MarkdownIt("js-default")
@@ -47,7 +62,10 @@ class WriteUpScreen(Screen[None]):
     WriteUpScreen #writeup-kind { width: 28; }
     WriteUpScreen #writeup-format { width: 24; }
     WriteUpScreen #writeup-body { height: 1fr; }
-    WriteUpScreen #writeup-sections { width: 40; height: 1fr; max-height: 100%; }
+    WriteUpScreen #writeup-sections {
+        width: 34%; min-width: 24; max-width: 40; height: 1fr; max-height: 100%;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     WriteUpScreen #writeup-preview { width: 1fr; height: 1fr; padding: 0 1; }
     WriteUpScreen #writeup-status { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -122,7 +140,7 @@ class WriteUpScreen(Screen[None]):
 
     def show_section(self, index: int) -> None:
         if 0 <= index < len(self.sections):
-            self.query_one(Markdown).update(self.sections[index].markdown)
+            self.query_one(Markdown).update(preview_markdown(self.sections, index))
             self.query_one("#writeup-preview", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#writeup-sections")

@@ -43,7 +43,6 @@ JUDGEMENT_COLOURS = {
     Judgement.UNEXPECTED: "bold #ad7fa8",
 }
 RUN_WIDTH = 6
-FULL_LABEL_WIDTH, FULL_CELL_WIDTH = 18, 12  # columns a full grid needs: labels, each pupil
 JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
 NO_NOTES = "·"
 CRITICAL = "!"
@@ -259,6 +258,40 @@ class EvidenceDetail(ScrollView, can_focus=True):
         return self._lines[index].apply_style(self.rich_style)
 
 
+# How the grid gives way when narrow, in order: stage titles cut to 15, then
+# to 10, then the cells lose their run of symbols (compact). The run says how
+# the observers' notes were judged, so it goes last.
+GRID_FITS = ((15, False), (10, False), (10, True))
+
+
+def row_label(row: EvidenceRow, title_width: int) -> Text:
+    title = short(row.stage.title or "untitled", title_width)
+    return Text(f"{row.number} {title}", no_wrap=True)
+
+
+def grid_width(grid: EvidenceGrid, title_width: int, compact: bool) -> int:
+    """Columns the grid takes: the stage labels, then each pupil.
+
+    Each DataTable column has one cell of padding either side (cell_padding=1).
+    """
+    labels = max((row_label(row, title_width).cell_len for row in grid.rows), default=0)
+    width = labels + 2
+    for label in grid.labels:
+        cells = [cell_text(row.cells[label], compact=compact).cell_len for row in grid.rows]
+        width += max(len(label), *cells) + 2
+    return width
+
+
+def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
+    """(stage title width, compact) for the first fit in GRID_FITS within `width`."""
+    if width <= 0 or not grid.rows:
+        return GRID_FITS[0]
+    for title_width, compact in GRID_FITS:
+        if grid_width(grid, title_width, compact) <= width:
+            return title_width, compact
+    return GRID_FITS[-1]
+
+
 class EvidenceTable(DataTable[Text]):
     """The grid itself: a cell cursor over stages x case pupils (virtualised)."""
 
@@ -269,17 +302,16 @@ class EvidenceTable(DataTable[Text]):
     }
     """
 
-    def show(self, grid: EvidenceGrid, *, compact: bool = False) -> None:
+    def show(self, grid: EvidenceGrid, *, compact: bool = False, title_width: int = 15) -> None:
         cursor = self.cursor_coordinate
         self.clear(columns=True)
         for label in grid.labels:
             self.add_column(Text(label, style="bold"), key=label)
         for row in grid.rows:
-            title = short(row.stage.title or "untitled", 10 if compact else 15)
             self.add_row(
                 *(cell_text(row.cells[label], compact=compact) for label in grid.labels),
                 key=str(row.number),
-                label=Text(f"{row.number} {title}", no_wrap=True),
+                label=row_label(row, title_width),
             )
         if grid.rows and grid.labels:
             self.cursor_coordinate = Coordinate(
@@ -338,6 +370,7 @@ class EvidenceView(Vertical):
         self.all_stages = False
         self.chosen: tuple[int, str] | None = None  # (stage number, pupil label)
         self.compact = False
+        self.fit = GRID_FITS[0]  # (stage title width, compact) the grid is drawn with
         self._shown: tuple[EvidenceGrid, int, str, bool] | None = None  # what the detail shows
 
     def compose(self) -> ComposeResult:
@@ -360,17 +393,21 @@ class EvidenceView(Vertical):
             empty.update("No observation notes yet for this lesson.")
         empty.display = not (grid.rows and has_notes)
         self.table.display = bool(grid.rows)
-        self.compact = self._wants_compact()
-        self.table.show(grid, compact=self.compact)
+        self.fit = self._fit()
+        title_width, self.compact = self.fit
+        self.table.show(grid, compact=self.compact, title_width=title_width)
         self._show_detail()
 
-    def _wants_compact(self) -> bool:
-        """Too narrow for every pupil's full cell: keep them all in view, symbols only."""
-        labels = len(self.grid.labels) if self.grid else 0
-        return 0 < self.size.width < FULL_LABEL_WIDTH + FULL_CELL_WIDTH * labels
+    def _fit(self) -> tuple[int, bool]:
+        """Keep every pupil in view: measured from the cells themselves, since a grid
+        a few columns too wide gets a horizontal scrollbar that hides the last pupil
+        and takes a line of its own."""
+        if self.grid is None or not self.grid.labels:
+            return GRID_FITS[0]
+        return grid_fit(self.grid, self.size.width)
 
     def on_resize(self) -> None:
-        if self.grid is not None and self._wants_compact() != self.compact:
+        if self.grid is not None and self._fit() != self.fit:
             self.show(self.grid, self.study)
 
     @on(DataTable.CellHighlighted, "#evidence-table")
@@ -407,4 +444,13 @@ class EvidenceView(Vertical):
                 parts += [cell_detail(each, label, with_class=False), Text("")]
         else:
             parts.append(cell_detail(row, label))
+        # Notes taken before the first stage was marked (or on a stage since taken
+        # out of the plan) belong to no row: show them with the pupil, not lose them.
+        unstaged = [note for note in grid.unstaged if note.about == label]
+        if unstaged:
+            parts += [
+                Text(""),
+                Text(f"Notes on this pupil with no stage ({len(unstaged)}):", style="bold"),
+                note_lines(unstaged),
+            ]
         text.update(Group(*parts))

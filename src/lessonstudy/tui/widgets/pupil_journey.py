@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from lessonstudy.model import Study
+from lessonstudy.model import CasePupil, Study
 from lessonstudy.process import JourneyPoint, pupil_journey
 from lessonstudy.tui.widgets.evidence_grid import (
     CRITICAL,
@@ -22,6 +22,7 @@ from lessonstudy.tui.widgets.evidence_grid import (
 )
 
 BAR_WIDTH = 10
+NAME_WIDTH = 12  # columns kept for a pupil's label and pseudonym
 
 
 def journey_bar(point: JourneyPoint, most: int) -> Text:
@@ -47,10 +48,18 @@ def journey_bar(point: JourneyPoint, most: int) -> Text:
 
 def journey_counts(point: JourneyPoint) -> Text:
     counts = point.judgements
-    text = Text("  ".join(f"{j.symbol} {counts[j]}" for j in JUDGEMENT_ORDER if counts[j]))
+    # "=5 +4 ?1 !1": tight enough that three lessons fit beside the names at 80 columns.
+    text = Text(" ".join(f"{j.symbol}{counts[j]}" for j in JUDGEMENT_ORDER if counts[j]))
     if point.critical:
-        text.append(f"  {CRITICAL} {point.critical}", style="bold")
+        text.append(f" {CRITICAL}{point.critical}", style="bold")
     return text
+
+
+def pupil_name(pupil: CasePupil) -> Text:
+    name = Text(pupil.label, style="bold")
+    if pupil.pseudonym:
+        name.append(f" {pupil.pseudonym}")
+    return name
 
 
 def journeys_table(study: Study) -> Table:
@@ -59,13 +68,15 @@ def journeys_table(study: Study) -> Table:
         (sum(p.judgements.values()) for points in journeys.values() for p in points), default=0
     )
     table = Table(box=None, padding=(0, 1), expand=False, show_edge=False)
-    table.add_column("Pupil", no_wrap=True, max_width=18)
+    names = {pupil.label: pupil_name(pupil) for pupil in study.pupils}
+    # The names never give way: without them the rows cannot be told apart. When
+    # the chart is narrow, the lessons' counts are cut short instead.
+    name_width = min(NAME_WIDTH, max((name.cell_len for name in names.values()), default=5))
+    table.add_column("Pupil", no_wrap=True, min_width=name_width, max_width=NAME_WIDTH)
     for lesson in study.lessons:
-        table.add_column(f"RL{lesson.number}", no_wrap=True, min_width=BAR_WIDTH)
+        table.add_column(f"RL{lesson.number}", no_wrap=True, overflow="ellipsis")
     for pupil in study.pupils:
-        name = Text(pupil.label, style="bold")
-        if pupil.pseudonym:
-            name.append(f" {pupil.pseudonym}")
+        name = names[pupil.label]
         cells: list[RenderableType] = [
             Group(journey_bar(point, most), journey_counts(point))
             for point in journeys[pupil.label]
