@@ -325,3 +325,115 @@ async def test_every_step_of_the_example_opens_its_screen(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, StudyMapScreen), step_id
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+# --------------------------------------------------------------------------- found by trying it
+
+
+@run_async
+async def test_the_map_fits_80_columns_when_opened_from_the_start_screen(tmp_path):
+    """A study created from the start screen: each step was one character too wide at 80
+    columns, so every line with a "needs ..." wrapped and the map no longer fitted."""
+    app = LessonStudyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.create_study(tmp_path / "new.lessonstudy", "New")
+        await pilot.pause()
+        steps_list = app.screen.query_one("#steps")
+        inside = steps_list.scrollable_content_region.width
+        prompts = [steps_list.get_option(i).prompt for i in option_ids(steps_list) if i]
+        assert all(prompt.cell_len <= inside for prompt in prompts)
+        assert steps_list.virtual_size.height <= steps_list.size.height  # no scrolling
+
+
+@run_async
+async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        steps_list = app.screen.query_one("#steps")
+        steps_list.highlighted = option_ids(steps_list).index("plan:1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press("escape")  # RL1's plan is still not done: stay on it
+        await pilot.pause()
+        assert option_ids(steps_list)[steps_list.highlighted] == "plan:1"
+        with StudyFile.open(study_path) as study_file:  # the initial meeting, done elsewhere
+            study = study_file.load()
+            study.overview.focus = study.overview.research_question = "x"
+            study.overview.technique = "y"
+            study.overview.protocol_agreed = True
+            for pupil, name in zip(study.pupils, "PQR", strict=False):
+                pupil.pseudonym = name
+            for kind, value in (("overview", study.overview), ("pupils", study.pupils)):
+                _old, revision = study_file.read(kind)
+                study_file.save(kind, "", value, revision)
+        steps_list.highlighted = option_ids(steps_list).index("initial")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert option_ids(steps_list)[steps_list.highlighted] == "plan:1"  # Enter goes on
+
+
+@run_async
+async def test_the_palette_lists_the_steps_first_and_finds_the_theme(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        commands = app.screen.query_one("CommandList")
+        names = [str(commands.get_option_at_index(i).prompt) for i in range(3)]
+        assert names[0].startswith("Study map"), names
+        assert names[1].startswith("Open Initial meeting"), names
+        await pilot.press(*"theme")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "CommandPalette"  # now choosing a theme
+
+
+@run_async
+async def test_the_chosen_theme_is_remembered(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.remember_theme()  # what a real (not headless) start does
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert recent.load_setting("theme") == "textual-light"
+    again = LessonStudyApp(study_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme != "textual-light"  # tests keep the default...
+        again.remember_theme()
+        assert again.theme == "textual-light"  # ...a real start takes the user's choice
+
+
+def test_a_damaged_settings_file_is_ignored(data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.json").write_text("[1, 2", encoding="utf-8")
+    assert recent.load_setting("theme") is None
+    recent.save_setting("theme", "nord")
+    assert recent.load_setting("theme") == "nord"
+
+
+@run_async
+async def test_a_file_that_cannot_be_opened_leaves_the_open_dialog_up_with_its_name(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("shopping list", encoding="utf-8")
+    app = LessonStudyApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*str(bad), "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OpenFileDialog"  # try again, not start over
+        assert app.screen.query_one("#open-path").value == str(bad)
+        assert any("not a study file" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)

@@ -574,3 +574,14 @@ async def test_a_note_taken_before_any_stage_shows_with_its_pupil(tmp_path: Path
             await pilot.pause()
             shown = rendered(detail)
             assert "with no stage (1)" in shown and early.text in shown
+
+
+def test_the_grid_of_a_lesson_not_planned_yet_has_a_width() -> None:
+    """A discussion opened for a lesson with no stages must not crash (it did)."""
+    from lessonstudy.model import new_study
+    from lessonstudy.process import evidence_grid
+    from lessonstudy.tui.widgets.evidence_grid import grid_width
+
+    grid = evidence_grid(new_study("x"), 3)
+    assert grid.rows == () and grid.labels == ("A", "B", "C")
+    assert grid_width(grid, 20, compact=False) == 2 + 3 * (1 + 2)

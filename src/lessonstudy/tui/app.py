@@ -48,18 +48,27 @@ def parse_step_id(step_id: str) -> tuple[StepKind, int | None]:
 
 
 class StudyCommands(Provider):
-    """Command palette: every step of the open study, the map, help."""
+    """Command palette: every step of the open study, the map, help, the keys of
+    the screen, then Textual's own commands (theme, quit ...), in that order."""
 
     async def startup(self) -> None:
         self._commands = list(self._all_commands())
 
     def _all_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        commands = [*self._study_commands(), *self._screen_keys(), *self._system_commands()]
+        seen: set[str] = set()
+        for name, words, command in commands:
+            if name not in seen:  # "Help" is both a key and a command
+                seen.add(name)
+                yield name, words, command
+
+    def _study_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app = self.app
         assert isinstance(app, LessonStudyApp)
-        yield from self._screen_keys()
         if app.study_file is None:
             yield "New study", "Start a new lesson study", app.action_new_study
             yield "Open the example", "A finished example study to look around", app.open_example
+            yield "Help", "What lesson study is, step by step", app.action_help
             return
         yield "Study map", "Every step of the study, and what is next", app.action_show_map
         from lessonstudy.process import steps
@@ -72,6 +81,13 @@ class StudyCommands(Provider):
             words = step.state.value + (f" - {step.detail}" if step.detail else "")
             yield f"Open {step.title}", words, partial(app.open_step, step.id)
         yield "Help", "What the current step is for, and its keys", app.action_help
+
+    def _system_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Textual's commands (theme, keys, quit ...): after ours, so the steps come first."""
+        for name, words, callback, *_ in self.app.get_system_commands(self.screen):
+            if name == "Theme":
+                words = "Light or dark colours (light suits a projector); remembered next time"
+            yield name, words, callback
 
     def _screen_keys(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """The keys of the screen the palette was opened on, so they can be found by name."""
@@ -106,10 +122,11 @@ class LessonStudyApp(App[None]):
 
     TITLE = "Lesson study"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
-    COMMANDS = App.COMMANDS | {StudyCommands}
+    COMMANDS = {StudyCommands}  # Textual's own commands are listed by it, after the steps
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", tooltip="What this step is for"),
     ]
+    _remember_theme = False  # set by remember_theme(): then the user's choice is saved
 
     def __init__(
         self,
@@ -141,6 +158,8 @@ class LessonStudyApp(App[None]):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # tests keep the default theme, whatever the user chose
+            self.remember_theme()
         if self.study_path is None:
             self._show_start()
             return
@@ -161,6 +180,21 @@ class LessonStudyApp(App[None]):
             self._observe(self.observe_as, self.observe_lesson)
         else:
             self.action_show_map()
+
+    def remember_theme(self) -> None:
+        """Use the theme this user chose last time, and remember their next choice."""
+        from lessonstudy.tui.recent import load_setting
+
+        saved = load_setting("theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self._remember_theme = True
+
+    def watch_theme(self, theme: str) -> None:
+        if self._remember_theme:
+            from lessonstudy.tui.recent import save_setting
+
+            save_setting("theme", theme)
 
     def _show_map_first(self, path: Path) -> bool:
         """Paint the map from the summary cached in the file, then open the study.

@@ -62,3 +62,35 @@ def forget(path: Path) -> None:
     paths = [p for p in recent_studies() if p.resolve() != path]
     with contextlib.suppress(OSError):  # a convenience: never stop the user for it
         _recent_file().write_text(json.dumps([str(p) for p in paths], indent=1), encoding="utf-8")
+
+
+def _settings_file() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_setting(name: str) -> str | None:
+    """A remembered choice of this user's (the theme ...), or None."""
+    try:
+        settings = json.loads(_settings_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = settings.get(name) if isinstance(settings, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def save_setting(name: str, value: str) -> None:
+    """Remember a choice for next time (a convenience: failures are ignored)."""
+    try:
+        settings = json.loads(_settings_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    if not isinstance(settings, dict):
+        settings = {}
+    settings[name] = value
+    target = _settings_file()
+    partial = target.with_suffix(".partial")
+    try:
+        partial.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        pass

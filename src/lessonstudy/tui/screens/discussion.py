@@ -346,7 +346,9 @@ class HeaderDialog(ModalScreen[Discussion | None]):
         with Vertical(id="header-dialog"):
             yield Label(f"RL{d.lesson} discussion: who and when", classes="dialog-title")
             yield Label("Date (YYYY-MM-DD)")
-            yield Input(d.date.isoformat() if d.date else "", id="header-date")
+            yield Input(
+                d.date.isoformat() if d.date else "", id="header-date", select_on_focus=False
+            )
             with Horizontal(classes="dialog-row"):
                 with Vertical():
                     yield Label("Chair")

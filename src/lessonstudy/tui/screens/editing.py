@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from attrs import define
+from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, TextArea
 
 from lessonstudy.process import StepKind
 from lessonstudy.store import Saved, StudyFile
@@ -39,9 +40,28 @@ class FieldInput(Input):
         super().__init__(value, **kwargs)
 
 
+FORM_HINT = (
+    "Saved as you type. Enter goes to the next field; in a bigger box Enter starts "
+    "a new line and Tab moves on."
+)
+
+
 def field_row(label: str, widget: Widget) -> Horizontal:
     """A label beside its input: dense enough for 80x24, easy to scan."""
     return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
+
+
+def set_columns(table: DataTable[Any], labels: list[str], rows: list[list[Text]]) -> None:
+    """Clear `table` and give it columns wide enough for `rows` (added by the caller).
+
+    Widths are set here rather than measured by the table: a DataTable measures
+    new rows when idle and may already have drawn them at the old widths, so a
+    name or note longer than the column's label was cut short.
+    """
+    table.clear(columns=True)
+    for column, label in enumerate(labels):
+        width = max([Text(label).cell_len, *(row[column].cell_len for row in rows)])
+        table.add_column(label, width=width)
 
 
 class ForwardsStudyChanged:

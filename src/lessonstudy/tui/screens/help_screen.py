@@ -19,7 +19,12 @@ def is_ours(binding: Binding) -> bool:
 
 
 def keys_markdown(screen: Screen[object]) -> str:
-    """The keys that work on `screen`, as a Markdown table."""
+    """The keys that work on `screen`, as a Markdown table.
+
+    Also the keys of its widgets that say where they work (a `HELP_WHERE` class
+    attribute, e.g. "in the stages grid"), even when another widget has focus:
+    F1 from the date field still tells you how to add a stage.
+    """
     rows = []
     seen: set[str] = set()
     for active in screen.active_bindings.values():
@@ -29,6 +34,17 @@ def keys_markdown(screen: Screen[object]) -> str:
         seen.add(binding.description)
         display = screen.app.get_key_display(binding)
         rows.append(f"| `{display}` | {binding.description} |")
+    for widget in screen.query("*"):
+        where = getattr(widget, "HELP_WHERE", None)
+        if not where:
+            continue
+        for bindings in widget._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if not is_ours(binding) or binding.description in seen:
+                    continue
+                seen.add(binding.description)
+                display = screen.app.get_key_display(binding)
+                rows.append(f"| `{display}` | {binding.description} ({where}) |")
     if not rows:
         return ""
     return "\n## Keys on this screen\n\n| Key | Does |\n|---|---|\n" + "\n".join(rows) + "\n"

@@ -25,6 +25,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     MAX_PUPILS,
     MIN_PUPILS,
@@ -35,12 +36,15 @@ from lessonstudy.model import (
     Role,
 )
 from lessonstudy.process import StepKind
+from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.screens.editing import (
+    FORM_HINT,
     EditingScreen,
     FieldInput,
     ForwardsStudyChanged,
     field_row,
+    set_columns,
 )
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
@@ -64,17 +68,39 @@ PUPIL_FIELDS = [
     ("why_chosen", "Why chosen"),
     ("starting_point", "Starting point"),
 ]
+PUPIL_EXAMPLES = {  # placeholders: what a group usually writes there
+    "pseudonym": "e.g. Sam or S.T. — never the pupil's real name",
+    "learner_group": "e.g. making good progress / average / finding it hard in the focus",
+    "why_chosen": "e.g. typical of the middle group; rarely explains their thinking",
+    "starting_point": "what they can do now in the focus area",
+}
 PRIVATE_TITLE = "Private note — never leaves this file (not exported, never in a report)"
 
 
-def protocol_names() -> list[str]:
-    try:
-        from lessonstudy.protocols import available_protocols
+def protocol_choices() -> list[tuple[str, str]]:
+    """(title, name) of every protocol: "English model ..." reads better than "english"."""
+    choices = []
+    for name in available_protocols() or [DEFAULT_PROTOCOL]:
+        try:
+            title = load_protocol(name).title or name
+        except LessonStudyError:
+            title = name  # a school's broken file: still listed; protocol_words says why
+        choices.append((title, name))
+    return choices
 
-        names = available_protocols()
-    except ImportError:  # the protocols module is another engineer's, and optional here
-        names = []
-    return names or ["english", "us"]
+
+def protocol_words(name: str) -> str:
+    """What a protocol is and the order the discussion takes, for choosing one."""
+    try:
+        protocol = load_protocol(name)
+    except LessonStudyError as error:
+        return str(error)
+    lines = [" ".join(protocol.description.split())] if protocol.description else []
+    lines.append("The discussion, in order:")
+    for number, step in enumerate(protocol.steps, start=1):
+        optional = ", optional" if step.optional else ""
+        lines.append(f"  {number}. {step.title} ({step.speaker}{optional})")
+    return "\n".join(lines)
 
 
 def parse_count(text: str) -> int | None:
@@ -94,11 +120,16 @@ def roles_words(roles: list[Role]) -> str:
 class InitialMeetingScreen(EditingScreen):
     HELP_STEP = StepKind.INITIAL
     BINDINGS = [
-        Binding("f2", "tab('focus')", "Focus", id="initial.focus", priority=True),
-        Binding("f3", "tab('class')", "Class", id="initial.class", priority=True),
-        Binding("f4", "tab('group')", "Group", id="initial.group", priority=True),
-        Binding("f5", "tab('protocol')", "Protocol", id="initial.protocol", priority=True),
-        Binding("f6", "tab('pupils')", "Case pupils", id="initial.pupils", priority=True),
+        # The tabs show their keys ("F2 Focus"): the footer keeps room for the rest at 80.
+        Binding("f2", "tab('focus')", "Focus", id="initial.focus", priority=True, show=False),
+        Binding("f3", "tab('class')", "Class", id="initial.class", priority=True, show=False),
+        Binding("f4", "tab('group')", "Group", id="initial.group", priority=True, show=False),
+        Binding(
+            "f5", "tab('protocol')", "Protocol", id="initial.protocol", priority=True, show=False
+        ),
+        Binding(
+            "f6", "tab('pupils')", "Case pupils", id="initial.pupils", priority=True, show=False
+        ),
     ]
 
     def __init__(self, study_file: StudyFile) -> None:
@@ -170,7 +201,8 @@ class InitialMeetingScreen(EditingScreen):
             )
             yield SaveStatus()
         with TabbedContent(initial="focus"):
-            with TabPane("Focus", id="focus"), VerticalScroll(classes="form"):
+            with TabPane("F2 Focus", id="focus"), VerticalScroll(classes="form"):
+                yield Static(FORM_HINT, classes="hint")
                 for name, label, long in FOCUS_FIELDS:
                     yield Label(label)
                     value = getattr(overview, name)
@@ -178,12 +210,15 @@ class InitialMeetingScreen(EditingScreen):
                         yield TextArea(value, id=f"ov-{name}", compact=True)
                     else:
                         yield FieldInput(value, id=f"ov-{name}", compact=True)
-            with TabPane("Class", id="class"), VerticalScroll(classes="form"):
+            with TabPane("F3 Class", id="class"), VerticalScroll(classes="form"):
                 yield Static("The class the research lessons will be taught to.", classes="hint")
                 for name, label in CLASS_FIELDS:
                     value = str(self.widget_value(f"class-{name}"))
-                    yield field_row(label, FieldInput(value, id=f"class-{name}", compact=True))
-            with TabPane("Group", id="group"), Vertical(classes="form"):
+                    # Digits only for the number: "twenty" would show but never be saved.
+                    kind = "integer" if name == "pupil_count" else "text"
+                    field = FieldInput(value, id=f"class-{name}", compact=True, type=kind)
+                    yield field_row(label, field)
+            with TabPane("F4 Group", id="group"), Vertical(classes="form"):
                 yield Static(
                     "Who is in the group and their roles. a adds, Enter edits, "
                     "Delete removes a member.",
@@ -192,20 +227,19 @@ class InitialMeetingScreen(EditingScreen):
                 yield DataTable(id="members-table", cursor_type="row", classes="table")
                 with Horizontal(classes="buttons"):
                     yield Button("Add a member (a)", id="add-member", variant="primary")
-            with TabPane("Protocol", id="protocol"), VerticalScroll(classes="form"):
+            with TabPane("F5 Protocol", id="protocol"), VerticalScroll(classes="form"):
                 yield Label("Discussion protocol (the order of the post-lesson discussion)")
-                yield Select(
-                    [(name, name) for name in protocol_names()],
-                    value=overview.protocol if overview.protocol in protocol_names() else "english",
-                    allow_blank=False,
-                    id="protocol-name",
-                )
+                choices = protocol_choices()
+                names = [name for _title, name in choices]
+                chosen = overview.protocol if overview.protocol in names else names[0]
+                yield Select(choices, value=chosen, allow_blank=False, id="protocol-name")
+                yield Static(protocol_words(chosen), id="protocol-about", classes="hint")
                 yield Label("Our ground rules: read them together and change what you want")
                 yield TextArea(overview.protocol_text, id="protocol-text", classes="tall")
                 yield Checkbox(
                     "We agree to these ground rules", overview.protocol_agreed, id="protocol-agreed"
                 )
-            with TabPane("Case pupils", id="pupils"), VerticalScroll(classes="form"):
+            with TabPane("F6 Case pupils", id="pupils"), VerticalScroll(classes="form"):
                 yield Static(
                     f"{MIN_PUPILS} to {MAX_PUPILS} case pupils, each typical of a group of "
                     "learners, followed through every lesson. Use a pseudonym or initials, "
@@ -225,13 +259,17 @@ class InitialMeetingScreen(EditingScreen):
 
     def _fill_members(self) -> None:
         table = self.query_one("#members-table", DataTable)
-        if not table.columns:
-            table.add_columns("Name", "Roles", "Notes")
-        table.clear()
-        for index, member in enumerate(self.members.value):
-            table.add_row(member.name, roles_words(member.roles), member.notes, key=str(index))
-        if not self.members.value:
-            table.add_row(Text("no members yet: press a to add one", style="italic"), "", "")
+        cursor = table.cursor_row
+        rows = [
+            [Text(member.name), Text(roles_words(member.roles)), Text(member.notes)]
+            for member in self.members.value
+        ]  # Text, not str: a DataTable reads a str as markup ("[Y4]" would vanish)
+        if not rows:
+            rows = [[Text("no members yet: press a to add one", style="italic"), Text(), Text()]]
+        set_columns(table, ["Name", "Roles", "Notes"], rows)
+        for index, row in enumerate(rows):
+            table.add_row(*row, key=str(index) if self.members.value else None)
+        table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def _mount_pupil_forms(self) -> None:
         holder = self.query_one("#pupil-forms", Vertical)
@@ -246,9 +284,13 @@ class InitialMeetingScreen(EditingScreen):
         children: list[Any] = []
         for name, label in PUPIL_FIELDS:
             field_id = f"pupil-{pupil.label}-{name}"
-            children.append(
-                field_row(label, FieldInput(getattr(pupil, name), id=field_id, compact=True))
+            field = FieldInput(
+                getattr(pupil, name),
+                id=field_id,
+                compact=True,
+                placeholder=PUPIL_EXAMPLES.get(name, ""),
             )
+            children.append(field_row(label, field))
         private = TextArea(pupil.private_note, id=f"pupil-{pupil.label}-private_note", compact=True)
         private.add_class("private")
         private.border_title = PRIVATE_TITLE
@@ -266,8 +308,17 @@ class InitialMeetingScreen(EditingScreen):
         if focusable:
             focusable[0].focus()
 
+    def after_edit(self, widget_id: str) -> None:
+        if widget_id == "protocol-name":
+            self._show_protocol()
+
+    def _show_protocol(self) -> None:
+        about = protocol_words(self.overview.value.protocol)
+        self.query_one("#protocol-about", Static).update(about)
+
     def refresh_views(self) -> None:
         self._fill_members()
+        self._show_protocol()
         existing = {form.border_title for form in self.query(".pupil-form")}
         wanted = {f"Case pupil {p.label}" for p in self.pupils.value}
         if existing != wanted:
@@ -288,7 +339,7 @@ class InitialMeetingScreen(EditingScreen):
         if event.key == "a":
             event.stop()
             self._add_member()
-        elif event.key in ("delete", "d"):
+        elif event.key == "delete":  # not "d": a typed word must not remove anyone
             event.stop()
             self._delete_member(table.cursor_row)
 
@@ -364,6 +415,13 @@ def _pupil_set(pupils: list[CasePupil], label: str, name: str, value: str) -> No
             setattr(pupil, name, value)
 
 
+class RolesList(SelectionList[str]):
+    """Space ticks a role; Enter saves the member, as it does in the other fields
+    (a SelectionList's Enter would tick or untick the role under the cursor)."""
+
+    BINDINGS = [Binding("enter", "screen.save", "Save", id="member.roles-save", show=False)]
+
+
 class MemberDialog(ForwardsStudyChanged, ModalScreen[Member | None]):
     """Add or edit one group member: name, roles, notes."""
 
@@ -381,15 +439,18 @@ class MemberDialog(ForwardsStudyChanged, ModalScreen[Member | None]):
         member = self.member or Member(name="")
         with Vertical(classes="dialog"):
             yield Label("Edit member" if self.member else "Add a member", classes="dialog-title")
+            # Compact fields: the whole dialog, Save included, fits 80x24.
             yield Label("Name")
-            yield FieldInput(member.name, id="member-name")
-            yield Label("Roles (space ticks)")
-            yield SelectionList[str](
+            yield FieldInput(member.name, id="member-name", compact=True)
+            yield Label("Roles (space ticks or unticks; one person can hold several)")
+            yield RolesList(
                 *[(role.words, role.value, role in member.roles) for role in Role],
                 id="member-roles",
+                compact=True,
             )
             yield Label("Notes")
-            yield FieldInput(member.notes, id="member-notes")
+            yield FieldInput(member.notes, id="member-notes", compact=True)
+            yield Static("Enter or ctrl+s saves; Esc cancels.", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")

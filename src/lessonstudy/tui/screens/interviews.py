@@ -343,6 +343,7 @@ class InterviewsScreen(Screen[None]):
                             placeholder="Who (e.g. two pupils from table 3)",
                             id="interviewee-text",
                             compact=True,
+                            select_on_focus=False,
                         )
                         yield Select(
                             self._member_choices(),

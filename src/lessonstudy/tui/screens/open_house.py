@@ -202,10 +202,16 @@ class OpenHouseScreen(EditingScreen):
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Label("Date (YYYY-MM-DD)")
-                        yield Input(self.widget_value("house-date"), id="house-date")
+                        yield Input(
+                            self.widget_value("house-date"), id="house-date", select_on_focus=False
+                        )
                     with Vertical():
                         yield Label("Place")
-                        yield Input(self.widget_value("house-place"), id="house-place")
+                        yield Input(
+                            self.widget_value("house-place"),
+                            id="house-place",
+                            select_on_focus=False,
+                        )
                     with Vertical(classes="narrow"):
                         yield Label("Lesson")
                         yield Select(

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.validation import Function
@@ -44,21 +45,28 @@ from lessonstudy.process import (
 )
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.screens.editing import (
+    FORM_HINT,
     EditingScreen,
     FieldInput,
     ForwardsStudyChanged,
     field_row,
+    set_columns,
 )
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
 HEADER_FIELDS = [
-    ("date", "Date (YYYY-MM-DD)"),
+    ("date", "Date"),
     ("time", "Time"),
     ("teacher", "Who teaches"),
     ("aspect", "Aspect of learning"),
     ("objective", "Learning objective"),
 ]
+HEADER_EXAMPLES = {
+    "date": "e.g. 2/3/2026 (day first) or 2026-03-02",
+    "teacher": "a member's name (→ takes the suggestion)",
+    "objective": "the accountable learning objective",
+}
 TEXT_FIELDS = [
     ("learning_intentions", "Class learning intentions"),
     ("success_criteria", "Class success criteria"),
@@ -71,9 +79,26 @@ WATCHING = "● watches"
 NOT_WATCHING = "·"
 
 
+UK_DATES = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")  # how English schools write them
+
+
 def parse_date(text: str) -> dt.date | None:
+    """2026-03-02, or the day first as schools in England write it (2/3/2026, 02/03/26).
+
+    ValueError until it is a date: the field shows it is not valid, nothing is saved."""
     text = text.strip()
-    return dt.date.fromisoformat(text) if text else None  # ValueError: not saved yet
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in UK_DATES:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def is_date(text: str) -> bool:
@@ -94,13 +119,41 @@ def replace_plan(plan: ResearchLesson, new: ResearchLesson) -> None:
         setattr(plan, field.name, getattr(new, field.name))
 
 
+class ChangeCheckbox(Checkbox):
+    """An agreed change to tick off: a sentence or two, so the label wraps
+    (a Checkbox is one line and would cut the change short)."""
+
+    DEFAULT_CSS = """
+    ChangeCheckbox, ChangeCheckbox:focus {
+        width: 1fr;
+        height: auto;
+        text-wrap: wrap;
+        border: none;
+        margin-bottom: 1;
+    }
+    """
+
+    @property
+    def BUTTON_INNER(self) -> str:  # Textual reads this name: a ✓ reads without colour
+        return "✓" if self.value else " "
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.render().get_height(self.styles, width)
+
+
 class PlanScreen(EditingScreen):
     HELP_STEP = StepKind.PLAN
     BINDINGS = [
-        Binding("f2", "tab('lesson')", "Lesson", id="plan.lesson", priority=True),
-        Binding("f3", "tab('stages')", "Stages", id="plan.stages", priority=True),
-        Binding("f4", "tab('observers')", "Observers", id="plan.observers", priority=True),
-        Binding("f5", "tab('changes')", "Changes", id="plan.changes", priority=True),
+        # The tabs show their keys ("F3 Stages"): the footer keeps room for the rest at 80.
+        Binding("f2", "tab('lesson')", "Lesson", id="plan.lesson", priority=True, show=False),
+        Binding("f3", "tab('stages')", "Stages", id="plan.stages", priority=True, show=False),
+        Binding(
+            "f4", "tab('observers')", "Observers", id="plan.observers", priority=True, show=False
+        ),
+        Binding("f5", "tab('changes')", "Changes", id="plan.changes", priority=True, show=False),
     ]
 
     def __init__(self, study_file: StudyFile, lesson: int) -> None:
@@ -174,7 +227,8 @@ class PlanScreen(EditingScreen):
             yield SaveStatus()
         initial = "stages" if self.carried_from else "lesson"
         with TabbedContent(initial=initial):
-            with TabPane("Lesson", id="lesson"), VerticalScroll(classes="form"):
+            with TabPane("F2 Lesson", id="lesson"), VerticalScroll(classes="form"):
+                yield Static(FORM_HINT, classes="hint")
                 names = [m.name for m in self.members]
                 for name, label in HEADER_FIELDS:
                     value = str(self.widget_value(f"plan-{name}") or "")
@@ -182,7 +236,7 @@ class PlanScreen(EditingScreen):
                         SuggestFromList(names, case_sensitive=False) if name == "teacher" else None
                     )
                     validators = (
-                        [Function(is_date, "a date like 2026-03-02")] if name == "date" else []
+                        [Function(is_date, "a date like 2/3/2026")] if name == "date" else []
                     )
                     yield field_row(
                         label,
@@ -193,6 +247,7 @@ class PlanScreen(EditingScreen):
                             suggester=suggester,
                             validators=validators,
                             valid_empty=True,
+                            placeholder=HEADER_EXAMPLES.get(name, ""),
                         ),
                     )
                 for name, label in TEXT_FIELDS:
@@ -204,7 +259,7 @@ class PlanScreen(EditingScreen):
                 for pupil in self.pupils:
                     yield field_row(
                         f"{pupil.label} {pupil.pseudonym}".strip(),
-                        Input(
+                        FieldInput(  # not Input: tabbing in and typing must not replace it
                             plan.pupil_success_criteria.get(pupil.label, ""),
                             id=f"criterion-{pupil.label}",
                             compact=True,
@@ -213,16 +268,17 @@ class PlanScreen(EditingScreen):
                 for name, label in LATER_TEXT_FIELDS:
                     yield Label(label)
                     yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
-            with TabPane("Stages & predictions", id="stages"), Vertical():
+            with TabPane("F3 Stages & predictions", id="stages"), Vertical():
                 yield Static(id="grid-status", classes="hint")
                 yield PredictionGrid(id="grid")
-            with TabPane("Observers", id="observers"), Vertical(classes="form"):
-                yield Static(
-                    "Who watches which case pupil. Enter or space ticks a cell.", classes="hint"
-                )
+            with TabPane("F4 Observers", id="observers"), Vertical(classes="form"):
+                yield Static(id="observer-hint", classes="hint")
                 yield Static(id="observer-warning")
                 yield DataTable(id="assignments", cursor_type="cell", classes="table")
-            with TabPane("Agreed changes", id="changes"), VerticalScroll(classes="form checklist"):
+            with (
+                TabPane("F5 Agreed changes", id="changes"),
+                VerticalScroll(classes="form checklist"),
+            ):
                 if plan.carried_changes:
                     yield Static(
                         f"Agreed in the RL{self.number - 1} discussion. "
@@ -230,7 +286,7 @@ class PlanScreen(EditingScreen):
                         classes="hint",
                     )
                     for index, change in enumerate(plan.carried_changes):
-                        yield Checkbox(change.text, change.done, id=f"change-{index}")
+                        yield ChangeCheckbox(change.text, change.done, id=f"change-{index}")
                 else:
                     yield Static(
                         "No agreed changes carried into this plan. From RL2 on, the changes "
@@ -256,6 +312,15 @@ class PlanScreen(EditingScreen):
 
     def on_resize(self) -> None:
         self.refresh_views()
+
+    def on_study_changed(self) -> None:
+        """Another process changed the study. The plan itself is refreshed by
+        EditingScreen; the case pupils and members are not documents of this
+        screen, so a new pseudonym or observer is picked up here."""
+        people = (self.pupils, self.members)
+        self._load_people()
+        if (self.pupils, self.members) != people:
+            self.refresh_views()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -293,13 +358,23 @@ class PlanScreen(EditingScreen):
     def _show_grid_status(self) -> None:
         plan: ResearchLesson = self.plan.value
         gaps = missing_predictions(plan, self.labels)
-        parts = [f"{len(plan.stages)} stages"]
+        count = len(plan.stages)
+        if not count:
+            parts = ["No stages yet: a adds one, then Enter on a cell writes a prediction"]
+        else:
+            parts = [f"{count} stage{'s' if count != 1 else ''}"]
+            minutes = sum(stage.minutes or 0 for stage in plan.stages)
+            if minutes:
+                parts[0] += f", {minutes} min"
         if gaps:
-            parts.append(f"{len(gaps)} predictions missing (m: go to the next)")
+            missing = f"{len(gaps)} prediction{'s' if len(gaps) != 1 else ''} missing"
+            parts.append(f"{missing} (m: go to the next)")
         elif plan.stages:
             parts.append("every prediction written ✓")
-        if self.app.size.width >= 100:
-            parts.append("shift+↑↓ moves a stage, d deletes it")
+        if count and self.carried_from:
+            parts.insert(0, f"Copied from RL{self.carried_from}: refine it")
+        if count and self.app.size.width >= 100:
+            parts.append("shift+↑↓ moves a stage, Delete removes it")
         status = self.query_one("#grid-status", Static)
         status.update(" · ".join(parts))
         status.set_class(bool(gaps), "warning")
@@ -314,18 +389,29 @@ class PlanScreen(EditingScreen):
         plan: ResearchLesson = self.plan.value
         table = self.query_one("#assignments", DataTable)
         cursor = table.cursor_coordinate
-        table.clear(columns=True)
-        table.add_column("Observer", key="observer")
-        for pupil in self.pupils:
-            table.add_column(f"{pupil.label} {pupil.pseudonym}".strip(), key=pupil.label)
-        for name in self._observer_names():
-            watched = plan.assignments.get(name, [])
-            cells = [Text(WATCHING if p.label in watched else NOT_WATCHING) for p in self.pupils]
-            table.add_row(Text(name, style="bold"), *cells, key=name)
+        names = self._observer_names()
+        rows = [
+            [
+                Text(name, style="bold"),
+                *[
+                    Text(WATCHING if p.label in plan.assignments.get(name, []) else NOT_WATCHING)
+                    for p in self.pupils
+                ],
+            ]
+            for name in names
+        ]
+        headings = ["Observer", *[f"{p.label} {p.pseudonym}".strip() for p in self.pupils]]
+        set_columns(table, headings, rows)
+        for name, row in zip(names, rows, strict=True):
+            table.add_row(*row, key=name)
         if table.row_count:
             table.cursor_coordinate = Coordinate(
                 min(cursor.row, table.row_count - 1), max(1, cursor.column)
             )
+        hint = "Who watches which case pupil. Enter or space ticks a cell."
+        if plan.teacher:
+            hint += f" {plan.teacher} teaches this lesson, so is not listed."
+        self.query_one("#observer-hint", Static).update(hint)
         warning = self.query_one("#observer-warning", Static)
         unwatched = unobserved_pupils(plan, self.labels)
         if not self._observer_names():
@@ -335,6 +421,9 @@ class PlanScreen(EditingScreen):
         else:
             warning.update("✓ Every case pupil has an observer.")
         warning.set_class(bool(unwatched), "warning")
+        # The tab says so too, so the gap shows from every tab of the plan.
+        tab = self.query_one(TabbedContent).get_tab("observers")
+        tab.label = "F4 Observers !" if unwatched else "F4 Observers"
 
     # ------------------------------------------------------------------ observers
 
@@ -423,8 +512,11 @@ class PlanScreen(EditingScreen):
     def _edit_stage(self, index: int, focus: str = STAGE_COLUMN) -> None:
         stage = self.plan.value.stages[index]
 
-        def closed(_result: object) -> None:
+        def closed(result: str | None) -> None:
             self.refresh_views()
+            if result == "predict" and self.labels:
+                self.query_one(PredictionGrid).move_to(index, self.labels[0])
+                self._edit_prediction(index, self.labels[0])
 
         self.app.push_screen(
             StageEditor(index + 1, stage, self._stage_field_setter(stage.id), focus), closed
@@ -451,7 +543,9 @@ class PlanScreen(EditingScreen):
             if result == "next":
                 self._edit_next_after(index, label)
 
-        self.app.push_screen(PredictionEditor(index + 1, stage, pupil, criterion, write), closed)
+        last = index == len(self.plan.value.stages) - 1 and label == self.labels[-1]
+        editor = PredictionEditor(index + 1, stage, pupil, criterion, write, last=last)
+        self.app.push_screen(editor, closed)
 
     def _edit_next_after(self, index: int, label: str) -> None:
         """Open the next cell: the next pupil, then the next stage's first pupil."""
@@ -460,18 +554,20 @@ class PlanScreen(EditingScreen):
         if position >= len(labels):
             index, position = index + 1, 0
         if index >= len(self.plan.value.stages):
-            self.notify("That was the last cell of the grid.", timeout=3)
+            self.notify("That was the last stage's last prediction. a adds a stage.", timeout=4)
             return
         grid = self.query_one(PredictionGrid)
         grid.move_to(index, labels[position])
         self._edit_prediction(index, labels[position])
 
 
-class StageEditor(ForwardsStudyChanged, ModalScreen[None]):
-    """One stage of the plan; every keystroke is saved."""
+class StageEditor(ForwardsStudyChanged, ModalScreen[str | None]):
+    """One stage of the plan; every keystroke is saved. ctrl+n goes on to
+    this stage's predictions (dismissed with "predict")."""
 
     BINDINGS = [
         Binding("escape,ctrl+s", "dismiss", "Done", id="stage.done", priority=True),
+        Binding("ctrl+n", "predict", "Predictions", id="stage.predict", priority=True),
     ]
 
     def __init__(
@@ -507,11 +603,17 @@ class StageEditor(ForwardsStudyChanged, ModalScreen[None]):
             yield TextArea(stage.pupil_activity, id="stage-pupil_activity", compact=True)
             yield Label("How we'll assess: what evidence we will look for")
             yield TextArea(stage.assessment, id="stage-assessment", compact=True)
-            yield Static("Saved as you type. Esc when done.", classes="hint")
+            yield Static(
+                "Saved as you type. Esc: done · ctrl+n: predict each case pupil's response",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         target = "#stage-assessment" if self.focus_on == ASSESS_COLUMN else "#stage-title"
         self.query_one(target).focus()
+
+    def action_predict(self) -> None:
+        self.dismiss("predict")
 
     @on(Input.Changed, "#stage-title")
     def _title(self, event: Input.Changed) -> None:
@@ -552,6 +654,8 @@ class PredictionEditor(ForwardsStudyChanged, ModalScreen[str | None]):
         pupil: CasePupil,
         criterion: str,
         write: Callable[[str], None],
+        *,
+        last: bool = False,
     ) -> None:
         super().__init__()
         self.number = number
@@ -559,6 +663,7 @@ class PredictionEditor(ForwardsStudyChanged, ModalScreen[str | None]):
         self.pupil = pupil
         self.criterion = criterion
         self.write = write
+        self.last = last  # the grid's last cell: ctrl+n stays here (keys typed next are safe)
         self.initial = stage.predictions.get(pupil.label, "")
 
     def compose(self) -> ComposeResult:
@@ -591,4 +696,10 @@ class PredictionEditor(ForwardsStudyChanged, ModalScreen[str | None]):
             self.write(event.text_area.text)
 
     def action_next(self) -> None:
+        if self.last:
+            self.notify(
+                "This is the last stage's last prediction. Esc when done; a adds a stage.",
+                timeout=5,
+            )
+            return
         self.dismiss("next")

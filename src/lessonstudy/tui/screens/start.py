@@ -64,8 +64,9 @@ class StartScreen(Screen[None]):
                 for p in recent
             ]
         yield OptionList(*options, id="start-list")
+        where = " Studies you open are listed under the line." if recent else ""
         yield Static(
-            "Enter chooses. Recent studies are listed under the line. F1 explains lesson study.",
+            f"↑↓ and Enter choose.{where} F1 explains lesson study; ctrl+q quits.",
             classes="hint",
         )
         yield Footer()
@@ -88,12 +89,12 @@ class StartScreen(Screen[None]):
         elif choice:
             self.app.open_study(Path(choice))  # type: ignore[attr-defined]
 
-    def action_open_file(self) -> None:
+    def action_open_file(self, typed: str = "") -> None:
         def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.app.open_study(path)  # type: ignore[attr-defined]
+            if path is not None and not self.app.open_study(path):  # type: ignore[attr-defined]
+                self.action_open_file(str(path))  # the message says why; try another name
 
-        self.app.push_screen(OpenFileDialog(), chosen)
+        self.app.push_screen(OpenFileDialog(typed), chosen)
 
     def action_example(self) -> None:
         self.app.open_example()  # type: ignore[attr-defined]
@@ -180,13 +181,23 @@ class NewStudyDialog(ModalScreen[tuple[Path, str] | None]):
 class OpenFileDialog(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="open.cancel")]
 
+    def __init__(self, typed: str = "") -> None:
+        super().__init__()
+        self.typed = typed  # what was typed last time (it could not be opened)
+
     def compose(self) -> ComposeResult:
+        here = sorted(Path.cwd().glob(f"*{SUFFIX}"))[:20]
         with Vertical(classes="dialog"):
             yield Label("Open a study file", classes="dialog-title")
-            yield Input(placeholder="path/to/study.lessonstudy", id="open-path")
-            here = sorted(Path.cwd().glob(f"*{SUFFIX}"))[:20]
+            yield Static(
+                "Type the file's path and press Enter"
+                + (", or Tab to pick a study in this folder" if here else "")
+                + ". Esc cancels.",
+                classes="hint",
+            )
+            yield Input(self.typed, placeholder="path/to/study.lessonstudy", id="open-path")
             if here:
-                yield Label("In this folder:")
+                yield Label(f"In this folder ({Path.cwd()}):")
                 yield OptionList(*[Option(p.name, id=str(p)) for p in here], id="open-here")
 
     def on_mount(self) -> None:

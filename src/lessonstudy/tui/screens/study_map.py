@@ -161,6 +161,7 @@ class StudyMapScreen(Screen[None]):
         self._conflicts: list[Conflict] = []
         self._suspended = False
         self._built_width = 0
+        self._opened: str | None = None  # the step opened from here, until we are back
 
     def compose(self) -> ComposeResult:
         yield Static(id="map-title", classes="screen-title")
@@ -236,7 +237,10 @@ class StudyMapScreen(Screen[None]):
         highlighted = steps_list.highlighted
         options: list[Option | None] = []
         previous_lesson: str | None = None
-        width = steps_list.size.width or self.app.size.width
+        # The room inside the list's padding, less a scrollbar's: a line that wraps
+        # doubles the map's height at 80 columns.
+        inside = steps_list.scrollable_content_region.width
+        width = (inside or self.app.size.width - 4) - 2
         for step in self._steps:
             if step.lesson != previous_lesson:
                 options.append(None)  # a rule between cycles
@@ -279,6 +283,7 @@ class StudyMapScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#steps")
     def _step_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_id:
+            self._opened = event.option_id
             self.app.open_step(event.option_id)  # type: ignore[attr-defined]
 
     @on(OptionList.OptionSelected, "#conflicts")
@@ -300,6 +305,16 @@ class StudyMapScreen(Screen[None]):
         if self._suspended:
             self._suspended = False
             self.refresh_steps()
+            if self._opened is not None:
+                self._move_on_if_done(self._opened)
+
+    def _move_on_if_done(self, step_id: str) -> None:
+        """Back from a step that is now done: highlight the next step, so Enter goes on."""
+        self._opened = None
+        step = next((s for s in self._steps if s.id == step_id), None)
+        upcoming = next((i for i, s in enumerate(self._steps) if s.is_next), None)
+        if step is not None and step.state == DONE and upcoming is not None:
+            self.query_one("#steps", OptionList).highlighted = self._option_index(upcoming)
 
     def on_study_changed(self) -> None:
         """Another process changed the study (tui.live.StudyChanged): show new states."""
@@ -308,6 +323,7 @@ class StudyMapScreen(Screen[None]):
     def action_open_next(self) -> None:
         upcoming = next((s for s in self._steps if s.state != DONE), None)
         if upcoming is not None:
+            self._opened = upcoming.id
             self.app.open_step(upcoming.id)  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -278,7 +278,7 @@ def grid_width(grid: EvidenceGrid, title_width: int, compact: bool) -> int:
     width = labels + 2
     for label in grid.labels:
         cells = [cell_text(row.cells[label], compact=compact).cell_len for row in grid.rows]
-        width += max(len(label), *cells) + 2
+        width += max([len(label), *cells]) + 2
     return width
 
 

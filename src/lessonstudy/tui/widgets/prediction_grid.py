@@ -22,6 +22,8 @@ MISSING = "— missing —"
 MAX_LINES = 3  # a cell shows at most this many lines; the editor shows it all
 STAGE_COLUMN = "stage"
 ASSESS_COLUMN = "assess"
+ASSESS_TITLE = "How we'll assess"
+ASSESS_SHORT = "How to assess"  # the column's heading when the screen is narrow
 
 
 def clip(text: str, width: int, lines: int = MAX_LINES) -> str:
@@ -40,13 +42,16 @@ class PredictionGrid(DataTable[Text]):
     }
     """
 
+    HELP_WHERE = "in the stages grid"  # F1 lists the grid's keys from anywhere on the plan
     BINDINGS = [
         Binding("enter,e", "edit_cell", "Edit cell", id="grid.edit"),
         Binding("a", "add_stage", "Add stage", id="grid.add"),
-        Binding("delete,d", "delete_stage", "Delete stage", id="grid.delete", show=False),
+        # Delete only, not "d": a teacher typing straight into the grid lost a stage.
+        Binding("delete", "delete_stage", "Delete stage", id="grid.delete", show=False),
         Binding("shift+up,K", "move_stage(-1)", "Move stage up", id="grid.up", show=False),
         Binding("shift+down,J", "move_stage(1)", "Move stage down", id="grid.down", show=False),
-        Binding("m", "next_missing", "Next missing", id="grid.missing"),
+        # Not in the footer (it must fit 80 columns): the status line above says "m".
+        Binding("m", "next_missing", "Next missing", id="grid.missing", show=False),
     ]
 
     class EditCell(Message):
@@ -77,7 +82,7 @@ class PredictionGrid(DataTable[Text]):
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
         self._columns: list[str] = []
         self._stage_ids: list[UUID] = []
-        self._widths = (0, 0)
+        self._header: tuple[object, ...] = ()
         self.pupil_width = 22
         self.side_width = 18  # the stage and the assessment columns
 
@@ -92,15 +97,16 @@ class PredictionGrid(DataTable[Text]):
         """Rebuild the grid from the plan, keeping the cursor where it was."""
         cursor = self.cursor_coordinate
         columns = [STAGE_COLUMN, *(p.label for p in pupils), ASSESS_COLUMN]
-        widths = (self.side_width, self.pupil_width)
-        if columns != self._columns or widths != self._widths:
-            self._widths = widths
+        names = [f"{pupil.label} {pupil.pseudonym}".strip() for pupil in pupils]
+        header = (self.side_width, self.pupil_width, *names)  # a new pseudonym: new headings
+        if columns != self._columns or header != self._header:
+            self._header = header
             self.clear(columns=True)
             self.add_column("Stage", width=self.side_width, key=STAGE_COLUMN)
-            for pupil in pupils:
-                name = f"{pupil.label} {pupil.pseudonym}".strip()
+            for pupil, name in zip(pupils, names, strict=True):
                 self.add_column(name, width=self.pupil_width, key=pupil.label)
-            self.add_column("How we'll assess", width=self.side_width, key=ASSESS_COLUMN)
+            assess = ASSESS_TITLE if self.side_width >= len(ASSESS_TITLE) else ASSESS_SHORT
+            self.add_column(assess, width=self.side_width, key=ASSESS_COLUMN)
             self._columns = columns
         else:
             self.clear()
@@ -119,8 +125,10 @@ class PredictionGrid(DataTable[Text]):
             self.add_row(*cells, height=None, key=str(stage.id))
         if not lesson.stages:
             self.add_row(
-                Text("no stages yet: press a", style="italic"),
-                *[Text("") for _ in columns[1:]],
+                Text("no stages yet", style="italic"),
+                Text("press a to add the first stage", style="italic"),
+                *[Text("") for _ in columns[2:]],
+                height=None,
             )
         if self.row_count:
             row = min(cursor.row, self.row_count - 1)
