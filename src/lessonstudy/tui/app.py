@@ -125,6 +125,9 @@ class LessonStudyApp(App[None]):
     COMMANDS = {StudyCommands}  # Textual's own commands are listed by it, after the steps
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", tooltip="What this step is for"),
+        # Textual's own ctrl+q is a hidden priority binding, which would hide the
+        # map's and start screen's visible "Quit": same key, not priority here.
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
     ]
     _remember_theme = False  # set by remember_theme(): then the user's choice is saved
 

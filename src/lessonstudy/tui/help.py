@@ -67,6 +67,12 @@ One of the group teaches; the others watch **their case pupils' learning**,
 not the teacher. Note what you see and hear, with the stage, and judge it
 against the prediction: as predicted, better, less, or unexpected. Flag
 critical moments. Do not help or talk to pupils during the lesson.
+
+**Taking a note:** press the pupil's letter (**0** for the class), then the
+judgement (**=** as predicted, **+** better, **-** less, **?** unexpected, or
+space for none), type what you saw, press **Enter**. **!** flags a critical
+moment. **ctrl+n** moves to the next stage when the teacher does, **ctrl+l**
+ends the lesson. **Tab** goes to your notes to correct or delete one.
 """,
     StepKind.INTERVIEWS: """\
 # Pupil interviews

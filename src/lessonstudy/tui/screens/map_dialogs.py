@@ -84,6 +84,8 @@ class WhoAreYouDialog(ModalScreen[str | None]):
         for name in names:
             pupils = assigned.get(name, [])
             words = f"  watching {', '.join(pupils)}" if pupils else ""
+            if plan is not None and name == plan.teacher:
+                words += "  (teaching this lesson)"
             options.append(Option(Text.assemble((name, "bold"), (words, "dim")), id=name))
         with Vertical(classes="dialog"):
             yield Label(f"Who are you? (observing RL{self.lesson})", classes="dialog-title")
