@@ -33,7 +33,7 @@ from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
-from lessonstudy.tui.widgets.note_line import CRITICAL_STYLE, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
 

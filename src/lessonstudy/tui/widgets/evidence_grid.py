@@ -26,22 +26,8 @@ from textual.widgets import DataTable, Static
 
 from lessonstudy.model import Judgement, Observation, Study
 from lessonstudy.process import EvidenceCell, EvidenceGrid, EvidenceRow
+from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_COLOURS, JUDGEMENT_STYLES
 
-# Colours picked to stay apart for the common colour-blindnesses; the symbol
-# carries the meaning anyway.
-JUDGEMENT_STYLES = {
-    Judgement.AS_PREDICTED: "bold white on #3465a4",
-    Judgement.BETTER: "bold black on #4e9a06",
-    Judgement.LESS: "bold black on #f57900",
-    Judgement.UNEXPECTED: "bold white on #75507b",
-}
-# The same hues as text colours, for runs of symbols on the normal background.
-JUDGEMENT_COLOURS = {
-    Judgement.AS_PREDICTED: "bold #729fcf",
-    Judgement.BETTER: "bold #8ae234",
-    Judgement.LESS: "bold #fcaf3e",
-    Judgement.UNEXPECTED: "bold #ad7fa8",
-}
 RUN_WIDTH = 6
 JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
 NO_NOTES = "·"

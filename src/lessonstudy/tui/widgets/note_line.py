@@ -31,19 +31,12 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from lessonstudy.model import CLASS, Judgement, now
+from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 
 CLASS_KEY = "0"
 CRITICAL_KEY = "!"
 SKIP_JUDGEMENT_KEY = " "  # space: "no judgement", straight to the text
 
-# Same colours as widgets/evidence_grid.py, so a judgement looks the same everywhere.
-JUDGEMENT_STYLES = {
-    Judgement.AS_PREDICTED: "bold white on #3465a4",
-    Judgement.BETTER: "bold black on #4e9a06",
-    Judgement.LESS: "bold black on #f57900",
-    Judgement.UNEXPECTED: "bold white on #75507b",
-}
-CRITICAL_STYLE = "bold white on #cc0000"
 # Short words beside the text, so the line keeps its room for typing.
 SHORT_WORDS = {
     Judgement.AS_PREDICTED: "as predicted",

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from lessonstudy.model import CLASS, Observation
-from lessonstudy.tui.widgets.note_line import CRITICAL_STYLE, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 OBSERVER_WIDTH = 8

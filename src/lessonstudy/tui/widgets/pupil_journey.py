@@ -14,12 +14,8 @@ from textual.widgets import Static
 
 from lessonstudy.model import CasePupil, Study
 from lessonstudy.process import JourneyPoint, pupil_journey
-from lessonstudy.tui.widgets.evidence_grid import (
-    CRITICAL,
-    JUDGEMENT_ORDER,
-    JUDGEMENT_STYLES,
-    legend,
-)
+from lessonstudy.tui.widgets.evidence_grid import CRITICAL, JUDGEMENT_ORDER, legend
+from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_STYLES
 
 BAR_WIDTH = 10
 NAME_WIDTH = 12  # columns kept for a pupil's label and pseudonym
