@@ -283,3 +283,27 @@ async def test_the_observers_questions_show_and_the_list_never_wraps(
         assert lines[1].strip() == "by Grace Okafor"
         assert lines[2].strip() == "1/4 answered, 1 ❝"
         assert lines[3].startswith("+ New interview")
+
+
+@run_async
+async def test_an_interview_started_by_mistake_can_be_deleted_and_brought_back(
+    study_file: StudyFile,
+) -> None:
+    app = interviews_app(study_file, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert len(saved_interviews(study_file)) == 1
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert screen.interview is None
+        assert saved_interviews(study_file) == []
+        # Kept in the file, marked, so a merge cannot bring it back by accident.
+        assert [i.deleted for i in study_file.load().interviews if i.lesson == 1] == [True]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.interview is not None
+        assert len(saved_interviews(study_file)) == 1

@@ -249,6 +249,9 @@ class Interview:
     interviewer: str = ""
     started: dt.datetime | None = None
     answers: list[Answer] = field(factory=list)
+    # Deleting keeps the interview, marked: a merge from a copy that still has
+    # it cannot bring it back, and undo can.
+    deleted: bool = False
     id: UUID = field(factory=new_id)
 
 
@@ -332,7 +335,8 @@ class Study:
         )
 
     def lesson_interviews(self, lesson: int) -> list[Interview]:
-        return [i for i in self.interviews if i.lesson == lesson]
+        """Interviews after research lesson `lesson` (not the deleted ones)."""
+        return [i for i in self.interviews if i.lesson == lesson and not i.deleted]
 
 
 def new_study(

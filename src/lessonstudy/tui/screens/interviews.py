@@ -291,6 +291,15 @@ class InterviewsScreen(Screen[None]):
             id="interviews.prompts",
             tooltip="Edit this study's interview prompts",
         ),
+        Binding(
+            "ctrl+d",
+            "delete_interview",
+            "Delete",
+            id="interviews.delete",
+            tooltip="Delete this interview (ctrl+z brings it back)",
+            priority=True,  # over the answer box's own ctrl+d (delete a character)
+            show=False,  # rare: F1 and the palette list it; the footer keeps "esc Study map"
+        ),
         Binding("ctrl+z", "undo", "Undo", id="interviews.undo", priority=True),
         Binding("escape", "close", "Study map", id="interviews.close"),
     ]
@@ -387,7 +396,11 @@ class InterviewsScreen(Screen[None]):
 
     @property
     def interview(self) -> Interview | None:
-        return self.doc.value if self.doc else None
+        """The open interview; None when none is open or it was just deleted
+        (its document stays open, so ctrl+z can bring it back)."""
+        if self.doc is None or self.doc.value.deleted:
+            return None
+        return self.doc.value
 
     # ------------------------------------------------------------------ showing
 
@@ -599,6 +612,17 @@ class InterviewsScreen(Screen[None]):
 
         self._change(mutate, "")
         field.set_quote(quote)
+
+    def action_delete_interview(self) -> None:
+        interview = self.interview
+        if interview is None:
+            self.notify("Open an interview first (Enter on the list).")
+            return
+        self._change(lambda i: setattr(i, "deleted", True), "")
+        self._show_editor()
+        self.query_one("#interview-list", OptionList).focus()
+        who = interviewee_words(self.study, interview)
+        self.notify(f"Interview with {who} deleted. ctrl+z brings it back.")
 
     def action_start_timer(self) -> None:
         if self.interview is None:
