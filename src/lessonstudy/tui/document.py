@@ -11,11 +11,26 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+import attrs
+
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import Saved, StudyFile
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class NotSaved:
+    """A save that failed (the file busy or unwritable): the edit is kept in memory
+    and `retry()` tries again. Nothing typed is dropped, and the app does not stop."""
+
+    reason: str
+    document: EditedDocument[Any]
+
+    def retry(self) -> Saved | NotSaved | None:
+        return self.document.retry()
 
 
 class EditedDocument(Generic[T]):
@@ -30,13 +45,22 @@ class EditedDocument(Generic[T]):
         self.revision = 0
         self._undo: list[tuple[str, T]] = []
         self.last_saved: Saved | None = None
+        self.pending = False  # an edit that could not be saved yet
         self.reload()
 
     def reload(self) -> bool:
-        """Read the document again; True if it changed since we last read or saved it."""
+        """Read the document again; True if it changed since we last read or saved it.
+
+        Someone else's newer version clears the undo history: undo must never put
+        back our old copy over their work. An edit still waiting to be saved is
+        kept rather than replaced."""
+        if self.pending:
+            return False
         value, revision = self.study_file.read(self.kind, self.key)
         if revision and revision == self.revision:
             return False
+        if self.revision:
+            self._undo.clear()
         self.value = value if value is not None else self._default()
         self.revision = revision
         return True
@@ -45,7 +69,7 @@ class EditedDocument(Generic[T]):
         """True when someone else saved a newer revision."""
         return self.study_file.revisions().get((self.kind, self.key), 0) != self.revision
 
-    def change(self, mutate: Callable[[T], object], field: str = "") -> Saved:
+    def change(self, mutate: Callable[[T], object], field: str = "") -> Saved | NotSaved:
         """Apply `mutate` to the document and save it.
 
         `field` names what is being edited: consecutive changes to the same
@@ -60,7 +84,7 @@ class EditedDocument(Generic[T]):
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    def undo(self) -> Saved | None:
+    def undo(self) -> Saved | NotSaved | None:
         """Put back the document as it was before the last edit (and save that)."""
         if not self._undo:
             return None
@@ -68,8 +92,17 @@ class EditedDocument(Generic[T]):
         self.value = previous
         return self._save()
 
-    def _save(self) -> Saved:
-        saved = self.study_file.save(self.kind, self.key, self.value, self.revision)
+    def retry(self) -> Saved | NotSaved | None:
+        """Save an edit that could not be saved before; None if nothing waits."""
+        return self._save() if self.pending else None
+
+    def _save(self) -> Saved | NotSaved:
+        try:
+            saved = self.study_file.save(self.kind, self.key, self.value, self.revision)
+        except LessonStudyError as error:
+            self.pending = True
+            return NotSaved(str(error), self)
+        self.pending = False
         self.revision = saved.revision
         self.last_saved = saved
         return saved

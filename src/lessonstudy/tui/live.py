@@ -25,7 +25,7 @@ class StudyChanged(Message):
 
 
 def watch_study(app: App[object], study_file: StudyFile) -> Timer:
-    """Poll the study file from `app`; post StudyChanged to the screen on top.
+    """Poll the study file from `app`; post StudyChanged to every open screen.
 
     Returns the timer, so a caller that opens another study can stop it."""
     last = study_file.data_version()
@@ -35,6 +35,9 @@ def watch_study(app: App[object], study_file: StudyFile) -> Timer:
         version = study_file.data_version()
         if version != last:
             last = version
-            app.screen.post_message(StudyChanged())
+            # Every screen on the stack, not only the top one: a plan under the
+            # help screen or a dialog must not keep an old copy to save over.
+            for screen in app.screen_stack:
+                screen.post_message(StudyChanged())
 
     return app.set_interval(POLL_SECONDS, poll, name="watch-study")

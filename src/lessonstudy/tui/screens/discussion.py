@@ -184,7 +184,10 @@ def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Di
         )
         study_file.save("lesson", lesson + 1, plan, revision)
         count = len(plan.carried_changes)
-        return f"RL{lesson + 1}'s plan now starts from RL{lesson}'s, with {count} changes to do."
+        return (
+            f"RL{lesson + 1}'s plan now starts from RL{lesson}'s, "
+            f"with {counted(count, 'change')} to do."
+        )
     known = {item.text for item in following.carried_changes}
     new = [ChangeItem(text) for text in discussion.agreed_changes if text not in known]
     if not new:
@@ -718,7 +721,12 @@ class DiscussionScreen(Screen[None]):
             return
         if self.doc.revision == 0:
             self._saved(self.doc.change(lambda d: None, ""))
-        self.notify(send_changes_to_next_plan(self.study_file, self.lesson, self.discussion))
+        try:
+            done = send_changes_to_next_plan(self.study_file, self.lesson, self.discussion)
+        except LessonStudyError as error:
+            self.notify(f"Not sent: {error}. Press F3 again in a moment.", severity="error")
+            return
+        self.notify(done)
         self._reload_study()
         self._show_content()
 

@@ -24,7 +24,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select, TextArea
 
 from lessonstudy.process import StepKind
 from lessonstudy.store import Saved, StudyFile
-from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
@@ -62,17 +62,6 @@ def set_columns(table: DataTable[Any], labels: list[str], rows: list[list[Text]]
     for column, label in enumerate(labels):
         width = max([Text(label).cell_len, *(row[column].cell_len for row in rows)])
         table.add_column(label, width=width)
-
-
-class ForwardsStudyChanged:
-    """For dialogs over an editing screen: pass StudyChanged to the screen below,
-    so it re-reads the file and the dialog's edits land on the newest version."""
-
-    def on_study_changed(self, event: StudyChanged) -> None:  # a named handler: mixins
-        # cannot use @on (Textual collects those from the class body only)
-        stack = self.app.screen_stack  # type: ignore[attr-defined]
-        if len(stack) >= 2 and stack[-1] is self:
-            stack[-2].post_message(StudyChanged())
 
 
 @define
@@ -129,7 +118,7 @@ class EditingScreen(Screen[None]):
 
     def change(
         self, document: EditedDocument[Any], mutate: Callable[[Any], object], field: str = ""
-    ) -> Saved:
+    ) -> Saved | NotSaved:
         """Apply and save one edit; `field` folds consecutive edits into one undo step.
 
         An empty `field` makes the edit its own undo step (adding, deleting, moving).
@@ -145,7 +134,7 @@ class EditingScreen(Screen[None]):
         self.show_saved(saved)
         return saved
 
-    def show_saved(self, saved: Saved | None) -> None:
+    def show_saved(self, saved: Saved | NotSaved | None) -> None:
         for status in self.query(SaveStatus):
             status.show_saved(saved)
 

@@ -42,7 +42,6 @@ from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
     FieldInput,
-    ForwardsStudyChanged,
     field_row,
     set_columns,
 )
@@ -362,13 +361,22 @@ class InitialMeetingScreen(EditingScreen):
         def done(result: Member | None) -> None:
             if result is None:
                 return
-            if index is None:
-                self.change(self.members, lambda ms: ms.append(result))
-            else:
-                self.change(self.members, lambda ms: ms.__setitem__(index, result))
+            original = member.name if member is not None else None
+
+            def put(ms: list[Member]) -> None:
+                # Found by name, not by position: the list may have changed in
+                # another window while the dialog was open.
+                at = next((i for i, m in enumerate(ms) if m.name == original), None)
+                if at is None:
+                    ms.append(result)
+                else:
+                    ms[at] = result
+
+            self.change(self.members, put)
             self._fill_members()
+            names = [m.name for m in self.members.value]
             table = self.query_one("#members-table", DataTable)
-            table.move_cursor(row=len(self.members.value) - 1 if index is None else index)
+            table.move_cursor(row=names.index(result.name) if result.name in names else 0)
 
         self.app.push_screen(MemberDialog(member, taken), done)
 
@@ -422,7 +430,7 @@ class RolesList(SelectionList[str]):
     BINDINGS = [Binding("enter", "screen.save", "Save", id="member.roles-save", show=False)]
 
 
-class MemberDialog(ForwardsStudyChanged, ModalScreen[Member | None]):
+class MemberDialog(ModalScreen[Member | None]):
     """Add or edit one group member: name, roles, notes."""
 
     BINDINGS = [

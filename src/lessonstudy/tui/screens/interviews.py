@@ -478,7 +478,7 @@ class InterviewsScreen(Screen[None]):
         self._show_list()
         self._show_editor(focus_first=focus_first)
 
-    def new_interview(self) -> Interview:
+    def new_interview(self) -> Interview | None:
         interviewed = {i.interviewee for i in self._interviews()}
         waiting = [label for label in self.study.labels if label not in interviewed]
         interviewer = self.study.members[0].name if self.study.members else ""
@@ -488,7 +488,11 @@ class InterviewsScreen(Screen[None]):
             interviewer=interviewer,
             answers=[Answer(prompt) for prompt in study_prompts(self.study, self.protocol)],
         )
-        self._saved(self.study_file.save("interview", str(interview.id), interview, None))
+        try:
+            self._saved(self.study_file.save("interview", str(interview.id), interview, None))
+        except LessonStudyError as error:
+            self.notify(f"Could not start an interview: {error}", severity="error")
+            return None
         self.study.interviews.append(interview)
         # Straight to the first answer: the pupil and interviewer are guessed
         # sensibly, and shift+tab goes back to them.

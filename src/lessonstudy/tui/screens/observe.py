@@ -406,8 +406,13 @@ class ObserveScreen(Screen[None]):
         with _collector_paused():
             note = self._commit_note(draft)
         self._last_saved = now()
-        self.table.upsert([note])
-        self._show_header()
+        # The note is saved: nothing after this may tell the line otherwise, or the
+        # observer's next Enter would save it a second time.
+        try:
+            self.table.upsert([note])
+            self._show_header()
+        except Exception as error:  # the display catches up on the next refresh
+            self.log.error(f"showing a saved note failed: {error!r}")
 
     def _commit_note(self, draft: NoteDraft) -> Observation:
         note = Observation(

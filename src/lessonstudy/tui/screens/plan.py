@@ -48,7 +48,6 @@ from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
     FieldInput,
-    ForwardsStudyChanged,
     field_row,
     set_columns,
 )
@@ -510,6 +509,9 @@ class PlanScreen(EditingScreen):
         return set_field
 
     def _edit_stage(self, index: int, focus: str = STAGE_COLUMN) -> None:
+        if not 0 <= index < len(self.plan.value.stages):
+            self.refresh_views()  # the grid was a moment behind another window
+            return
         stage = self.plan.value.stages[index]
 
         def closed(result: str | None) -> None:
@@ -523,10 +525,14 @@ class PlanScreen(EditingScreen):
         )
 
     def _edit_prediction(self, index: int, label: str) -> None:
-        stage = self.plan.value.stages[index]
-        pupil = next(p for p in self.pupils if p.label == label)
+        # The grid may be a moment behind a change made in another window.
+        stages = self.plan.value.stages
+        pupil = next((p for p in self.pupils if p.label == label), None)
+        if not 0 <= index < len(stages) or pupil is None:
+            self.refresh_views()
+            return
+        stage = stages[index]
         criterion = self.plan.value.pupil_success_criteria.get(label, "")
-        set_field = self._stage_field_setter(stage.id)
 
         def write(text: str) -> None:
             def mutate(plan: ResearchLesson) -> None:
@@ -535,8 +541,6 @@ class PlanScreen(EditingScreen):
                     target.predictions[label] = text
 
             self.change(self.plan, mutate, f"prediction-{stage.id}-{label}")
-
-        del set_field
 
         def closed(result: str | None) -> None:
             self.refresh_views()
@@ -561,7 +565,7 @@ class PlanScreen(EditingScreen):
         self._edit_prediction(index, labels[position])
 
 
-class StageEditor(ForwardsStudyChanged, ModalScreen[str | None]):
+class StageEditor(ModalScreen[str | None]):
     """One stage of the plan; every keystroke is saved. ctrl+n goes on to
     this stage's predictions (dismissed with "predict")."""
 
@@ -626,7 +630,8 @@ class StageEditor(ForwardsStudyChanged, ModalScreen[str | None]):
             minutes = int(event.value) if event.value.strip() else None
         except ValueError:
             return
-        self.set_field("minutes", minutes)
+        if minutes != self.stage.minutes:  # opening the editor is not an edit
+            self.set_field("minutes", minutes)
 
     @on(Input.Submitted)
     def _next_field(self) -> None:
@@ -639,7 +644,7 @@ class StageEditor(ForwardsStudyChanged, ModalScreen[str | None]):
             self.set_field(name, event.text_area.text)
 
 
-class PredictionEditor(ForwardsStudyChanged, ModalScreen[str | None]):
+class PredictionEditor(ModalScreen[str | None]):
     """How we predict one case pupil will respond at one stage."""
 
     BINDINGS = [

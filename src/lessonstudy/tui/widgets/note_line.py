@@ -30,6 +30,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, now
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 
@@ -276,7 +277,7 @@ class NoteLine(Horizontal):
             return False
         try:
             self._save(draft)
-        except Exception as error:  # keep every word typed; the screen says why
+        except LessonStudyError as error:  # keep every word typed; the screen says why
             self.app.bell()
             self.notify(f"Note NOT saved, still in the line: {error}", severity="error")
             return False

@@ -7,6 +7,9 @@ import datetime as dt
 from textual.widgets import Static
 
 from lessonstudy.store import Saved
+from lessonstudy.tui.document import NotSaved
+
+RETRY_SECONDS = 2.0
 
 
 class SaveStatus(Static):
@@ -24,17 +27,33 @@ class SaveStatus(Static):
         color: $warning;
         text-style: bold;
     }
+    SaveStatus.-unsaved {
+        color: $error;
+        text-style: bold;
+    }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("All changes saved", id=id, classes=classes)
 
-    def show_saved(self, saved: Saved | None) -> None:
+    def show_saved(self, saved: Saved | NotSaved | None) -> None:
         if saved is None:
             return
+        if isinstance(saved, NotSaved):
+            self._not_saved(saved)
+            return
+        self.remove_class("-unsaved")
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         self.set_class(saved.conflict, "-conflict")
         if saved.conflict:
             self.update(f"Saved {stamp} - someone else edited this too: both versions kept")
         else:
             self.update(f"Saved {stamp}")
+
+    def _not_saved(self, failed: NotSaved) -> None:
+        # Keep the edit on screen and in memory, say so plainly, and try again
+        # until it goes through (another program may hold the file for a moment).
+        self.add_class("-unsaved")
+        self.update("NOT saved yet - trying again (your typing is kept)")
+        self.log.warning(f"save failed: {failed.reason}")
+        self.set_timer(RETRY_SECONDS, lambda: self.show_saved(failed.retry()))

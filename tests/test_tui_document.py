@@ -1,0 +1,45 @@
+"""The autosaved document behind every editing screen: nothing typed is lost,
+and undo never puts back our old copy over someone else's newer work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lessonstudy.model import Overview, new_study
+from lessonstudy.store import Saved, StudyFile
+from lessonstudy.tui.document import EditedDocument, NotSaved
+
+
+def make(tmp_path: Path) -> Path:
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, new_study("Doc")).close()
+    return path
+
+
+def test_a_save_that_fails_keeps_the_edit_and_retries(tmp_path: Path) -> None:
+    with StudyFile.open(make(tmp_path)) as study_file:
+        doc = EditedDocument(study_file, "overview", "", Overview)
+        study_file.read_only = True  # as if the file could not be written just now
+        failed = doc.change(lambda o: setattr(o, "focus", "fractions"), "focus")
+        assert isinstance(failed, NotSaved)
+        assert doc.value.focus == "fractions"
+        assert doc.reload() is False  # a refresh must not throw the typing away
+        assert doc.value.focus == "fractions"
+        study_file.read_only = False
+        assert isinstance(failed.retry(), Saved)
+        assert study_file.read("overview")[0].focus == "fractions"
+        assert doc.retry() is None  # nothing waits any more
+
+
+def test_someone_elses_newer_version_clears_undo(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    with StudyFile.open(path) as mine, StudyFile.open(path) as theirs:
+        doc = EditedDocument(mine, "overview", "", Overview)
+        doc.change(lambda o: setattr(o, "aim", "ours"), "aim")
+        assert doc.can_undo()
+        overview, revision = theirs.read("overview")
+        overview.focus = "theirs"
+        theirs.save("overview", "", overview, revision)
+        assert doc.reload() is True
+        assert not doc.can_undo()
+        assert (doc.value.focus, doc.value.aim) == ("theirs", "ours")
