@@ -585,3 +585,34 @@ def test_the_grid_of_a_lesson_not_planned_yet_has_a_width() -> None:
     grid = evidence_grid(new_study("x"), 3)
     assert grid.rows == () and grid.labels == ("A", "B", "C")
     assert grid_width(grid, 20, compact=False) == 2 + 3 * (1 + 2)
+
+
+@run_async
+async def test_a_point_another_recorder_added_meanwhile_is_kept(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        await pilot.press("ctrl+n", "ctrl+n")  # progress: the point input has focus
+        step_id = screen.step.id
+        await type_text(pilot, "Leo can count on past 1")
+        await pilot.press("enter")
+        # Another recorder, in another window, adds a point to the same step.
+        with StudyFile.open(study_file.path) as other:
+            discussion, revision = other.read("discussion", 1)
+            discussion.records[step_id].append("Sami needed the strip")
+            other.save("discussion", 1, discussion, revision)
+        # Here, before any refresh: edit point 1.
+        editor = screen.query_one(PointsEditor)
+        editor.query_one("#point-list", OptionList).focus()
+        await pilot.press("enter")
+        field = editor.query_one("#point-input", Input)
+        field.value = ""
+        await type_text(pilot, "Leo counted on past 1 unaided")
+        await pilot.press("enter")
+        await pilot.pause()
+        saved, _ = study_file.read("discussion", 1)
+        assert saved.records[step_id] == ["Leo counted on past 1 unaided", "Sami needed the strip"]
+        assert editor.points == saved.records[step_id]
+        assert study_file.conflicts() == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from attrs import evolve
 from rich.console import Group, RenderableType
@@ -225,6 +226,28 @@ class PointInput(Input):
         await super()._on_key(event)
 
 
+PointEdit = Callable[[list[str]], list[str]]
+
+
+def add_point(text: str, points: list[str]) -> list[str]:
+    return [*points, text]
+
+
+def replace_point(old: str, new: str, points: list[str]) -> list[str]:
+    """Change a point; if someone changed or removed it meanwhile, keep both."""
+    if old not in points:
+        return [*points, new]
+    at = points.index(old)
+    return [*points[:at], new, *points[at + 1 :]]
+
+
+def remove_point(old: str, points: list[str]) -> list[str]:
+    if old not in points:
+        return points
+    at = points.index(old)
+    return [*points[:at], *points[at + 1 :]]
+
+
 class PointsEditor(Vertical):
     """The recorder's list of points for one step: Enter adds, Enter on a point edits it."""
 
@@ -233,9 +256,14 @@ class PointsEditor(Vertical):
         Binding("escape", "cancel_edit", "Cancel edit", id="points.cancel"),
     ]
 
-    def __init__(self, changed: Callable[[list[str], str], None], *, id: str | None = None) -> None:
+    def __init__(
+        self, changed: Callable[[PointEdit, str], list[str]], *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
-        self._changed = changed  # (new points, undo field) -> save
+        # (edit, undo field) -> the points as saved. An edit is applied to the
+        # points as they are in the file, not to this copy, so a point another
+        # recorder added meanwhile is kept.
+        self._changed = changed
         self.points: list[str] = []
         self._editing: int | None = None
         self.heading = ""
@@ -281,18 +309,17 @@ class PointsEditor(Vertical):
         event.stop()
         text = event.value.strip()
         field = f"point-{len(self.points)}" if self.editing is None else f"point-{self.editing}"
+        edit: PointEdit
         if self.editing is not None:
-            if text:
-                self.points[self.editing] = text
-            else:
-                del self.points[self.editing]
+            old = self.points[self.editing]
+            edit = partial(replace_point, old, text) if text else partial(remove_point, old)
         elif text:
-            self.points.append(text)
+            edit = partial(add_point, text)
         else:
             return
-        index = self.editing if self.editing is not None else len(self.points) - 1
+        index = self.editing if self.editing is not None else len(self.points)
         self.editing = None
-        self._changed(list(self.points), field)
+        self.points = self._changed(edit, field)
         self._fill()
         if self.points:
             self.query_one("#point-list", OptionList).highlighted = min(index, len(self.points) - 1)
@@ -324,8 +351,7 @@ class PointsEditor(Vertical):
         if options.highlighted is None or not self.points or not options.has_focus:
             return
         index = options.highlighted
-        del self.points[index]
-        self._changed(list(self.points), "")
+        self.points = self._changed(partial(remove_point, self.points[index]), "")
         self._fill()
 
 
@@ -631,22 +657,27 @@ class DiscussionScreen(Screen[None]):
     def _saved(self, saved: Saved | None) -> None:
         self.query_one(SaveStatus).show_saved(saved)
 
-    def _points_changed(self, points: list[str], field: str) -> None:
+    def _points_changed(self, edit: PointEdit, field: str) -> list[str]:
         step = self.step
         undo_field = f"{step.id}:{field}" if field else ""
-        if step.kind is StepKind.AGREED_CHANGES:
+        agreed = step.kind is StepKind.AGREED_CHANGES
+        result: list[str] = []
 
-            def mutate(d: Discussion) -> None:
-                d.agreed_changes = points
-        else:
+        def mutate(d: Discussion) -> None:
+            nonlocal result
+            result = edit(list(d.agreed_changes if agreed else d.records.get(step.id, [])))
+            if agreed:
+                d.agreed_changes = result
+            else:
+                d.records[step.id] = result
 
-            def mutate(d: Discussion) -> None:
-                d.records[step.id] = points
-
+        if self.doc.is_stale():
+            self.doc.reload()  # apply the edit to the newest version, not an old copy
         self._saved(self.doc.change(mutate, undo_field))
         self._show_step_list()
         if step.kind is StepKind.AGREED_CHANGES:
             self.query_one("#content-agreed", Static).update(self._agreed_explanation())
+        return result
 
     @on(TextArea.Changed, "#content-commentator")
     def _commentator_changed(self, event: TextArea.Changed) -> None:
