@@ -294,11 +294,12 @@ async def test_usable_at_80_by_24(study_path):
 
 def test_the_cached_summary_gives_the_same_map_as_the_process(study_path):
     from lessonstudy.process import next_step, steps
-    from lessonstudy.tui.screens.study_map import read_glance, rows_from_glance, rows_from_steps
+    from lessonstudy.store.summary import read_cached_at
+    from lessonstudy.tui.screens.study_map import rows_from_glance, rows_from_steps
 
     with StudyFile.open(study_path) as study_file:
         study = study_file.load()
-    glance = read_glance(study_path)
+    glance = read_cached_at(study_path)
     assert glance is not None  # written when the file was created
     assert rows_from_glance(glance) == rows_from_steps(steps(study), next_step(study))
     assert rows_from_glance({"steps": [["x", "done", "", False]] * 5}) is None

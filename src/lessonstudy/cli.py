@@ -66,22 +66,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from lessonstudy.store import summary
-    from lessonstudy.store.connection import check_readable, connect, damaged, verify
 
-    path = Path(args.path)
-    check_readable(path)
     # Fast path: the summary cached in the file, read without loading the model.
-    con = connect(path, read_only=True)
-    try:
-        verify(con, path)
-        glance = summary.read_cached(con)
-    except sqlite3.DatabaseError as error:
-        raise damaged(path, error) from None
-    finally:
-        con.close()
+    glance = summary.read_cached_at(Path(args.path))
     if glance is None:
         study, conflicts = _load(args.path)
         glance = summary.build(study, conflicts)
@@ -100,7 +88,7 @@ def _print_summary(path: str, glance: dict[str, Any]) -> None:
         typical = f" - typical of {group}" if group else ""
         print(f"    {label}  {pseudonym or '(no pseudonym yet)'}{typical}")
     print("  steps:")
-    for title, state, detail, is_next in glance["steps"]:
+    for _step_id, title, state, detail, is_next in glance["steps"]:
         marker = "→" if is_next else " "
         extra = f" - {detail}" if detail else ""
         print(f"   {marker}{STATE_SYMBOLS[state]} {title:<32} {state}{extra}")

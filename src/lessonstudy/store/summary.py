@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lessonstudy import __version__
+from lessonstudy.store.connection import check_readable, connect, damaged, verify
 
 if TYPE_CHECKING:
     from lessonstudy.model import Study
@@ -31,8 +33,11 @@ SELECT (SELECT coalesce(sum(revision), 0) || '/' || count(*) FROM document)
 """
 
 
+SUMMARY_FORMAT = 2  # bump when the summary's shape changes: older caches are rebuilt
+
+
 def stamp(con: sqlite3.Connection) -> str:
-    return f"{__version__}:{con.execute(_STAMP_SQL).fetchone()[0]}"
+    return f"{__version__}/{SUMMARY_FORMAT}:{con.execute(_STAMP_SQL).fetchone()[0]}"
 
 
 def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:
@@ -50,6 +55,21 @@ def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:
         return None
     cached = json.loads(row[0])
     return cached["summary"] if cached.get("stamp") == current else None
+
+
+def read_cached_at(path: Path) -> dict[str, Any] | None:
+    """Open `path` just to read its cached summary (None when out of date).
+
+    Refuses what is not a sound study file with one clear line, like any open."""
+    check_readable(path)
+    con = connect(path, read_only=True)
+    try:
+        verify(con, path)
+        return read_cached(con)
+    except sqlite3.DatabaseError as error:
+        raise damaged(path, error) from None
+    finally:
+        con.close()
 
 
 def write_cached(con: sqlite3.Connection, summary: dict[str, Any]) -> None:
@@ -70,7 +90,9 @@ def build(study: Study, conflicts: int) -> dict[str, Any]:
         "research_question": o.research_question,
         "members": [m.name for m in study.members],
         "pupils": [[p.label, p.pseudonym, p.learner_group] for p in study.pupils],
-        "steps": [[s.title, s.state.value, s.detail, s == upcoming] for s in process.steps(study)],
+        "steps": [
+            [s.id, s.title, s.state.value, s.detail, s == upcoming] for s in process.steps(study)
+        ],
         "next": upcoming.title if upcoming else None,
         "conflicts": conflicts,
     }

@@ -204,10 +204,11 @@ class LessonStudyApp(App[None]):
 
         True if the map is up (the study opens right after the first paint).
         """
-        from lessonstudy.tui.screens.study_map import StudyMapScreen, read_glance
+        from lessonstudy.store.summary import read_cached_at
+        from lessonstudy.tui.screens.study_map import StudyMapScreen
 
         try:
-            glance = read_glance(path)
+            glance = read_cached_at(path)
         except LessonStudyError:
             return False  # the full open below says what is wrong
         if glance is None:

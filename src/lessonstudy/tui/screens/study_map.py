@@ -34,7 +34,6 @@ STATE_SYMBOLS = {
     "not started": ("○", "dim"),
 }
 DONE = "done"
-LESSON_STEP_KINDS = ("plan", "observe", "interviews", "discussion")
 
 
 class StepRow(NamedTuple):
@@ -61,39 +60,14 @@ def rows_from_steps(steps: list[Step], upcoming: Step | None) -> list[StepRow]:
 
 
 def rows_from_glance(glance: dict[str, Any]) -> list[StepRow] | None:
-    """The cached summary's steps, with the ids the process gives them (None: unusable)."""
-    raw = glance.get("steps")
-    if not isinstance(raw, list) or len(raw) < 3 or (len(raw) - 3) % 4:
-        return None
-    lessons = (len(raw) - 3) // 4
-    ids = ["initial"]
-    ids += [f"{kind}:{n}" for n in range(1, lessons + 1) for kind in LESSON_STEP_KINDS]
-    ids += ["open_house", "write_up"]
+    """The cached summary's steps (None: unusable, load the study instead)."""
     try:
         return [
-            StepRow(step_id, str(title), str(state), str(detail or ""), bool(is_next))
-            for step_id, (title, state, detail, is_next) in zip(ids, raw, strict=True)
+            StepRow(str(step_id), str(title), str(state), str(detail or ""), bool(is_next))
+            for step_id, title, state, detail, is_next in glance["steps"]
         ]
-    except (TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None
-
-
-def read_glance(path: Path) -> dict[str, Any] | None:
-    """The summary cached in the study file, if it is up to date (standard library only)."""
-    import sqlite3
-
-    from lessonstudy.store import summary
-    from lessonstudy.store.connection import check_readable, connect, damaged, verify
-
-    check_readable(path)
-    con = connect(path, read_only=True)
-    try:
-        verify(con, path)
-        return summary.read_cached(con)
-    except sqlite3.DatabaseError as error:
-        raise damaged(path, error) from None
-    finally:
-        con.close()
 
 
 DOCUMENT_WORDS = {
