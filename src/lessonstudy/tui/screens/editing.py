@@ -20,7 +20,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    Select,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
 
 from lessonstudy.process import StepKind
 from lessonstudy.store import Saved, StudyFile
@@ -215,6 +224,15 @@ class EditingScreen(Screen[None]):
         if any(changed):
             self.fill_fields(keep_focused=True)
             self.refresh_views()
+
+    def action_tab(self, tab: str) -> None:
+        """Show tab `tab` (the F-keys) and put the cursor in its first field."""
+        self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+        fields = pane.query("Input, TextArea, DataTable, Select, Checkbox")
+        focusable = [w for w in fields if w.focusable]
+        if focusable:
+            focusable[0].focus()
 
     def action_undo(self) -> None:
         while self._undo_order:

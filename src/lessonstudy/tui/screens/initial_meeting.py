@@ -129,6 +129,10 @@ class InitialMeetingScreen(EditingScreen):
         Binding(
             "f6", "tab('pupils')", "Case pupils", id="initial.pupils", priority=True, show=False
         ),
+        # Only while the members table has the cursor (check_action): in a text
+        # field these keys type, and a typed word must never remove anyone.
+        Binding("a", "add_member", "Add member", id="initial.add_member"),
+        Binding("delete", "remove_member", "Remove member", id="initial.remove_member"),
     ]
 
     def __init__(self, study_file: StudyFile) -> None:
@@ -300,13 +304,6 @@ class InitialMeetingScreen(EditingScreen):
 
     # ------------------------------------------------------------------ actions
 
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        pane = self.query_one(f"#{tab}", TabPane)
-        focusable = [w for w in pane.query("Input, TextArea, DataTable, Select") if w.focusable]
-        if focusable:
-            focusable[0].focus()
-
     def after_edit(self, widget_id: str) -> None:
         if widget_id == "protocol-name":
             self._show_protocol()
@@ -331,16 +328,16 @@ class InitialMeetingScreen(EditingScreen):
 
     # members ------------------------------------------------------------
 
-    def on_key(self, event: Any) -> None:
-        table = self.query_one("#members-table", DataTable)
-        if self.focused is not table:
-            return
-        if event.key == "a":
-            event.stop()
-            self._add_member()
-        elif event.key == "delete":  # not "d": a typed word must not remove anyone
-            event.stop()
-            self._delete_member(table.cursor_row)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_member", "remove_member"):
+            return self.focused is self.query_one("#members-table", DataTable)
+        return True
+
+    def action_add_member(self) -> None:
+        self._add_member()
+
+    def action_remove_member(self) -> None:
+        self._delete_member(self.query_one("#members-table", DataTable).cursor_row)
 
     @on(Button.Pressed, "#add-member")
     def _add_member(self) -> None:

@@ -288,13 +288,6 @@ class OpenHouseScreen(EditingScreen):
     def _tab_shown(self) -> None:
         self.refresh_bindings()
 
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        pane = self.query_one(f"#{tab}", TabPane)
-        focusable = [w for w in pane.query("Input, TextArea, DataTable, Select") if w.focusable]
-        if focusable:
-            focusable[0].focus()
-
     def on_study_changed(self) -> None:
         self.study = self.study_file.load()
         self.refresh_views()

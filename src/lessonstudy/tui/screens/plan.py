@@ -153,6 +153,8 @@ class PlanScreen(EditingScreen):
             "f4", "tab('observers')", "Observers", id="plan.observers", priority=True, show=False
         ),
         Binding("f5", "tab('changes')", "Changes", id="plan.changes", priority=True, show=False),
+        # Only while the observers table has the cursor (check_action).
+        Binding("space", "toggle_observer", "Observes / not", id="plan.toggle_observer"),
     ]
 
     def __init__(self, study_file: StudyFile, lesson: int) -> None:
@@ -321,13 +323,6 @@ class PlanScreen(EditingScreen):
         if (self.pupils, self.members) != people:
             self.refresh_views()
 
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        pane = self.query_one(f"#{tab}", TabPane)
-        focusable = [w for w in pane.query("Input, TextArea, DataTable, Checkbox") if w.focusable]
-        if focusable:
-            focusable[0].focus()
-
     # ------------------------------------------------------------------ views
 
     def refresh_views(self) -> None:
@@ -430,11 +425,13 @@ class PlanScreen(EditingScreen):
     def _toggle_assignment(self, event: DataTable.CellSelected) -> None:
         self._toggle_at(event.coordinate)
 
-    def on_key(self, event: Any) -> None:
-        table = self.query_one("#assignments", DataTable)
-        if event.key == "space" and self.focused is table:
-            event.stop()
-            self._toggle_at(table.cursor_coordinate)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_observer":
+            return self.focused is self.query_one("#assignments", DataTable)
+        return True
+
+    def action_toggle_observer(self) -> None:
+        self._toggle_at(self.query_one("#assignments", DataTable).cursor_coordinate)
 
     def _toggle_at(self, coordinate: Coordinate) -> None:
         names = self._observer_names()

@@ -56,19 +56,7 @@ class WriteUpScreen(Screen[None]):
     """Preview and export the write-ups of the open study."""
 
     HELP_STEP = StepKind.WRITE_UP
-    DEFAULT_CSS = """
-    WriteUpScreen #writeup-choices { height: auto; padding: 0 1; }
-    WriteUpScreen #writeup-choices Label { padding: 1 1 0 0; }
-    WriteUpScreen #writeup-kind { width: 28; }
-    WriteUpScreen #writeup-format { width: 24; }
-    WriteUpScreen #writeup-body { height: 1fr; }
-    WriteUpScreen #writeup-sections {
-        width: 34%; min-width: 24; max-width: 40; height: 1fr; max-height: 100%;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    WriteUpScreen #writeup-preview { width: 1fr; height: 1fr; padding: 0 1; }
-    WriteUpScreen #writeup-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
+    CSS_PATH = "writeup.tcss"
     BINDINGS = [
         Binding("ctrl+e", "export", "Export", id="writeup.export"),
         Binding("f2", "next_kind", "Kind", id="writeup.kind"),
@@ -84,6 +72,7 @@ class WriteUpScreen(Screen[None]):
         self.fmt = "html"
         self.sections: list[Section] = []
         self.exported: Path | None = None
+        self._out_of_date = False  # the study changed while another screen was in front
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="writeup-choices"):
@@ -161,7 +150,17 @@ class WriteUpScreen(Screen[None]):
 
     @on(StudyChanged)
     def _study_changed(self) -> None:
-        self.show_write_up(keep_section=True)
+        # Rendering the whole write-up takes a moment on a big study: only for the
+        # screen in front; one under another screen catches up when it is back.
+        if self.is_current:
+            self.show_write_up(keep_section=True)
+        else:
+            self._out_of_date = True
+
+    def on_screen_resume(self) -> None:
+        if self._out_of_date:
+            self._out_of_date = False
+            self.show_write_up(keep_section=True)
 
     def set_status(self, text: str | None = None) -> None:
         if text is None:
