@@ -16,6 +16,7 @@ from lessonstudy.protocols import load_protocol
 from lessonstudy.resources import example_study_path
 from lessonstudy.store import StudyFile
 from lessonstudy.store.export import read_json
+from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import (
     AnswerArea,
     AnswerField,
@@ -307,3 +308,33 @@ async def test_an_interview_started_by_mistake_can_be_deleted_and_brought_back(
         await pilot.pause()
         assert screen.interview is not None
         assert len(saved_interviews(study_file)) == 1
+
+
+@run_async
+async def test_an_answer_saved_elsewhere_while_typing_another_is_kept(
+    study_file: StudyFile,
+) -> None:
+    app = interviews_app(study_file, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        await pilot.press("ctrl+n")  # straight to the first answer
+        await pilot.pause()
+        await type_text(pilot, "The beads")
+        interview = screen.interview
+        assert interview is not None
+        # A colleague, in another window, types the second answer of this interview.
+        with StudyFile.open(study_file.path) as other:
+            theirs, revision = other.read("interview", str(interview.id))
+            theirs.answers[1].answer = "Quarters"
+            other.save("interview", str(interview.id), theirs, revision)
+        screen.post_message(StudyChanged())
+        await pilot.pause()
+        await type_text(pilot, " helped")
+        await pilot.pause()
+        [saved] = saved_interviews(study_file)
+        assert [a.answer for a in saved.answers[:2]] == ["The beads helped", "Quarters"]
+        assert study_file.conflicts() == []
+        areas = list(screen.query(AnswerArea))
+        assert areas[1].text == "Quarters" and app.focused is areas[0]

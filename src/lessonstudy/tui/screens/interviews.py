@@ -680,12 +680,32 @@ class InterviewsScreen(Screen[None]):
         self.study = self.study_file.load()
         self.protocol = protocol_of(self.study)
         self._show_questions()
-        if (
-            self.doc is not None
-            and self.doc.is_stale()
-            and not isinstance(self.focused, Input | TextArea)
-        ):
-            self.doc.reload()
-            self._show_editor()
+        if self.doc is not None and self.doc.is_stale():
+            if isinstance(self.focused, AnswerArea):
+                self._take_newer_around_typing(self.focused)
+            elif not isinstance(self.focused, Input | TextArea):
+                self.doc.reload()
+                self._show_editor()
         self._sync_study()
         self._show_list()
+
+    def _take_newer_around_typing(self, typing: AnswerArea) -> None:
+        """Someone else saved this interview while an answer is being typed: take
+        their version, keep the answer being typed on top of it, and show their
+        other answers without touching the box with the cursor in it."""
+        if self.doc is None:
+            return
+        field = typing.parent
+        index = field.index if isinstance(field, AnswerField) else None
+        typed = typing.text
+        self.doc.reload()
+        answers = self.doc.value.answers
+        if index is not None and index < len(answers) and answers[index].answer != typed:
+            self._saved(self.doc.change(lambda i: setattr(i.answers[index], "answer", typed), ""))
+        for other in self.query(AnswerField):
+            if other.index == index or other.index >= len(answers):
+                continue
+            area = other.query_one(AnswerArea)
+            if area.text != answers[other.index].answer:
+                with self.prevent(TextArea.Changed):
+                    area.text = answers[other.index].answer
