@@ -239,12 +239,16 @@ def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
     yield "open_house", "", study.open_house
 
 
-def load_study(path: Path, con: sqlite3.Connection) -> Study:
-    """The whole study; the caller holds a transaction, so this is one snapshot."""
+def load_study(path: Path, con: sqlite3.Connection, lesson: int | None = None) -> Study:
+    """The whole study; the caller holds a transaction, so this is one snapshot.
+
+    With `lesson`, only that lesson's notes and marks (every document still):
+    a screen about one lesson need not read the others' thousands of notes."""
+    where, args = ("WHERE lesson = ?", (lesson,)) if lesson is not None else ("", ())
     docs = con.execute("SELECT kind, key, body FROM document").fetchall()
-    notes = con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
+    notes = con.execute(f"SELECT {NOTE_COLUMNS} FROM note {where} ORDER BY seq", args).fetchall()
     marks = con.execute(
-        "SELECT id, lesson, observer, stage_id, at FROM stage_mark ORDER BY at"
+        f"SELECT id, lesson, observer, stage_id, at FROM stage_mark {where} ORDER BY at", args
     ).fetchall()
     study_id = UUID(con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()[0])
     study = Study(id=study_id)

@@ -185,10 +185,11 @@ class StudyFile:
         """Changes when another connection commits: cheap to poll."""
         return self._con.execute("PRAGMA data_version").fetchone()[0]
 
-    def load(self) -> Study:
-        """The whole study, as one consistent snapshot."""
+    def load(self, lesson: int | None = None) -> Study:
+        """The whole study, as one consistent snapshot; with `lesson`, only that
+        lesson's notes and stage marks (every document all the same)."""
         with self.snapshot() as con:
-            return load_study(self.path, con)
+            return load_study(self.path, con, lesson)
 
     def read(self, kind: str, key: str | int = "") -> tuple[Any, int]:
         """One document and its revision (revision 0: never saved)."""

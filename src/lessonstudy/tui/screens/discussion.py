@@ -99,27 +99,8 @@ def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
     The discussion opens on this lesson's evidence: reading the other lessons'
     notes (two thirds of a large study) would only slow its first step. The
     pupils' journeys need them all and load the whole study when first shown.
-    Workaround until StudyFile.load() can be limited to one lesson.
     """
-    study = Study(id=study_file.study_id)
-    for kind, key in study_file.revisions():
-        value, _revision = study_file.read(kind, key)
-        if kind in ("overview", "members", "pupils", "findings", "open_house"):
-            setattr(study, kind, value)
-        elif kind == "lesson":
-            study.lessons.append(value)
-        elif kind == "discussion":
-            study.discussions.append(value)
-        elif kind == "interview":
-            study.interviews.append(value)
-    study.lessons.sort(key=lambda plan: plan.number)
-    study.discussions.sort(key=lambda discussion: discussion.lesson)
-    study.interviews.sort(
-        key=lambda i: (i.started is None, i.started.isoformat() if i.started else "", str(i.id))
-    )
-    study.notes = study_file.notes(lesson)
-    study.marks = study_file.marks(lesson)
-    return study
+    return study_file.load(lesson=lesson)
 
 
 # A protocol's speaker words that name one person in the study.
