@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 
 from lessonstudy.model import CLASS, Observation, now
+from lessonstudy.store import documents
 from lessonstudy.store.study_file import StudyFile
 
 
 def main(argv: list[str]) -> int:
     path, count, name = Path(argv[0]), int(argv[1]), argv[2]
     with StudyFile.open(path) as study_file:
-        plan, _revision = study_file.read("lesson", 1)
+        plan, _revision = study_file.read(documents.lesson(1))
         stage_id = plan.stages[0].id if plan.stages else None
         for number in range(count):
             note = Observation(

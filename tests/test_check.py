@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.store import documents
 from lessonstudy.store.check import check_study
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import AT, make_file, mark, note, planned_study, snapshot_files
@@ -84,7 +85,7 @@ def test_a_document_under_the_wrong_key(study_path):
 def test_an_interview_of_a_lesson_that_does_not_exist(study_path):
     with StudyFile.open(study_path) as study_file:
         interview = study_file.load().interviews[0]
-        study_file.save("interview", interview.id, attrs.evolve(interview, lesson=8), None)
+        study_file.save(documents.interview(interview), attrs.evolve(interview, lesson=8), None)
     [problem] = check_study(study_path).problems
     assert problem == "interview with A (lesson 8): lesson 8 is not in the study"
 
@@ -96,9 +97,9 @@ def test_a_missing_overview(study_path):
 
 def test_pending_conflicts_are_notes_not_problems(study_path):
     with StudyFile.open(study_path) as first, StudyFile.open(study_path) as second:
-        plan, revision = first.read("lesson", 2)
-        first.save("lesson", 2, attrs.evolve(plan, objective="a"), revision)
-        second.save("lesson", 2, attrs.evolve(plan, objective="b"), revision)
+        plan, revision = first.read(documents.lesson(2))
+        first.save(documents.lesson(2), attrs.evolve(plan, objective="a"), revision)
+        second.save(documents.lesson(2), attrs.evolve(plan, objective="b"), revision)
     report = check_study(study_path)
     assert report.sound
     [line] = report.notes

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lessonstudy.model import Member, new_study
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,8 +89,8 @@ def test_info_from_cache_matches_info_from_the_model(tmp_path: Path) -> None:
     # A note added by a writer that dies before close leaves the cache stale:
     # info must notice and rebuild, not show the old summary.
     with StudyFile.open(path) as study_file:
-        _members, revision = study_file.read("members")
-        study_file.save("members", "", [Member("Ann")], revision)
+        _members, revision = study_file.read(documents.MEMBERS)
+        study_file.save(documents.MEMBERS, [Member("Ann")], revision)
         study_file._wrote = False  # as if the process were killed before closing
     fresh = run("info", str(path)).stdout
     assert "members:  -" in cached
@@ -196,12 +196,12 @@ def test_merge_takes_every_copy_or_none(tmp_path: Path) -> None:
     with StudyFile.open(main) as study_file:
         study_file.backup(copy)
     with StudyFile.open(copy) as study_file:
-        _members, revision = study_file.read("members")
-        study_file.save("members", "", [Member("Ruth")], revision)
+        _members, revision = study_file.read(documents.MEMBERS)
+        study_file.save(documents.MEMBERS, [Member("Ruth")], revision)
     result = run("merge", str(main), str(copy), str(tmp_path / "missing.lessonstudy"))
     assert result.returncode == 2 and "missing.lessonstudy: no such file" in result.stderr
     with StudyFile.open(main) as study_file:
-        assert study_file.read("members")[0] == []  # the good copy was not merged either
+        assert study_file.read(documents.MEMBERS)[0] == []  # the good copy was not merged either
     as_json = run("merge", str(main), str(tmp_path / "copy.json"))
     assert "a JSON export, not a study file" in as_json.stderr
 

@@ -86,21 +86,12 @@ def commands(path: Path, ours: Path, notes_file: Path, tmp_path: Path) -> dict[s
 ALL = ["info", "export", "check", "merge-into", "merge-from", "notes-import"]
 CASES = {**UNREADABLE, **{name: (make, "") for name, make in DAMAGED.items()}}
 
-KNOWN_FAILURES: dict[tuple[str, str], str] = {}
-
-
-def known_failure(request: pytest.FixtureRequest, command: str, case: str) -> None:
-    reason = KNOWN_FAILURES.get((command, case))
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
-
 
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("command", ALL)
 def test_a_bad_study_file_gives_one_line_and_exit_2(
-    case, command, where, ours, notes_file, tmp_path, request
+    case, command, where, ours, notes_file, tmp_path
 ):
-    known_failure(request, command, case)
     make, words = CASES[case]
     if command == "merge-into" and case in DAMAGE:
         # Merge a true copy into the damaged study, so it is not refused as a stranger.
@@ -136,10 +127,7 @@ def test_a_read_only_study_is_not_written(case, command, where, ours, notes_file
 
 @pytest.mark.parametrize("case", list(READ_ONLY))
 @pytest.mark.parametrize("command", ["info", "export", "check"])
-def test_a_read_only_study_can_still_be_read(
-    case, command, where, ours, notes_file, tmp_path, request
-):
-    known_failure(request, command, "read-only")
+def test_a_read_only_study_can_still_be_read(case, command, where, ours, notes_file, tmp_path):
     before = prepare(READ_ONLY[case], where)
     try:
         result = run(*commands(where, ours, notes_file, tmp_path)[command])
@@ -150,10 +138,7 @@ def test_a_read_only_study_can_still_be_read(
 
 
 @pytest.mark.parametrize("command", ["info", "export", "check"])
-def test_reading_a_sound_study_leaves_it_byte_for_byte(
-    command, where, ours, notes_file, tmp_path, request
-):
-    known_failure(request, command, "sound")
+def test_reading_a_sound_study_leaves_it_byte_for_byte(command, where, ours, notes_file, tmp_path):
     before = prepare(_good, where)
     result = run(*commands(where, ours, notes_file, tmp_path)[command])
     assert result.returncode == 0, result.stderr

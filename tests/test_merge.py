@@ -7,6 +7,7 @@ import pytest
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Discussion
+from lessonstudy.store import documents
 from lessonstudy.store.merge import MergeReport, merge_into
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import make_file, mark, note, planned_study, snapshot_files
@@ -91,15 +92,17 @@ def test_an_older_note_in_the_copy_changes_nothing(pair):
 def test_a_plan_edited_only_in_the_copy_is_taken(pair):
     main, copy, _study = pair
     with StudyFile.open(copy) as theirs:
-        plan, revision = theirs.read("lesson", 2)
-        theirs.save("lesson", 2, attrs.evolve(plan, objective="order fractions"), revision)
-        theirs.save("lesson", 2, attrs.evolve(plan, objective="order unit fractions"), revision + 1)
+        plan, revision = theirs.read(documents.lesson(2))
+        theirs.save(documents.lesson(2), attrs.evolve(plan, objective="order fractions"), revision)
+        theirs.save(
+            documents.lesson(2), attrs.evolve(plan, objective="order unit fractions"), revision + 1
+        )
     with StudyFile.open(main) as ours:
-        _plan, before = ours.read("lesson", 2)
+        _plan, before = ours.read(documents.lesson(2))
         report = merge_into(ours, copy)
         assert report.documents_taken == 1
         assert report.conflicts == []
-        plan, after = ours.read("lesson", 2)
+        plan, after = ours.read(documents.lesson(2))
         assert plan.objective == "order unit fractions"
         assert after > before
         assert merge_into(ours, copy) == MergeReport()
@@ -108,25 +111,25 @@ def test_a_plan_edited_only_in_the_copy_is_taken(pair):
 def test_a_plan_edited_only_here_is_kept(pair):
     main, copy, _study = pair
     with StudyFile.open(main) as ours:
-        plan, revision = ours.read("lesson", 2)
-        ours.save("lesson", 2, attrs.evolve(plan, objective="ours"), revision)
+        plan, revision = ours.read(documents.lesson(2))
+        ours.save(documents.lesson(2), attrs.evolve(plan, objective="ours"), revision)
         assert merge_into(ours, copy) == MergeReport()
-        assert ours.read("lesson", 2)[0].objective == "ours"
+        assert ours.read(documents.lesson(2))[0].objective == "ours"
 
 
 def test_a_plan_edited_in_both_keeps_ours_and_theirs_as_a_conflict(pair):
     main, copy, _study = pair
     for path, objective in ((main, "ours"), (copy, "theirs")):
         with StudyFile.open(path) as study_file:
-            plan, revision = study_file.read("lesson", 2)
-            study_file.save("lesson", 2, attrs.evolve(plan, objective=objective), revision)
+            plan, revision = study_file.read(documents.lesson(2))
+            study_file.save(documents.lesson(2), attrs.evolve(plan, objective=objective), revision)
     with StudyFile.open(main) as ours:
         report = merge_into(ours, copy)
         assert report.conflicts == [
             "lesson 2 plan: both copies edited it; the version in ruth.lessonstudy is kept "
             "as a conflict"
         ]
-        assert ours.read("lesson", 2)[0].objective == "ours"
+        assert ours.read(documents.lesson(2))[0].objective == "ours"
         [conflict] = ours.conflicts()
         assert (conflict.kind, conflict.key) == ("lesson", "2")
         assert '"objective":"theirs"' in conflict.body
@@ -136,10 +139,10 @@ def test_a_plan_edited_in_both_keeps_ours_and_theirs_as_a_conflict(pair):
 def test_a_document_only_in_the_copy_is_added(pair):
     main, copy, _study = pair
     with StudyFile.open(copy) as theirs:
-        theirs.save("discussion", 1, Discussion(lesson=1, chair="Ruth"), None)
+        theirs.save(documents.discussion(1), Discussion(lesson=1, chair="Ruth"), None)
     with StudyFile.open(main) as ours:
         assert merge_into(ours, copy).documents_added == 1
-        assert ours.read("discussion", 1)[0].chair == "Ruth"
+        assert ours.read(documents.discussion(1))[0].chair == "Ruth"
         assert merge_into(ours, copy) == MergeReport()
 
 
@@ -148,8 +151,8 @@ def test_merging_back_the_other_way_agrees(pair):
     main, copy, study = pair
     with StudyFile.open(copy) as theirs:
         theirs.add_note(note(study, "theirs"))
-        plan, revision = theirs.read("lesson", 3)
-        theirs.save("lesson", 3, attrs.evolve(plan, resources="mini whiteboards"), revision)
+        plan, revision = theirs.read(documents.lesson(3))
+        theirs.save(documents.lesson(3), attrs.evolve(plan, resources="mini whiteboards"), revision)
     with StudyFile.open(main) as ours:
         ours.add_note(note(study, "ours"))
         merge_into(ours, copy)
@@ -231,9 +234,9 @@ def test_a_dismissed_conflict_does_not_come_back_on_the_next_merge(pair):
     main, copy, _study = pair
     for path, text in ((main, "ours"), (copy, "theirs")):
         with StudyFile.open(path) as study_file:
-            plan, revision = study_file.read("lesson", 2)
+            plan, revision = study_file.read(documents.lesson(2))
             plan.resources = text
-            study_file.save("lesson", 2, plan, revision)
+            study_file.save(documents.lesson(2), plan, revision)
     with StudyFile.open(main) as ours:
         assert len(merge_into(ours, copy).conflicts) == 1
         [conflict] = ours.conflicts()
@@ -262,14 +265,14 @@ def test_an_older_correction_in_the_copy_is_kept_beside_ours(pair):
 def test_a_conflict_waiting_in_the_copy_comes_along(pair):
     main, copy, _study = pair
     with StudyFile.open(copy) as theirs:
-        plan, revision = theirs.read("lesson", 2)
-        theirs.save("lesson", 2, attrs.evolve(plan, resources="beads"), revision)
+        plan, revision = theirs.read(documents.lesson(2))
+        theirs.save(documents.lesson(2), attrs.evolve(plan, resources="beads"), revision)
         # A second edit from the old revision: the first is kept as a conflict.
-        theirs.save("lesson", 2, attrs.evolve(plan, resources="strips"), revision)
+        theirs.save(documents.lesson(2), attrs.evolve(plan, resources="strips"), revision)
         assert len(theirs.conflicts()) == 1
     with StudyFile.open(main) as ours:
         report = merge_into(ours, copy)
-        assert ours.read("lesson", 2)[0].resources == "strips"
+        assert ours.read(documents.lesson(2))[0].resources == "strips"
         assert ['"resources":"beads"' in c.body for c in ours.conflicts()] == [True]
         assert report.conflicts
         assert merge_into(ours, copy) == MergeReport()

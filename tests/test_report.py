@@ -17,7 +17,7 @@ from lessonstudy import report
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.report.templates import shipped_dir
 from lessonstudy.resources import example_study_path
-from test_report_fixtures import (
+from report_fixtures import (
     PRIVATE,
     PSEUDONYMS,
     QUOTES,

@@ -16,7 +16,7 @@ import pytest
 
 from lessonstudy import report
 from lessonstudy.resources import example_study_path
-from test_report_fixtures import make_study
+from report_fixtures import make_study
 
 pytestmark = pytest.mark.slow
 

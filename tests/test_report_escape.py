@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from lessonstudy.report.escape import clean, md_line, md_text
-from test_report_fixtures import markdown_text
+from report_fixtures import markdown_text
 
 # The characters Markdown and HTML act on, with line breaks and spaces, so that
 # hypothesis builds the awkward combinations often.

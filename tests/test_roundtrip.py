@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessonstudy.model import CasePupil, Findings
-from lessonstudy.store import export
+from lessonstudy.store import documents, export
 from lessonstudy.store.merge import merge_into
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import make_file, note, planned_study
@@ -57,12 +57,12 @@ def fresh_note(study, text):
 def check_save(path, study, text):
     written = fresh_note(study, text)
     with StudyFile.open(path) as study_file:
-        findings, revision = study_file.read("findings")
-        study_file.save("findings", "", attrs.evolve(findings, to_share=text), revision)
+        findings, revision = study_file.read(documents.FINDINGS)
+        study_file.save(documents.FINDINGS, attrs.evolve(findings, to_share=text), revision)
         study_file.add_note(written)
         study_file.update_note(attrs.evolve(written, text=text + "!"))
     with StudyFile.open(path) as study_file:
-        assert study_file.read("findings")[0].to_share == text
+        assert study_file.read(documents.FINDINGS)[0].to_share == text
         [back] = [n for n in study_file.notes() if n.id == written.id]
     assert back == attrs.evolve(written, text=text + "!", revision=2)
 
@@ -81,14 +81,14 @@ def check_merge(main, copy, study, text):
     written = fresh_note(study, text)
     with StudyFile.open(copy) as theirs:
         theirs.add_note(written)
-        plan, revision = theirs.read("lesson", 1)
-        theirs.save("lesson", 1, attrs.evolve(plan, initial_thoughts=text + "."), revision)
+        plan, revision = theirs.read(documents.lesson(1))
+        theirs.save(documents.lesson(1), attrs.evolve(plan, initial_thoughts=text + "."), revision)
     with StudyFile.open(main) as ours:
         report = merge_into(ours, copy)
         assert report.conflicts == []
         [back] = [n for n in ours.notes() if n.id == written.id]
         assert back == written
-        assert ours.read("lesson", 1)[0].initial_thoughts == text + "."
+        assert ours.read(documents.lesson(1))[0].initial_thoughts == text + "."
 
 
 @SETTINGS

@@ -10,7 +10,7 @@ import pytest
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Overview, new_study
-from lessonstudy.store import schema
+from lessonstudy.store import documents, schema
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import make_file, mark, note, planned_study
 
@@ -48,13 +48,16 @@ def test_file_is_ours_wal_and_current_schema(tmp_path):
 def test_save_bumps_the_revision_and_reads_back(tmp_path):
     path, study = make_file(tmp_path / "s.lessonstudy")
     with StudyFile.open(path) as study_file:
-        overview, revision = study_file.read("overview")
+        overview, revision = study_file.read(documents.OVERVIEW)
         assert revision == 1
-        saved = study_file.save("overview", "", attrs.evolve(overview, focus="number lines"), 1)
+        saved = study_file.save(documents.OVERVIEW, attrs.evolve(overview, focus="number lines"), 1)
         assert (saved.revision, saved.conflict) == (2, False)
-        again = study_file.save("overview", "", attrs.evolve(overview, focus="number lines"), 2)
+        again = study_file.save(documents.OVERVIEW, attrs.evolve(overview, focus="number lines"), 2)
         assert again.revision == 2  # an unchanged body is not a new revision
-        assert study_file.read("overview") == (attrs.evolve(overview, focus="number lines"), 2)
+        assert study_file.read(documents.OVERVIEW) == (
+            attrs.evolve(overview, focus="number lines"),
+            2,
+        )
         assert study_file.revisions()[("overview", "")] == 2
     assert study.overview.focus == ""
 
@@ -62,11 +65,11 @@ def test_save_bumps_the_revision_and_reads_back(tmp_path):
 def test_a_stale_save_keeps_the_other_version_as_a_conflict(tmp_path):
     path, _study = make_file(tmp_path / "s.lessonstudy")
     with StudyFile.open(path) as first, StudyFile.open(path) as second:
-        overview, revision = first.read("overview")
-        first.save("overview", "", attrs.evolve(overview, focus="first"), revision)
-        saved = second.save("overview", "", attrs.evolve(overview, focus="second"), revision)
+        overview, revision = first.read(documents.OVERVIEW)
+        first.save(documents.OVERVIEW, attrs.evolve(overview, focus="first"), revision)
+        saved = second.save(documents.OVERVIEW, attrs.evolve(overview, focus="second"), revision)
         assert saved.conflict
-        assert first.read("overview")[0].focus == "second"
+        assert first.read(documents.OVERVIEW)[0].focus == "second"
         [conflict] = first.conflicts()
         assert (conflict.kind, conflict.key) == ("overview", "")
         assert '"focus":"first"' in conflict.body
@@ -77,7 +80,7 @@ def test_a_stale_save_keeps_the_other_version_as_a_conflict(tmp_path):
 def test_read_of_a_document_never_saved_is_none(tmp_path):
     path, _study = make_file(tmp_path / "s.lessonstudy")
     with StudyFile.open(path) as study_file:
-        assert study_file.read("discussion", 1) == (None, 0)
+        assert study_file.read(documents.discussion(1)) == (None, 0)
 
 
 def test_notes_after_seq_returns_only_changes(tmp_path):
@@ -145,7 +148,7 @@ def test_read_only_study_file_refuses_writes(tmp_path):
         with pytest.raises(LessonStudyError, match="read-only"):
             study_file.add_note(note(study))
         with pytest.raises(LessonStudyError, match="read-only"):
-            study_file.save("overview", "", Overview(title="x"), None)
+            study_file.save(documents.OVERVIEW, Overview(title="x"), None)
 
 
 def test_a_stale_note_correction_keeps_the_other_one(tmp_path):
@@ -162,7 +165,7 @@ def test_a_stale_note_correction_keeps_the_other_one(tmp_path):
 def test_a_new_study_never_picks_up_a_deleted_studys_log(tmp_path):
     path = tmp_path / "s.lessonstudy"
     old = StudyFile.create(path, new_study("Old study"))
-    old.save("overview", "", Overview(title="Old study, edited"), None)
+    old.save(documents.OVERVIEW, Overview(title="Old study, edited"), None)
     # The writer dies (its -wal stays), then someone deletes the study file itself.
     path.unlink()
     assert Path(f"{path}-wal").exists()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from lessonstudy.model import Member, Role, new_study
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui import recent
 from lessonstudy.tui.app import LessonStudyApp, first_lesson_to_observe, parse_step_id
 from lessonstudy.tui.screens.help_screen import HelpScreen
@@ -21,16 +17,6 @@ from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
 from lessonstudy.tui.screens.plan import PlanScreen
 from lessonstudy.tui.screens.start import StartScreen, study_path_for, suggested_file_name
 from lessonstudy.tui.screens.study_map import StudyMapScreen
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +82,6 @@ def test_step_ids():
 # --------------------------------------------------------------------------- start screen
 
 
-@run_async
 async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = LessonStudyApp()
@@ -117,7 +102,6 @@ async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
     assert recent.recent_studies() == [(tmp_path / "year-4-fractions.lessonstudy").resolve()]
 
 
-@run_async
 async def test_start_screen_lists_recent_studies(study_path):
     recent.remember(study_path)
     app = LessonStudyApp()
@@ -131,7 +115,6 @@ async def test_start_screen_lists_recent_studies(study_path):
         assert isinstance(app.screen, StudyMapScreen)
 
 
-@run_async
 async def test_a_file_that_is_not_a_study_gives_a_message_not_a_traceback(tmp_path):
     bad = tmp_path / "notes.lessonstudy"
     bad.write_text("shopping list", encoding="utf-8")
@@ -144,7 +127,6 @@ async def test_a_file_that_is_not_a_study_gives_a_message_not_a_traceback(tmp_pa
         assert any(str(bad) in message for message in messages), messages
 
 
-@run_async
 async def test_open_the_example_study(data_dir):
     app = LessonStudyApp()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -159,7 +141,6 @@ async def test_open_the_example_study(data_dir):
 # --------------------------------------------------------------------------- the map
 
 
-@run_async
 async def test_map_shows_every_step_and_highlights_the_next(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -177,7 +158,6 @@ async def test_map_shows_every_step_and_highlights_the_next(study_path):
         assert "○" in str(steps_list.get_option(ids[1]).prompt)
 
 
-@run_async
 async def test_map_refreshes_when_a_step_screen_is_closed(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -192,7 +172,6 @@ async def test_map_refreshes_when_a_step_screen_is_closed(study_path):
         assert "◐ RL1: plan" in str(steps_list.get_option("plan:1").prompt)
 
 
-@run_async
 async def test_command_palette_reaches_every_step(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -207,7 +186,6 @@ async def test_command_palette_reaches_every_step(study_path):
         assert app.screen.number == 2
 
 
-@run_async
 async def test_f1_explains_the_current_step_and_lists_its_keys(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -225,7 +203,6 @@ async def test_f1_explains_the_current_step_and_lists_its_keys(study_path):
         assert isinstance(app.screen, InitialMeetingScreen)
 
 
-@run_async
 async def test_teach_and_observe_asks_who_you_are_first(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -239,7 +216,6 @@ async def test_teach_and_observe_asks_who_you_are_first(study_path):
         assert type(app.screen).__name__ == "ObserveScreen"
 
 
-@run_async
 async def test_observe_as_goes_straight_to_observing(study_path):
     with StudyFile.open(study_path) as study_file:
         assert first_lesson_to_observe(study_file) == 1
@@ -249,14 +225,13 @@ async def test_observe_as_goes_straight_to_observing(study_path):
         assert type(app.screen).__name__ == "ObserveScreen"
 
 
-@run_async
 async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
     with StudyFile.open(study_path) as study_file:
-        overview, revision = study_file.read("overview")
+        overview, revision = study_file.read(documents.OVERVIEW)
         overview.focus = "mine"
-        study_file.save("overview", "", overview, revision)
+        study_file.save(documents.OVERVIEW, overview, revision)
         overview.focus = "theirs"
-        assert study_file.save("overview", "", overview, revision).conflict
+        assert study_file.save(documents.OVERVIEW, overview, revision).conflict
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -276,7 +251,6 @@ async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
         assert study_file.conflicts() == []
 
 
-@run_async
 async def test_usable_at_80_by_24(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -305,7 +279,6 @@ def test_the_cached_summary_gives_the_same_map_as_the_process(study_path):
     assert rows_from_glance({"steps": [["x", "done", "", False]] * 5}) is None
 
 
-@run_async
 async def test_every_step_of_the_example_opens_its_screen(tmp_path):
     from lessonstudy.resources import example_study_path
     from lessonstudy.store.export import read_json
@@ -331,7 +304,6 @@ async def test_every_step_of_the_example_opens_its_screen(tmp_path):
 # --------------------------------------------------------------------------- found by trying it
 
 
-@run_async
 async def test_the_map_fits_80_columns_when_opened_from_the_start_screen(tmp_path):
     """A study created from the start screen: each step was one character too wide at 80
     columns, so every line with a "needs ..." wrapped and the map no longer fitted."""
@@ -347,7 +319,6 @@ async def test_the_map_fits_80_columns_when_opened_from_the_start_screen(tmp_pat
         assert steps_list.virtual_size.height <= steps_list.size.height  # no scrolling
 
 
-@run_async
 async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -367,9 +338,10 @@ async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
             study.overview.protocol_agreed = True
             for pupil, name in zip(study.pupils, "PQR", strict=False):
                 pupil.pseudonym = name
-            for kind, value in (("overview", study.overview), ("pupils", study.pupils)):
-                _old, revision = study_file.read(kind)
-                study_file.save(kind, "", value, revision)
+            _old, revision = study_file.read(documents.OVERVIEW)
+            study_file.save(documents.OVERVIEW, study.overview, revision)
+            _old, revision = study_file.read(documents.PUPILS)
+            study_file.save(documents.PUPILS, study.pupils, revision)
         steps_list.highlighted = option_ids(steps_list).index("initial")
         await pilot.press("enter")
         await pilot.pause()
@@ -378,7 +350,6 @@ async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
         assert option_ids(steps_list)[steps_list.highlighted] == "plan:1"  # Enter goes on
 
 
-@run_async
 async def test_the_palette_lists_the_steps_first_and_finds_the_theme(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -396,7 +367,6 @@ async def test_the_palette_lists_the_steps_first_and_finds_the_theme(study_path)
         assert type(app.screen).__name__ == "CommandPalette"  # now choosing a theme
 
 
-@run_async
 async def test_the_chosen_theme_is_remembered(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -421,7 +391,6 @@ def test_a_damaged_settings_file_is_ignored(data_dir):
     assert recent.load_setting("theme") == "nord"
 
 
-@run_async
 async def test_a_file_that_cannot_be_opened_leaves_the_open_dialog_up_with_its_name(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("shopping list", encoding="utf-8")

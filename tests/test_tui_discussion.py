@@ -7,18 +7,12 @@ can see the agreed changes become its checklist.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
-import io
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.app import App
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
 
 from lessonstudy.model import (
@@ -33,7 +27,7 @@ from lessonstudy.process import StepState as CycleState
 from lessonstudy.process import carry_forward, discussion_step, evidence_grid
 from lessonstudy.protocols import load_protocol
 from lessonstudy.resources import example_study_path
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.discussion import (
@@ -50,34 +44,7 @@ from lessonstudy.tui.widgets.evidence_grid import (
     judgement_badge,
 )
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
-
-
-class ScreenApp(App[None]):
-    """A bare app that shows one screen over its default one."""
-
-    def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
-        super().__init__()
-        self.make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
-
-
-def rendered(widget: Static | EvidenceDetail, width: int = 120) -> str:
-    """What a Static shows, as plain text."""
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
-    console.print(widget.content)
-    return console.export_text()
+from tui_helpers import ScreenApp, rendered, type_text
 
 
 def example_without_rl1_discussion() -> Study:
@@ -100,18 +67,6 @@ def discussion_app(study_file: StudyFile, lesson: int = 1) -> ScreenApp:
     return ScreenApp(lambda: DiscussionScreen(study_file, lesson))
 
 
-async def type_text(pilot: object, text: str) -> None:
-    app = pilot.app  # type: ignore[attr-defined]
-    focused = app.focused
-    assert isinstance(focused, Input | TextArea), f"typing into {focused!r}"
-    if isinstance(focused, Input):
-        focused.insert_text_at_cursor(text)
-    else:
-        focused.insert(text)
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
-@run_async
 async def test_full_rl1_discussion_then_rl2_starts_with_the_agreed_changes(
     study_file: StudyFile,
 ) -> None:
@@ -181,7 +136,7 @@ async def test_full_rl1_discussion_then_rl2_starts_with_the_agreed_changes(
         assert screen.step_index == len(protocol.steps) - 1
         assert "Saved" in rendered(screen.query_one("#discussion-saved", Static))
 
-    saved, revision = study_file.read("discussion", 1)
+    saved, revision = study_file.read(documents.discussion(1))
     assert revision > 0
     assert isinstance(saved, Discussion)
     assert saved.records["evidence"] == ["B counted the marks, not the jumps"]
@@ -199,7 +154,6 @@ async def test_full_rl1_discussion_then_rl2_starts_with_the_agreed_changes(
     assert not any(item.done for item in rl2.carried_changes)
 
 
-@run_async
 async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -221,8 +175,8 @@ async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: Study
         assert "F3 adds the new one" in rendered(screen.query_one("#content-agreed", Static))
         await pilot.press("f3")
         await pilot.pause()
-    plan, _ = study_file.read("lesson", 2)
-    rl1, _ = study_file.read("lesson", 1)
+    plan, _ = study_file.read(documents.lesson(2))
+    rl1, _ = study_file.read(documents.lesson(1))
     assert [c.text for c in plan.carried_changes] == [
         "Fold a paper strip first",
         "Eight cards, not twelve",
@@ -230,7 +184,6 @@ async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: Study
     assert [s.title for s in plan.stages] == [s.title for s in rl1.stages]
 
 
-@run_async
 async def test_points_can_be_edited_deleted_and_undone(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -263,11 +216,10 @@ async def test_points_can_be_edited_deleted_and_undone(study_file: StudyFile) ->
         await pilot.press("ctrl+z")
         assert screen.discussion.records["progress"] == ["first point", "second point"]
         assert screen.query_one(PointsEditor).points == ["first point", "second point"]
-    saved, _ = study_file.read("discussion", 1)
+    saved, _ = study_file.read(documents.discussion(1))
     assert saved.records["progress"] == ["first point", "second point"]
 
 
-@run_async
 async def test_header_sets_date_chair_recorder_and_attendees(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -288,12 +240,11 @@ async def test_header_sets_date_chair_recorder_and_attendees(study_file: StudyFi
         assert isinstance(screen, DiscussionScreen)
         header = rendered(screen.query_one("#discussion-title", Static))
         assert "21 Jan 2026" in header and "3 attending" in header
-    saved, _ = study_file.read("discussion", 1)
+    saved, _ = study_file.read(documents.discussion(1))
     assert saved.date == dt.date(2026, 1, 21)
     assert "Helen Marsh" not in saved.attendees and len(saved.attendees) == 3
 
 
-@run_async
 async def test_the_steps_follow_the_studys_protocol(tmp_path: Path) -> None:
     study = example_without_rl1_discussion()
     study.overview.protocol = "us"
@@ -319,7 +270,6 @@ async def test_the_steps_follow_the_studys_protocol(tmp_path: Path) -> None:
             assert screen.step_index == 0
 
 
-@run_async
 async def test_a_note_from_another_process_shows_in_the_grid(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -404,7 +354,6 @@ def test_snapshot_the_evidence_step_at_80_by_24(snap_compare: Any, tmp_path: Pat
         study_file.close()
 
 
-@run_async
 async def test_six_pupils_on_a_small_screen_get_compact_cells(tmp_path: Path) -> None:
     study = read_json(example_study_path())
     study.pupils += [CasePupil(label) for label in ("D", "E", "F")]
@@ -424,7 +373,6 @@ async def test_six_pupils_on_a_small_screen_get_compact_cells(tmp_path: Path) ->
                 assert first.rstrip(" !").endswith(str(len(cell.notes)))
 
 
-@run_async
 async def test_at_80_by_24_the_grid_fits_and_the_progress_chart_names_each_pupil(
     study_file: StudyFile,
 ) -> None:
@@ -452,7 +400,6 @@ async def test_at_80_by_24_the_grid_fits_and_the_progress_chart_names_each_pupil
             assert f"{pupil.label} {pupil.pseudonym}" in shown
 
 
-@run_async
 async def test_escape_cancels_a_point_edit_else_goes_back_to_the_map(
     study_file: StudyFile,
 ) -> None:
@@ -480,7 +427,6 @@ async def test_escape_cancels_a_point_edit_else_goes_back_to_the_map(
         assert app.screen is not screen
 
 
-@run_async
 async def test_leaving_with_changes_not_sent_to_the_next_plan_says_so(
     study_file: StudyFile,
 ) -> None:
@@ -512,7 +458,6 @@ async def test_leaving_with_changes_not_sent_to_the_next_plan_says_so(
         assert screen.unsent_changes() == []
 
 
-@run_async
 async def test_us_model_names_the_teacher_and_keeps_points_from_the_english_steps(
     tmp_path: Path,
 ) -> None:
@@ -548,7 +493,6 @@ async def test_us_model_names_the_teacher_and_keeps_points_from_the_english_step
             assert "knowledgeable other: Helen Marsh" in heading
 
 
-@run_async
 async def test_a_note_taken_before_any_stage_shows_with_its_pupil(tmp_path: Path) -> None:
     study = read_json(example_study_path())
     first = min(n.at for n in study.notes if n.lesson == 1)
@@ -587,7 +531,6 @@ def test_the_grid_of_a_lesson_not_planned_yet_has_a_width() -> None:
     assert grid_width(grid, 20, compact=False) == 2 + 3 * (1 + 2)
 
 
-@run_async
 async def test_a_point_another_recorder_added_meanwhile_is_kept(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -600,9 +543,9 @@ async def test_a_point_another_recorder_added_meanwhile_is_kept(study_file: Stud
         await pilot.press("enter")
         # Another recorder, in another window, adds a point to the same step.
         with StudyFile.open(study_file.path) as other:
-            discussion, revision = other.read("discussion", 1)
+            discussion, revision = other.read(documents.discussion(1))
             discussion.records[step_id].append("Sami needed the strip")
-            other.save("discussion", 1, discussion, revision)
+            other.save(documents.discussion(1), discussion, revision)
         # Here, before any refresh: edit point 1.
         editor = screen.query_one(PointsEditor)
         editor.query_one("#point-list", OptionList).focus()
@@ -612,7 +555,7 @@ async def test_a_point_another_recorder_added_meanwhile_is_kept(study_file: Stud
         await type_text(pilot, "Leo counted on past 1 unaided")
         await pilot.press("enter")
         await pilot.pause()
-        saved, _ = study_file.read("discussion", 1)
+        saved, _ = study_file.read(documents.discussion(1))
         assert saved.records[step_id] == ["Leo counted on past 1 unaided", "Sami needed the strip"]
         assert editor.points == saved.records[step_id]
         assert study_file.conflicts() == []

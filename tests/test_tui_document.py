@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lessonstudy.model import Overview, new_study
-from lessonstudy.store import Saved, StudyFile
+from lessonstudy.model import new_study
+from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument, NotSaved
 
 
@@ -18,7 +18,7 @@ def make(tmp_path: Path) -> Path:
 
 def test_a_save_that_fails_keeps_the_edit_and_retries(tmp_path: Path) -> None:
     with StudyFile.open(make(tmp_path)) as study_file:
-        doc = EditedDocument(study_file, "overview", "", Overview)
+        doc = EditedDocument(study_file, documents.OVERVIEW)
         study_file.read_only = True  # as if the file could not be written just now
         failed = doc.change(lambda o: setattr(o, "focus", "fractions"), "focus")
         assert isinstance(failed, NotSaved)
@@ -27,19 +27,19 @@ def test_a_save_that_fails_keeps_the_edit_and_retries(tmp_path: Path) -> None:
         assert doc.value.focus == "fractions"
         study_file.read_only = False
         assert isinstance(failed.retry(), Saved)
-        assert study_file.read("overview")[0].focus == "fractions"
+        assert study_file.read(documents.OVERVIEW)[0].focus == "fractions"
         assert doc.retry() is None  # nothing waits any more
 
 
 def test_someone_elses_newer_version_clears_undo(tmp_path: Path) -> None:
     path = make(tmp_path)
     with StudyFile.open(path) as mine, StudyFile.open(path) as theirs:
-        doc = EditedDocument(mine, "overview", "", Overview)
+        doc = EditedDocument(mine, documents.OVERVIEW)
         doc.change(lambda o: setattr(o, "aim", "ours"), "aim")
         assert doc.can_undo()
-        overview, revision = theirs.read("overview")
+        overview, revision = theirs.read(documents.OVERVIEW)
         overview.focus = "theirs"
-        theirs.save("overview", "", overview, revision)
+        theirs.save(documents.OVERVIEW, overview, revision)
         assert doc.reload() is True
         assert not doc.can_undo()
         assert (doc.value.focus, doc.value.aim) == ("theirs", "ours")

@@ -14,7 +14,7 @@ from lessonstudy.model import Interview, IntervieweeKind, Study
 from lessonstudy.process import StepState, interviews_step
 from lessonstudy.protocols import load_protocol
 from lessonstudy.resources import example_study_path
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import (
@@ -25,7 +25,7 @@ from lessonstudy.tui.screens.interviews import (
     interviews_summary,
     timer_text,
 )
-from test_tui_discussion import ScreenApp, rendered, run_async, type_text
+from tui_helpers import ScreenApp, rendered, type_text
 
 START = dt.datetime(2026, 1, 20, 11, 0, tzinfo=dt.UTC)
 
@@ -62,7 +62,6 @@ def saved_interviews(study_file: StudyFile) -> list[Interview]:
     return study_file.load().lesson_interviews(1)
 
 
-@run_async
 async def test_interview_a_case_pupil_with_a_quote_and_the_timer(study_file: StudyFile) -> None:
     clock = Clock()
     app = interviews_app(study_file, clock)
@@ -119,7 +118,6 @@ async def test_interview_a_case_pupil_with_a_quote_and_the_timer(study_file: Stu
     assert "It's not four" in str(said.renderables[1])  # quotes first
 
 
-@run_async
 async def test_several_interviews_a_group_and_reopening_one(study_file: StudyFile) -> None:
     clock = Clock()
     app = interviews_app(study_file, clock)
@@ -167,7 +165,6 @@ async def test_several_interviews_a_group_and_reopening_one(study_file: StudyFil
     assert group.interviewee == "Two pupils from the blue table"
 
 
-@run_async
 async def test_prompts_come_from_the_protocol_and_edits_save_into_the_overview(
     tmp_path: Path,
 ) -> None:
@@ -229,7 +226,6 @@ def test_snapshot_an_interview_at_80_by_24(snap_compare: Any, tmp_path: Path) ->
         study_file.close()
 
 
-@run_async
 async def test_enter_on_the_empty_list_starts_an_interview(study_file: StudyFile) -> None:
     clock = Clock()
     app = interviews_app(study_file, clock)
@@ -248,7 +244,6 @@ async def test_enter_on_the_empty_list_starts_an_interview(study_file: StudyFile
         assert isinstance(app.focused, AnswerArea)
 
 
-@run_async
 async def test_the_observers_questions_show_and_the_list_never_wraps(
     study_file: StudyFile,
 ) -> None:
@@ -286,7 +281,6 @@ async def test_the_observers_questions_show_and_the_list_never_wraps(
         assert lines[3].startswith("+ New interview")
 
 
-@run_async
 async def test_an_interview_started_by_mistake_can_be_deleted_and_brought_back(
     study_file: StudyFile,
 ) -> None:
@@ -310,7 +304,6 @@ async def test_an_interview_started_by_mistake_can_be_deleted_and_brought_back(
         assert len(saved_interviews(study_file)) == 1
 
 
-@run_async
 async def test_an_answer_saved_elsewhere_while_typing_another_is_kept(
     study_file: StudyFile,
 ) -> None:
@@ -326,9 +319,9 @@ async def test_an_answer_saved_elsewhere_while_typing_another_is_kept(
         assert interview is not None
         # A colleague, in another window, types the second answer of this interview.
         with StudyFile.open(study_file.path) as other:
-            theirs, revision = other.read("interview", str(interview.id))
+            theirs, revision = other.read(documents.interview(interview))
             theirs.answers[1].answer = "Quarters"
-            other.save("interview", str(interview.id), theirs, revision)
+            other.save(documents.interview(interview), theirs, revision)
         screen.post_message(StudyChanged())
         await pilot.pause()
         await type_text(pilot, " helped")

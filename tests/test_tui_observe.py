@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import io
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +14,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Discussion, Judgement, Stage, new_study
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged, watch_study
 from lessonstudy.tui.screens.observe import ObserveScreen
 from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
@@ -26,16 +23,6 @@ from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
 
 STAGES = [("Starter", 5), ("Fraction wall", 10), ("Paired task", 15), ("Share", 10), ("Plenary", 5)]
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_study(path: Path) -> StudyFile:
@@ -98,14 +85,13 @@ async def type_note(pilot, keys: str) -> None:
     await pilot.press(*keys, "enter")
 
 
-@run_async
 async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.observe
-        plan, _ = study_file.read("lesson", 1)
+        plan, _ = study_file.read(documents.lesson(1))
         stage_ids = [stage.id for stage in plan.stages]
         assert isinstance(app.focused, Input)
         assert "Not started" in str(screen.query_one("#stage").render())
@@ -191,7 +177,7 @@ async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
         assert isinstance(app.screen, LessonSummaryScreen)
         assert isinstance(app.focused, TextArea)
         await pilot.press(*"Ask Bea why a half is bigger")
-        plan, _ = study_file.read("lesson", 1)
+        plan, _ = study_file.read(documents.lesson(1))
         assert plan.interview_questions == "Ask Bea why a half is bigger"
         evidence = " ".join(plain(s.content) for s in app.screen.query(".pupil-evidence"))
         assert "said a half is bigger" in evidence and "B at starter" in evidence
@@ -200,7 +186,6 @@ async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
         assert "Lesson ended" in str(screen.query_one("#stage").render())
 
 
-@run_async
 async def test_keys_typed_straight_after_enter_go_into_the_next_note(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
@@ -216,7 +201,6 @@ async def test_keys_typed_straight_after_enter_go_into_the_next_note(study_path:
         ]
 
 
-@run_async
 async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
@@ -245,7 +229,6 @@ async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> Non
         assert list(line.pupils) == ["B", "A", "C"]
 
 
-@run_async
 async def test_a_note_that_cannot_be_saved_stays_in_the_line(
     study_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,7 +255,6 @@ async def test_a_note_that_cannot_be_saved_stays_in_the_line(
         assert line.text == ""
 
 
-@run_async
 async def test_only_your_own_notes_change_and_not_after_the_discussion(study_path: Path) -> None:
     with StudyFile.open(study_path) as other:
         other_app = ObserveApp(other, "Sam")
@@ -290,18 +272,17 @@ async def test_only_your_own_notes_change_and_not_after_the_discussion(study_pat
         assert any("only Sam" in str(n.message) for n in app._notifications)
         await pilot.press("up", "delete")  # Ruth's own
         assert len(live_notes(study_file)) == 1
-        study_file.save("discussion", 1, Discussion(lesson=1), None)
+        study_file.save(documents.discussion(1), Discussion(lesson=1), None)
         await pilot.press("s", "r")
         assert len(live_notes(study_file)) == 1  # not brought back once discussed
         assert table.deleted_count == 1
 
 
 def plan_stage(study_file: StudyFile, index: int) -> Any:
-    plan, _revision = study_file.read("lesson", 1)
+    plan, _revision = study_file.read(documents.lesson(1))
     return plan.stages[index].id
 
 
-@run_async
 async def test_an_observer_joining_late_starts_where_the_others_are(study_path: Path) -> None:
     ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
     ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
@@ -316,7 +297,6 @@ async def test_an_observer_joining_late_starts_where_the_others_are(study_path: 
         assert sam_marks == [plan_stage(sam_file, 2)]
 
 
-@run_async
 async def test_two_app_instances_see_each_others_notes(study_path: Path) -> None:
     ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
     ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
@@ -374,7 +354,6 @@ def test_the_lesson_clock_shows_planned_against_actual() -> None:
     assert lines[-1].split()[-1] == "45′"
 
 
-@run_async
 async def test_a_correction_adds_to_the_note_instead_of_replacing_it(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
@@ -391,7 +370,6 @@ async def test_a_correction_adds_to_the_note_instead_of_replacing_it(study_path:
         assert [n.text for n in study_file.notes(1)] == ["labels the spaces not the marks"]
 
 
-@run_async
 async def test_escape_goes_back_but_never_with_a_note_in_the_line(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
@@ -412,7 +390,6 @@ async def test_escape_goes_back_but_never_with_a_note_in_the_line(study_path: Pa
         assert [n.text for n in study_file.notes(1)] == ["half typed"]
 
 
-@run_async
 async def test_the_observer_name_is_matched_to_a_member(study_path: Path) -> None:
     from lessonstudy.model import Member
     from lessonstudy.tui.screens.observe import match_observer
@@ -425,7 +402,7 @@ async def test_the_observer_name_is_matched_to_a_member(study_path: Path) -> Non
     assert match_observer("Grace", [*known, "Grace Lee"]) == "Grace"  # two Graces: as typed
 
     with StudyFile.open(study_path) as setup:
-        setup.save("members", "", [Member(name="Ruth Ames"), Member(name="Sam")], None)
+        setup.save(documents.MEMBERS, [Member(name="Ruth Ames"), Member(name="Sam")], None)
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "ruth")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -444,7 +421,6 @@ async def test_the_observer_name_is_matched_to_a_member(study_path: Path) -> Non
         ]
 
 
-@run_async
 async def test_a_lesson_with_no_plan_says_so(study_path: Path) -> None:
     app = ObserveApp(StudyFile.open(study_path), "Ruth", lesson=4)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -453,7 +429,6 @@ async def test_a_lesson_with_no_plan_says_so(study_path: Path) -> None:
         assert any("no plan" in str(n.message) for n in app._notifications)
 
 
-@run_async
 async def test_it_fits_80x24_with_room_for_notes(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")
@@ -472,7 +447,6 @@ async def test_it_fits_80x24_with_room_for_notes(study_path: Path) -> None:
         assert header.index("0:0") < 40  # the time in the stage is not cut off
 
 
-@run_async
 async def test_two_observers_jot_interview_questions_at_once(study_path: Path) -> None:
     ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
     ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
@@ -493,7 +467,7 @@ async def test_two_observers_jot_interview_questions_at_once(study_path: Path) -
         await sam_pilot.pause()
         ruth.screen.post_message(StudyChanged())
         await ruth_pilot.pause()
-        plan, _ = ruth_file.read("lesson", 1)
+        plan, _ = ruth_file.read(documents.lesson(1))
         expected = "Bea: why is a half bigger?\nCy: how many halves?"
         assert plan.interview_questions == expected
         assert ruth.screen.query_one("#questions", TextArea).text == expected

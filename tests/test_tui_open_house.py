@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Select, TabbedContent, TextArea
 from lessonstudy.model import Findings, Judgement, OpenHouse
 from lessonstudy.process import StepState, open_house_step, pupil_journey, write_up_step
 from lessonstudy.resources import example_study_path
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
 from lessonstudy.tui.screens.open_house import (
     OBSERVER_RULES,
@@ -21,7 +21,7 @@ from lessonstudy.tui.screens.open_house import (
 )
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart, journey_bar, journeys_table
-from test_tui_discussion import ScreenApp, rendered, run_async, type_text
+from tui_helpers import ScreenApp, rendered, type_text
 
 
 @pytest.fixture
@@ -37,7 +37,6 @@ def open_house_app(study_file: StudyFile) -> ScreenApp:
     return ScreenApp(lambda: OpenHouseScreen(study_file))
 
 
-@run_async
 async def test_findings_are_typed_and_saved(study_file: StudyFile) -> None:
     app = open_house_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -56,7 +55,7 @@ async def test_findings_are_typed_and_saved(study_file: StudyFile) -> None:
         await pilot.pause()
         assert screen.query_one("#find-to_share", TextArea).text == ""
         await type_text(pilot, "A handout for the maths team.")
-    findings, _ = study_file.read("findings")
+    findings, _ = study_file.read(documents.FINDINGS)
     assert findings == Findings(
         "They count marks, not jumps.", "An arc for every jump.", "A handout for the maths team."
     )
@@ -64,7 +63,6 @@ async def test_findings_are_typed_and_saved(study_file: StudyFile) -> None:
     assert write_up_step(study).state is StepState.DONE
 
 
-@run_async
 async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> None:
     app = open_house_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -81,11 +79,11 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
         assert "Do not talk to or help the pupils" in briefing.text
         assert "photos" in briefing.text
         assert "Stage 1" in briefing.text  # the predictions to watch, from RL3's plan
-        assert study_file.read("open_house")[0].briefing == ""  # shown, not yet stored
+        assert study_file.read(documents.OPEN_HOUSE)[0].briefing == ""  # shown, not yet stored
         date = screen.query_one("#house-date", Input)
         assert app.focused is date
         await type_text(pilot, "12 March")
-        assert study_file.read("open_house")[0].date is None  # not a date yet: not saved
+        assert study_file.read(documents.OPEN_HOUSE)[0].date is None  # not a date yet: not saved
         date.value = ""
         await type_text(pilot, "2026-03-12")
         screen.query_one("#house-place", Input).focus()
@@ -100,11 +98,11 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
         # F5 puts the default briefing back after an edit.
         briefing.load_text("Short briefing")
         await pilot.pause()
-        assert study_file.read("open_house")[0].briefing == "Short briefing"
+        assert study_file.read(documents.OPEN_HOUSE)[0].briefing == "Short briefing"
         await pilot.press("f5")
         await pilot.pause()
         assert "Do not judge the teaching" in briefing.text
-    house, _ = study_file.read("open_house")
+    house, _ = study_file.read(documents.OPEN_HOUSE)
     assert house.date == dt.date(2026, 3, 12)
     assert house.place == "Year 4 classroom"
     assert house.invitees == ["Maths team", "Head of school"]
@@ -114,7 +112,6 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
     assert open_house_step(study_file.load()).state is StepState.DONE
 
 
-@run_async
 async def test_pictures_show_each_pupils_journey_and_a_grid(study_file: StudyFile) -> None:
     study = study_file.load()
     app = open_house_app(study_file)
@@ -159,7 +156,6 @@ def test_the_default_briefing_names_the_lesson_predictions_and_rules() -> None:
     assert OBSERVER_RULES in text
 
 
-@run_async
 async def test_f5_puts_back_the_briefing_only_where_it_can_be_seen(study_file: StudyFile) -> None:
     app = open_house_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -171,7 +167,7 @@ async def test_f5_puts_back_the_briefing_only_where_it_can_be_seen(study_file: S
         await pilot.press("f5")
         await pilot.pause()
         assert screen.query_one(TabbedContent).active == "findings"
-        assert study_file.read("open_house")[0].briefing == ""
+        assert study_file.read(documents.OPEN_HOUSE)[0].briefing == ""
         await pilot.press("f3")
         await pilot.pause()
         assert "f5" in screen.active_bindings

@@ -3,31 +3,17 @@ and RL2's plan carrying forward RL1's plan and the agreed changes."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from lessonstudy.model import Discussion, Member, Role, Stage, new_study
 from lessonstudy.process import StepKind, StepState, is_blank_plan, steps
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
 from lessonstudy.tui.screens.plan import PlanScreen, PredictionEditor, StageEditor
 from lessonstudy.tui.widgets.prediction_grid import MISSING, PredictionGrid
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test on its own event loop (no pytest-asyncio here)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +53,6 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
 
-@run_async
 async def test_whole_initial_meeting_by_keyboard(empty_study):
     app = LessonStudyApp(empty_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -137,7 +122,6 @@ async def test_whole_initial_meeting_by_keyboard(empty_study):
     assert steps(study)[0].state is StepState.DONE
 
 
-@run_async
 async def test_undo_takes_back_the_last_edit(empty_study):
     app = LessonStudyApp(empty_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -158,7 +142,6 @@ async def test_undo_takes_back_the_last_edit(empty_study):
         assert load(empty_study).overview.focus == ""
 
 
-@run_async
 async def test_rl1_plan_by_keyboard(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -253,10 +236,9 @@ async def test_rl1_plan_by_keyboard(group_study):
     assert plan_step.state is StepState.DONE, plan_step.detail
 
 
-@run_async
 async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
     with StudyFile.open(group_study) as study_file:
-        plan, revision = study_file.read("lesson", 1)
+        plan, revision = study_file.read(documents.lesson(1))
         plan.teacher = "Ann"
         plan.learning_intentions = "Order fractions"
         plan.stages = [
@@ -264,11 +246,11 @@ async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
             Stage(title="Pairs", observed={"A": "did well"}),
         ]
         plan.assignments = {"Bo": ["A", "B", "C"]}
-        study_file.save("lesson", 1, plan, revision)
+        study_file.save(documents.lesson(1), plan, revision)
         discussion = Discussion(
             lesson=1, records={"evidence": ["B slower"]}, agreed_changes=["Model first", "Pairs"]
         )
-        study_file.save("discussion", 1, discussion, 0)
+        study_file.save(documents.discussion(1), discussion, 0)
 
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -298,12 +280,11 @@ async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
     ]
 
 
-@run_async
 async def test_carry_forward_can_be_undone(group_study):
     with StudyFile.open(group_study) as study_file:
-        plan, revision = study_file.read("lesson", 1)
+        plan, revision = study_file.read(documents.lesson(1))
         plan.stages = [Stage(title="Wall")]
-        study_file.save("lesson", 1, plan, revision)
+        study_file.save(documents.lesson(1), plan, revision)
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_step("plan:2")
@@ -315,7 +296,6 @@ async def test_carry_forward_can_be_undone(group_study):
         assert app.screen.query_one(PredictionGrid).stage_count == 0
 
 
-@run_async
 async def test_plan_refreshes_when_another_process_saves(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -323,10 +303,10 @@ async def test_plan_refreshes_when_another_process_saves(group_study):
         await pilot.pause()
         await type_text(pilot, "2026-03")  # typing, not yet a valid date: kept on screen
         with StudyFile.open(group_study) as other:
-            plan, revision = other.read("lesson", 1)
+            plan, revision = other.read(documents.lesson(1))
             plan.stages = [Stage(title="From elsewhere")]
             plan.date = None
-            other.save("lesson", 1, plan, revision)
+            other.save(documents.lesson(1), plan, revision)
         await pilot.pause(0.7)  # the app polls data_version twice a second
         await pilot.pause()
         grid = app.screen.query_one(PredictionGrid)
@@ -334,12 +314,11 @@ async def test_plan_refreshes_when_another_process_saves(group_study):
         assert app.screen.query_one("#plan-date").value == "2026-03"
 
 
-@run_async
 async def test_a_change_made_elsewhere_while_a_cell_editor_is_open_is_kept(group_study):
     with StudyFile.open(group_study) as study_file:
-        plan, revision = study_file.read("lesson", 1)
+        plan, revision = study_file.read(documents.lesson(1))
         plan.stages = [Stage(title="Wall")]
-        study_file.save("lesson", 1, plan, revision)
+        study_file.save(documents.lesson(1), plan, revision)
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_step("plan:1")
@@ -348,9 +327,9 @@ async def test_a_change_made_elsewhere_while_a_cell_editor_is_open_is_kept(group
         await pilot.pause()
         assert isinstance(app.screen, PredictionEditor)
         with StudyFile.open(group_study) as other:
-            plan, revision = other.read("lesson", 1)
+            plan, revision = other.read(documents.lesson(1))
             plan.resources = "fraction walls, mini whiteboards"
-            other.save("lesson", 1, plan, revision)
+            other.save(documents.lesson(1), plan, revision)
         await pilot.pause(0.7)  # the app polls twice a second; the dialog passes it down
         await pilot.press(*"quick")
         await pilot.press("escape")
@@ -362,7 +341,6 @@ async def test_a_change_made_elsewhere_while_a_cell_editor_is_open_is_kept(group
     assert plan.stages[0].predictions == {"A": "quick"}
 
 
-@run_async
 async def test_the_palette_finds_the_keys_of_the_screen(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -377,7 +355,6 @@ async def test_the_palette_finds_the_keys_of_the_screen(group_study):
         assert app.screen.query_one("TabbedContent").active == "observers"
 
 
-@run_async
 async def test_initial_meeting_shows_members_added_elsewhere_and_keeps_typing(empty_study):
     app = LessonStudyApp(empty_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -386,11 +363,11 @@ async def test_initial_meeting_shows_members_added_elsewhere_and_keeps_typing(em
         await pilot.pause()
         await type_text(pilot, "fractions")
         with StudyFile.open(empty_study) as other:
-            _members, revision = other.read("members")
-            other.save("members", "", [Member("Dee", [Role.OBSERVER])], revision)
-            overview, revision = other.read("overview")
+            _members, revision = other.read(documents.MEMBERS)
+            other.save(documents.MEMBERS, [Member("Dee", [Role.OBSERVER])], revision)
+            overview, revision = other.read(documents.OVERVIEW)
             overview.technique = "walls"
-            other.save("overview", "", overview, revision)
+            other.save(documents.OVERVIEW, overview, revision)
         await pilot.pause(0.7)
         await pilot.pause()
         screen = app.screen
@@ -408,7 +385,6 @@ async def test_initial_meeting_shows_members_added_elsewhere_and_keeps_typing(em
 # --------------------------------------------------------------------------- found by trying it
 
 
-@run_async
 async def test_members_table_shows_every_role_and_note_in_full(empty_study):
     """The table kept its first column widths: "chair, teacher" showed as "chair"."""
     app = LessonStudyApp(empty_study)
@@ -430,7 +406,6 @@ async def test_members_table_shows_every_role_and_note_in_full(empty_study):
         assert all(len(text) <= width for text, width in zip(row, widths, strict=True)), widths
 
 
-@run_async
 async def test_enter_in_the_roles_list_saves_the_member_with_the_role_ticked(empty_study):
     """Enter in the roles used to untick the role just ticked with space."""
     app = LessonStudyApp(empty_study)
@@ -448,7 +423,6 @@ async def test_enter_in_the_roles_list_saves_the_member_with_the_role_ticked(emp
     ]
 
 
-@run_async
 async def test_protocols_are_chosen_by_their_titles_and_show_their_order(empty_study):
     app = LessonStudyApp(empty_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -466,7 +440,6 @@ async def test_protocols_are_chosen_by_their_titles_and_show_their_order(empty_s
     assert load(empty_study).overview.protocol == "us"
 
 
-@run_async
 async def test_the_stage_editor_goes_on_to_the_stages_predictions(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -490,7 +463,6 @@ async def test_the_stage_editor_goes_on_to_the_stages_predictions(group_study):
     assert (stage.title, stage.predictions) == ("Starter", {"A": "answers first"})
 
 
-@run_async
 async def test_f1_on_the_plan_lists_the_grids_keys_from_any_tab(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -503,14 +475,15 @@ async def test_f1_on_the_plan_lists_the_grids_keys_from_any_tab(group_study):
         assert "Next missing (in the stages grid)" in text
 
 
-@run_async
 async def test_agreed_changes_are_shown_in_full_at_80_columns(group_study):
     long = "Count the jumps, not the marks: push one bead across and draw an arc on the line " * 2
     with StudyFile.open(group_study) as study_file:
-        plan, revision = study_file.read("lesson", 1)
+        plan, revision = study_file.read(documents.lesson(1))
         plan.stages = [Stage(title="Wall")]
-        study_file.save("lesson", 1, plan, revision)
-        study_file.save("discussion", 1, Discussion(lesson=1, agreed_changes=[long, "x"]), 0)
+        study_file.save(documents.lesson(1), plan, revision)
+        study_file.save(
+            documents.discussion(1), Discussion(lesson=1, agreed_changes=[long, "x"]), 0
+        )
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_step("plan:2")
@@ -526,29 +499,27 @@ async def test_agreed_changes_are_shown_in_full_at_80_columns(group_study):
         assert box.BUTTON_INNER == "✓"
 
 
-@run_async
 async def test_the_grid_shows_a_pseudonym_changed_elsewhere(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_step("plan:1")
         await pilot.pause()
         with StudyFile.open(group_study) as other:
-            pupils, revision = other.read("pupils")
+            pupils, revision = other.read(documents.PUPILS)
             pupils[0].pseudonym = "Zed"
-            other.save("pupils", "", pupils, revision)
+            other.save(documents.PUPILS, pupils, revision)
         await pilot.pause(0.7)
         await pilot.pause()
         grid = app.screen.query_one(PredictionGrid)
         assert str(grid.ordered_columns[1].label) == "A Zed"
 
 
-@run_async
 async def test_typing_into_a_pupils_success_criterion_adds_to_it(group_study):
     """It was a plain Input: focusing it selected its text, so typing replaced it."""
     with StudyFile.open(group_study) as study_file:
-        plan, revision = study_file.read("lesson", 1)
+        plan, revision = study_file.read(documents.lesson(1))
         plan.pupil_success_criteria = {"A": "orders three fractions"}
-        study_file.save("lesson", 1, plan, revision)
+        study_file.save(documents.lesson(1), plan, revision)
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_step("plan:1")
@@ -564,7 +535,6 @@ async def test_typing_into_a_pupils_success_criterion_adds_to_it(group_study):
     )
 
 
-@run_async
 async def test_the_number_of_pupils_takes_digits_only(empty_study):
     """Words showed in the field but were never saved: lost on reopening."""
     app = LessonStudyApp(empty_study)
@@ -591,7 +561,6 @@ def test_plan_dates_can_be_typed_day_first_as_schools_in_england_write_them():
     assert not is_date("next Tuesday")
 
 
-@run_async
 async def test_the_observers_tab_is_marked_while_a_pupil_has_no_observer(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Awaitable, Callable
-
 import docx
 import pytest
 from textual.app import App
@@ -13,17 +9,7 @@ from textual.widgets import Markdown, OptionList, Select
 
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.screens.writeup import WriteUpScreen
-from test_report_fixtures import PRIVATE, make_study
-
-
-def run_async(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test with asyncio (no pytest async plugin here)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
+from report_fixtures import PRIVATE, make_study
 
 
 class WriteUpApp(App[None]):
@@ -46,7 +32,6 @@ def titles(screen: WriteUpScreen) -> list[str]:
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
-@run_async
 async def test_preview_lists_sections_and_shows_one_at_a_time(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -67,7 +52,6 @@ async def test_preview_lists_sections_and_shows_one_at_a_time(study_file):
         assert PRIVATE not in "".join(s.markdown for s in screen.sections)
 
 
-@run_async
 async def test_kind_key_switches_to_the_handout(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -80,7 +64,6 @@ async def test_kind_key_switches_to_the_handout(study_file):
         assert "Findings" not in titles(screen)
 
 
-@run_async
 async def test_export_writes_next_to_the_study_file(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -98,7 +81,6 @@ async def test_export_writes_next_to_the_study_file(study_file):
         assert any(p.style.name == "Heading 1" for p in document.paragraphs)
 
 
-@run_async
 async def test_footer_shows_the_bindings_with_ids(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -109,7 +91,6 @@ async def test_footer_shows_the_bindings_with_ids(study_file):
         assert {"export", "next_kind", "next_format"} <= shown
 
 
-@run_async
 async def test_at_80_columns_each_section_takes_one_line_and_the_preview_has_room(study_file):
     async with WriteUpApp(study_file).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -126,7 +107,6 @@ async def test_at_80_columns_each_section_takes_one_line_and_the_preview_has_roo
         assert preview.size.width >= 80 // 2
 
 
-@run_async
 async def test_the_first_preview_is_more_than_the_title(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -206,7 +206,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
         from lessonstudy.store import StudyFile
 
         with StudyFile.open(path, read_only=True) as study_file:
-            numbers = sorted(int(key) for kind, key in study_file.revisions() if kind == "lesson")
+            numbers = study_file.lesson_numbers()
         if args.lesson not in numbers:
             have = ", ".join(f"RL{n}" for n in numbers)
             raise LessonStudyError(f"{path}: there is no RL{args.lesson} (the study has {have})")

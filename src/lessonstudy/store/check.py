@@ -20,11 +20,9 @@ import attrs
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Discussion, Interview, ResearchLesson
 from lessonstudy.store.converter import structure
-from lessonstudy.store.rows import DOCUMENT_TYPES, NOTE_COLUMNS, mark_from_row, note_from_row
+from lessonstudy.store.documents import BODY_TYPES, SINGLE_DOCUMENTS
+from lessonstudy.store.rows import NOTE_COLUMNS, mark_from_row, note_from_row
 from lessonstudy.store.study_file import StudyFile
-
-# Documents every study has from the day it is created.
-_SINGLE_DOCUMENTS = ("overview", "members", "pupils", "findings", "open_house")
 
 
 @attrs.frozen
@@ -94,9 +92,9 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
             labels = [pupil.label for pupil in obj]
         elif isinstance(obj, Interview | Discussion):
             belongs.append((describe_document(kind, key, body), obj.lesson))
-    for kind in _SINGLE_DOCUMENTS:
-        if kind not in seen:
-            problems.append(f"{describe_document(kind, '')} is missing")
+    for document in SINGLE_DOCUMENTS:
+        if document.kind not in seen:
+            problems.append(f"{describe_document(document.kind, '')} is missing")
 
     for name, number in belongs:
         if number not in lessons:
@@ -118,7 +116,7 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
 
 def _check_document(kind: str, key: str, body: str, problems: list[str]) -> Any:
     name = describe_document(kind, key, body)
-    if kind not in DOCUMENT_TYPES:
+    if kind not in BODY_TYPES:
         problems.append(f"{name}: unknown kind of document {kind!r}")
         return None
     try:
@@ -127,7 +125,7 @@ def _check_document(kind: str, key: str, body: str, problems: list[str]) -> Any:
         problems.append(f"{name}: not valid JSON ({error})")
         return None
     try:
-        obj = structure(data, DOCUMENT_TYPES[kind], where=name)
+        obj = structure(data, BODY_TYPES[kind], where=name)
     except LessonStudyError as error:
         problems.append(str(error))
         return None

@@ -27,6 +27,7 @@ import attrs
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, Observation, ResearchLesson
+from lessonstudy.store import documents
 from lessonstudy.store.rows import insert_note
 from lessonstudy.store.study_file import StudyFile
 
@@ -174,14 +175,14 @@ def import_notes(
         raise LessonStudyError(f"{path}: the observer's name is empty")
     observer = _member_name(study_file, observer)
     text = read_notes_text(path)
-    plan, _revision = study_file.read("lesson", lesson)
+    plan, _revision = study_file.read(documents.lesson(lesson))
     if plan is None:
-        numbers = sorted(int(key) for kind, key in study_file.revisions() if kind == "lesson")
+        numbers = study_file.lesson_numbers()
         have = ", ".join(map(str, numbers)) or "none"
         raise LessonStudyError(
             f"{study_file.path}: lesson {lesson} is not in this study (lessons: {have})"
         )
-    pupils, _revision = study_file.read("pupils")
+    pupils, _revision = study_file.read(documents.PUPILS)
     notes = parse_notes(
         text,
         where=str(path),
@@ -205,7 +206,7 @@ def import_notes(
 def _member_name(study_file: StudyFile, observer: str) -> str:
     """The group member's name as the study spells it ("tom hughes" -> "Tom Hughes"),
     so the same notes imported under another spelling are not added twice."""
-    members, _revision = study_file.read("members")
+    members, _revision = study_file.read(documents.MEMBERS)
     names = [member.name for member in members or []]
     if not names:
         return observer  # a study without a group yet: take the name as given

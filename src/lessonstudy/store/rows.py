@@ -19,33 +19,14 @@ import attrs
 
 from lessonstudy import model
 from lessonstudy.model import (
-    CasePupil,
-    Discussion,
-    Findings,
     Interview,
     Judgement,
-    Member,
     Observation,
-    OpenHouse,
-    Overview,
-    ResearchLesson,
     StageMark,
     Study,
 )
+from lessonstudy.store import documents
 from lessonstudy.store.converter import structure, to_json
-
-# Document kinds and the type each body holds. A kind with a key per item
-# ("lesson", "discussion", "interview") keys by lesson number or interview id.
-DOCUMENT_TYPES: dict[str, Any] = {
-    "overview": Overview,
-    "members": list[Member],
-    "pupils": list[CasePupil],
-    "lesson": ResearchLesson,
-    "discussion": Discussion,
-    "interview": Interview,
-    "findings": Findings,
-    "open_house": OpenHouse,
-}
 
 
 @attrs.frozen
@@ -168,7 +149,7 @@ def save_document(
     *,
     source: str,
 ) -> Saved:
-    if kind not in DOCUMENT_TYPES:
+    if kind not in documents.BODY_TYPES:
         raise ValueError(f"unknown document kind {kind!r}")
     digest = body_hash(body)
     row = con.execute(
@@ -212,31 +193,31 @@ def keep_conflict(
 
 
 def structure_body(path: Path, kind: str, body: str) -> Any:
-    return structure(json.loads(body), DOCUMENT_TYPES[kind], where=f"{path} ({kind})")
+    return structure(json.loads(body), documents.BODY_TYPES[kind], where=f"{path} ({kind})")
 
 
 def insert_study(con: sqlite3.Connection, study: Study) -> None:
     """Write every part of `study` as documents and rows (a new, empty file)."""
-    for kind, key, obj in documents_of(study):
-        save_document(con, kind, key, to_json(obj), None, source="create")
+    for document, obj in documents_of(study):
+        save_document(con, document.kind, document.key, to_json(obj), None, source="create")
     for note in study.notes:
         insert_note(con, note)
     for mark in study.marks:
         insert_mark(con, mark)
 
 
-def documents_of(study: Study) -> Iterator[tuple[str, str, object]]:
-    yield "overview", "", study.overview
-    yield "members", "", study.members
-    yield "pupils", "", study.pupils
+def documents_of(study: Study) -> Iterator[tuple[documents.Document[Any], object]]:
+    yield documents.OVERVIEW, study.overview
+    yield documents.MEMBERS, study.members
+    yield documents.PUPILS, study.pupils
     for lesson in study.lessons:
-        yield "lesson", str(lesson.number), lesson
+        yield documents.lesson(lesson.number), lesson
     for discussion in study.discussions:
-        yield "discussion", str(discussion.lesson), discussion
+        yield documents.discussion(discussion.lesson), discussion
     for interview in study.interviews:
-        yield "interview", str(interview.id), interview
-    yield "findings", "", study.findings
-    yield "open_house", "", study.open_house
+        yield documents.interview(interview), interview
+    yield documents.FINDINGS, study.findings
+    yield documents.OPEN_HOUSE, study.open_house
 
 
 def load_study(path: Path, con: sqlite3.Connection, lesson: int | None = None) -> Study:

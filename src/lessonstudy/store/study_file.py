@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -34,8 +34,8 @@ from lessonstudy.store.connection import (
     verify,
 )
 from lessonstudy.store.converter import to_json
+from lessonstudy.store.documents import Document, Versioned
 from lessonstudy.store.rows import (
-    DOCUMENT_TYPES,
     NOTE_COLUMNS,
     Conflict,
     Saved,
@@ -53,7 +53,9 @@ from lessonstudy.store.rows import (
     structure_body,
 )
 
-__all__ = ["DOCUMENT_TYPES", "Conflict", "Saved", "StudyFile"]
+__all__ = ["Conflict", "Saved", "StudyFile"]
+
+T = TypeVar("T")
 
 
 class StudyFile:
@@ -191,19 +193,36 @@ class StudyFile:
         with self.snapshot() as con:
             return load_study(self.path, con, lesson)
 
-    def read(self, kind: str, key: str | int = "") -> tuple[Any, int]:
-        """One document and its revision (revision 0: never saved)."""
-        row = self._con.execute(
-            "SELECT body, revision FROM document WHERE kind = ? AND key = ?", (kind, str(key))
-        ).fetchone()
+    def read(self, document: Document[T]) -> Versioned[T]:
+        """One document and its revision (None and revision 0: never saved)."""
+        try:
+            row = self._con.execute(
+                "SELECT body, revision FROM document WHERE kind = ? AND key = ?",
+                (document.kind, document.key),
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise damaged(self.path, error) from None
         if row is None:
-            return None, 0
-        return structure_body(self.path, kind, row[0]), row[1]
+            return Versioned(None, 0)
+        return Versioned(structure_body(self.path, document.kind, row[0]), row[1])
+
+    def revision(self, document: Document[Any]) -> int:
+        """A document's current revision (0: never saved), without reading its body."""
+        row = self._con.execute(
+            "SELECT revision FROM document WHERE kind = ? AND key = ?",
+            (document.kind, document.key),
+        ).fetchone()
+        return row[0] if row else 0
 
     def revisions(self) -> dict[tuple[str, str], int]:
         """Every document's current revision: what a screen compares to refresh."""
         rows = self._con.execute("SELECT kind, key, revision FROM document").fetchall()
         return {(kind, key): revision for kind, key, revision in rows}
+
+    def lesson_numbers(self) -> list[int]:
+        """The research lessons that have a plan document, in order."""
+        rows = self._con.execute("SELECT key FROM document WHERE kind = 'lesson'").fetchall()
+        return sorted(int(key) for (key,) in rows if key.isdigit())
 
     def notes(self, lesson: int | None = None, *, after_seq: int = 0) -> list[Observation]:
         """Notes (deleted ones too), in time order; only those changed after `after_seq`."""
@@ -236,7 +255,7 @@ class StudyFile:
 
     # ------------------------------------------------------------------ writing
 
-    def save(self, kind: str, key: str | int, obj: object, base_revision: int | None) -> Saved:
+    def save(self, document: Document[T], obj: T, base_revision: int | None) -> Saved:
         """Save a document edited from `base_revision` (None: overwrite whatever is there).
 
         If someone else saved a newer revision meanwhile, this save still lands
@@ -245,7 +264,9 @@ class StudyFile:
         """
         body = to_json(obj)
         with self._write() as con:
-            return save_document(con, kind, str(key), body, base_revision, source="edit")
+            return save_document(
+                con, document.kind, document.key, body, base_revision, source="edit"
+            )
 
     def add_note(self, note: Observation) -> None:
         with self._write() as con:

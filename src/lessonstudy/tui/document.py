@@ -17,6 +17,7 @@ import attrs
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import Saved, StudyFile
+from lessonstudy.store.documents import Document
 
 T = TypeVar("T")
 
@@ -35,12 +36,15 @@ class NotSaved:
 
 class EditedDocument(Generic[T]):
     def __init__(
-        self, study_file: StudyFile, kind: str, key: str | int, default: Callable[[], T]
+        self,
+        study_file: StudyFile,
+        document: Document[T],
+        default: Callable[[], T] | None = None,
     ) -> None:
+        """`default`: what to show before anyone saved it (the document's own default if None)."""
         self.study_file = study_file
-        self.kind = kind
-        self.key = str(key)
-        self._default = default
+        self.document = document
+        self._default = default or document.default
         self.value: T
         self.revision = 0
         self._undo: list[tuple[str, T]] = []
@@ -56,7 +60,7 @@ class EditedDocument(Generic[T]):
         kept rather than replaced."""
         if self.pending:
             return False
-        value, revision = self.study_file.read(self.kind, self.key)
+        value, revision = self.study_file.read(self.document)
         if revision and revision == self.revision:
             return False
         if self.revision:
@@ -67,7 +71,7 @@ class EditedDocument(Generic[T]):
 
     def is_stale(self) -> bool:
         """True when someone else saved a newer revision."""
-        return self.study_file.revisions().get((self.kind, self.key), 0) != self.revision
+        return self.study_file.revision(self.document) != self.revision
 
     def change(self, mutate: Callable[[T], object], field: str = "") -> Saved | NotSaved:
         """Apply `mutate` to the document and save it.
@@ -98,7 +102,7 @@ class EditedDocument(Generic[T]):
 
     def _save(self) -> Saved | NotSaved:
         try:
-            saved = self.study_file.save(self.kind, self.key, self.value, self.revision)
+            saved = self.study_file.save(self.document, self.value, self.revision)
         except LessonStudyError as error:
             self.pending = True
             return NotSaved(str(error), self)

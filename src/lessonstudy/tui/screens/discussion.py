@@ -50,7 +50,7 @@ from lessonstudy.protocols import (
     StepKind,
     load_protocol,
 )
-from lessonstudy.store import Saved, StudyFile
+from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import interviews_summary
@@ -156,15 +156,15 @@ def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Di
     A blank next plan starts as a copy of this one (process.carry_forward); a
     next plan already started gets only the changes not yet on its checklist.
     """
-    following, revision = study_file.read("lesson", lesson + 1)
+    following, revision = study_file.read(documents.lesson(lesson + 1))
     if following is None:
         return f"RL{lesson} is the last research lesson: there is no next plan."
-    current, _ = study_file.read("lesson", lesson)
+    current, _ = study_file.read(documents.lesson(lesson))
     if is_blank_plan(following) and current is not None:
         plan: ResearchLesson = evolve(
             carry_forward(current, discussion, lesson + 1), date=following.date
         )
-        study_file.save("lesson", lesson + 1, plan, revision)
+        study_file.save(documents.lesson(lesson + 1), plan, revision)
         count = len(plan.carried_changes)
         return (
             f"RL{lesson + 1}'s plan now starts from RL{lesson}'s, "
@@ -175,7 +175,7 @@ def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Di
     if not new:
         return f"RL{lesson + 1}'s checklist already has every agreed change."
     plan = evolve(following, carried_changes=[*following.carried_changes, *new])
-    study_file.save("lesson", lesson + 1, plan, revision)
+    study_file.save(documents.lesson(lesson + 1), plan, revision)
     return f"Added {counted(len(new), 'change')} to RL{lesson + 1}'s checklist."
 
 
@@ -451,7 +451,7 @@ class DiscussionScreen(Screen[None]):
         self._whole_study = False  # True once every lesson's notes are loaded
         self.protocol, self._protocol_warning = study_protocol(self.study)
         self.doc: EditedDocument[Discussion] = EditedDocument(
-            study_file, "discussion", lesson, lambda: default_discussion(self.study, lesson)
+            study_file, documents.discussion(lesson), lambda: default_discussion(self.study, lesson)
         )
         self.step_index = 0
 

@@ -11,7 +11,7 @@ the user is typing in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import define
 from rich.text import Text
@@ -33,9 +33,12 @@ from textual.widgets import (
 
 from lessonstudy.process import StepKind
 from lessonstudy.store import Saved, StudyFile
+from lessonstudy.store.documents import Document
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.save_status import SaveStatus
+
+T = TypeVar("T")
 
 Getter = Callable[[Any], Any]
 Setter = Callable[[Any, Any], None]
@@ -100,10 +103,8 @@ class EditingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ documents
 
-    def document(
-        self, kind: str, key: str | int, default: Callable[[], Any]
-    ) -> EditedDocument[Any]:
-        doc: EditedDocument[Any] = EditedDocument(self.study_file, kind, key, default)
+    def document(self, document: Document[T]) -> EditedDocument[T]:
+        doc = EditedDocument(self.study_file, document)
         self._documents.append(doc)
         return doc
 

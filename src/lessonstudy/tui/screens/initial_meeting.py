@@ -37,7 +37,7 @@ from lessonstudy.model import (
 )
 from lessonstudy.process import StepKind
 from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
@@ -137,9 +137,9 @@ class InitialMeetingScreen(EditingScreen):
 
     def __init__(self, study_file: StudyFile) -> None:
         super().__init__(study_file)
-        self.overview = self.document("overview", "", Overview)
-        self.members = self.document("members", "", list)
-        self.pupils = self.document("pupils", "", list)
+        self.overview = self.document(documents.OVERVIEW)
+        self.members = self.document(documents.MEMBERS)
+        self.pupils = self.document(documents.PUPILS)
         self._bind()
 
     # ------------------------------------------------------------------ binding fields

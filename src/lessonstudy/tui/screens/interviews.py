@@ -40,13 +40,12 @@ from lessonstudy.model import (
     Answer,
     Interview,
     IntervieweeKind,
-    Overview,
     Study,
     now,
 )
 from lessonstudy.process import StepKind
 from lessonstudy.protocols import DEFAULT_PROTOCOL, Protocol, load_protocol
-from lessonstudy.store import Saved, StudyFile
+from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.save_status import SaveStatus
@@ -470,7 +469,7 @@ class InterviewsScreen(Screen[None]):
         # history survives moving to another interview and back.
         doc = self._docs.get(interview.id)
         if doc is None:
-            doc = EditedDocument(self.study_file, "interview", str(interview.id), lambda: interview)
+            doc = EditedDocument(self.study_file, documents.interview(interview))
             self._docs[interview.id] = doc
         elif doc.is_stale():
             doc.reload()
@@ -489,7 +488,7 @@ class InterviewsScreen(Screen[None]):
             answers=[Answer(prompt) for prompt in study_prompts(self.study, self.protocol)],
         )
         try:
-            self._saved(self.study_file.save("interview", str(interview.id), interview, None))
+            self._saved(self.study_file.save(documents.interview(interview), interview, None))
         except LessonStudyError as error:
             self.notify(f"Could not start an interview: {error}", severity="error")
             return None
@@ -648,7 +647,7 @@ class InterviewsScreen(Screen[None]):
         def done(prompts: list[str] | None) -> None:
             if prompts is None:
                 return
-            overview = EditedDocument(self.study_file, "overview", "", Overview)
+            overview = EditedDocument(self.study_file, documents.OVERVIEW)
             self._saved(overview.change(lambda o: setattr(o, "interview_prompts", prompts), ""))
             self.study.overview = overview.value
             self._apply_prompts(prompts)

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessonstudy.model import Role
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.study_file import Conflict
 from lessonstudy.tui.screens.study_map import conflict_words
 
@@ -71,8 +71,8 @@ class WhoAreYouDialog(ModalScreen[str | None]):
         self.lesson = lesson
 
     def compose(self) -> ComposeResult:
-        members, _ = self.study_file.read("members")
-        plan, _ = self.study_file.read("lesson", self.lesson)
+        members, _ = self.study_file.read(documents.MEMBERS)
+        plan, _ = self.study_file.read(documents.lesson(self.lesson))
         assigned = plan.assignments if plan is not None else {}
         names: list[str] = list(assigned)
         for member in members or []:

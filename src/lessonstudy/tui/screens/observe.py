@@ -49,7 +49,7 @@ from lessonstudy.model import (
     now,
 )
 from lessonstudy.process import StepKind, current_stage, lesson_clock
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
 from lessonstudy.tui.widgets.note_line import (
@@ -186,9 +186,9 @@ class ObserveScreen(Screen[None]):
         pupils_rev = revisions.get(("pupils", ""), 0)
         if (lesson_rev, pupils_rev) == (self._lesson_revision, self._pupils_revision):
             return False
-        lesson, self._lesson_revision = self.study_file.read("lesson", self.lesson_number)
+        lesson, self._lesson_revision = self.study_file.read(documents.lesson(self.lesson_number))
         self.lesson = lesson if lesson is not None else ResearchLesson(number=self.lesson_number)
-        pupils, self._pupils_revision = self.study_file.read("pupils")
+        pupils, self._pupils_revision = self.study_file.read(documents.PUPILS)
         self.pupils = pupils or []
         return True
 
@@ -199,7 +199,7 @@ class ObserveScreen(Screen[None]):
 
     def _known_observers(self) -> list[str]:
         """The group's members, and anyone the plan assigns pupils to."""
-        members, _revision = self.study_file.read("members")
+        members, _revision = self.study_file.read(documents.MEMBERS)
         names = [member.name for member in members or []]
         names += [name for name in self.lesson.assignments if name not in names]
         return names
@@ -545,7 +545,7 @@ class ObserveScreen(Screen[None]):
         return True
 
     def _discussion_held(self) -> bool:
-        discussion, _revision = self.study_file.read("discussion", self.lesson_number)
+        discussion, _revision = self.study_file.read(documents.discussion(self.lesson_number))
         return discussion is not None
 
     def action_focus_line(self) -> None:

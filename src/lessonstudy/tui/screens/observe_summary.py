@@ -30,7 +30,7 @@ from textual.widgets.text_area import Selection
 
 from lessonstudy.model import CLASS, Observation, ResearchLesson, Study
 from lessonstudy.process import EvidenceGrid, evidence_grid
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
@@ -218,7 +218,7 @@ class LessonSummaryScreen(Screen[None]):
         self.observer = observer
         self._seen_seq = 0
         self.plan: EditedDocument[ResearchLesson] = EditedDocument(
-            study_file, "lesson", lesson, lambda: ResearchLesson(number=lesson)
+            study_file, documents.lesson(lesson)
         )
         self._base = self.plan.value.interview_questions  # as last read or saved
 

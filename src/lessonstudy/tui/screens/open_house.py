@@ -32,9 +32,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from lessonstudy.model import Findings, OpenHouse, Study
+from lessonstudy.model import OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
@@ -114,8 +114,8 @@ class OpenHouseScreen(EditingScreen):
     def __init__(self, study_file: StudyFile) -> None:
         super().__init__(study_file)
         self.study = study_file.load()
-        self.findings = self.document("findings", "", Findings)
-        self.house = self.document("open_house", "", OpenHouse)
+        self.findings = self.document(documents.FINDINGS)
+        self.house = self.document(documents.OPEN_HOUSE)
         for name, _label in FINDINGS_FIELDS:
             self.bind_field(
                 f"find-{name}",

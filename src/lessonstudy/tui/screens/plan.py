@@ -43,7 +43,7 @@ from lessonstudy.process import (
     missing_predictions,
     unobserved_pupils,
 )
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
@@ -160,7 +160,7 @@ class PlanScreen(EditingScreen):
     def __init__(self, study_file: StudyFile, lesson: int) -> None:
         super().__init__(study_file)
         self.number = lesson
-        self.plan = self.document("lesson", lesson, lambda: ResearchLesson(number=lesson))
+        self.plan = self.document(documents.lesson(lesson))
         self.carried_from: int | None = None
         self._load_people()
         self._start_from_previous()
@@ -169,8 +169,8 @@ class PlanScreen(EditingScreen):
     # ------------------------------------------------------------------ data
 
     def _load_people(self) -> None:
-        pupils, _ = self.study_file.read("pupils")
-        members, _ = self.study_file.read("members")
+        pupils, _ = self.study_file.read(documents.PUPILS)
+        members, _ = self.study_file.read(documents.MEMBERS)
         self.pupils: list[CasePupil] = pupils or []
         self.members: list[Member] = members or []
 
@@ -182,10 +182,10 @@ class PlanScreen(EditingScreen):
         """RL2 on: a blank plan starts as the previous plan plus the agreed changes."""
         if self.number <= 1 or not is_blank_plan(self.plan.value):
             return
-        previous, _ = self.study_file.read("lesson", self.number - 1)
+        previous, _ = self.study_file.read(documents.lesson(self.number - 1))
         if previous is None or is_blank_plan(previous):
             return
-        discussion, _ = self.study_file.read("discussion", self.number - 1)
+        discussion, _ = self.study_file.read(documents.discussion(self.number - 1))
         carried = carry_forward(previous, discussion, self.number)
         self.change(self.plan, lambda plan: replace_plan(plan, carried))
         self.carried_from = self.number - 1
