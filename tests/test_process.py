@@ -228,3 +228,28 @@ def test_lesson_clock_before_any_stage_mark() -> None:
         (5, None, None),
         (10, None, None),
     ]
+
+
+def test_the_running_stage_comes_from_every_observers_marks() -> None:
+    import datetime as dt
+
+    from lessonstudy.model import ResearchLesson, Stage, StageMark
+    from lessonstudy.process import running_stage
+
+    one, two = Stage(title="one"), Stage(title="two")
+    lesson = ResearchLesson(number=1, stages=[one, two])
+    t0 = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
+    marks = [
+        StageMark(lesson=1, observer="Ruth", at=t0, stage_id=one.id),
+        StageMark(lesson=1, observer="Sam", at=t0 + dt.timedelta(minutes=5), stage_id=two.id),
+        StageMark(lesson=2, observer="Sam", at=t0 + dt.timedelta(minutes=6), stage_id=None),
+    ]
+    assert running_stage(lesson, marks, t0 - dt.timedelta(seconds=1)) is None
+    assert running_stage(lesson, marks, t0 + dt.timedelta(minutes=1)) is one
+    assert running_stage(lesson, marks, t0 + dt.timedelta(minutes=7)) is two  # RL2's end: not ours
+    assert running_stage(lesson, marks) is two
+    ended = [
+        *marks,
+        StageMark(lesson=1, observer="Ruth", at=t0 + dt.timedelta(minutes=9), stage_id=None),
+    ]
+    assert running_stage(lesson, ended) is None

@@ -419,6 +419,25 @@ def lesson_clock(
     return rows
 
 
+def running_stage(
+    lesson: ResearchLesson, marks: list[StageMark], at: dt.datetime | None = None
+) -> Stage | None:
+    """The stage running at `at` (default: now) on the lesson's one shared timeline.
+
+    The lesson's stage marks, whoever made them, form one timeline: the stage
+    running at a moment is the one of the latest mark at or before it (None
+    before the first mark, after the end-of-lesson mark, or for a stage no
+    longer in the plan).
+    """
+    latest: StageMark | None = None
+    for mark in marks:
+        if mark.lesson != lesson.number or (at is not None and mark.at > at):
+            continue
+        if latest is None or mark.at >= latest.at:
+            latest = mark
+    return None if latest is None else lesson.stage_by_id(latest.stage_id)
+
+
 def current_stage(lesson: ResearchLesson, marks: list[StageMark], observer: str) -> Stage | None:
     """The stage this observer last marked (None before the first mark or after the end)."""
     mine = [m for m in marks if m.lesson == lesson.number and m.observer == observer]
