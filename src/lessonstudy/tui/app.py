@@ -409,26 +409,9 @@ def first_lesson_to_observe(study_file: StudyFile) -> int:
 
 def make_example_copy() -> Path:
     """A fresh copy of the example study in the user's data folder."""
-    try:  # the lead's CLI provides this; fall back until it lands
-        from lessonstudy.cli import make_demo_copy  # type: ignore[attr-defined]
-    except ImportError:
-        make_demo_copy = None
-    if make_demo_copy is not None:
-        return Path(make_demo_copy())
-    import datetime as dt
+    from lessonstudy.demo import make_demo_copy
 
-    from lessonstudy import resources
-    from lessonstudy.store import StudyFile
-    from lessonstudy.store.export import read_json
-    from lessonstudy.tui.recent import data_dir
-
-    source = resources.example_study_path()
-    if not source.exists():
-        raise LessonStudyError(f"{source}: the example study is missing from this installation")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = data_dir() / f"example-{stamp}.lessonstudy"
-    StudyFile.create(path, read_json(source)).close()
-    return path
+    return make_demo_copy()
 
 
 def run(path: Path | None = None) -> None:
