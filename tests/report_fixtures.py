@@ -16,6 +16,7 @@ from lessonstudy.model import (
     ClassDetails,
     Discussion,
     Findings,
+    GroupJudgement,
     Interview,
     IntervieweeKind,
     Judgement,
@@ -181,6 +182,14 @@ def make_study(typed: str | None = None) -> Study:
                 },
                 agreed_changes=[t(f"After RL{number}: start with halves and quarters")],
                 commentator_remarks=t("Keep the strips on the tables"),
+                # The group judged every cell of RL1 as its one note did; RL2's
+                # last stage it left unjudged (the write-up counts the notes there).
+                judgements=[
+                    GroupJudgement(stage.id, label, judgements[(s_index + p_index + number) % 4])
+                    for s_index, stage in enumerate(stages)
+                    for p_index, label in enumerate("ABC")
+                    if number == 1 or s_index < len(stages) - 1
+                ],
             )
         )
     return Study(

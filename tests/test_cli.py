@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lessonstudy.model import Member, new_study
-from lessonstudy.store import StudyFile, documents
+from lessonstudy.store import StudyFile, documents, export
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -110,7 +110,7 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
     text = exported.read_text(encoding="utf-8")
     assert "lives with gran" not in text  # private notes never leave the file
     envelope = json.loads(text)
-    assert envelope["format"] == "lessonstudy" and envelope["version"] == 1
+    assert envelope["format"] == "lessonstudy" and envelope["version"] == export.VERSION
     copy = tmp_path / "copy.lessonstudy"
     assert run("import", str(exported), "-o", str(copy)).returncode == 0
     with StudyFile.open(copy) as study_file:

@@ -151,6 +151,13 @@ def test_open_changes_keep_the_next_plan_in_progress() -> None:
     study.lessons[1] = plan
     assert state_of(study, "plan:2") is StepState.IN_PROGRESS
     plan.carried_changes[0].done = True
+    # Copied predictions are not this lesson's until the group looks at each again.
+    step = {s.id: s for s in process.steps(study)}["plan:2"]
+    assert step.state is StepState.IN_PROGRESS
+    assert "6 carried-over predictions" in step.detail
+    for stage in plan.stages:
+        for label in "ABC":
+            assert process.confirm_prediction(stage, label, at=T0)
     assert state_of(study, "plan:2") is StepState.DONE
 
 
@@ -173,12 +180,20 @@ def test_evidence_grid_puts_notes_beside_predictions() -> None:
     cell = grid.rows[1].cells["A"]
     assert cell.prediction == "a"
     assert [n.text for n in cell.notes] == ["wow", "stuck", "stuck again"]
-    assert cell.summary is Judgement.LESS
+    # No group judgement yet: the verdict is the counts, never a plurality guess.
+    assert cell.verdict.judgement is None
+    assert cell.verdict.words == "1 better, 2 less"
     assert cell.critical
     assert grid.rows[1].cells["B"].notes == ()  # deleted notes are not evidence
     assert [n.text for n in grid.rows[1].class_notes] == ["noisy"]
-    assert grid.rows[0].cells["A"].summary is Judgement.AS_PREDICTED
-    assert grid.rows[0].cells["C"].summary is None
+    assert grid.rows[0].cells["A"].verdict.words == "1 as predicted"
+    assert grid.rows[0].cells["C"].verdict.words == "no notes"
+    # The group's judgement, once recorded in the discussion, is the verdict.
+    study.discussions.append(Discussion(1))
+    study.discussion(1).set_judgement(place.id, "A", Judgement.BETTER)
+    cell = process.evidence_grid(study, 1).rows[1].cells["A"]
+    assert cell.verdict.judgement is Judgement.BETTER
+    assert cell.verdict.words == "better than predicted"
 
 
 def test_pupil_journey_counts_judgements_per_lesson() -> None:
@@ -189,11 +204,18 @@ def test_pupil_journey_counts_judgements_per_lesson() -> None:
         Observation(1, "Ben", T0, "A", "y", stage.id, Judgement.LESS),
         Observation(3, "Ben", T0, "A", "z", stage.id, Judgement.BETTER, critical=True),
     ]
+    study.discussions.append(Discussion(1))
+    study.discussion(1).set_judgement(stage.id, "A", Judgement.AS_PREDICTED)
     journey = process.pupil_journey(study, "A")
     assert [p.lesson for p in journey] == [1, 2, 3]
-    assert journey[0].summary is Judgement.LESS and journey[0].notes == 2
-    assert journey[1].summary is None
-    assert journey[2].summary is Judgement.BETTER and journey[2].critical == 1
+    # The journey is made of the same cell verdicts as the grid: the group's
+    # judgement where it made one (even against the notes' marks), else counts.
+    assert journey[0].group_judgements == (Judgement.AS_PREDICTED, None)
+    assert journey[0].judgements == {Judgement.LESS: 2} and journey[0].notes == 2
+    assert journey[1].notes == 0
+    # A note on a stage of another lesson's plan is in no stage of RL3: counted, unplaced.
+    assert journey[2].group_judgements == ()  # RL3 has no stages planned
+    assert journey[2].notes == 1 and journey[2].unplaced == 1 and journey[2].critical == 1
 
 
 def test_lesson_clock_measures_stages_from_marks() -> None:
@@ -207,11 +229,11 @@ def test_lesson_clock_measures_stages_from_marks() -> None:
         StageMark(1, "Cy", T0 + dt.timedelta(minutes=9), place.id),  # someone else
         StageMark(1, "Ben", T0 + dt.timedelta(minutes=19, seconds=30), None),
     ]
-    rows = process.lesson_clock(lesson, marks, "Ben")
+    rows = process.lesson_clock(lesson, marks)
     assert [(r.planned_minutes, r.actual_minutes) for r in rows] == [(5, 7.0), (10, 12.5)]
-    assert process.current_stage(lesson, marks[:3], "Ben") == place
-    assert process.current_stage(lesson, marks, "Ben") is None  # the lesson ended
-    running = process.lesson_clock(lesson, marks[:3], "Ben")
+    assert process.running_stage(lesson, marks[:3]) == place
+    assert process.running_stage(lesson, marks) is None  # the lesson ended
+    running = process.lesson_clock(lesson, marks[:3])
     assert running[1].actual_minutes is None and running[1].started is not None
 
 
@@ -223,7 +245,7 @@ def test_unknown_pupil_label_is_not_in_study() -> None:
 
 def test_lesson_clock_before_any_stage_mark() -> None:
     study = planned_study()
-    rows = process.lesson_clock(study.lessons[0], [], "Ben")
+    rows = process.lesson_clock(study.lessons[0], [])
     assert [(r.planned_minutes, r.started, r.actual_minutes) for r in rows] == [
         (5, None, None),
         (10, None, None),

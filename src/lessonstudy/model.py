@@ -16,7 +16,7 @@ import enum
 import uuid
 from uuid import UUID
 
-from attrs import define, field
+from attrs import Factory, define, field
 
 CLASS = "class"
 """The `about` value of a note on the class or other pupils, not a case pupil."""
@@ -147,6 +147,26 @@ class CasePupil:
 
 
 @define
+class PredictionRecord:
+    """What the study knows about one prediction beyond its text.
+
+    Predictions are written before the lesson is taught: that is what makes
+    them evidence. So a plan keeps when each was first written, whether it was
+    copied from the previous plan and not yet looked at again, and, once the
+    lesson has begun, the text it had then if someone changes it afterwards.
+    """
+
+    written_at: dt.datetime | None = None  # first written (None: before this was kept)
+    carried_from: int | None = None  # copied from RLn's plan, not yet edited or confirmed
+    sealed_text: str | None = None  # the text when the lesson began, kept once changed after
+    changed_at: dt.datetime | None = None  # last changed after the lesson began
+
+    @property
+    def changed_after_start(self) -> bool:
+        return self.sealed_text is not None
+
+
+@define
 class Stage:
     title: str = ""
     minutes: int | None = None
@@ -157,6 +177,12 @@ class Stage:
     observed: dict[str, str] = field(factory=dict)  # pupil label -> how they responded
     patterns: str = ""  # patterns common to all case pupils
     id: UUID = field(factory=new_id)
+    # pupil label -> when written, carried over, sealed (see PredictionRecord)
+    prediction_records: dict[str, PredictionRecord] = field(factory=dict)
+
+    def record(self, label: str) -> PredictionRecord:
+        """The record of `label`'s prediction (a blank one if none is kept)."""
+        return self.prediction_records.get(label) or PredictionRecord()
 
 
 @define
@@ -184,6 +210,7 @@ class ResearchLesson:
     initial_thoughts: str = ""
     carried_changes: list[ChangeItem] = field(factory=list)
     interview_questions: str = ""  # jotted at the end of observing
+    copied_from: int | None = None  # the plan started as a copy of RLn's plan
 
     @property
     def observers(self) -> list[str]:
@@ -208,24 +235,41 @@ class ResearchLesson:
 
 @define
 class Observation:
-    """One note taken during a research lesson. Append-only; edits bump `revision`."""
+    """One note taken during a research lesson. Append-only; edits bump `revision`.
+
+    A note's stage is the stage running at its time on the lesson's one shared
+    timeline (the stage marks), unless someone chose a stage for this note
+    (`stage_chosen`). The store fills `stage_id` in from the timeline whenever
+    it reads a note whose stage was not chosen, so a note typed a moment after
+    another observer moved the clock still lands in the right stage.
+    """
 
     lesson: int
     observer: str
     at: dt.datetime
     about: str  # a case pupil's label, or CLASS
     text: str
-    stage_id: UUID | None = None
+    stage_id: UUID | None = None  # None: unplaced (before the first stage, after the end)
     judgement: Judgement | None = None
     critical: bool = False
     deleted: bool = False
     revision: int = 1
     id: UUID = field(factory=new_id)
+    # True: placed by a person (or an import that names the stage), not by the
+    # timeline. By default a note made with a stage has chosen it, one made
+    # without a stage takes the timeline's.
+    stage_chosen: bool = field(
+        default=Factory(lambda note: note.stage_id is not None, takes_self=True)
+    )
 
 
 @define
 class StageMark:
-    """An observer moved to a stage (stage_id None: the lesson ended)."""
+    """The lesson's clock moved to a stage (stage_id None: the lesson ended).
+
+    Marks are facts of the lesson, not of one observer: together they are the
+    lesson's one timeline. `observer` says who moved the clock.
+    """
 
     lesson: int
     observer: str
@@ -256,6 +300,15 @@ class Interview:
 
 
 @define
+class GroupJudgement:
+    """What the group agreed, in the discussion, about one pupil at one stage."""
+
+    stage_id: UUID
+    pupil: str  # a case pupil's label
+    judgement: Judgement
+
+
+@define
 class Discussion:
     """The post-lesson discussion of one research lesson."""
 
@@ -267,6 +320,22 @@ class Discussion:
     records: dict[str, list[str]] = field(factory=dict)  # protocol step id -> points
     agreed_changes: list[str] = field(factory=list)
     commentator_remarks: str = ""
+    # The group's agreed judgement per pupil and stage (the evidence step).
+    judgements: list[GroupJudgement] = field(factory=list)
+
+    def judgement(self, stage_id: UUID, pupil: str) -> Judgement | None:
+        for item in self.judgements:
+            if item.stage_id == stage_id and item.pupil == pupil:
+                return item.judgement
+        return None
+
+    def set_judgement(self, stage_id: UUID, pupil: str, judgement: Judgement | None) -> None:
+        """Record (or with None, take back) the group's judgement of one cell."""
+        self.judgements = [
+            j for j in self.judgements if not (j.stage_id == stage_id and j.pupil == pupil)
+        ]
+        if judgement is not None:
+            self.judgements.append(GroupJudgement(stage_id, pupil, judgement))
 
 
 @define

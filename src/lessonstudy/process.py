@@ -8,13 +8,15 @@ changes into the next plan.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import copy
 import datetime as dt
 import enum
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from lessonstudy.model import (
     CLASS,
@@ -22,12 +24,23 @@ from lessonstudy.model import (
     Discussion,
     Judgement,
     Observation,
+    PredictionRecord,
     ResearchLesson,
     Stage,
     StageMark,
     Study,
     new_id,
 )
+
+# The order judgements are read and counted in, everywhere.
+JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
+# Short words for counts: "2 as predicted, 2 less, 1 better".
+JUDGEMENT_SHORT_WORDS = {
+    Judgement.AS_PREDICTED: "as predicted",
+    Judgement.BETTER: "better",
+    Judgement.LESS: "less",
+    Judgement.UNEXPECTED: "unexpected",
+}
 
 
 class StepState(enum.Enum):
@@ -117,6 +130,54 @@ def missing_predictions(lesson: ResearchLesson, labels: list[str]) -> list[tuple
     ]
 
 
+def carried_predictions(lesson: ResearchLesson, labels: list[str]) -> list[tuple[int, str]]:
+    """(stage number, pupil label) for every prediction copied from the previous plan
+    that the group has not yet edited or confirmed for this lesson."""
+    return [
+        (number, label)
+        for number, stage in enumerate(lesson.stages, start=1)
+        for label in labels
+        if stage.predictions.get(label, "").strip() and stage.record(label).carried_from is not None
+    ]
+
+
+@frozen
+class PredictionCounts:
+    """How a plan's predictions came to be (what the plan and the write-up count)."""
+
+    cells: int  # stages x case pupils
+    written: int  # written (or confirmed) for this lesson
+    carried: int  # copied from the previous plan, not looked at again yet
+    missing: int
+    before_teaching: int  # first written before the lesson began (dated ones only)
+    undated: int  # written before lessonstudy kept the date
+    changed_after_start: int  # changed after the lesson began
+
+
+def prediction_counts(
+    lesson: ResearchLesson, labels: list[str], started: dt.datetime | None = None
+) -> PredictionCounts:
+    """Count a plan's predictions; `started` is when the lesson's first stage began."""
+    written = carried = missing = before = undated = changed = 0
+    for stage in lesson.stages:
+        for label in labels:
+            record = stage.record(label)
+            changed += record.changed_after_start
+            if not stage.predictions.get(label, "").strip():
+                missing += 1
+            elif record.carried_from is not None:
+                carried += 1
+            else:
+                written += 1
+                if record.written_at is None:
+                    undated += 1
+                elif started is not None and record.written_at <= started:
+                    before += 1
+    return PredictionCounts(
+        len(lesson.stages) * len(labels), written, carried, missing, before, undated, changed
+    )
+
+
 def unobserved_pupils(lesson: ResearchLesson, labels: list[str]) -> list[str]:
     """Case pupils no observer is assigned to."""
     watched = {label for pupils in lesson.assignments.values() for label in pupils}
@@ -133,6 +194,9 @@ def plan_step(study: Study, lesson: ResearchLesson) -> Step:
     gaps = missing_predictions(lesson, labels)
     if gaps:
         missing.append(f"{len(gaps)} predictions")
+    carried = carried_predictions(lesson, labels)
+    if carried:
+        missing.append(f"{len(carried)} carried-over predictions looked at again")
     unwatched = unobserved_pupils(lesson, labels)
     if unwatched:
         missing.append("an observer for " + ", ".join(unwatched))
@@ -240,183 +304,161 @@ def carry_forward(
         stage.id = new_id()
         stage.observed = {}
         stage.patterns = ""
+        # Each copied prediction is "carried over" until the group edits or confirms
+        # it: a copy is not a prediction made for this lesson.
+        stage.prediction_records = {
+            label: PredictionRecord(
+                written_at=stage.record(label).written_at, carried_from=previous.number
+            )
+            for label, text in stage.predictions.items()
+            if text.strip()
+        }
     plan.number = number
+    plan.copied_from = previous.number
     plan.date = None
     plan.time = ""
     plan.teacher = ""
     plan.initial_thoughts = ""
     plan.interview_questions = ""
-    plan.carried_changes = [
-        ChangeItem(text) for text in (discussion.agreed_changes if discussion else [])
-    ]
+    plan.carried_changes = checklist([], discussion.agreed_changes if discussion else [])
     return plan
 
 
 def is_blank_plan(lesson: ResearchLesson) -> bool:
-    """True while a plan has nothing in it: it can still start from the previous one."""
+    """True while a plan has nothing of its own in it: it can still start from the
+    previous one (a checklist of agreed changes alone does not count: it is carried)."""
     return not (
-        lesson.stages
-        or lesson.learning_intentions
-        or lesson.success_criteria
-        or lesson.teacher
-        or lesson.carried_changes
+        lesson.stages or lesson.learning_intentions or lesson.success_criteria or lesson.teacher
     )
 
 
-# ---------------------------------------------------------------------- evidence
+def checklist(current: list[ChangeItem], agreed: list[str]) -> list[ChangeItem]:
+    """The next plan's checklist after the discussion agreed `agreed`.
 
-
-@frozen
-class EvidenceCell:
-    """One pupil at one stage: what we predicted beside what was seen."""
-
-    prediction: str
-    observed: str  # the group's summary, written after the lesson
-    notes: tuple[Observation, ...]
-
-    @property
-    def judgements(self) -> collections.Counter[Judgement]:
-        return collections.Counter(n.judgement for n in self.notes if n.judgement)
-
-    @property
-    def summary(self) -> Judgement | None:
-        """The judgement most notes agree on (ties: the less hopeful one, to be safe)."""
-        counts = self.judgements
-        if not counts:
-            return None
-        order = [Judgement.LESS, Judgement.UNEXPECTED, Judgement.AS_PREDICTED, Judgement.BETTER]
-        return max(order, key=lambda j: (counts[j], -order.index(j)))
-
-    @property
-    def critical(self) -> bool:
-        return any(n.critical for n in self.notes)
-
-
-@frozen
-class EvidenceRow:
-    number: int
-    stage: Stage
-    cells: dict[str, EvidenceCell]
-    class_notes: tuple[Observation, ...]
-
-
-@frozen
-class EvidenceGrid:
-    """Stages down, case pupils across: the evidence the discussion rests on."""
-
-    lesson: int
-    labels: tuple[str, ...]
-    rows: tuple[EvidenceRow, ...]
-    unstaged: tuple[Observation, ...]  # notes whose stage is not in the plan
-
-
-def evidence_grid(study: Study, lesson_number: int) -> EvidenceGrid:
-    lesson = study.lesson(lesson_number)
-    labels = tuple(study.labels)
-    if lesson is None:
-        return EvidenceGrid(lesson_number, labels, (), ())
-    by_place: dict[tuple[UUID | None, str], list[Observation]] = collections.defaultdict(list)
-    for note in study.live_notes(lesson_number):
-        by_place[(note.stage_id, note.about)].append(note)
-    stage_ids = {stage.id for stage in lesson.stages}
-    rows = []
-    for number, stage in enumerate(lesson.stages, start=1):
-        cells = {
-            label: EvidenceCell(
-                stage.predictions.get(label, ""),
-                stage.observed.get(label, ""),
-                tuple(by_place.get((stage.id, label), ())),
-            )
-            for label in labels
-        }
-        rows.append(EvidenceRow(number, stage, cells, tuple(by_place.get((stage.id, CLASS), ()))))
-    unstaged = tuple(
-        note
-        for (stage_id, _about), notes in by_place.items()
-        if stage_id not in stage_ids
-        for note in notes
-    )
-    return EvidenceGrid(lesson_number, labels, tuple(rows), unstaged)
-
-
-@frozen
-class JourneyPoint:
-    lesson: int
-    judgements: collections.Counter[Judgement]
-    notes: int
-    critical: int
-
-    @property
-    def summary(self) -> Judgement | None:
-        if not self.judgements:
-            return None
-        return self.judgements.most_common(1)[0][0]
-
-
-def pupil_journey(study: Study, label: str) -> list[JourneyPoint]:
-    """One case pupil across the research lessons: how observations compared."""
-    points = []
-    for lesson in study.lessons:
-        notes = [n for n in study.live_notes(lesson.number) if n.about == label]
-        points.append(
-            JourneyPoint(
-                lesson.number,
-                collections.Counter(n.judgement for n in notes if n.judgement),
-                len(notes),
-                sum(1 for n in notes if n.critical),
-            )
-        )
-    return points
-
-
-# ---------------------------------------------------------------------- lesson clock
-
-
-@frozen
-class ClockRow:
-    number: int
-    stage: Stage
-    planned_minutes: int | None
-    started: dt.datetime | None
-    actual_minutes: float | None  # None while the stage is running or never reached
-
-
-def lesson_clock(
-    lesson: ResearchLesson, marks: list[StageMark], observer: str | None = None
-) -> list[ClockRow]:
-    """Planned against actual time per stage, from the stage marks.
-
-    A stage starts at its first mark; it ends at the next mark of a different
-    stage (or the end-of-lesson mark). Marks from `observer` only, if given.
+    Every agreed change is on it once, in the discussion's order, keeping its tick;
+    a change the discussion took back goes, unless it was already worked in
+    (ticked): that is part of the plan now.
     """
-    chosen = sorted(
-        (
-            m
-            for m in marks
-            if m.lesson == lesson.number and (observer is None or m.observer == observer)
-        ),
-        key=lambda m: m.at,
+    by_text = {item.text: item for item in current}
+    wanted = [text for text in dict.fromkeys(t.strip() for t in agreed) if text]
+    items = [by_text.get(text) or ChangeItem(text) for text in wanted]
+    items += [item for item in current if item.done and item.text not in wanted]
+    return items
+
+
+def record_prediction(
+    stage: Stage, label: str, text: str, *, at: dt.datetime, lesson_started: bool
+) -> None:
+    """Write `label`'s prediction at `stage`, keeping the facts the write-up needs.
+
+    The first time it has text, when it was written is kept; a carried-over
+    prediction becomes this lesson's own. Once the lesson has begun, the text it
+    had then is kept (sealed) and the change is dated; changing it back to the
+    sealed text takes the mark away again.
+    """
+    old = stage.predictions.get(label, "")
+    if text == old:
+        return
+    record = evolve(stage.record(label), carried_from=None)
+    if record.written_at is None and text.strip():
+        record = evolve(record, written_at=at)
+    if lesson_started:
+        if record.sealed_text is None:
+            record = evolve(record, sealed_text=old, changed_at=at)
+        elif text == record.sealed_text:
+            record = evolve(record, sealed_text=None, changed_at=None)
+        else:
+            record = evolve(record, changed_at=at)
+    stage.predictions[label] = text
+    stage.prediction_records[label] = record
+
+
+def confirm_prediction(stage: Stage, label: str, *, at: dt.datetime) -> bool:
+    """The group keeps a carried-over prediction for this lesson; False if it was not one."""
+    record = stage.record(label)
+    if record.carried_from is None or not stage.predictions.get(label, "").strip():
+        return False
+    stage.prediction_records[label] = evolve(record, carried_from=None, written_at=at)
+    return True
+
+
+def lesson_start(marks: Iterable[StageMark], lesson: int) -> dt.datetime | None:
+    """When the lesson's first stage began (its first mark of a stage), or None."""
+    times = [m.at for m in marks if m.lesson == lesson and m.stage_id is not None]
+    return min(times) if times else None
+
+
+# ---------------------------------------------------------------------- the lesson's timeline
+
+
+@frozen
+class Timeline:
+    """A research lesson's one timeline: its stage marks, whoever made them, in order.
+
+    The stage running at a moment is the stage of the latest mark at or before
+    it; None before the first mark, after the end-of-lesson mark, or while a
+    stage no longer in the plan was running.
+    """
+
+    lesson: int
+    times: tuple[dt.datetime, ...]
+    stage_ids: tuple[UUID | None, ...]
+    planned: frozenset[UUID]  # the stages in the plan now
+
+    def stage_at(self, at: dt.datetime) -> UUID | None:
+        index = bisect.bisect_right(self.times, at) - 1
+        if index < 0:
+            return None
+        stage_id = self.stage_ids[index]
+        return stage_id if stage_id in self.planned else None
+
+    @property
+    def started(self) -> dt.datetime | None:
+        """When the first stage began."""
+        for at, stage_id in zip(self.times, self.stage_ids, strict=True):
+            if stage_id is not None:
+                return at
+        return None
+
+
+def timeline(lesson: ResearchLesson, marks: Iterable[StageMark]) -> Timeline:
+    return timeline_of(lesson.number, [stage.id for stage in lesson.stages], marks)
+
+
+def timeline_of(
+    lesson_number: int, stage_ids: Iterable[UUID], marks: Iterable[StageMark]
+) -> Timeline:
+    """The timeline of lesson `lesson_number`, whose plan has the stages `stage_ids`."""
+    # Python's sort is stable: of two marks at the same instant, the later one
+    # given wins, as in running_stage.
+    ordered = sorted((m for m in marks if m.lesson == lesson_number), key=lambda m: m.at)
+    return Timeline(
+        lesson_number,
+        tuple(m.at for m in ordered),
+        tuple(m.stage_id for m in ordered),
+        frozenset(stage_ids),
     )
-    # Collapse repeated marks of the same stage into its first moment.
-    timeline: list[StageMark] = []
-    for mark in chosen:
-        if not timeline or timeline[-1].stage_id != mark.stage_id:
-            timeline.append(mark)
-    starts: dict[UUID, dt.datetime] = {}
-    ends: dict[UUID, dt.datetime] = {}
-    following_marks: list[StageMark | None] = [*timeline[1:], None] if timeline else []
-    for current, following in zip(timeline, following_marks, strict=True):
-        if current.stage_id is None or current.stage_id in starts:
+
+
+def place_notes(
+    notes: Iterable[Observation], lessons: Iterable[ResearchLesson], marks: Sequence[StageMark]
+) -> None:
+    """Fill in, in place, the stage of every note whose stage nobody chose: the stage
+    running at its time on its lesson's timeline (None: unplaced)."""
+    timelines = {lesson.number: timeline(lesson, marks) for lesson in lessons}
+    for note in notes:
+        if note.stage_chosen:
             continue
-        starts[current.stage_id] = current.at
-        if following is not None:
-            ends[current.stage_id] = following.at
-    rows = []
-    for number, stage in enumerate(lesson.stages, start=1):
-        start, end = starts.get(stage.id), ends.get(stage.id)
-        actual = (end - start).total_seconds() / 60 if start and end else None
-        rows.append(ClockRow(number, stage, stage.minutes, start, actual))
-    return rows
+        line = timelines.get(note.lesson)
+        note.stage_id = line.stage_at(note.at) if line is not None else None
+
+
+def placed(note: Observation, line: Timeline) -> Observation:
+    """`note` with its stage from `line` unless a person chose it (a new object if it moved)."""
+    if note.stage_chosen or note.lesson != line.lesson:
+        return note
+    stage_id = line.stage_at(note.at)
+    return note if stage_id == note.stage_id else evolve(note, stage_id=stage_id)
 
 
 def running_stage(
@@ -438,12 +480,235 @@ def running_stage(
     return None if latest is None else lesson.stage_by_id(latest.stage_id)
 
 
-def current_stage(lesson: ResearchLesson, marks: list[StageMark], observer: str) -> Stage | None:
-    """The stage this observer last marked (None before the first mark or after the end)."""
-    mine = [m for m in marks if m.lesson == lesson.number and m.observer == observer]
-    if not mine:
-        return None
-    return lesson.stage_by_id(max(mine, key=lambda m: m.at).stage_id)
+def latest_mark(marks: Iterable[StageMark], lesson: int) -> StageMark | None:
+    """The mark that set the lesson's clock where it is now (None: not started)."""
+    latest: StageMark | None = None
+    for mark in marks:
+        if mark.lesson == lesson and (latest is None or mark.at >= latest.at):
+            latest = mark
+    return latest
+
+
+# ---------------------------------------------------------------------- evidence
+
+
+@frozen
+class CellVerdict:
+    """What the evidence says about one pupil at one stage, and whose word it is.
+
+    The group's judgement when the group made one; otherwise only the counts of
+    the notes' marks, never a verdict worked out from them.
+    """
+
+    judgement: Judgement | None  # the group's agreed judgement
+    counts: tuple[tuple[Judgement, int], ...]  # the notes' marks, in JUDGEMENT_ORDER
+    notes: int
+
+    @property
+    def counts_words(self) -> str:
+        """'2 as predicted, 2 less, 1 better' ('' when no note was judged)."""
+        return ", ".join(f"{n} {JUDGEMENT_SHORT_WORDS[j]}" for j, n in self.counts)
+
+    @property
+    def words(self) -> str:
+        if self.judgement is not None:
+            return self.judgement.words
+        if self.counts:
+            return self.counts_words
+        if self.notes:
+            return f"{_count(self.notes, 'note')}, none judged"
+        return "no notes"
+
+
+def cell_verdict(notes: Sequence[Observation], group: Judgement | None) -> CellVerdict:
+    """THE verdict of a cell: the discussion grid, the report and the journeys all use it."""
+    counts = collections.Counter(n.judgement for n in notes if n.judgement)
+    return CellVerdict(
+        group, tuple((j, counts[j]) for j in JUDGEMENT_ORDER if counts[j]), len(notes)
+    )
+
+
+@frozen
+class EvidenceCell:
+    """One pupil at one stage: what we predicted beside what was seen."""
+
+    prediction: str  # as predicted before the lesson (the sealed text, if changed since)
+    observed: str  # the group's summary, written after the lesson
+    notes: tuple[Observation, ...]
+    group: Judgement | None = None  # the group's agreed judgement
+    changed_to: str | None = None  # the prediction as changed after the lesson began
+    changed_at: dt.datetime | None = None
+
+    @property
+    def judgements(self) -> collections.Counter[Judgement]:
+        return collections.Counter(n.judgement for n in self.notes if n.judgement)
+
+    @property
+    def verdict(self) -> CellVerdict:
+        return cell_verdict(self.notes, self.group)
+
+    @property
+    def critical(self) -> bool:
+        return any(n.critical for n in self.notes)
+
+
+@frozen
+class EvidenceRow:
+    number: int
+    stage: Stage
+    cells: dict[str, EvidenceCell]
+    class_notes: tuple[Observation, ...]
+
+
+@frozen
+class EvidenceGrid:
+    """Stages down, case pupils across: the evidence the discussion rests on."""
+
+    lesson: int
+    labels: tuple[str, ...]
+    rows: tuple[EvidenceRow, ...]
+    unplaced: tuple[Observation, ...]  # notes in no stage of the plan, in time order
+
+    @property
+    def unstaged(self) -> tuple[Observation, ...]:
+        return self.unplaced
+
+    @property
+    def note_count(self) -> int:
+        """Every note of the lesson that is not deleted: placed, class and unplaced."""
+        cells = sum(len(cell.notes) for row in self.rows for cell in row.cells.values())
+        return cells + sum(len(row.class_notes) for row in self.rows) + len(self.unplaced)
+
+
+def evidence_grid(study: Study, lesson_number: int) -> EvidenceGrid:
+    lesson = study.lesson(lesson_number)
+    labels = tuple(study.labels)
+    if lesson is None:
+        return EvidenceGrid(lesson_number, labels, (), tuple(study.live_notes(lesson_number)))
+    discussion = study.discussion(lesson_number)
+    by_place: dict[tuple[UUID | None, str], list[Observation]] = collections.defaultdict(list)
+    for note in study.live_notes(lesson_number):
+        by_place[(note.stage_id, note.about)].append(note)
+    stage_ids = {stage.id for stage in lesson.stages}
+    rows = []
+    for number, stage in enumerate(lesson.stages, start=1):
+        cells = {}
+        for label in labels:
+            record = stage.record(label)
+            text = stage.predictions.get(label, "")
+            sealed = record.sealed_text
+            cells[label] = EvidenceCell(
+                text if sealed is None else sealed,
+                stage.observed.get(label, ""),
+                tuple(by_place.get((stage.id, label), ())),
+                discussion.judgement(stage.id, label) if discussion else None,
+                None if sealed is None else text,
+                record.changed_at if sealed is not None else None,
+            )
+        rows.append(EvidenceRow(number, stage, cells, tuple(by_place.get((stage.id, CLASS), ()))))
+    # Every note is somewhere: a case pupil or the class, a pupil no longer in the
+    # study included, which is listed with the unplaced notes rather than lost.
+    unplaced = sorted(
+        (
+            note
+            for (stage_id, about), notes in by_place.items()
+            if stage_id not in stage_ids or (about != CLASS and about not in labels)
+            for note in notes
+        ),
+        key=lambda n: n.at,
+    )
+    return EvidenceGrid(lesson_number, labels, tuple(rows), tuple(unplaced))
+
+
+@frozen
+class JourneyPoint:
+    """One case pupil in one research lesson, stage by stage as the evidence says."""
+
+    lesson: int
+    verdicts: tuple[CellVerdict, ...]  # one per stage of the plan
+    judgements: collections.Counter[Judgement]  # the notes' marks, every note of the lesson
+    notes: int  # every note on the pupil in this lesson (unplaced ones too)
+    critical: int
+    unplaced: int = 0  # notes on the pupil in no stage
+
+    @property
+    def group_judgements(self) -> tuple[Judgement | None, ...]:
+        return tuple(v.judgement for v in self.verdicts)
+
+
+def pupil_journeys(study: Study) -> dict[str, list[JourneyPoint]]:
+    """Every case pupil across the research lessons, built from the same cells
+    (and `cell_verdict`) as the discussion grid and the report."""
+    journeys: dict[str, list[JourneyPoint]] = {label: [] for label in study.labels}
+    for lesson in study.lessons:
+        grid = evidence_grid(study, lesson.number)
+        for label in journeys:
+            cells = [row.cells[label] for row in grid.rows]
+            unplaced = [n for n in grid.unplaced if n.about == label]
+            notes = [n for cell in cells for n in cell.notes] + unplaced
+            journeys[label].append(
+                JourneyPoint(
+                    lesson.number,
+                    tuple(cell.verdict for cell in cells),
+                    collections.Counter(n.judgement for n in notes if n.judgement),
+                    len(notes),
+                    sum(1 for n in notes if n.critical),
+                    len(unplaced),
+                )
+            )
+    return journeys
+
+
+def pupil_journey(study: Study, label: str) -> list[JourneyPoint]:
+    """One case pupil across the research lessons."""
+    return pupil_journeys(study).get(label, [])
+
+
+def unplaced_count(study: Study, lesson_number: int | None = None) -> int:
+    """Notes (not deleted) in no stage of their lesson's plan."""
+    numbers = [lesson_number] if lesson_number is not None else [x.number for x in study.lessons]
+    return sum(len(evidence_grid(study, n).unplaced) for n in numbers)
+
+
+# ---------------------------------------------------------------------- lesson clock
+
+
+@frozen
+class ClockRow:
+    number: int
+    stage: Stage
+    planned_minutes: int | None
+    started: dt.datetime | None
+    actual_minutes: float | None  # None while the stage is running or never reached
+
+
+def lesson_clock(lesson: ResearchLesson, marks: list[StageMark]) -> list[ClockRow]:
+    """Planned against actual time per stage, from the lesson's one timeline.
+
+    A stage starts at its first mark; it ends at the next mark of a different
+    stage (or the end-of-lesson mark), whoever moved the clock.
+    """
+    chosen = sorted((m for m in marks if m.lesson == lesson.number), key=lambda m: m.at)
+    # Collapse repeated marks of the same stage into its first moment.
+    line: list[StageMark] = []
+    for mark in chosen:
+        if not line or line[-1].stage_id != mark.stage_id:
+            line.append(mark)
+    starts: dict[UUID, dt.datetime] = {}
+    ends: dict[UUID, dt.datetime] = {}
+    following_marks: list[StageMark | None] = [*line[1:], None] if line else []
+    for current, following in zip(line, following_marks, strict=True):
+        if current.stage_id is None or current.stage_id in starts:
+            continue
+        starts[current.stage_id] = current.at
+        if following is not None:
+            ends[current.stage_id] = following.at
+    rows = []
+    for number, stage in enumerate(lesson.stages, start=1):
+        start, end = starts.get(stage.id), ends.get(stage.id)
+        actual = (end - start).total_seconds() / 60 if start and end else None
+        rows.append(ClockRow(number, stage, stage.minutes, start, actual))
+    return rows
 
 
 def _count(n: int, noun: str) -> str:

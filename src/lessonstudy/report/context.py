@@ -14,6 +14,7 @@ from typing import Any
 from lessonstudy import process
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
+    CLASS,
     CasePupil,
     Discussion,
     Interview,
@@ -24,13 +25,8 @@ from lessonstudy.model import (
     Study,
 )
 
-# A full study can hold a hundred notes per pupil and stage; a write-up that
-# lists them all is unreadable. Critical incidents are always listed, then
-# the earliest notes up to this many; the rest are counted.
-NOTES_PER_CELL = 6
-
 # Shown as a key wherever judgements appear; order = how the group reads them.
-JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
+JUDGEMENT_ORDER = process.JUDGEMENT_ORDER
 
 Data = dict[str, Any]
 
@@ -89,7 +85,7 @@ def build_context(study: Study) -> Data:
             for p in study.pupils
         ],
         "lessons": lessons,
-        "journeys": [_journey(study, p, names[p.label]) for p in study.pupils],
+        "journeys": _journeys(study, names),
         "quotes": quotes,
         "key_quotes": _key_quotes(quotes),
         "findings": {
@@ -110,6 +106,8 @@ def _lesson(
 ) -> Data:
     grid = process.evidence_grid(study, lesson.number)
     following = study.lesson(lesson.number + 1)
+    started = process.lesson_start(study.marks, lesson.number)
+    counts = process.prediction_counts(lesson, list(names), started)
     interviews = [_interview(i, names) for i in study.lesson_interviews(lesson.number)]
     return {
         "number": lesson.number,
@@ -135,6 +133,20 @@ def _lesson(
         "carried_in": [{"text": c.text, "done": c.done} for c in lesson.carried_changes],
         "stages": [_stage(row, names) for row in grid.rows],
         "has_notes": any(cell.notes for row in grid.rows for cell in row.cells.values()),
+        # Notes in no stage of the plan (before the first stage, after the end): every
+        # note is in the write-up, and these under a heading of their own.
+        "unplaced": [_note(note, names) for note in grid.unplaced],
+        "notes_count": grid.note_count,
+        "predictions": {
+            "cells": counts.cells,
+            "written": counts.written,
+            "carried": counts.carried,
+            "missing": counts.missing,
+            "before_teaching": counts.before_teaching,
+            "undated": counts.undated,
+            "changed_after_start": counts.changed_after_start,
+            "taught": started is not None,
+        },
         "interviews": interviews,
         "quotes": [
             {"text": a["answer"], "who": i["who"], "lesson": f"RL{lesson.number}"}
@@ -165,47 +177,59 @@ def _stage(row: process.EvidenceRow, names: dict[str, str]) -> Data:
         "assessment": stage.assessment,
         "patterns": stage.patterns,
         "cells": [_cell(label, names[label], cell) for label, cell in row.cells.items()],
-        "class_notes": _notes(row.class_notes)[0],
+        "class_notes": [_note(note, names) for note in row.class_notes],
+    }
+
+
+def verdict(cell_verdict: process.CellVerdict) -> Data:
+    """A cell's verdict as the write-up prints it: the group's judgement where it
+    made one, else the notes' marks counted (never a verdict worked out from them)."""
+    return {
+        "judgement": judgement_data(cell_verdict.judgement),
+        "counts": [
+            {**(judgement_data(j) or {}), "count": count} for j, count in cell_verdict.counts
+        ],
+        "words": cell_verdict.words,
+        "notes": cell_verdict.notes,
     }
 
 
 def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
-    notes, more = _notes(cell.notes)
-    counts = cell.judgements
+    cell_verdict = verdict(cell.verdict)
     return {
         "label": label,
         "pupil": name,
         "prediction": cell.prediction,
+        "changed": (
+            {"text": cell.changed_to, "when": _when(cell.changed_at)}
+            if cell.changed_to is not None
+            else None
+        ),
         "observed": cell.observed,
-        "judgement": judgement_data(cell.summary),
-        "counts": [
-            {**(judgement_data(j) or {}), "count": counts[j]} for j in JUDGEMENT_ORDER if counts[j]
-        ],
+        "verdict": cell_verdict,
+        # The group's judgement (None where it made none: the counts say the rest).
+        "judgement": cell_verdict["judgement"],
+        "counts": cell_verdict["counts"],
         "critical": cell.critical,
-        "notes": notes,
-        "more_notes": more,
+        "notes": [_note(note, {}) for note in cell.notes],
     }
 
 
-def _notes(notes: tuple[Observation, ...]) -> tuple[list[Data], int]:
-    """The notes to print (critical ones first, then the earliest) and how many were left out."""
-    chosen = [n for n in notes if n.critical][:NOTES_PER_CELL]
-    for note in notes:
-        if len(chosen) >= NOTES_PER_CELL:
-            break
-        if not note.critical:
-            chosen.append(note)
-    chosen.sort(key=lambda n: n.at)
-    return [
-        {
-            "time": note.at.strftime("%H:%M"),
-            "observer": note.observer,
-            "text": note.text,
-            "judgement": judgement_data(note.judgement),
-            "critical": note.critical,
-        }
-        for note in chosen
-    ], len(notes) - len(chosen)
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment.day} {moment:%B %Y, %H:%M}" if moment else ""
+
+
+def _note(note: Observation, names: dict[str, str]) -> Data:
+    """One note as printed; `names` given: who it is about as well."""
+    about = "the class" if note.about == CLASS else names.get(note.about, note.about)
+    return {
+        "time": note.at.strftime("%H:%M"),
+        "observer": note.observer,
+        "about": about,
+        "text": note.text,
+        "judgement": judgement_data(note.judgement),
+        "critical": note.critical,
+    }
 
 
 def _interview(interview: Interview, names: dict[str, str]) -> Data:
@@ -244,8 +268,12 @@ def _discussion(discussion: Discussion | None, step_titles: dict[str, Any]) -> D
     for step_id in order:
         title, kind = step_titles.get(step_id, (step_id.replace("_", " ").capitalize(), ""))
         points = [p for p in discussion.records[step_id] if p.strip()]
-        # The agreed changes have their own list below; do not print them twice.
-        if points and not (kind == "agreed_changes" and discussion.agreed_changes):
+        # Everything the recorder noted reaches the write-up; at the agreed-changes
+        # step these are the points noted while agreeing them (the changes
+        # themselves are listed below).
+        if points:
+            if kind == "agreed_changes":
+                title = f"{title}: noted while agreeing them"
             steps.append({"title": title, "points": points})
     return {
         "date": long_date(discussion.date),
@@ -261,20 +289,32 @@ def _discussion(discussion: Discussion | None, step_titles: dict[str, Any]) -> D
 # --------------------------------------------------------------------------- across lessons
 
 
-def _journey(study: Study, pupil: CasePupil, name: str) -> Data:
+def _journeys(study: Study, names: dict[str, str]) -> list[Data]:
+    journeys = process.pupil_journeys(study)
+    return [_journey(p, names[p.label], journeys[p.label]) for p in study.pupils]
+
+
+def _journey(pupil: CasePupil, name: str, journey: list[process.JourneyPoint]) -> Data:
     points = []
-    for point in process.pupil_journey(study, pupil.label):
+    for point in journey:
         counts = point.judgements
         points.append(
             {
                 "lesson": f"RL{point.lesson}",
-                "judgement": judgement_data(point.summary),
+                # Stage by stage: the group's judgement where it made one, else counts.
+                "stages": [verdict(v) for v in point.verdicts],
+                "judged": [
+                    {"stage": number, **(judgement_data(v.judgement) or {})}
+                    for number, v in enumerate(point.verdicts, start=1)
+                    if v.judgement is not None
+                ],
                 "counts": [
                     {**(judgement_data(j) or {}), "count": counts[j]}
                     for j in JUDGEMENT_ORDER
                     if counts[j]
                 ],
                 "notes": point.notes,
+                "unplaced": point.unplaced,
                 "critical": point.critical,
             }
         )

@@ -48,15 +48,27 @@ def chip(judgement: dict[str, Any] | None) -> Markdown:
     return Markdown(f"`{judgement['symbol']}`")
 
 
-def _cell_judgement(judgement: dict[str, Any] | None, critical: bool = False) -> str:
-    if not judgement:
-        return "no notes"
-    text = f"{chip(judgement)} {judgement['words']}"
-    return text + (" (critical moment)" if critical else "")
+def _tally(counts: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{c['count']} {chip(c)}" for c in counts)
+
+
+def _cell_verdict(cell: dict[str, Any]) -> str:
+    """The group's judgement by symbol and in words; where it made none, the notes'
+    marks counted ("notes: 2 `=`, 1 `-`"), never a verdict worked out from them."""
+    verdict = cell["verdict"]
+    if verdict["judgement"]:
+        text = f"{chip(verdict['judgement'])} {verdict['judgement']['words']}"
+    elif verdict["counts"]:
+        text = f"notes: {_tally(verdict['counts'])}"
+    elif verdict["notes"]:
+        text = f"{verdict['notes']} notes, none judged"
+    else:
+        text = "no notes"
+    return text + (" (critical moment)" if cell["critical"] else "")
 
 
 def grid(lesson: dict[str, Any]) -> Markdown:
-    """Stages down, case pupils across; each cell the judgement by symbol and in words."""
+    """Stages down, case pupils across; each cell the group's judgement, or the counts."""
     stages = lesson["stages"]
     if not stages:
         return Markdown("")
@@ -66,14 +78,19 @@ def grid(lesson: dict[str, Any]) -> Markdown:
         "|---|" + "---|" * len(pupils),
     ]
     for stage in stages:
-        cells = [_cell_judgement(c["judgement"], c["critical"]) for c in stage["cells"]]
+        cells = [_cell_verdict(c) for c in stage["cells"]]
         title = md_line(f"{stage['number']}. {stage['title']}")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
-    return Markdown("\n".join(lines) + "\n\n" + key())
+    explain = (
+        "A symbol with words is the group's judgement, agreed in the discussion; "
+        "where the group made none, the observers' notes are counted."
+    )
+    return Markdown("\n".join(lines) + "\n\n" + explain + " " + key())
 
 
 def journeys(items: list[dict[str, Any]]) -> Markdown:
-    """Case pupils down, lessons across: the most common judgement and the tally."""
+    """Case pupils down, lessons across: the group's judgements stage by stage, and
+    the notes' marks counted."""
     if not items or not items[0]["points"]:
         return Markdown("")
     lessons = [point["lesson"] for point in items[0]["points"]]
@@ -84,14 +101,22 @@ def journeys(items: list[dict[str, Any]]) -> Markdown:
     for journey in items:
         cells = []
         for point in journey["points"]:
-            if not point["judgement"]:
+            if not point["notes"] and not point["judged"]:
                 cells.append("no notes")
                 continue
-            tally = ", ".join(f"{c['count']} {chip(c)}" for c in point["counts"])
-            notes = sum(c["count"] for c in point["counts"])
-            cells.append(
-                f"{chip(point['judgement'])} {point['judgement']['words']} ({notes} notes: {tally})"
-            )
+            parts = []
+            if point["judged"]:
+                judged = ", ".join(f"{j['stage']} {chip(j)}" for j in point["judged"])
+                parts.append(f"group, by stage: {judged}")
+            else:
+                parts.append("not judged by the group")
+            notes = f"{point['notes']} notes"
+            if point["counts"]:
+                notes += f": {_tally(point['counts'])}"
+            if point["unplaced"]:
+                notes += f" ({point['unplaced']} in no stage)"
+            parts.append(notes)
+            cells.append("; ".join(parts))
         lines.append(f"| {md_line(journey['pupil'])} | " + " | ".join(cells) + " |")
     return Markdown("\n".join(lines) + "\n\n" + key())
 

@@ -24,10 +24,24 @@ from lessonstudy.rules import study_problems
 from lessonstudy.store.converter import structure, unstructure
 
 FORMAT = "lessonstudy"
-VERSION = 1
+VERSION = 2
+
+
+def _v1_to_v2(study: dict[str, Any]) -> dict[str, Any]:
+    """Version 2: one timeline per lesson. A version-1 note's stage was its observer's
+    own (chosen, in today's words); one with no stage takes the lesson's timeline.
+    The other new fields (prediction records, the group's judgements, where a plan
+    was copied from) start empty."""
+    notes = study.get("notes")
+    if isinstance(notes, list):
+        for note in notes:
+            if isinstance(note, dict) and "stage_chosen" not in note:
+                note["stage_chosen"] = note.get("stage_id") is not None
+    return study
+
 
 # DICT_MIGRATIONS[n] turns a version-n envelope's "study" into version n + 1.
-DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def without_private_notes(study: Study) -> Study:

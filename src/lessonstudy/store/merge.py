@@ -22,6 +22,7 @@ from lessonstudy.store.check import describe_document
 from lessonstudy.store.converter import to_json
 from lessonstudy.store.rows import (
     NOTE_COLUMNS,
+    NOTE_REVISION,
     body_hash,
     insert_mark,
     insert_note,
@@ -171,7 +172,7 @@ def _merge_notes(
             insert_note(con, theirs)
             counts["notes_added"] += 1
             continue
-        my_revision = mine[-1]
+        my_revision = mine[NOTE_REVISION]
         if theirs.revision > my_revision:
             if my_revision > 1:
                 # Ours was corrected too; without a history of note versions we cannot

@@ -25,6 +25,7 @@ from lessonstudy.model import (
     StageMark,
     Study,
 )
+from lessonstudy.process import place_notes
 from lessonstudy.store import documents
 from lessonstudy.store.converter import structure, to_json
 
@@ -52,12 +53,18 @@ def body_hash(body: str) -> str:
 
 
 NOTE_COLUMNS = (
-    "id, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, revision"
+    "id, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, revision,"
+    " stage_chosen"
 )
+NOTE_REVISION = 10  # index of `revision` in a row of NOTE_COLUMNS
 
 
 def note_from_row(row: tuple[Any, ...]) -> Observation:
-    id_, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, rev = row
+    """A note as stored. A stage nobody chose is not stored (it is the timeline's):
+    `place_notes` fills it in for whoever reads the note."""
+    id_, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, rev, chosen = (
+        row
+    )
     return Observation(
         id=UUID(id_),
         lesson=lesson,
@@ -70,6 +77,7 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
         critical=bool(critical),
         deleted=bool(deleted),
         revision=rev,
+        stage_chosen=bool(chosen),
     )
 
 
@@ -79,18 +87,22 @@ def in_time_order(notes: Iterable[Observation]) -> list[Observation]:
 
 
 def note_values(note: Observation) -> tuple[object, ...]:
+    # A stage the timeline gave is not stored: it follows the timeline (a mark
+    # committed a moment after the note, a stage moved or removed).
+    stage_id = note.stage_id if note.stage_chosen else None
     return (
         str(note.id),
         note.lesson,
         note.observer,
         note.at.isoformat(),
-        str(note.stage_id) if note.stage_id else None,
+        str(stage_id) if stage_id else None,
         note.about,
         note.text,
         note.judgement.value if note.judgement else None,
         int(note.critical),
         int(note.deleted),
         note.revision,
+        int(note.stage_chosen),
     )
 
 
@@ -102,7 +114,7 @@ def insert_note(con: sqlite3.Connection, note: Observation) -> None:
     if note.at.tzinfo is None:
         raise ValueError("a note's time must be timezone-aware")
     con.execute(
-        f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (_next_seq(con), *note_values(note)),
     )
 
@@ -111,9 +123,13 @@ def replace_note(con: sqlite3.Connection, note: Observation) -> None:
     values = note_values(note)
     con.execute(
         "UPDATE note SET seq = ?, lesson = ?, observer = ?, at = ?, stage_id = ?, about = ?,"
-        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ? WHERE id = ?",
+        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ?, stage_chosen = ?"
+        " WHERE id = ?",
         (_next_seq(con), *values[1:], values[0]),
     )
+
+
+MARK_COLUMNS = "id, lesson, observer, stage_id, at"
 
 
 def mark_from_row(row: tuple[Any, ...]) -> StageMark:
@@ -256,6 +272,7 @@ def load_study(path: Path, con: sqlite3.Connection, lesson: int | None = None) -
     study.interviews.sort(key=_interview_order)
     study.notes = in_time_order(note_from_row(row) for row in notes)
     study.marks = [mark_from_row(row) for row in marks]
+    place_notes(study.notes, study.lessons, study.marks)
     return study
 
 

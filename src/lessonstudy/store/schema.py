@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x4C537479  # "LSty"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE meta (
@@ -79,9 +79,29 @@ CREATE TABLE stage_mark (
 CREATE INDEX stage_mark_lesson ON stage_mark (lesson, at);
 """
 
+# One lesson, one timeline. A note's stage is now the stage running at its time
+# on the lesson's shared timeline unless someone chose it (`stage_chosen`).
+# Notes already in a file keep the stage they were filed under (their observer's
+# own clock, as it was); a note filed under no stage, or under a stage since
+# taken out of its plan, takes the stage the shared timeline gives it (or
+# stays unplaced): nothing points at a stage that no longer exists.
+_V2 = [
+    "ALTER TABLE note ADD COLUMN stage_chosen INTEGER NOT NULL DEFAULT 1",
+    """UPDATE note SET stage_id = NULL, stage_chosen = 0
+       WHERE stage_id IS NULL OR stage_id NOT IN (
+           SELECT json_extract(stage.value, '$.id')
+           FROM document, json_each(
+               CASE WHEN json_valid(document.body) THEN document.body ELSE '{}' END, '$.stages'
+           ) AS stage
+           WHERE document.kind = 'lesson' AND document.key = CAST(note.lesson AS TEXT))""",
+]
+
 # MIGRATIONS[n] takes a file from schema n to n + 1: a list of statements (not
 # one script split on ";", which a trigger or a string literal would break).
-MIGRATIONS: dict[int, list[str]] = {0: [s for s in _V1.split(";\n") if s.strip()]}
+MIGRATIONS: dict[int, list[str]] = {
+    0: [s for s in _V1.split(";\n") if s.strip()],
+    1: _V2,
+}
 
 
 def migrate(con: sqlite3.Connection, from_version: int) -> None:

@@ -9,6 +9,7 @@ and without ever leaving it half-written.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -21,11 +22,14 @@ import attrs
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.files import partial_beside
 from lessonstudy.model import (
+    Discussion,
     Observation,
+    ResearchLesson,
     StageMark,
     Study,
 )
-from lessonstudy.store import schema, summary
+from lessonstudy.process import Timeline, placed, timeline_of
+from lessonstudy.store import documents, schema, summary
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
@@ -36,6 +40,7 @@ from lessonstudy.store.connection import (
 from lessonstudy.store.converter import to_json
 from lessonstudy.store.documents import Document, Versioned
 from lessonstudy.store.rows import (
+    MARK_COLUMNS,
     NOTE_COLUMNS,
     Conflict,
     Saved,
@@ -66,6 +71,9 @@ class StudyFile:
         self.read_only = read_only
         self._con = con
         self._wrote = False
+        # lesson -> (plan revision, its stage ids): placing notes on the timeline
+        # needs only the ids, not the whole plan read through the converter.
+        self._stage_ids: dict[int, tuple[int, tuple[UUID, ...]]] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -225,26 +233,70 @@ class StudyFile:
         return sorted(int(key) for (key,) in rows if key.isdigit())
 
     def notes(self, lesson: int | None = None, *, after_seq: int = 0) -> list[Observation]:
-        """Notes (deleted ones too), in time order; only those changed after `after_seq`."""
+        """Notes (deleted ones too), in time order; only those changed after `after_seq`.
+
+        A note whose stage nobody chose comes with the stage running at its time
+        on its lesson's timeline, as the file has it now."""
         sql = f"SELECT {NOTE_COLUMNS} FROM note WHERE seq > ?"
         args: list[object] = [after_seq]
         if lesson is not None:
             sql += " AND lesson = ?"
             args.append(lesson)
-        rows = self._con.execute(sql + " ORDER BY seq", args).fetchall()
-        return in_time_order(note_from_row(row) for row in rows)
+        with self.snapshot() as con:
+            rows = con.execute(sql + " ORDER BY seq", args).fetchall()
+            notes = [note_from_row(row) for row in rows]
+            numbers = {note.lesson for note in notes if not note.stage_chosen}
+            timelines = {number: self._timeline(con, number) for number in numbers}
+        return in_time_order(
+            note if note.stage_chosen else placed(note, timelines[note.lesson]) for note in notes
+        )
+
+    def timeline(self, lesson: int) -> Timeline:
+        """The lesson's one timeline (its stage marks and the stages of its plan now)."""
+        with self.snapshot() as con:
+            return self._timeline(con, lesson)
+
+    def _timeline(self, con: sqlite3.Connection, lesson: int) -> Timeline:
+        rows = con.execute(
+            f"SELECT {MARK_COLUMNS} FROM stage_mark WHERE lesson = ?", (lesson,)
+        ).fetchall()
+        return timeline_of(lesson, self._plan_stage_ids(con, lesson), map(mark_from_row, rows))
+
+    def _plan_stage_ids(self, con: sqlite3.Connection, lesson: int) -> tuple[UUID, ...]:
+        row = con.execute(
+            "SELECT revision, body FROM document WHERE kind = 'lesson' AND key = ?", (str(lesson),)
+        ).fetchone()
+        if row is None:
+            return ()
+        revision, body = row
+        cached = self._stage_ids.get(lesson)
+        if cached is not None and cached[0] == revision:
+            return cached[1]
+        try:
+            stages = json.loads(body).get("stages") or []
+            ids = tuple(UUID(stage["id"]) for stage in stages)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            ids = ()  # a damaged plan: `check` says so; its notes read as unplaced
+        self._stage_ids[lesson] = (revision, ids)
+        return ids
 
     def last_seq(self) -> int:
         return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
 
-    def marks(self, lesson: int | None = None) -> list[StageMark]:
-        sql = "SELECT id, lesson, observer, stage_id, at FROM stage_mark"
-        args: tuple[object, ...] = ()
+    def marks(self, lesson: int | None = None, *, after_seq: int = 0) -> list[StageMark]:
+        """Stage marks in time order; only those added after `after_seq` (see mark_seq)."""
+        sql = f"SELECT {MARK_COLUMNS} FROM stage_mark WHERE rowid > ?"
+        args: list[object] = [after_seq]
         if lesson is not None:
-            sql += " WHERE lesson = ?"
-            args = (lesson,)
+            sql += " AND lesson = ?"
+            args.append(lesson)
         rows = self._con.execute(sql + " ORDER BY at", args).fetchall()
         return [mark_from_row(row) for row in rows]
+
+    def mark_seq(self) -> int:
+        """Grows with every stage mark added (marks are never changed in place, except
+        when a stage is removed from a plan, which changes the plan too)."""
+        return self._con.execute("SELECT coalesce(max(rowid), 0) FROM stage_mark").fetchone()[0]
 
     def conflicts(self) -> list[Conflict]:
         rows = self._con.execute(
@@ -278,12 +330,15 @@ class StudyFile:
             for note in notes:
                 insert_note(con, note)
 
-    def update_note(self, note: Observation) -> Observation:
-        """Save a corrected (or deleted / restored) note; returns it with its new revision.
+    def update_note(self, note: Observation, base: Observation | None = None) -> Observation:
+        """Save a corrected (or deleted / restored, or placed) note; returns it as saved.
 
-        `note.revision` is the revision the correction was made from. If someone
-        else corrected the note meanwhile, this correction still lands (it is what
-        the user sees) and theirs is kept as a conflict: neither is lost.
+        `base` is the note as it was when the correction began (`note.revision`
+        is its revision). Only the fields the correction changed are written, onto
+        the note as it is in the file now: a change someone else made meanwhile
+        to another field stays, and one's own quick successive edits never clash.
+        Only when both changed the same field differently is theirs kept aside as
+        a conflict (this one, what the user sees, lands): neither is lost.
         """
         with self._write() as con:
             row = con.execute(
@@ -292,7 +347,17 @@ class StudyFile:
             if row is None:
                 raise LessonStudyError(f"{self.path}: no note with id {note.id}")
             current = note_from_row(row)
-            if current.revision != note.revision:
+            if base is None:
+                changed = _note_fields(note)
+                clash = current.revision != note.revision
+            else:
+                mine, before, theirs = _stored(note), _stored(base), _stored(current)
+                changed = {f for f in _note_fields(mine) if getattr(mine, f) != getattr(before, f)}
+                clash = current.revision != base.revision and any(
+                    getattr(theirs, f) not in (getattr(before, f), getattr(mine, f))
+                    for f in changed
+                )
+            if clash:
                 keep_conflict(
                     con,
                     "note",
@@ -301,9 +366,91 @@ class StudyFile:
                     body_hash(to_json(current)),
                     source="edit",
                 )
-            updated = attrs.evolve(note, revision=current.revision + 1)
+            updated = attrs.evolve(
+                current,
+                revision=current.revision + 1,
+                **{name: getattr(note, name) for name in changed},
+            )
             replace_note(con, updated)
         return updated
+
+    def remove_stage(
+        self, lesson: int, stage_id: UUID, move_to: UUID | None, base_revision: int | None
+    ) -> Saved:
+        """Take a stage out of a lesson's plan with everything that points at it, in one
+        transaction: notes placed in it and the timeline's marks of it go to `move_to`
+        (so notes the timeline places follow), the group's observed summaries are
+        added to that stage's, and the group's judgements of it move there (where
+        that stage has none). `move_to` None only for a stage nothing points at."""
+        key = documents.lesson(lesson)
+        with self._write() as con:
+            row = con.execute(
+                "SELECT body FROM document WHERE kind = 'lesson' AND key = ?", (key.key,)
+            ).fetchone()
+            plan: ResearchLesson | None = (
+                structure_body(self.path, "lesson", row[0]) if row else None
+            )
+            stage = plan.stage_by_id(stage_id) if plan else None
+            if plan is None or stage is None:
+                raise LessonStudyError(f"{self.path}: RL{lesson}'s plan has no such stage")
+            target = plan.stage_by_id(move_to) if move_to is not None else None
+            if move_to is not None and (target is None or move_to == stage_id):
+                raise LessonStudyError(f"{self.path}: notes can only move to another stage")
+            chosen = con.execute(
+                f"SELECT {NOTE_COLUMNS} FROM note WHERE lesson = ? AND stage_chosen = 1"
+                " AND stage_id = ?",
+                (lesson, str(stage_id)),
+            ).fetchall()
+            marked = con.execute(
+                "SELECT count(*) FROM stage_mark WHERE lesson = ? AND stage_id = ?",
+                (lesson, str(stage_id)),
+            ).fetchone()[0]
+            if target is None and (chosen or marked):
+                raise LessonStudyError(
+                    f"{self.path}: stage {plan.stage_number(stage_id)} of RL{lesson} has notes: "
+                    "say which stage they go to"
+                )
+            if target is not None:
+                for label, text in stage.observed.items():
+                    if text.strip():
+                        kept = target.observed.get(label, "").strip()
+                        target.observed[label] = f"{kept}\n{text.strip()}" if kept else text
+                if stage.patterns.strip():
+                    kept = target.patterns.strip()
+                    patterns = stage.patterns.strip()
+                    target.patterns = f"{kept}\n{patterns}" if kept else patterns
+            plan.stages.remove(stage)
+            body = to_json(plan)
+            saved = save_document(con, "lesson", key.key, body, base_revision, source="edit")
+            for note_row in chosen:
+                note = note_from_row(note_row)
+                replace_note(con, attrs.evolve(note, stage_id=move_to, revision=note.revision + 1))
+            if target is not None:
+                con.execute(
+                    "UPDATE stage_mark SET stage_id = ? WHERE lesson = ? AND stage_id = ?",
+                    (str(move_to), lesson, str(stage_id)),
+                )
+            self._move_judgements(con, lesson, stage_id, move_to)
+        return saved
+
+    def _move_judgements(
+        self, con: sqlite3.Connection, lesson: int, stage_id: UUID, move_to: UUID | None
+    ) -> None:
+        key = documents.discussion(lesson).key
+        row = con.execute(
+            "SELECT body FROM document WHERE kind = 'discussion' AND key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return
+        discussion: Discussion = structure_body(self.path, "discussion", row[0])
+        moving = [j for j in discussion.judgements if j.stage_id == stage_id]
+        if not moving:
+            return
+        for item in moving:
+            discussion.set_judgement(stage_id, item.pupil, None)
+            if move_to is not None and discussion.judgement(move_to, item.pupil) is None:
+                discussion.set_judgement(move_to, item.pupil, item.judgement)
+        save_document(con, "discussion", key, to_json(discussion), None, source="edit")
 
     def add_mark(self, mark: StageMark) -> None:
         with self._write() as con:
@@ -355,6 +502,16 @@ class StudyFile:
     # The merge module works at the row level inside one transaction.
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self._write()
+
+
+def _note_fields(note: Observation) -> set[str]:
+    """What a correction may change: everything but the note's identity and revision."""
+    return {f.name for f in attrs.fields(Observation)} - {"id", "revision"}
+
+
+def _stored(note: Observation) -> Observation:
+    """A note as the file keeps it: a stage the timeline gave is not the note's own."""
+    return note if note.stage_chosen else attrs.evolve(note, stage_id=None)
 
 
 def _remove_partial(partial: Path) -> None:
