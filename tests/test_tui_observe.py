@@ -155,18 +155,25 @@ async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
         assert corrected.critical
         assert corrected.revision == 2
         assert table.row_count == 5
+        # After a correction the focus is back where notes are typed.
+        assert app.focused is screen.note_line.input
 
-        # A deletion, then brought back.
+        # A deletion (the Delete key), then brought back (ctrl+z; Delete on it too).
+        await pilot.press("tab", "home", "down", "down")
         assert table.selected is not None and table.selected.id == corrected.id
         await pilot.press("delete")
         assert len(live_notes(study_file)) == 4
         assert table.row_count == 4 and table.deleted_count == 1
-        await pilot.press("s")  # show deleted notes
+        await pilot.press("ctrl+z")
+        assert len(live_notes(study_file)) == 5
+        await pilot.press("delete")
+        await pilot.press("ctrl+d")  # show deleted notes
         assert table.row_count == 5
         assert table.selected is not None and table.selected.deleted
-        await pilot.press("r")
+        await pilot.press("delete")  # on a deleted note: brings it back
         assert len(live_notes(study_file)) == 5
         assert table.deleted_count == 0
+        assert study_file.conflicts() == []  # one person's own edits never conflict
 
         # Back to the line; end of the lesson opens the end-of-lesson view.
         await pilot.press("escape")
@@ -211,7 +218,7 @@ async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> Non
         assert line.about is None and line.text == ""
         assert "not a pupil" in line.input.placeholder
         await pilot.press("b")
-        assert line.about == "B" and line.stage == "judgement"
+        assert line.about == "B" and line.stage == "marks"
         assert "B Bea" in str(line.query_one("#picks").render())
         await pilot.press("+")
         assert line.judgement is Judgement.BETTER and line.text == ""
@@ -225,7 +232,7 @@ async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> Non
         await pilot.press("enter")  # nothing to save yet
         assert study_file.notes(1) == []
         # The observer's own pupil is offered first.
-        assert line.input.placeholder.startswith("who?") or line.stage == "judgement"
+        assert line.input.placeholder.startswith("who?") or line.stage == "marks"
         assert list(line.pupils) == ["B", "A", "C"]
 
 
@@ -283,18 +290,24 @@ def plan_stage(study_file: StudyFile, index: int) -> Any:
     return plan.stages[index].id
 
 
-async def test_an_observer_joining_late_starts_where_the_others_are(study_path: Path) -> None:
+async def test_an_observer_joining_late_is_on_the_lessons_one_clock(study_path: Path) -> None:
     ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
     ruth, sam = ObserveApp(ruth_file, "Ruth"), ObserveApp(sam_file, "Sam")
     async with ruth.run_test() as ruth_pilot:
         await ruth_pilot.pause()
-        await ruth_pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # Ruth is at stage 3
+        await ruth_pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # the lesson is at stage 3
     async with sam.run_test() as sam_pilot:
         await sam_pilot.pause()
-        assert "ctrl+n starts stage 3" in str(sam.observe.query_one("#stage").render())
-        await sam_pilot.press("ctrl+n")
-        sam_marks = [m.stage_id for m in sam_file.marks(1) if m.observer == "Sam"]
-        assert sam_marks == [plan_stage(sam_file, 2)]
+        # Sam never pressed ctrl+n: the clock is the lesson's, not each observer's.
+        header = str(sam.observe.query_one("#stage").render())
+        assert "Stage 3 of 5" in header and "clock moved by Ruth" in header
+        await type_note(sam_pilot, "a=joins in late")
+        note = sam_file.notes(1)[0]
+        assert note.stage_id == plan_stage(sam_file, 2) and not note.stage_chosen
+        await sam_pilot.press("ctrl+n")  # anyone observing moves the one clock
+        marks = sam_file.marks(1)
+        assert [m.stage_id for m in marks][-1] == plan_stage(sam_file, 3)
+        assert marks[-1].observer == "Sam"
 
 
 async def test_two_app_instances_see_each_others_notes(study_path: Path) -> None:
@@ -337,17 +350,16 @@ def test_the_lesson_clock_shows_planned_against_actual() -> None:
         number=1, stages=[Stage(title=title, minutes=minutes) for title, minutes in STAGES]
     )
     start = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
-    marks = [
+    marks = [  # one clock: Ruth started the lesson, Sam moved it on
         StageMark(1, "Ruth", start, lesson.stages[0].id),
-        StageMark(1, "Ruth", start + dt.timedelta(minutes=7), lesson.stages[1].id),
-        StageMark(1, "Sam", start + dt.timedelta(minutes=1), lesson.stages[2].id),
+        StageMark(1, "Sam", start + dt.timedelta(minutes=7), lesson.stages[1].id),
     ]
     clock = LessonClock()
     since = start + dt.timedelta(minutes=7)
-    clock.show(lesson_clock(lesson, marks, "Ruth"), 2, since)
+    clock.show(lesson_clock(lesson, marks), 2, since)
     text = clock.render_clock(since + dt.timedelta(minutes=11, seconds=5))
     lines = text.plain.splitlines()
-    assert lines[1].split()[-2:] == ["5′", "7′"]  # starter: planned 5, took 7 (Ruth's marks only)
+    assert lines[1].split()[-2:] == ["5′", "7′"]  # starter: planned 5, took 7
     assert lines[2].startswith("▶2 Fraction wall") and lines[2].endswith("11:05")
     overrun = [span for span in text.spans if "orange" in str(span.style)]
     assert len(overrun) == 2  # the starter ran over, and the running stage is past 10 minutes
@@ -483,3 +495,138 @@ def test_merging_question_lines_keeps_everyone_s() -> None:
     assert merge_lines("a\nb", "a\nB", "a\nb\nc") == "a\nB\nc"
     assert merge_lines("a\nb", "a", "a\nb") == "a"  # my deletion stands
     assert merge_lines("a", "a", "a\nb") == "a\nb"
+
+
+# --------------------------------------------------------------------------- issue 9: what was seen
+
+
+async def test_keys_typed_after_a_correction_make_a_note_not_commands(study_path: Path) -> None:
+    # The issue's recipe: add a note, Tab, Enter, ctrl+s, type `b=did well`. The
+    # focus stayed in the notes list and `d` deleted a note ("Note deleted").
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "a=counts in ones")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteCorrectionScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await type_note(pilot, "b=did well")
+        notes = study_file.notes(1)
+        assert not any(n.deleted for n in notes)
+        assert [(n.about, n.judgement, n.text) for n in notes] == [
+            ("A", Judgement.AS_PREDICTED, "counts in ones"),
+            ("B", Judgement.AS_PREDICTED, "did well"),
+        ]
+
+
+async def test_letters_typed_in_the_notes_list_go_to_the_note_line(study_path: Path) -> None:
+    # `s`, then `rdrdr` in one burst: once commands (show deleted, restore,
+    # delete ...) that deleted notes and made false conflicts; now typing.
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "a=counts in ones")
+        await pilot.press("tab", "s", *"rdrdr")
+        line = app.observe.note_line
+        assert app.focused is line.input
+        assert not any(n.deleted for n in study_file.notes(1))
+        assert study_file.conflicts() == []
+        await pilot.press("backspace")  # the refused keys typed nothing
+        await type_note(pilot, "b+typed from the list")
+        assert [n.text for n in study_file.notes(1)] == ["counts in ones", "typed from the list"]
+
+
+async def test_ones_own_quick_deletes_and_undos_never_conflict(study_path: Path) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "a=counts in ones")
+        await pilot.press("tab", "delete", "ctrl+z", "delete", "ctrl+z", "delete")
+        await pilot.pause()
+        (note,) = study_file.notes(1)
+        assert note.deleted and note.revision == 6
+        assert study_file.conflicts() == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "about", "judgement", "critical", "text"),
+    [
+        ("0 ! - argues with partner", CLASS, Judgement.LESS, True, "argues with partner"),
+        ("0-!argues", CLASS, Judgement.LESS, True, "argues"),
+        ("c + ! explains the wall", "C", Judgement.BETTER, True, "explains the wall"),
+        ("c ! ? explains", "C", Judgement.UNEXPECTED, True, "explains"),
+        ("b said it!", "B", None, False, "said it!"),
+        ("0 whole class", CLASS, None, False, "whole class"),
+    ],
+)
+async def test_one_note_grammar_for_pupil_and_class_notes(
+    study_path: Path, keys: str, about: str, judgement: Judgement | None, critical: bool, text: str
+) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await type_note(pilot, keys)
+        (note,) = study_file.notes(1)
+        assert (note.about, note.judgement, note.critical, note.text) == (
+            about,
+            judgement,
+            critical,
+            text,
+        )
+
+
+async def test_a_note_before_the_first_stage_is_placed_in_the_correction(
+    study_path: Path,
+) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "b=early")  # before anyone started the clock
+        (note,) = study_file.notes(1)
+        assert note.stage_id is None
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NoteCorrectionScreen)
+        dialog.query_one("#stage", Select).value = str(plan_stage(study_file, 1))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (note,) = study_file.notes(1)
+        assert note.stage_id == plan_stage(study_file, 1) and note.stage_chosen
+        # Back to the clock's stage: the note follows the timeline again.
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        app.screen.query_one("#stage", Select).value = "clock"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (note,) = study_file.notes(1)
+        assert note.stage_id is None and not note.stage_chosen
+
+
+async def test_a_note_typed_before_this_screen_heard_of_the_mark_gets_its_stage(
+    study_path: Path,
+) -> None:
+    # Sam moves the clock in another process; Ruth types before her screen polls.
+    ruth_file, sam_file = StudyFile.open(study_path), StudyFile.open(study_path)
+    ruth = ObserveApp(ruth_file, "Ruth")
+    async with ruth.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # stage 1
+        from lessonstudy.model import StageMark, now
+
+        sam_file.add_mark(StageMark(1, "Sam", now(), plan_stage(sam_file, 1)))
+        await type_note(pilot, "b+straight after the move")  # no poll in between
+        (note,) = ruth_file.notes(1)
+        assert note.stage_id == plan_stage(ruth_file, 1)
+        # Ruth's own list catches up when the change arrives.
+        ruth.observe.refresh_from_store()
+        (shown,) = ruth.observe.query_one(NotesTable).rows()
+        assert shown.stage_id == plan_stage(ruth_file, 1)
+        assert "Stage 2 of 5" in str(ruth.observe.query_one("#stage").render())

@@ -670,6 +670,93 @@ def unplaced_count(study: Study, lesson_number: int | None = None) -> int:
     return sum(len(evidence_grid(study, n).unplaced) for n in numbers)
 
 
+# ---------------------------------------------------------------------- removing stages and pupils
+
+
+@frozen
+class StageEvidence:
+    """What points at one stage of a plan: what removing the stage must take care of."""
+
+    number: int
+    title: str
+    notes: int  # notes in the stage (not deleted), however they got there
+    predictions: int
+    marks: int  # times the lesson's clock moved to it
+    judgements: int  # the group's judgements of it
+    before: Stage | None  # where its notes can go
+    after: Stage | None
+
+    @property
+    def taught(self) -> bool:
+        """Something happened in this stage: its notes must go somewhere."""
+        return bool(self.notes or self.marks)
+
+    @property
+    def needs_asking(self) -> bool:
+        return bool(self.taught or self.predictions or self.judgements)
+
+
+def stage_evidence(study: Study, lesson_number: int, stage_id: UUID) -> StageEvidence | None:
+    """What removing `stage_id` from lesson `lesson_number`'s plan would touch (None: no
+    such stage). `study` holds that lesson's notes placed on its timeline."""
+    lesson = study.lesson(lesson_number)
+    number = lesson.stage_number(stage_id) if lesson else None
+    if lesson is None or number is None:
+        return None
+    stage = lesson.stages[number - 1]
+    discussion = study.discussion(lesson_number)
+    return StageEvidence(
+        number,
+        stage.title or f"stage {number}",
+        sum(1 for n in study.live_notes(lesson_number) if n.stage_id == stage_id),
+        sum(1 for text in stage.predictions.values() if text.strip()),
+        sum(1 for m in study.marks if m.lesson == lesson_number and m.stage_id == stage_id),
+        sum(1 for j in discussion.judgements if j.stage_id == stage_id) if discussion else 0,
+        lesson.stages[number - 2] if number > 1 else None,
+        lesson.stages[number] if number < len(lesson.stages) else None,
+    )
+
+
+def pupil_removal_problem(study: Study, label: str) -> str | None:
+    """Why case pupil `label` cannot be removed from the study, or None when it can.
+
+    A pupil with evidence (notes, even deleted ones that can be brought back, an
+    interview as a case pupil, or the group's judgements) stays: removing them
+    would leave that evidence pointing at nobody."""
+    notes = sum(1 for n in study.notes if n.about == label)
+    interviews = sum(1 for i in study.interviews if i.interviewee == label and not i.deleted)
+    judged = sum(1 for d in study.discussions for j in d.judgements if j.pupil == label)
+    reasons = []
+    if notes:
+        reasons.append(_count(notes, "observation note"))
+    if interviews:
+        reasons.append(_count(interviews, "interview"))
+    if judged:
+        reasons.append(_count(judged, "judgement of the group"))
+    if not reasons:
+        return None
+    return (
+        f"Case pupil {label} cannot be removed: the study holds {', '.join(reasons)} about "
+        f"{label}. The evidence would point at nobody; give the label a new pseudonym instead."
+    )
+
+
+def without_pupil(lesson: ResearchLesson, label: str) -> None:
+    """Take case pupil `label` out of a plan (in place): predictions, what was observed,
+    success criteria and observers' assignments."""
+    for stage in lesson.stages:
+        stage.predictions.pop(label, None)
+        stage.prediction_records.pop(label, None)
+        stage.observed.pop(label, None)
+    lesson.pupil_success_criteria.pop(label, None)
+    for observer in list(lesson.assignments):
+        watched = [x for x in lesson.assignments[observer] if x != label]
+        if watched:
+            lesson.assignments[observer] = watched
+        else:
+            del lesson.assignments[observer]
+
+
 # ---------------------------------------------------------------------- lesson clock
 
 

@@ -1,14 +1,25 @@
 """Observer mode: what an observer at the back of the classroom uses for fifty minutes.
 
-The screen shows the current stage (title, planned minutes, time in it), the
+The screen shows the running stage (title, planned minutes, time in it), the
 predictions for each case pupil at this stage (the observer's own pupils
 first), one note line and the notes so far, newest first. A note is a pupil
 key, a judgement key, the text and Enter (see widgets/note_line.py); its time
-and stage fill in by themselves. ctrl+n / ctrl+b move between stages (a stage
-mark with the time), ctrl+l ends the lesson and opens the end-of-lesson view.
+and stage fill in by themselves.
+
+One lesson, one timeline: the running stage is a fact of the lesson, not of
+each observer. ctrl+n / ctrl+b on anyone's screen move the lesson's one clock
+(a stage mark with the time and who moved it), ctrl+l ends the lesson and
+opens the end-of-lesson view; every observer's screen follows. A note's stage
+is not written by this screen at all: the note is stored as "the stage running
+at its time" and the store reads it from the marks in the file, so a note
+typed a moment after someone else moved the clock (before this screen heard of
+it) still lands in the right stage. A stage chosen in the correction dialog
+overrides it.
+
 Escape on an empty note line goes back to the study map, as on every step
 (Escape in the notes list comes back to the note line first; typed text is
-never thrown away by it).
+never thrown away by it). Letters typed while the notes list has the focus go
+to the note line: no single printable key changes a note.
 
 The name given with `--as` (or typed in "Who are you?") is matched to a
 member's name, ignoring case, or to a member's first name when only one member
@@ -17,9 +28,9 @@ own notes. A name that is no member's is kept as typed, and the screen says so.
 
 Several observers write to one study at once, each in their own process.
 When another process commits, the app posts `StudyChanged`; the screen then
-fetches only the notes changed since the last one it saw (`after_seq`) and
-merges them into the list. It never touches the note line or the focus, so
-nobody's typing is interrupted.
+fetches only the notes changed since the last one it saw (`after_seq`) and the
+stage marks added since (`mark_seq`) and merges them in. It never touches the
+note line or the focus, so nobody's typing is interrupted.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator
+from functools import partial
 from uuid import UUID
 
 import attrs
@@ -48,7 +60,7 @@ from lessonstudy.model import (
     StageMark,
     now,
 )
-from lessonstudy.process import StepKind, current_stage, lesson_clock
+from lessonstudy.process import StepKind, Timeline, latest_mark, lesson_clock, placed, timeline
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
@@ -58,17 +70,17 @@ from lessonstudy.tui.widgets.note_line import (
     NoteLine,
     about_words,
 )
-from lessonstudy.tui.widgets.notes_table import NotesTable
+from lessonstudy.tui.widgets.notes_table import NotesTable, short_name
 
 RECENT_CHANGES = 300  # note changes read before the first frame; the rest follow
 
 HINT = (
-    "pupil key (0 = class) · then = + - ? or just type · Enter saves · "
-    "Backspace on an empty line takes back a pick · ctrl+f critical · ctrl+b back a stage · "
-    "Tab: the notes list (Enter corrects, Delete, r restores, s shows deleted)"
+    "pupil key (0 = class) · then = + - ? and ! (critical), or just type · Enter saves · "
+    "Backspace on an empty line takes back a pick · ctrl+n/ctrl+b move the lesson's clock · "
+    "Tab: the notes list (Enter corrects, Delete deletes, ctrl+z undoes, ctrl+d shows deleted)"
 )
 # On a short terminal (80x24) one line: the note line's placeholder says the rest.
-SHORT_HINT = "Enter saves · ctrl+f critical · Tab: notes (correct, delete) · F1: all keys"
+SHORT_HINT = "Enter saves · ! critical · Tab: notes (correct, delete) · F1: all keys"
 
 
 def match_observer(name: str, known: list[str]) -> str:
@@ -114,7 +126,9 @@ class ObserveScreen(Screen[None]):
         self.lesson_number = lesson
         self.lesson = ResearchLesson(number=lesson)
         self.pupils: list[CasePupil] = []
-        self.marks: list[StageMark] = []
+        self.marks: list[StageMark] = []  # the lesson's, whoever moved the clock
+        self._mark_seq = 0
+        self._timeline: Timeline | None = None
         self._lesson_revision = -1
         self._pupils_revision = -1
         self._seen_seq = 0
@@ -142,7 +156,8 @@ class ObserveScreen(Screen[None]):
         yield Footer(compact=True)  # so that esc and F1 still fit in 80 columns
 
     def on_mount(self) -> None:
-        self.marks = self.study_file.marks(self.lesson_number)
+        self._read_marks()
+        self.table.type_into = self._type_into_note
         self._load_notes()
         self._show_stage()
         self.set_interval(1.0, self._tick, name="observe-clock")
@@ -221,60 +236,66 @@ class ObserveScreen(Screen[None]):
     def _stage_numbers(self) -> dict[UUID, int]:
         return {stage.id: n for n, stage in enumerate(self.lesson.stages, start=1)}
 
-    # ------------------------------------------------------------------ stages
+    # ------------------------------------------------------------------ the lesson's clock
 
-    def _own_marks(self) -> list[StageMark]:
-        return sorted((m for m in self.marks if m.observer == self.observer), key=lambda m: m.at)
+    def _read_marks(self) -> None:
+        """Every mark of the lesson, afresh (on opening, or when the plan changed)."""
+        self._mark_seq = self.study_file.mark_seq()
+        self.marks = self.study_file.marks(self.lesson_number)
+        self._timeline = None
+
+    def _fetch_marks(self) -> list[StageMark]:
+        """The marks added since we last looked (anyone's): the clock moved."""
+        seq = self.study_file.mark_seq()
+        if seq == self._mark_seq:
+            return []
+        new = self.study_file.marks(self.lesson_number, after_seq=self._mark_seq)
+        self._mark_seq = seq
+        known = {mark.id for mark in self.marks}
+        new = [mark for mark in new if mark.id not in known]
+        if new:
+            self.marks = sorted([*self.marks, *new], key=lambda m: m.at)
+            self._timeline = None
+        return new
+
+    @property
+    def timeline(self) -> Timeline:
+        if self._timeline is None:
+            self._timeline = timeline(self.lesson, self.marks)
+        return self._timeline
+
+    def _latest(self) -> StageMark | None:
+        return latest_mark(self.marks, self.lesson_number)
 
     def _position(self) -> tuple[int | None, StageMark | None]:
-        """(0-based index of the current stage or None, the mark that started it)."""
-        mine = self._own_marks()
-        if not mine:
+        """(0-based index of the running stage or None, the mark that set the clock there)."""
+        mark = self._latest()
+        if mark is None:
             return None, None
-        stage = current_stage(self.lesson, self.marks, self.observer)
-        if stage is None:
-            return None, mine[-1]
-        return self.lesson.stages.index(stage), mine[-1]
+        number = self.lesson.stage_number(mark.stage_id)
+        return (None if number is None else number - 1), mark
 
     def _ended(self) -> dt.datetime | None:
-        _index, mark = self._position()
+        mark = self._latest()
         return mark.at if mark is not None and mark.stage_id is None else None
-
-    def _stage_at(self, moment: dt.datetime) -> UUID | None:
-        """The stage this observer was in at `moment` (None before the start or after the end)."""
-        stage_id = None
-        for mark in self._own_marks():
-            if mark.at > moment:
-                break
-            stage_id = mark.stage_id
-        return stage_id
 
     def action_next_stage(self) -> None:
         stages = self.lesson.stages
         if not stages:
             self.notify("This lesson has no stages planned yet.", severity="warning")
             return
-        index, _mark = self._position()
         if self._ended() is not None:
             self.notify("The lesson has ended. ctrl+b goes back to the last stage.")
             return
+        index, _mark = self._position()
         if index is None:
-            target = self._others_stage() or 0
+            target = 0
         elif index + 1 < len(stages):
             target = index + 1
         else:
             self.notify("This is the last stage: ctrl+l ends the lesson.")
             return
         self._add_mark(stages[target].id)
-
-    def _others_stage(self) -> int | None:
-        """Where the other observers are (an observer joining late starts there)."""
-        others = [m for m in self.marks if m.observer != self.observer]
-        if not others:
-            return None
-        latest = max(others, key=lambda m: m.at)
-        number = self.lesson.stage_number(latest.stage_id)
-        return None if number is None else number - 1
 
     def action_previous_stage(self) -> None:
         stages = self.lesson.stages
@@ -296,6 +317,8 @@ class ObserveScreen(Screen[None]):
         )
 
     def _add_mark(self, stage_id: UUID | None) -> bool:
+        """Move the lesson's clock (everyone's screen follows)."""
+        self._fetch_marks()  # where the clock is now, if someone else just moved it
         mark = StageMark(
             lesson=self.lesson_number, observer=self.observer, at=now(), stage_id=stage_id
         )
@@ -304,9 +327,22 @@ class ObserveScreen(Screen[None]):
         except LessonStudyError as error:
             self.notify(f"Stage change NOT saved: {error}", severity="error")
             return False
-        self.marks.append(mark)
-        self._show_stage()
+        self._fetch_marks()
+        self._clock_moved([mark])
         return True
+
+    def _clock_moved(self, new: list[StageMark]) -> None:
+        """Marks arrived: show the stage, and place again the notes they may move
+        (a note typed just before we heard of a mark made a moment before it)."""
+        if new:
+            since = min(mark.at for mark in new)
+            line = self.timeline
+            self.table.upsert(
+                placed(note, line)
+                for note in self.table.notes_since(since)
+                if not note.stage_chosen
+            )
+        self._show_stage()
 
     # ------------------------------------------------------------------ showing the stage
 
@@ -314,7 +350,7 @@ class ObserveScreen(Screen[None]):
         index, mark = self._position()
         stages = self.lesson.stages
         ended = self._ended()
-        clock_rows = lesson_clock(self.lesson, self.marks, self.observer)
+        clock_rows = lesson_clock(self.lesson, self.marks)
         since = mark.at if mark is not None and index is not None else None
         self.query_one(LessonClock).show(
             clock_rows, None if index is None else index + 1, since, ended
@@ -341,11 +377,14 @@ class ObserveScreen(Screen[None]):
             text.append(f"Lesson ended {ended.astimezone():%H:%M}", "bold")
             text.append(" · ctrl+l: end-of-lesson view · ctrl+b: back to the last stage", "dim")
         elif index is None:
-            if stages:
-                start = self._others_stage() or 0
-                title = stages[start].title or f"Stage {start + 1}"
+            if stages and mark is not None:
+                # The clock is on a stage since taken out of the plan.
+                text.append("Stage not in the plan any more", "bold")
+                text.append(" · ctrl+n / ctrl+b move the clock", "dim")
+            elif stages:
+                title = stages[0].title or "Stage 1"
                 text.append("Not started", "bold")
-                text.append(f" · ctrl+n starts stage {start + 1}: {title}", "dim")
+                text.append(f" · ctrl+n starts stage 1: {title}", "dim")
             elif self._planned:
                 text.append("No stages planned for this lesson", "bold")
             else:
@@ -361,6 +400,8 @@ class ObserveScreen(Screen[None]):
                 text.append(f" of {stage.minutes} min" if stage.minutes is not None else " in it")
             text.append(" · ")
             text.append(stage.title or "(untitled)", "bold")
+            if mark is not None and mark.observer != self.observer:
+                text.append(f" · clock moved by {short_name(mark.observer)}", "dim")
         if self._last_saved is not None:
             text.append(f"  · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
         self.query_one("#stage", Static).update(text)
@@ -415,18 +456,25 @@ class ObserveScreen(Screen[None]):
             self.log.error(f"showing a saved note failed: {error!r}")
 
     def _commit_note(self, draft: NoteDraft) -> Observation:
+        # No stage: the note takes the stage running at its time on the lesson's
+        # timeline, as the file has it (the store fills it in for every reader).
         note = Observation(
             lesson=self.lesson_number,
             observer=self.observer,
             at=draft.started_at,
             about=draft.about,
             text=draft.text,
-            stage_id=self._stage_at(draft.started_at),
             judgement=draft.judgement,
             critical=draft.critical,
+            stage_chosen=False,
         )
         self.study_file.add_note(note)
-        return note
+        return placed(note, self.timeline)
+
+    def _type_into_note(self, char: str) -> None:
+        """A key typed in the notes list: it belongs to the note line."""
+        self.note_line.feed(char)
+        self.note_line.input.focus()
 
     def _load_notes(self) -> None:
         """The newest notes now, the older ones from a thread: the screen opens as
@@ -473,15 +521,24 @@ class ObserveScreen(Screen[None]):
 
     def refresh_from_store(self) -> None:
         """Another process committed: fetch what changed. Never touches the note line."""
-        self._fetch_notes()
-        marks = self.study_file.marks(self.lesson_number)
         plan_changed = self._read_plan()
         if plan_changed:
+            # A stage removed from the plan moves marks and notes with it: read
+            # the clock and the notes' stages afresh.
+            self._read_marks()
             self.note_line.set_pupils(self._pupil_choices())
             self.table.set_stage_numbers(self._stage_numbers())
-        if plan_changed or len(marks) != len(self.marks):
-            self.marks = marks
+            self._fetch_notes()
+            line = self.timeline
+            self.table.upsert(
+                placed(n, line) for n in self.table.notes_since(None) if not n.stage_chosen
+            )
             self._show_stage()
+            return
+        new_marks = self._fetch_marks()
+        self._fetch_notes()
+        if new_marks:
+            self._clock_moved(new_marks)
 
     @on(StudyChanged)
     def _study_changed(self) -> None:
@@ -507,7 +564,9 @@ class ObserveScreen(Screen[None]):
 
     @on(NotesTable.Chosen)
     def _note_chosen(self, event: NotesTable.Chosen) -> None:
-        note = event.note
+        # The list's newest copy: keys pressed in a burst each act on the note as
+        # the one before left it, never on a stale copy (no false conflicts).
+        note = self.table.get(event.note.id) or event.note
         if note.observer != self.observer:
             self.notify(f"That is {note.observer}'s note: only {note.observer} can change it.")
             return
@@ -515,8 +574,13 @@ class ObserveScreen(Screen[None]):
             from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
 
             self.app.push_screen(
-                NoteCorrectionScreen(note, self._pupil_choices(), self._stage_numbers()),
-                self._corrected,
+                NoteCorrectionScreen(
+                    note,
+                    self._pupil_choices(),
+                    self._stage_titles(),
+                    self.timeline.stage_at(note.at),
+                ),
+                partial(self._corrected, note),
             )
             return
         if self._discussion_held():
@@ -527,22 +591,37 @@ class ObserveScreen(Screen[None]):
             )
             return
         deleted = event.action == "delete"
-        if self._update(attrs.evolve(note, deleted=deleted)) and deleted:
-            self.notify("Note deleted. s shows deleted notes; r brings one back.")
+        if note.deleted == deleted:
+            return  # already so (a key repeated in a burst)
+        if self._update(attrs.evolve(note, deleted=deleted), note):
+            if deleted:
+                self.notify(
+                    "Note deleted. ctrl+z brings it back (ctrl+d shows deleted notes).",
+                    timeout=6,
+                )
+            else:
+                self.notify("Note brought back.", timeout=3)
 
-    def _corrected(self, note: Observation | None) -> None:
+    def _corrected(self, before: Observation, note: Observation | None) -> None:
         if note is not None:
-            self._update(note)
-        self.table.focus()
+            self._update(note, before)
+        # Back to where notes are typed: the next keys are the next note.
+        self.action_focus_line()
 
-    def _update(self, note: Observation) -> bool:
+    def _update(self, note: Observation, base: Observation) -> bool:
         try:
-            updated = self.study_file.update_note(note)
+            updated = self.study_file.update_note(note, base)
         except LessonStudyError as error:
             self.notify(f"Change NOT saved: {error}", severity="error")
             return False
-        self.table.upsert([updated])
+        self.table.upsert([placed(updated, self.timeline)])
         return True
+
+    def _stage_titles(self) -> list[tuple[UUID, str]]:
+        return [
+            (stage.id, stage.title or f"Stage {n}")
+            for n, stage in enumerate(self.lesson.stages, start=1)
+        ]
 
     def _discussion_held(self) -> bool:
         discussion, _revision = self.study_file.read(documents.discussion(self.lesson_number))

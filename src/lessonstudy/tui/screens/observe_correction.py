@@ -1,4 +1,8 @@
-"""Correcting a note after it was taken: its text, who it is about, judgement, critical flag.
+"""Correcting a note after it was taken: text, who it is about, judgement, critical, stage.
+
+The stage is the lesson clock's (the stage running at the note's time) unless
+the observer chooses another here; a note the clock left in no stage (taken
+before the first stage, after the end) is placed the same way.
 
 A modal over observer mode. The text is focused first (the usual correction),
 with the cursor at its end and nothing selected: the first key typed adds to
@@ -25,6 +29,21 @@ from lessonstudy.model import CLASS, Judgement, Observation
 from lessonstudy.tui.widgets.note_line import about_words
 
 NO_JUDGEMENT = "none"
+CLOCK_STAGE = "clock"  # the stage running at the note's time, whatever the clock says
+
+
+def stage_choices(
+    stages: list[tuple[UUID, str]], clock_stage: UUID | None
+) -> list[tuple[str, str]]:
+    """The stage select's options: the clock's stage first, then each stage."""
+    numbers = {stage_id: n for n, (stage_id, _title) in enumerate(stages, start=1)}
+    if clock_stage in numbers:
+        clock = f"the clock's: stage {numbers[clock_stage]}"
+    else:
+        clock = "the clock's: in no stage"
+    options = [(clock, CLOCK_STAGE)]
+    options += [(f"stage {numbers[sid]}: {title}", str(sid)) for sid, title in stages]
+    return options
 
 
 class NoteCorrectionScreen(ModalScreen[Observation | None]):
@@ -39,12 +58,17 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
         self,
         note: Observation,
         pupils: list[tuple[str, str]],
-        stage_numbers: dict[UUID, int],
+        stages: list[tuple[UUID, str]],
+        clock_stage: UUID | None,
     ) -> None:
+        """`stages`: (id, title) in plan order; `clock_stage`: the stage running at the
+        note's time on the lesson's timeline."""
         super().__init__()
         self.note = note
         self.pupils = pupils
-        self.stage_numbers = stage_numbers
+        self.stages = stages
+        self.clock_stage = clock_stage
+        self.stage_numbers = {stage_id: n for n, (stage_id, _) in enumerate(stages, start=1)}
 
     def compose(self) -> ComposeResult:
         note = self.note
@@ -72,11 +96,19 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
                 id="judgement",
             )
             yield Checkbox("Critical incident", note.critical, id="critical")
+            yield Label("Stage")
+            chosen = note.stage_chosen and note.stage_id in self.stage_numbers
+            yield Select(
+                stage_choices(self.stages, self.clock_stage),
+                value=str(note.stage_id) if chosen else CLOCK_STAGE,
+                allow_blank=False,
+                id="stage",
+            )
             with Horizontal(id="correction-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
             yield Label(
-                "Enter or ctrl+s saves · Esc cancels · Tab: about, judgement, critical",
+                "Enter or ctrl+s saves · Esc cancels · Tab: about, judgement, critical, stage",
                 id="correction-hint",
             )
 
@@ -87,12 +119,21 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
 
     def corrected(self) -> Observation:
         judgement = self.query_one("#judgement", Select).value
+        stage = self.query_one("#stage", Select).value
+        if stage == CLOCK_STAGE:
+            stage_id, chosen = self.clock_stage, False
+        else:
+            stage_id, chosen = UUID(str(stage)), True
+        if not self.note.stage_chosen and not chosen:
+            stage_id = self.note.stage_id  # unchanged: still the clock's
         return attrs.evolve(
             self.note,
             text=self.query_one("#text", Input).value.strip(),
             about=str(self.query_one("#who", Select).value),
             judgement=None if judgement == NO_JUDGEMENT else Judgement(judgement),
             critical=self.query_one("#critical", Checkbox).value,
+            stage_id=stage_id,
+            stage_chosen=chosen,
         )
 
     def action_save(self) -> None:

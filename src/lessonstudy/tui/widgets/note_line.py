@@ -1,11 +1,14 @@
-"""The one line an observer types a note into: pupil key, judgement key, text, Enter.
+"""The one line an observer types a note into: who, judgement, critical, text, Enter.
 
-The line starts empty and "picks" first: a single key chooses who the note is
-about (a case pupil's letter, or 0 for the class), the next chooses the
-judgement against the prediction (= + - ?). Any other key after the pupil
-simply starts the text (no judgement), so no keystroke is ever swallowed by a
-missed pick. Backspace on an empty line takes back the last pick. What is
-picked is shown beside the text; the placeholder says what the next key does.
+One grammar for every note, a case pupil's or the class's, here and in `notes
+import` (store/notes_text.py): the line starts empty and "picks" first. A
+single key chooses who the note is about (a case pupil's letter, or 0 for the
+class); then, before the text, `=` `+` `-` `?` picks the judgement against the
+prediction and `!` flags a critical incident, in either order, spaces between
+them allowed. Any other key starts the text, so no keystroke is ever swallowed
+by a missed pick; once the text has started every key is text. Backspace on an
+empty line takes back the last pick. What is picked is shown beside the text;
+the placeholder says what the next key does.
 Escape clears the picks; on a line with nothing in it, it is left to the
 screen (back to the study map); typed text is never thrown away by it.
 
@@ -36,7 +39,7 @@ from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_ST
 
 CLASS_KEY = "0"
 CRITICAL_KEY = "!"
-SKIP_JUDGEMENT_KEY = " "  # space: "no judgement", straight to the text
+SEPARATOR_KEY = " "  # between picks ("b + ! text" as well as "b+!text")
 
 # Short words beside the text, so the line keeps its room for typing.
 SHORT_WORDS = {
@@ -46,6 +49,7 @@ SHORT_WORDS = {
     Judgement.UNEXPECTED: "unexpected",
 }
 PUPIL_STYLE = "bold black on #c4a000"
+JUDGEMENT_KEYS = frozenset(judgement.symbol for judgement in Judgement)
 
 
 @frozen
@@ -132,9 +136,10 @@ class NoteLine(Horizontal):
         self._save = save
         self.about: str | None = None
         self.judgement: Judgement | None = None
-        self.judgement_skipped = False
         self.critical = False
         self.started_at: dt.datetime | None = None
+        # The order the picks were made in, so Backspace takes back the last one.
+        self._picks: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="picks")
@@ -153,11 +158,11 @@ class NoteLine(Horizontal):
 
     @property
     def stage(self) -> str:
-        """'who', 'judgement' or 'text': what the next key does."""
+        """'who', 'marks' (a judgement or ! may come) or 'text': what the next key does."""
         if self.about is None:
             return "who"
-        if self.judgement is None and not self.judgement_skipped and not self.input.value:
-            return "judgement"
+        if not self.input.value:
+            return "marks"
         return "text"
 
     def set_pupils(self, pupils: Sequence[tuple[str, str]]) -> None:
@@ -195,25 +200,23 @@ class NoteLine(Horizontal):
             return True
         if stage == "text" or not event.is_printable or char is None:
             return False
-        if char == CRITICAL_KEY:
-            self.action_toggle_critical()
-            return True
         if stage == "who":
+            if char == CRITICAL_KEY:
+                self.action_toggle_critical()
+                return True
             return self._pick_who(char)
-        # stage == "judgement"
-        if char == SKIP_JUDGEMENT_KEY:
-            self.judgement_skipped = True
+        # stage == "marks": a judgement, the critical flag, or the text begins.
+        if char == SEPARATOR_KEY:
+            return True  # "b + ! saw it": the spaces between picks are not text
+        if char == CRITICAL_KEY and not self.critical:
+            self._pick_critical()
+            return True
+        if self.judgement is None and char in JUDGEMENT_KEYS:
+            self.judgement = Judgement.from_symbol(char)
+            self._picks.append("judgement")
             self._show_picks()
             return True
-        try:
-            self.judgement = Judgement.from_symbol(char)
-        except ValueError:
-            # Not a judgement key: the observer started writing. Keep the key.
-            self.judgement_skipped = True
-            self._show_picks()
-            return False
-        self._show_picks()
-        return True
+        return False  # the text begins with this key
 
     def _pick_who(self, char: str) -> bool:
         if char == CLASS_KEY:
@@ -229,21 +232,26 @@ class NoteLine(Horizontal):
     def _set_about(self, about: str) -> None:
         self.about = about
         self.started_at = now()
-        # The class has no prediction to judge against: go straight to the text.
-        self.judgement_skipped = about == CLASS
+        self._picks.append("about")
+        self._show_picks()
+
+    def _pick_critical(self) -> None:
+        self.critical = True
+        self._picks.append("critical")
         self._show_picks()
 
     def _take_back_pick(self) -> None:
-        if self.judgement is not None:
-            self.judgement = None
-        elif self.about is not None and self.judgement_skipped and self.about != CLASS:
-            self.judgement_skipped = False
-        elif self.about is not None:
-            self.about = None
-            self.judgement_skipped = False
-            self.started_at = None
-        else:
+        if not self._picks:
             self.app.bell()
+            return
+        last = self._picks.pop()
+        if last == "judgement":
+            self.judgement = None
+        elif last == "critical":
+            self.critical = False
+        else:
+            self.about = None
+            self.started_at = None
         self._show_picks()
 
     def refuse(self, why: str) -> None:
@@ -251,8 +259,19 @@ class NoteLine(Horizontal):
         self.input.placeholder = why
 
     def action_toggle_critical(self) -> None:
+        """ctrl+f: the critical flag, at any point of the note (text typed or not)."""
         self.critical = not self.critical
+        if "critical" in self._picks:
+            self._picks.remove("critical")
+        if self.critical:
+            self._picks.append("critical")
         self._show_picks()
+
+    def feed(self, char: str) -> None:
+        """Take one typed character as if it had been typed here (the notes list
+        hands on what is typed while it has the focus: typing goes to the note)."""
+        if not self.take_key(events.Key(char, char)):
+            self.input.insert_text_at_cursor(char)
 
     # ------------------------------------------------------------------ saving
 
@@ -287,9 +306,9 @@ class NoteLine(Horizontal):
     def clear_note(self) -> None:
         self.about = None
         self.judgement = None
-        self.judgement_skipped = False
         self.critical = False
         self.started_at = None
+        self._picks = []
         self.input.value = ""
         self._show_picks()
 
@@ -312,19 +331,19 @@ class NoteLine(Horizontal):
                 f" {self.judgement.symbol} {SHORT_WORDS[self.judgement]} ",
                 JUDGEMENT_STYLES[self.judgement],
             )
-        elif self.about is not None and self.about != CLASS and self.judgement_skipped:
-            picks.append(" no judgement ", "dim")
         if not picks:
             picks.append("new note", "dim")
         self.query_one("#picks", Static).update(picks)
         stage = self.stage
         if stage == "who":
             self.input.placeholder = f"who?  {self._who_keys()}"
-        elif stage == "judgement":
+        elif self.judgement is None:
             self.input.placeholder = (
-                "judgement?  = as predicted · + better · - less · ? unexpected · "
-                "space: none · or just type"
+                "= as predicted · + better · - less · ? unexpected · ! critical · "
+                "or just type what you saw"
             )
+        elif not self.critical:
+            self.input.placeholder = "! critical, or type what you saw · Enter saves"
         else:
             self.input.placeholder = "what did you see or hear?  Enter saves"
         self.post_message(self.PicksChanged(self))

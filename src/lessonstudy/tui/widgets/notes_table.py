@@ -5,13 +5,20 @@ so 9,000 notes cost no more to show than 9. Notes arrive in batches (the
 screen fetches only what changed since it last looked) and are merged in by
 id: a corrected note replaces its row, a new one is inserted in time order.
 Nothing is ever re-mounted.
+
+No printable key does anything here: a note is corrected with Enter, deleted
+(or brought back) with the Delete key, and ctrl+z brings back the note just
+deleted. A letter typed while the list has the focus is handed to the note
+line (`type_into`), so a note typed straight after a correction is a note,
+never a run of commands.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from uuid import UUID
 
 from rich.segment import Segment
@@ -88,9 +95,10 @@ class NotesTable(ScrollView, can_focus=True):
         Binding("home", "move_to(0)", "Newest", show=False),
         Binding("end", "move_to(-1)", "Oldest", show=False),
         Binding("enter", "correct", "Correct", id="observe.correct"),
-        Binding("delete,d", "delete", "Delete", id="observe.delete"),
-        Binding("r", "restore", "Restore", id="observe.restore"),
-        Binding("s", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
+        # One key, not a letter: it deletes a note, or brings a deleted one back.
+        Binding("delete", "delete", "Delete", id="observe.delete"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", id="observe.undo_delete"),
+        Binding("ctrl+d", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
         Binding("escape", "done", "Note line", id="observe.note_line"),
     ]
 
@@ -135,6 +143,8 @@ class NotesTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._deleted = 0
         self._just_deleted: UUID | None = None  # shown under the cursor when deleted ones show
+        # Where a printable key typed here goes (the screen's note line).
+        self.type_into: Callable[[str], None] | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -157,6 +167,13 @@ class NotesTable(ScrollView, can_focus=True):
 
     def get(self, note_id: UUID) -> Observation | None:
         return self._notes.get(note_id)
+
+    def notes_since(self, at: dt.datetime | None) -> list[Observation]:
+        """The notes (deleted ones too) taken at or after `at` (None: every note)."""
+        if at is None:
+            return list(self._notes.values())
+        start = bisect.bisect_left(self._keys, (at.timestamp(), ""))
+        return [self._notes[note_id] for note_id in self._ids[start:]]
 
     @property
     def selected(self) -> Observation | None:
@@ -291,10 +308,25 @@ class NotesTable(ScrollView, can_focus=True):
         self._choose("correct")
 
     def action_delete(self) -> None:
-        self._choose("delete")
+        note = self.selected
+        self._choose("restore" if note is not None and note.deleted else "delete")
 
-    def action_restore(self) -> None:
-        self._choose("restore")
+    def action_undo_delete(self) -> None:
+        """Bring back the note deleted last (from this list)."""
+        note = self._notes.get(self._just_deleted) if self._just_deleted else None
+        if note is None or not note.deleted:
+            self.notify("No deleted note to bring back.", timeout=3)
+            return
+        self.post_message(self.Chosen(self, note, "restore"))
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Typing is never a command: a printable key goes to the note line.
+        if event.is_printable and event.character and self.type_into is not None:
+            event.stop()
+            event.prevent_default()
+            self.type_into(event.character)
+            return
+        await super()._on_key(event)
 
     def _choose(self, action: str) -> None:
         note = self.selected
@@ -306,9 +338,7 @@ class NotesTable(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         note = self.selected
         if action == "delete":
-            return note is not None and not note.deleted
-        if action == "restore":
-            return None if note is None or not note.deleted else True
+            return note is not None
         if action == "correct":
             return note is not None and not note.deleted
         return True
