@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import re
 
 import attrs
 import pytest
@@ -169,3 +170,84 @@ def in_file_order(study: Study) -> str:
 def test_it_becomes_a_study_file_that_reads_back_the_same(study, tmp_path):
     with StudyFile.create(tmp_path / "example.lessonstudy", study) as file:
         assert in_file_order(file.load()) == in_file_order(study)
+
+
+# --------------------------------------------------------------------------- the group's judgements
+
+PHRASES = (
+    ("as predicted", Judgement.AS_PREDICTED),
+    ("better than predicted", Judgement.BETTER),
+    ("less than predicted", Judgement.LESS),
+    ("less", Judgement.LESS),
+    ("unexpected", Judgement.UNEXPECTED),
+)
+
+
+def said(text: str) -> Judgement | None:
+    """The judgement a line of the discussion record leads with ("Better than predicted: ...")."""
+    lowered = text.strip().lower()
+    for phrase, judgement in PHRASES:
+        if lowered.startswith(phrase):
+            return judgement
+    return None
+
+
+STAGES_SAID = re.compile(
+    r"(as predicted|better than predicted|less than predicted|unexpected|less)"
+    r"(?: at first)? at stages? (\d+(?:(?:, | and |–)\d+)*)"
+)
+
+
+def stages_said(point: str) -> dict[int, Judgement]:
+    """'better than predicted at stages 2 and 5 ... unexpected at stage 3' -> {2: +, 5: +, 3: ?}."""
+    found: dict[int, Judgement] = {}
+    for words, numbers in STAGES_SAID.findall(point.lower()):
+        judgement = said(words)
+        assert judgement is not None
+        for part in re.split(r", | and ", numbers):
+            first, _, last = part.partition("–")
+            for number in range(int(first), int(last or first) + 1):
+                found[number] = judgement
+    return found
+
+
+def test_every_cell_has_the_groups_judgement_agreeing_with_its_record(study):
+    # The report's cell verdict was a plurality of the notes' marks: 17 of the 54
+    # cells contradicted the group's own "Observed:" line. The group's judgement
+    # is recorded now, and it agrees with what the group wrote.
+    cells = 0
+    for lesson in study.lessons:
+        grid = process.evidence_grid(study, lesson.number)
+        discussion = study.discussion(lesson.number)
+        for row in grid.rows:
+            for label, cell in row.cells.items():
+                cells += 1
+                assert cell.verdict.judgement is not None
+                assert said(cell.observed) is cell.verdict.judgement, (lesson.number, row, label)
+        for point in discussion.records["evidence"]:
+            label = point.removeprefix("Pupil ")[:1]
+            if label not in study.labels:
+                continue
+            for number, judgement in stages_said(point).items():
+                cell = grid.rows[number - 1].cells[label]
+                assert cell.verdict.judgement is judgement, (lesson.number, number, label)
+    assert cells == 54
+
+
+def test_the_reports_cell_verdicts_agree_with_the_discussion_record(study):
+    from lessonstudy import report
+
+    markdown = report.render_markdown(study)
+    verdicts = re.findall(
+        r"^- \*\*(\w) \([^)]*\)\*\*: `(.)` ([a-z ]+) \(the group's judgement\)"
+        r"(?:.*\n)+?  - Observed: (.*)$",
+        markdown,
+        flags=re.MULTILINE,
+    )
+    assert len(verdicts) == 54
+    for _label, symbol, words, observed in verdicts:
+        judgement = Judgement.from_symbol(symbol)
+        assert words == judgement.words
+        assert said(observed) is judgement
+    # No cell anywhere carries a verdict worked out from the notes' marks.
+    assert "notes: " not in markdown.split("## The case pupils' journeys")[0]

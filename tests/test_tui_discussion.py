@@ -154,34 +154,41 @@ async def test_full_rl1_discussion_then_rl2_starts_with_the_agreed_changes(
     assert not any(item.done for item in rl2.carried_changes)
 
 
-async def test_f3_puts_the_agreed_changes_on_a_blank_next_plan(study_file: StudyFile) -> None:
+async def test_agreed_changes_reach_the_next_plan_without_a_key(study_file: StudyFile) -> None:
+    # RL2's plan once said "Not sent to the next plan ... press F3" beside "Carried
+    # forward ... 3 agreed changes", and a change agreed after F3 was not carried.
     app = discussion_app(study_file)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DiscussionScreen)
-        assert not screen.check_action("send_changes", ())  # only on the agreed-changes step
+        assert "discussion.send_changes" not in {
+            b.binding.id for b in screen.active_bindings.values()
+        }
         screen.go_to_step(5)
         await pilot.pause()
-        assert screen.check_action("send_changes", ())
         await type_text(pilot, "Fold a paper strip first")
         await pilot.press("enter")
-        await pilot.press("f3")
-        await pilot.pause()
-        assert "F3 adds" not in rendered(screen.query_one("#content-agreed", Static))
-        # A second change added later is appended to the started plan's checklist.
+        explanation = " ".join(rendered(screen.query_one("#content-agreed", Static)).split())
+        assert "RL2's plan starts from RL1's, with 1 agreed change (1 to work in)" in explanation
+        plan, _ = study_file.read(documents.lesson(2))
+        rl1, _ = study_file.read(documents.lesson(1))
+        assert [c.text for c in plan.carried_changes] == ["Fold a paper strip first"]
+        assert [s.title for s in plan.stages] == [s.title for s in rl1.stages]
+        # A change agreed later reaches the started plan too, with no key pressed.
         await type_text(pilot, "Eight cards, not twelve")
         await pilot.press("enter")
-        assert "F3 adds the new one" in rendered(screen.query_one("#content-agreed", Static))
-        await pilot.press("f3")
+        explanation = " ".join(rendered(screen.query_one("#content-agreed", Static)).split())
+        assert "RL2's checklist has 2 agreed changes (2 to work in)" in explanation
+        await pilot.press("escape")
         await pilot.pause()
+        assert not [n for n in app._notifications if n.severity == "warning"]
     plan, _ = study_file.read(documents.lesson(2))
-    rl1, _ = study_file.read(documents.lesson(1))
     assert [c.text for c in plan.carried_changes] == [
         "Fold a paper strip first",
         "Eight cards, not twelve",
     ]
-    assert [s.title for s in plan.stages] == [s.title for s in rl1.stages]
+    assert plan.copied_from == 1
 
 
 async def test_points_can_be_edited_deleted_and_undone(study_file: StudyFile) -> None:
@@ -306,11 +313,14 @@ def test_each_judgement_reads_without_colour() -> None:
     for row in grid.rows:
         for cell in row.cells.values():
             text = cell_text(cell).plain
-            if cell.summary is not None:
-                assert text.startswith(f" {cell.summary.symbol} ")
-                assert text.endswith(f" {len(cell.notes)}") or text.endswith(" !")
-            else:
-                assert "·" in text
+            judged = cell.verdict.judgement
+            assert judged is not None  # the example's group judged every cell
+            assert text.startswith(f" {judged.symbol} ")
+            assert text.endswith(f" {len(cell.notes)}") or text.endswith(" !")
+    study.discussions = []
+    for row in evidence_grid(study, 1).rows:
+        for cell in row.cells.values():
+            assert cell_text(cell).plain.startswith(" · ")  # not judged: no verdict
     assert {judgement_badge(j).plain.strip() for j in Judgement} == {"=", "+", "-", "?"}
 
 
@@ -369,7 +379,7 @@ async def test_six_pupils_on_a_small_screen_get_compact_cells(tmp_path: Path) ->
                 cell = evidence_grid(study, 1).rows[0].cells["A"]
                 assert first == cell_text(cell, compact=compact).plain
                 # Compact keeps the judgement's symbol and the count, drops the run.
-                assert first.startswith(f" {cell.summary.symbol} ")
+                assert first.startswith(f" {cell.verdict.judgement.symbol} ")
                 assert first.rstrip(" !").endswith(str(len(cell.notes)))
 
 
@@ -425,37 +435,6 @@ async def test_escape_cancels_a_point_edit_else_goes_back_to_the_map(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not screen
-
-
-async def test_leaving_with_changes_not_sent_to_the_next_plan_says_so(
-    study_file: StudyFile,
-) -> None:
-    app = discussion_app(study_file)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DiscussionScreen)
-        agreed = next(i for i, s in enumerate(screen.protocol.steps) if s.id == "agreed_changes")
-        screen.go_to_step(agreed)
-        await pilot.pause()
-        await type_text(pilot, "Count the jumps, not the marks")
-        await pilot.press("enter")
-        assert screen.unsent_changes() == ["Count the jumps, not the marks"]
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is not screen  # Escape still leaves
-        warnings = [n for n in app._notifications if n.severity == "warning"]
-        assert any("RL2's checklist is missing 1 agreed change" in n.message for n in warnings)
-    # Sent with F3, leaving is quiet.
-    app = discussion_app(study_file)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DiscussionScreen)
-        screen.go_to_step(agreed)
-        await pilot.press("f3")
-        await pilot.pause()
-        assert screen.unsent_changes() == []
 
 
 async def test_us_model_names_the_teacher_and_keeps_points_from_the_english_steps(
@@ -517,7 +496,7 @@ async def test_a_note_taken_before_any_stage_shows_with_its_pupil(tmp_path: Path
             await pilot.press("right")
             await pilot.pause()
             shown = rendered(detail)
-            assert "with no stage (1)" in shown and early.text in shown
+            assert "in no stage (1)" in shown and early.text in shown
 
 
 def test_the_grid_of_a_lesson_not_planned_yet_has_a_width() -> None:
@@ -559,3 +538,72 @@ async def test_a_point_another_recorder_added_meanwhile_is_kept(study_file: Stud
         assert saved.records[step_id] == ["Leo counted on past 1 unaided", "Sami needed the strip"]
         assert editor.points == saved.records[step_id]
         assert study_file.conflicts() == []
+
+
+# --------------------------------------------------------------------------- issue 9
+
+
+async def test_what_the_recorder_types_on_the_evidence_step_is_the_point(
+    study_file: StudyFile,
+) -> None:
+    # "Recorder: type a point, Enter adds it" while the grid had the focus: typed
+    # text was dropped and `a` toggled "All stages".
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        view = screen.query_one(EvidenceView)
+        assert app.focused is view.table
+        await pilot.press(*"all B's arcs started at zero", "enter")
+        assert view.all_stages is False
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.records["evidence"] == ["all B's arcs started at zero"]
+        # Enter on the grid goes to the point too: Enter adds a point in every step.
+        view.table.focus()
+        await pilot.press("enter")
+        assert app.focused is screen.query_one("#point-input", Input)
+
+
+async def test_the_group_records_its_judgement_cell_by_cell(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        view = screen.query_one(EvidenceView)
+        await pilot.press("down", "right", "+")  # B at stage 2: better than predicted
+        stage = study_file.load().lesson(1).stages[1]
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stage.id, "B") is Judgement.BETTER
+        assert view.table.get_cell_at(view.table.cursor_coordinate).plain.startswith(" + ")
+        assert "The group's judgement:" in rendered(screen.query_one(EvidenceDetail))
+        await pilot.press("-")  # changed its mind
+        await pilot.press("backspace")  # and took it back
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stage.id, "B") is None
+        assert view.table.get_cell_at(view.table.cursor_coordinate).plain.startswith(" · ")
+        await pilot.press("ctrl+z")  # undo brings the "-" back
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stage.id, "B") is Judgement.LESS
+
+
+async def test_a_note_in_no_stage_is_placed_with_one_key(tmp_path: Path) -> None:
+    study = example_without_rl1_discussion()
+    first = min(n.at for n in study.notes if n.lesson == 1)
+    early = Observation(1, "Grace Okafor", first - dt.timedelta(minutes=2), "B", "early")
+    study.notes.append(early)
+    with StudyFile.create(tmp_path / "early.lessonstudy", study) as study_file:
+        app = discussion_app(study_file)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            listing = screen.query_one("#evidence-unplaced", OptionList)
+            assert listing.display and listing.option_count == 1
+            listing.focus()
+            await pilot.press("2")
+            await pilot.pause()
+            (placed,) = [n for n in study_file.notes(1) if n.id == early.id]
+            assert placed.stage_id == study.lesson(1).stages[1].id and placed.stage_chosen
+            assert not screen.query_one("#evidence-unplaced", OptionList).display

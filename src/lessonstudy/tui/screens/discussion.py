@@ -7,6 +7,13 @@ the recorder captures points; the agreed-changes step records the changes
 that become the next lesson's checklist, and the commentator step the final
 commentator's remarks. Everything is saved as it is typed (one
 `EditedDocument` on ("discussion", lesson)), with undo.
+
+What the recorder types always goes to the point being written: in the
+evidence step the grid has the focus (its = + - ? keys record the group's
+judgement of a cell), and any other key typed there starts the point. Enter
+adds the point in every step. The agreed changes reach the next plan's
+checklist as they are saved (`usecases.carry_forward`): there is no key to
+press and nothing to forget.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
+import attrs
 from attrs import evolve
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -28,6 +36,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     ContentSwitcher,
+    DataTable,
     Footer,
     Input,
     Label,
@@ -40,9 +49,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import ChangeItem, Discussion, ResearchLesson, Role, Study
+from lessonstudy.model import Discussion, Judgement, Role, Study
+from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.process import StepKind as CycleStep
-from lessonstudy.process import carry_forward, evidence_grid, is_blank_plan
 from lessonstudy.protocols import (
     DEFAULT_PROTOCOL,
     Protocol,
@@ -54,9 +63,11 @@ from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import interviews_summary
-from lessonstudy.tui.widgets.evidence_grid import EvidenceView
+from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
+from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
 
@@ -150,35 +161,6 @@ def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
     return discussion.records.get(step.id, [])
 
 
-def send_changes_to_next_plan(study_file: StudyFile, lesson: int, discussion: Discussion) -> str:
-    """Put the agreed changes on the next plan's checklist; returns what was done.
-
-    A blank next plan starts as a copy of this one (process.carry_forward); a
-    next plan already started gets only the changes not yet on its checklist.
-    """
-    following, revision = study_file.read(documents.lesson(lesson + 1))
-    if following is None:
-        return f"RL{lesson} is the last research lesson: there is no next plan."
-    current, _ = study_file.read(documents.lesson(lesson))
-    if is_blank_plan(following) and current is not None:
-        plan: ResearchLesson = evolve(
-            carry_forward(current, discussion, lesson + 1), date=following.date
-        )
-        study_file.save(documents.lesson(lesson + 1), plan, revision)
-        count = len(plan.carried_changes)
-        return (
-            f"RL{lesson + 1}'s plan now starts from RL{lesson}'s, "
-            f"with {counted(count, 'change')} to do."
-        )
-    known = {item.text for item in following.carried_changes}
-    new = [ChangeItem(text) for text in discussion.agreed_changes if text not in known]
-    if not new:
-        return f"RL{lesson + 1}'s checklist already has every agreed change."
-    plan = evolve(following, carried_changes=[*following.carried_changes, *new])
-    study_file.save(documents.lesson(lesson + 1), plan, revision)
-    return f"Added {counted(len(new), 'change')} to RL{lesson + 1}'s checklist."
-
-
 class PointInput(Input):
     """The recorder's input: Enter takes the point at once and empties the field.
 
@@ -265,7 +247,10 @@ class PointsEditor(Vertical):
         yield Label("Points", id="points-title")
         yield OptionList(id="point-list")
         yield PointInput(
-            placeholder="Type a point, Enter to add it", id="point-input", compact=True
+            placeholder="Type a point, Enter to add it",
+            id="point-input",
+            compact=True,
+            select_on_focus=False,  # keys typed on the grid went in first: keep them
         )
 
     def show(self, title: str, points: list[str], placeholder: str) -> None:
@@ -430,13 +415,6 @@ class DiscussionScreen(Screen[None]):
             id="discussion.note_point",
             tooltip="Type a point under this step (the recorder)",
         ),
-        Binding(
-            "f3",
-            "send_changes",
-            "To plan",
-            id="discussion.send_changes",
-            tooltip="Put the agreed changes on the next lesson's checklist",
-        ),
         # Undo is everywhere ctrl+z; it is in F1 and the palette, and the footer
         # needs its room at 80 columns for the way back (esc).
         Binding("ctrl+z", "undo", "Undo", id="discussion.undo", priority=True, show=False),
@@ -454,6 +432,7 @@ class DiscussionScreen(Screen[None]):
             study_file, documents.discussion(lesson), lambda: default_discussion(self.study, lesson)
         )
         self.step_index = 0
+        self._carried: Carried | None = None  # where the next plan's checklist stands
 
     # ------------------------------------------------------------------ layout
 
@@ -491,6 +470,11 @@ class DiscussionScreen(Screen[None]):
                 "another protocol's steps: kept, listed under the steps, and in the write-up.",
                 timeout=6,
             )
+        table = self.query_one(EvidenceTable)
+        table.judge = self._judge
+        table.type_into = self._type_into_point
+        if self.discussion.agreed_changes:
+            self._carry()  # changes agreed in an earlier sitting, or in another window
         self._show_header()
         self._show_step()
 
@@ -585,7 +569,7 @@ class DiscussionScreen(Screen[None]):
     def _show_content(self) -> None:
         kind = self.step.kind
         if kind is StepKind.EVIDENCE:
-            self.query_one(EvidenceView).show(evidence_grid(self.study, self.lesson), self.study)
+            self.query_one(EvidenceView).show(self.grid(), self.study)
         elif kind is StepKind.INTERVIEWS:
             self.query_one("#interviews-text", Static).update(
                 interviews_summary(self.study, self.study.lesson_interviews(self.lesson))
@@ -601,15 +585,21 @@ class DiscussionScreen(Screen[None]):
             if area.text != self.discussion.commentator_remarks:
                 area.load_text(self.discussion.commentator_remarks)
 
+    def grid(self) -> EvidenceGrid:
+        """The evidence grid with the group's judgements as they are being recorded."""
+        others = [d for d in self.study.discussions if d.lesson != self.lesson]
+        study = attrs.evolve(self.study, discussions=[*others, self.discussion])
+        return evidence_grid(study, self.lesson)
+
     def _agreed_explanation(self) -> RenderableType:
-        following = self.study.lesson(self.lesson + 1)
         noted = self.discussion.records.get(self.step.id, [])
         talk: list[RenderableType] = []
         if noted:
-            # Points the recorder noted while the changes were talked over.
+            # Points the recorder noted while the changes were talked over (in the
+            # write-up too, under this step).
             talk.append(Text("Noted while agreeing them:", style="bold"))
             talk += [Text(f"  - {point}", style="dim") for point in noted]
-        if following is None:
+        if self.study.lesson(self.lesson + 1) is None:
             last = Text(
                 f"RL{self.lesson} is the last research lesson: these conclusions feed the "
                 "overall findings and the open house.",
@@ -617,21 +607,25 @@ class DiscussionScreen(Screen[None]):
             )
             return Group(last, *talk)
         text = Text(
-            f"These become RL{following.number}'s starting checklist: RL{following.number}'s plan "
-            f"starts as a copy of RL{self.lesson}'s, with each change to work in. ",
+            f"Each agreed change goes on RL{self.lesson + 1}'s checklist as it is saved "
+            f"(the plan starts as a copy of RL{self.lesson}'s). ",
             style="italic",
         )
-        if is_blank_plan(following):
-            text.append(
-                f"RL{following.number}'s plan is still blank: F3 starts it now.", style="bold"
-            )
-        else:
-            waiting = [c.text for c in following.carried_changes]
-            missing = [c for c in self.discussion.agreed_changes if c not in waiting]
-            text.append(f"RL{following.number}'s checklist has {counted(len(waiting), 'item')}")
-            new = "the new one" if len(missing) == 1 else f"the {len(missing)} new ones"
-            text.append(f"; F3 adds {new}." if missing else ".", style="bold")
+        if self._carried is not None:
+            text.append(self._carried.words(self.lesson), style="bold")
         return Group(text, *talk)
+
+    def _carry(self) -> None:
+        """Bring the next plan's checklist in line with the agreed changes (saved now)."""
+        try:
+            self._carried = carry_into_next_plan(self.study_file, self.lesson)
+        except LessonStudyError as error:
+            self._carried = None
+            self.notify(
+                f"RL{self.lesson + 1}'s checklist could not be updated yet: {error}. "
+                "It is brought up to date when this discussion or that plan is opened.",
+                severity="warning",
+            )
 
     # ------------------------------------------------------------------ editing
 
@@ -656,7 +650,8 @@ class DiscussionScreen(Screen[None]):
             self.doc.reload()  # apply the edit to the newest version, not an old copy
         self._saved(self.doc.change(mutate, undo_field))
         self._show_step_list()
-        if step.kind is StepKind.AGREED_CHANGES:
+        if agreed:
+            self._carry()
             self.query_one("#content-agreed", Static).update(self._agreed_explanation())
         return result
 
@@ -719,58 +714,65 @@ class DiscussionScreen(Screen[None]):
 
         self.app.push_screen(HeaderDialog(evolve(self.discussion), members), done)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "send_changes":
-            return (
-                self.step.kind is StepKind.AGREED_CHANGES
-                and self.study.lesson(self.lesson + 1) is not None
-            )
-        return True
-
-    def action_send_changes(self) -> None:
-        if not self.discussion.agreed_changes:
-            self.notify("No agreed changes yet: type them first.", severity="warning")
-            return
-        if self.doc.revision == 0:
-            self._saved(self.doc.change(lambda d: None, ""))
-        try:
-            done = send_changes_to_next_plan(self.study_file, self.lesson, self.discussion)
-        except LessonStudyError as error:
-            self.notify(f"Not sent: {error}. Press F3 again in a moment.", severity="error")
-            return
-        self.notify(done)
-        self._reload_study()
-        self._show_content()
-
     def _reload_study(self) -> None:
         if self._whole_study:
             self.study = self.study_file.load()
         else:
             self.study = study_for_lesson(self.study_file, self.lesson)
 
-    def unsent_changes(self) -> list[str]:
-        """Agreed changes not yet on the next plan's checklist (F3 puts them there)."""
-        following = self.study.lesson(self.lesson + 1)
-        if following is None:
-            return []
-        if is_blank_plan(following):
-            return list(self.discussion.agreed_changes)
-        waiting = {item.text for item in following.carried_changes}
-        return [c for c in self.discussion.agreed_changes if c not in waiting]
-
     def action_close(self) -> None:
-        unsent = self.unsent_changes()
-        if unsent:
-            # Escape always leaves; the reminder shows on the study map.
-            self.notify(
-                f"RL{self.lesson + 1}'s checklist is missing "
-                f"{counted(len(unsent), 'agreed change')} from this discussion: open it "
-                "again, go to the agreed changes and press F3.",
-                title="Not sent to the next plan",
-                severity="warning",
-                timeout=8,
-            )
         self.dismiss(None)
+
+    # ------------------------------------------------------------------ the group's judgement
+
+    def _judge(self, judgement: Judgement | None) -> None:
+        """= + - ? (or Backspace: none) on the grid: the group's judgement of that cell."""
+        view = self.query_one(EvidenceView)
+        if view.chosen is None or view.grid is None:
+            return
+        number, label = view.chosen
+        stage = view.grid.rows[number - 1].stage
+        if self.discussion.judgement(stage.id, label) == judgement:
+            return
+
+        def mutate(d: Discussion) -> None:
+            d.set_judgement(stage.id, label, judgement)
+
+        if self.doc.is_stale():
+            self.doc.reload()
+        self._saved(self.doc.change(mutate))  # each key its own step of undo
+        view.show(self.grid(), self.study)
+        words = "taken back" if judgement is None else judgement.words
+        self.notify(f"The group's judgement of {label} at stage {number}: {words}.", timeout=3)
+
+    def _type_into_point(self, char: str) -> None:
+        """A key typed on the grid: the recorder is writing a point."""
+        field = self.query_one("#point-input", Input)
+        field.insert_text_at_cursor(char)
+        field.focus()
+
+    @on(DataTable.CellSelected)
+    def _cell_entered(self, event: DataTable.CellSelected) -> None:
+        # Enter on the grid: on to the point being written (Enter then adds it).
+        event.stop()
+        self.query_one("#point-input", Input).focus()
+
+    @on(UnplacedNotes.Place)
+    def _place_note(self, event: UnplacedNotes.Place) -> None:
+        """The group puts a note that is in no stage into a stage of the plan."""
+        lesson = self.study.lesson(self.lesson)
+        if lesson is None or not 1 <= event.number <= len(lesson.stages):
+            return
+        note = event.note
+        placed = attrs.evolve(note, stage_id=lesson.stages[event.number - 1].id, stage_chosen=True)
+        try:
+            self.study_file.update_note(placed, note)
+        except LessonStudyError as error:
+            self.notify(f"Not placed: {error}", severity="error")
+            return
+        self.notify(f"Placed in stage {event.number}.", timeout=3)
+        self._reload_study()
+        self._show_content()
 
     # ------------------------------------------------------------------ live refresh
 

@@ -2,8 +2,10 @@
 
 For every case pupil (the observer's own first), every stage's prediction is
 shown next to the notes taken on that pupil at that stage, with judgements,
-times and who took them (`process.evidence_grid`). Below, a place to jot
-questions for the pupil interviews, autosaved into the lesson plan's
+times and who took them (`process.evidence_grid`). Notes in no stage (taken
+before the first stage began or after the end) are listed apart, and the
+observer places their own with one key (a digit: the stage). Below, a place
+to jot questions for the pupil interviews, autosaved into the lesson plan's
 `interview_questions`.
 
 Several observers jot questions at the same time, each in their own process,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 
+import attrs
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -28,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
 from textual.widgets.text_area import Selection
 
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Observation, ResearchLesson, Study
 from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.store import StudyFile, documents
@@ -35,6 +39,7 @@ from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 
 
 def note_text(note: Observation, *, with_who: bool = False) -> Text:
@@ -78,7 +83,7 @@ def pupil_evidence(grid: EvidenceGrid, label: str, title: str) -> RenderableType
 
 
 def other_evidence(grid: EvidenceGrid) -> RenderableType | None:
-    """Notes on the class, and notes outside the planned stages."""
+    """Notes on the class (the unplaced notes have a list of their own)."""
     parts: list[RenderableType] = []
     class_notes = [(row, n) for row in grid.rows for n in row.class_notes]
     if class_notes:
@@ -92,10 +97,6 @@ def other_evidence(grid: EvidenceGrid) -> RenderableType | None:
                     Text("\n").join(note_text(n) for n in row.class_notes),
                 )
         parts.append(table)
-    if grid.unstaged:
-        text = Text("Before the first stage or after the end\n", "bold")
-        text.append(Text("\n").join(note_text(n, with_who=True) for n in grid.unstaged))
-        parts.append(text)
     return Group(*parts) if parts else None
 
 
@@ -228,6 +229,8 @@ class LessonSummaryScreen(Screen[None]):
             id="summary-title",
         )
         yield VerticalScroll(id="evidence")
+        yield Label(id="unplaced-label")
+        yield UnplacedNotes(id="unplaced")
         yield Label("Questions for the pupil interviews (saved as you type)", id="questions-label")
         yield TextArea(self.plan.value.interview_questions, id="questions")
         yield SaveStatus(id="questions-status")
@@ -253,6 +256,42 @@ class LessonSummaryScreen(Screen[None]):
         if not grid.rows:
             parts.append(Static("This lesson has no stages planned.", classes="pupil-evidence"))
         box.mount_all(parts)
+        self._show_unplaced(grid, study)
+
+    def _show_unplaced(self, grid: EvidenceGrid, study: Study) -> None:
+        unplaced = self.query_one(UnplacedNotes)
+        label = self.query_one("#unplaced-label", Label)
+        lesson = study.lesson(self.lesson_number)
+        stages = len(lesson.stages) if lesson else 0
+        pupils = {p.label: p.pseudonym for p in study.pupils}
+        unplaced.show(list(grid.unplaced), pupils, stages)
+        unplaced.display = label.display = bool(grid.unplaced)
+        label.update(
+            Text.assemble(
+                (f"In no stage ({len(grid.unplaced)}): ", "bold"),
+                "taken before the first stage or after the end. Tab here, then a digit "
+                "puts your note in that stage.",
+            )
+        )
+
+    @on(UnplacedNotes.Place)
+    def _place(self, event: UnplacedNotes.Place) -> None:
+        note = event.note
+        if note.observer != self.observer:
+            self.notify(f"That is {note.observer}'s note: only {note.observer} can place it.")
+            return
+        plan, _ = self.study_file.read(documents.lesson(self.lesson_number))
+        stages = plan.stages if plan else []
+        if not 1 <= event.number <= len(stages):
+            return
+        placed = attrs.evolve(note, stage_id=stages[event.number - 1].id, stage_chosen=True)
+        try:
+            self.study_file.update_note(placed, note)
+        except LessonStudyError as error:
+            self.notify(f"Not placed: {error}", severity="error")
+            return
+        self.notify(f"Placed in stage {event.number}.", timeout=3)
+        self.show_evidence()
 
     def _pupils(self, study: Study) -> list[tuple[str, str]]:
         lesson = study.lesson(self.lesson_number)

@@ -1,19 +1,27 @@
 """The predicted-against-observed grid: stages down, case pupils across.
 
-Each cell shows the judgement most notes agree on by colour AND by symbol
-(= as predicted, + better, - less, ? unexpected), so it reads without
-colour too. Moving to a cell shows, below the grid, that pupil's prediction
-for the stage beside every observer's notes with their judgements and times;
-`a` switches the detail between the one stage and all the pupil's stages
-(the English model takes each case pupil in turn, stage by stage).
+Each cell leads with the group's own judgement, agreed in the discussion, by
+colour AND by symbol (= as predicted, + better, - less, ? unexpected), so it
+reads without colour too; `·` while the group has not judged it. Beside it,
+one symbol per observer's judged note and how many notes: the counts, never a
+verdict worked out from them (`process.cell_verdict`). With the grid focused,
+= + - ? record the group's judgement of the cell under the cursor and
+Backspace takes it back; any other key typed is the recorder's point (the
+screen's `type_into`). Moving to a cell shows, below the grid, that pupil's
+prediction for the stage beside every observer's notes with their judgements
+and times; F3 switches the detail between the one stage and all the pupil's
+stages (the English model takes each case pupil in turn, stage by stage).
+Notes in no stage are listed under the grid, each placed with a digit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -27,6 +35,7 @@ from textual.widgets import DataTable, Static
 from lessonstudy.model import Judgement, Observation, Study
 from lessonstudy.process import EvidenceCell, EvidenceGrid, EvidenceRow
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_COLOURS, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 
 RUN_WIDTH = 6
 JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
@@ -48,8 +57,7 @@ def judgement_badge(judgement: Judgement | None) -> Text:
 
 def judgement_counts(cell: EvidenceCell) -> str:
     """'2 as predicted, 1 better' - how many notes carry each judgement."""
-    counts = cell.judgements
-    return ", ".join(f"{counts[j]} {LEGEND_WORDS[j]}" for j in JUDGEMENT_ORDER if counts[j])
+    return cell.verdict.counts_words
 
 
 def judgement_run(cell: EvidenceCell, width: int = RUN_WIDTH) -> Text:
@@ -68,9 +76,10 @@ def judgement_run(cell: EvidenceCell, width: int = RUN_WIDTH) -> Text:
 
 
 def cell_text(cell: EvidenceCell, *, compact: bool = False) -> Text:
-    """' = ==+ 3 !': the judgement most notes agree on, one symbol per judged note,
-    how many notes, and ! for a critical incident. Compact drops the run of symbols."""
-    text = judgement_badge(cell.summary)
+    """' = ==+ 3 !': the group's judgement (· while it has made none), one symbol per
+    judged note, how many notes, and ! for a critical incident. Compact drops the
+    run of symbols."""
+    text = judgement_badge(cell.verdict.judgement)
     if cell.notes:
         if not compact:
             text.append(" ")
@@ -150,6 +159,7 @@ class Beside:
 
 
 SIDE_BY_SIDE_WIDTH = 90  # below this the prediction goes above the notes
+LEGEND_HINT_WIDTH = 110
 
 
 def cell_detail(row: EvidenceRow, label: str, *, with_class: bool = True) -> RenderableType:
@@ -160,13 +170,28 @@ def cell_detail(row: EvidenceRow, label: str, *, with_class: bool = True) -> Ren
         ("Predicted: ", "bold"), cell.prediction.strip() or "(no prediction written)"
     )
     left: list[RenderableType] = [predicted]
+    if cell.changed_to is not None:
+        when = f"{cell.changed_at:%d %b %H:%M}" if cell.changed_at else ""
+        left.append(
+            Text.assemble(
+                (f"Changed after the lesson began ({when}): ", "bold dark_orange"),
+                cell.changed_to.strip() or "(emptied)",
+            )
+        )
     if cell.observed.strip():
         left.append(Text.assemble(("Observed (summary): ", "bold"), cell.observed.strip()))
+    group = Text.assemble(("The group's judgement: ", "bold"))
+    if cell.group is not None:
+        group.append_text(judgement_badge(cell.group))
+        group.append(f" {cell.group.words}")
+        group.append("  (= + - ? change it, Backspace takes it back)", "dim")
+    else:
+        group.append("none yet: = + - ? records it", "dim")
+    left.append(group)
     right: list[RenderableType] = []
     if cell.notes:
         heading = Text.assemble((f"Notes ({len(cell.notes)}): ", "bold"))
-        heading.append_text(judgement_badge(cell.summary))
-        heading.append(" " + judgement_counts(cell))
+        heading.append(judgement_counts(cell) or "none judged")
         right += [heading, note_lines(cell.notes)]
     else:
         right.append(Text("No observer's notes on this pupil at this stage.", style="dim"))
@@ -278,8 +303,36 @@ def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
     return GRID_FITS[-1]
 
 
+JUDGEMENT_KEYS = {judgement.symbol: judgement for judgement in Judgement}
+
+
 class EvidenceTable(DataTable[Text]):
-    """The grid itself: a cell cursor over stages x case pupils (virtualised)."""
+    """The grid itself: a cell cursor over stages x case pupils (virtualised).
+
+    = + - ? judge the cell under the cursor, Backspace / Delete take the
+    judgement back (`judge`); any other printable key is handed on (`type_into`):
+    typing is never lost, nor taken as a command."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.judge: Callable[[Judgement | None], None] | None = None
+        self.type_into: Callable[[str], None] | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        char = event.character
+        if self.judge is not None and (
+            event.key in ("backspace", "delete") or (char and char in JUDGEMENT_KEYS)
+        ):
+            event.stop()
+            event.prevent_default()
+            self.judge(JUDGEMENT_KEYS.get(char or ""))
+            return
+        if event.is_printable and char and self.type_into is not None:
+            event.stop()
+            event.prevent_default()
+            self.type_into(char)
+            return
+        await super()._on_key(event)
 
     DEFAULT_CSS = """
     EvidenceTable {
@@ -324,11 +377,16 @@ class EvidenceView(Vertical):
     EvidenceView > #evidence-empty {
         color: $text-muted;
     }
+    EvidenceView > #unplaced-title {
+        height: auto;
+        color: $text-warning;
+    }
     """
 
     BINDINGS = [
+        # Not a letter: letters typed here are the recorder's point.
         Binding(
-            "a",
+            "f3",
             "toggle_all_stages",
             "All stages",
             id="evidence.all_stages",
@@ -363,6 +421,8 @@ class EvidenceView(Vertical):
         yield Static("", id="evidence-empty")
         yield EvidenceTable(id="evidence-table", cursor_type="cell", zebra_stripes=True)
         yield Static(legend(), id="evidence-legend")
+        yield Static("", id="unplaced-title")
+        yield UnplacedNotes(id="evidence-unplaced")
         yield EvidenceDetail(id="evidence-detail")
 
     @property
@@ -382,7 +442,26 @@ class EvidenceView(Vertical):
         self.fit = self._fit()
         title_width, self.compact = self.fit
         self.table.show(grid, compact=self.compact, title_width=title_width)
+        self._show_unplaced()
         self._show_detail()
+
+    def _show_unplaced(self) -> None:
+        grid = self.grid
+        unplaced = list(grid.unplaced) if grid else []
+        title = self.query_one("#unplaced-title", Static)
+        listing = self.query_one(UnplacedNotes)
+        title.display = listing.display = bool(unplaced)
+        if not unplaced or grid is None:
+            return
+        pupils = {p.label: p.pseudonym for p in self.study.pupils} if self.study else {}
+        title.update(
+            Text.assemble(
+                (f"In no stage ({len(unplaced)} notes): ", "bold"),
+                "taken before the first stage or after the end. Tab to the list; "
+                "a digit places the note in that stage.",
+            )
+        )
+        listing.show(unplaced, pupils, len(grid.rows))
 
     def _fit(self) -> tuple[int, bool]:
         """Keep every pupil in view: measured from the cells themselves, since a grid
@@ -395,6 +474,11 @@ class EvidenceView(Vertical):
     def on_resize(self) -> None:
         if self.grid is not None and self._fit() != self.fit:
             self.show(self.grid, self.study)
+        # Where there is room, the legend says how the group records its judgement.
+        text = legend()
+        if self.size.width >= LEGEND_HINT_WIDTH:
+            text.append("  ·  first symbol: the group's judgement (= + - ? on a cell)", "italic")
+        self.query_one("#evidence-legend", Static).update(text)
 
     @on(DataTable.CellHighlighted, "#evidence-table")
     def _cell_highlighted(self, event: DataTable.CellHighlighted[Text]) -> None:
@@ -432,11 +516,11 @@ class EvidenceView(Vertical):
             parts.append(cell_detail(row, label))
         # Notes taken before the first stage was marked (or on a stage since taken
         # out of the plan) belong to no row: show them with the pupil, not lose them.
-        unstaged = [note for note in grid.unstaged if note.about == label]
-        if unstaged:
+        unplaced = [note for note in grid.unplaced if note.about == label]
+        if unplaced:
             parts += [
                 Text(""),
-                Text(f"Notes on this pupil with no stage ({len(unstaged)}):", style="bold"),
-                note_lines(unstaged),
+                Text(f"Notes on this pupil in no stage ({len(unplaced)}):", style="bold"),
+                note_lines(unplaced),
             ]
         text.update(Group(*parts))

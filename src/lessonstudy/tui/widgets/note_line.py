@@ -143,7 +143,7 @@ class NoteLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="picks")
-        yield NoteInput(id="note-text")
+        yield NoteInput(id="note-text", select_on_focus=False)
 
     def on_mount(self) -> None:
         self._show_picks()
