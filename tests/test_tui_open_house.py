@@ -20,7 +20,12 @@ from lessonstudy.tui.screens.open_house import (
     default_briefing,
 )
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
-from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart, journey_bar, journeys_table
+from lessonstudy.tui.widgets.pupil_journey import (
+    PupilJourneyChart,
+    group_line,
+    journey_counts,
+    journeys_table,
+)
 from tui_helpers import ScreenApp, rendered, type_text
 
 
@@ -133,19 +138,20 @@ async def test_pictures_show_each_pupils_journey_and_a_grid(study_file: StudyFil
         assert view.table.row_count == len(study.lesson(1).stages)
 
 
-def test_a_journey_counts_each_judgement_with_symbols() -> None:
+def test_a_journey_shows_the_groups_judgements_and_counts_the_notes() -> None:
     study = read_json(example_study_path())
     table = journeys_table(study)
     assert len(table.rows) == len(study.pupils)
     for pupil in study.pupils:
         for point in pupil_journey(study, pupil.label):
-            bar = journey_bar(point, 10).plain
-            judged = sum(point.judgements.values())
-            if not judged:
-                continue
-            # Every judgement present shows with its symbol: the bar reads without colour.
+            # The group's judgement at each stage, in order, reads without colour.
+            assert group_line(point).plain == "".join(
+                j.symbol if j else "·" for j in point.group_judgements
+            )
+            counts = journey_counts(point).plain
             for judgement in Judgement:
-                assert (judgement.symbol in bar) == bool(point.judgements[judgement])
+                shown = f"{judgement.symbol}{point.judgements[judgement]}" in counts
+                assert shown == bool(point.judgements[judgement])
 
 
 def test_the_default_briefing_names_the_lesson_predictions_and_rules() -> None:

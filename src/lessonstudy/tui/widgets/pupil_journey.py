@@ -1,8 +1,10 @@
 """Each case pupil's journey across the research lessons, RL1 to RL3.
 
-One row per pupil, one column per lesson; each cell is a short bar of
-judgement symbols in their colours (scaled to the notes), with the counts
-written underneath, so the picture reads without colour too.
+One row per pupil, one column per lesson. Each cell shows first the group's
+own judgements, stage by stage ("=+-·=+": one symbol per stage, · where the
+group made none), then the observers' notes counted ("=5 +4 ?1"): the same
+cell verdicts as the discussion grid and the report (`process.cell_verdict`),
+never a verdict worked out from the counts.
 """
 
 from __future__ import annotations
@@ -13,33 +15,22 @@ from rich.text import Text
 from textual.widgets import Static
 
 from lessonstudy.model import CasePupil, Study
-from lessonstudy.process import JourneyPoint, pupil_journey
+from lessonstudy.process import JourneyPoint, pupil_journeys
 from lessonstudy.tui.widgets.evidence_grid import CRITICAL, JUDGEMENT_ORDER, legend
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_STYLES
 
-BAR_WIDTH = 10
 NAME_WIDTH = 12  # columns kept for a pupil's label and pseudonym
 
 
-def journey_bar(point: JourneyPoint, most: int) -> Text:
-    """Symbols in proportion to the judged notes; `most` is the largest count shown."""
-    total = sum(point.judgements.values())
-    if not total:
-        return Text("no notes" if not point.notes else f"{point.notes} unjudged", style="dim")
-    width = max(1, round(BAR_WIDTH * total / most)) if most else 1
-    bar = Text()
-    used = 0
-    for index, judgement in enumerate(JUDGEMENT_ORDER):
-        count = point.judgements[judgement]
-        if not count:
-            continue
-        remaining = [j for j in JUDGEMENT_ORDER[index + 1 :] if point.judgements[j]]
-        share = max(1, round(width * count / total))
-        if not remaining:
-            share = max(1, width - used)
-        bar.append(judgement.symbol * share, style=JUDGEMENT_STYLES[judgement])
-        used += share
-    return bar
+def group_line(point: JourneyPoint) -> Text:
+    """The group's judgements stage by stage: '=+-·' (· where it made none)."""
+    text = Text()
+    for judgement in point.group_judgements:
+        if judgement is None:
+            text.append("·", "dim")
+        else:
+            text.append(judgement.symbol, JUDGEMENT_STYLES[judgement])
+    return text
 
 
 def journey_counts(point: JourneyPoint) -> Text:
@@ -59,10 +50,7 @@ def pupil_name(pupil: CasePupil) -> Text:
 
 
 def journeys_table(study: Study) -> Table:
-    journeys = {pupil.label: pupil_journey(study, pupil.label) for pupil in study.pupils}
-    most = max(
-        (sum(p.judgements.values()) for points in journeys.values() for p in points), default=0
-    )
+    journeys = pupil_journeys(study)
     table = Table(box=None, padding=(0, 1), expand=False, show_edge=False)
     names = {pupil.label: pupil_name(pupil) for pupil in study.pupils}
     # The names never give way: without them the rows cannot be told apart. When
@@ -74,8 +62,7 @@ def journeys_table(study: Study) -> Table:
     for pupil in study.pupils:
         name = names[pupil.label]
         cells: list[RenderableType] = [
-            Group(journey_bar(point, most), journey_counts(point))
-            for point in journeys[pupil.label]
+            Group(group_line(point), journey_counts(point)) for point in journeys[pupil.label]
         ]
         table.add_row(name, *cells)
     return table
@@ -96,4 +83,9 @@ class PupilJourneyChart(Static):
             self.update(Text("No case pupils yet.", style="dim"))
             return
         title = Text("Each case pupil across the lessons", style="bold")
-        self.update(Group(title, journeys_table(study), Text(""), legend()))
+        how = Text(
+            "Top: the group's judgement at each stage (· not judged). "
+            "Below: the observers' notes counted.",
+            style="dim",
+        )
+        self.update(Group(title, how, journeys_table(study), Text(""), legend()))
