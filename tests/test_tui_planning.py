@@ -12,7 +12,12 @@ from lessonstudy.process import StepKind, StepState, is_blank_plan, steps
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
-from lessonstudy.tui.screens.plan import PlanScreen, PredictionEditor, StageEditor
+from lessonstudy.tui.screens.plan import (
+    PlanScreen,
+    PredictionEditor,
+    StageEditor,
+    StageRemovalDialog,
+)
 from lessonstudy.tui.widgets.prediction_grid import MISSING, PredictionGrid
 
 
@@ -203,7 +208,15 @@ async def test_rl1_plan_by_keyboard(group_study):
         await pilot.press("d")  # a letter typed by mistake does nothing...
         await pilot.pause()
         assert len(load(group_study).lesson(1).stages) == 3
-        await pilot.press("delete")  # ...the Delete key removes the stage
+        await pilot.press("delete")  # ...the Delete key asks: it holds predictions
+        await pilot.pause()
+        assert isinstance(app.screen, StageRemovalDialog)
+        await pilot.press("enter")  # the focus is on "keep the stage"
+        await pilot.pause()
+        assert len(load(group_study).lesson(1).stages) == 3
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#delete")
         await pilot.pause()
         assert len(load(group_study).lesson(1).stages) == 2
         await pilot.press("ctrl+z")
@@ -261,7 +274,16 @@ async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
         assert screen.carried_from == 1
         grid = screen.query_one(PredictionGrid)
         assert grid.get_cell_at((0, 0)).plain.startswith("1. Wall")
+        # Copied predictions are marked as carried over until looked at again.
+        assert grid.get_cell_at((0, 2)).plain == "↻ slow"
+        status = str(screen.query_one("#grid-status").render())
+        assert "3 carried over" in status and "every prediction written" not in status
+        assert "Carried forward" in [n.title for n in app._notifications]
+        grid.move_to(0, "B")
+        await pilot.press("c")  # the group keeps B's as it is, for RL2
+        await pilot.pause()
         assert grid.get_cell_at((0, 2)).plain == "slow"
+        assert "2 carried over" in str(screen.query_one("#grid-status").render())
         await pilot.press("f5")
         await pilot.pause()
         boxes = list(screen.query("Checkbox"))
@@ -278,6 +300,9 @@ async def test_rl2_plan_carries_forward_rl1_and_agreed_changes(group_study):
         ("Model first", True),
         ("Pairs", False),
     ]
+    records = rl2.stages[0].prediction_records
+    assert records["B"].carried_from is None and records["B"].written_at is not None
+    assert records["A"].carried_from == 1 and records["C"].carried_from == 1
 
 
 async def test_carry_forward_can_be_undone(group_study):

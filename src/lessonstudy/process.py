@@ -228,6 +228,9 @@ def observe_step(study: Study, lesson: ResearchLesson) -> Step:
     later = bool(study.lesson_interviews(lesson.number) or study.discussion(lesson.number))
     done = bool(notes) and (ended or later)
     detail = _count(len(notes), "note") if notes else ""
+    unplaced = sum(1 for n in notes if lesson.stage_number(n.stage_id) is None)
+    if unplaced:
+        detail += f" ({unplaced} in no stage)"
     return Step(StepKind.OBSERVE, lesson.number, _state(done, bool(notes or marks)), detail)
 
 

@@ -3,8 +3,10 @@
 Sound means SQLite's own integrity check passes, every document reads back
 strictly through the converter, and every note, stage mark, interview and
 discussion points at things that exist (its lesson, a stage of that lesson's
-plan, a case pupil or the class). Pending conflicts are not problems: they are listed as notes for
-the group to review.
+plan, a case pupil or the class). Pending conflicts are not problems: they are
+listed as notes for the group to review, and so are notes in no stage of their
+lesson (taken before the first stage or after the end): the write-up prints
+them under a heading of their own, and the discussion places them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import CLASS, Discussion, Interview, ResearchLesson
+from lessonstudy.model import CLASS, Discussion, Interview, Observation, ResearchLesson, StageMark
+from lessonstudy.process import place_notes
 from lessonstudy.store.converter import structure
 from lessonstudy.store.documents import BODY_TYPES, SINGLE_DOCUMENTS
 from lessonstudy.store.rows import NOTE_COLUMNS, mark_from_row, note_from_row
@@ -99,10 +102,17 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
     for name, number in belongs:
         if number not in lessons:
             problems.append(f"{name}: lesson {number} is not in the study")
+    read_notes: list[Observation] = []
     for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq"):
-        _check_note(row, lessons, labels, problems, notes)
+        note = _check_note(row, lessons, labels, problems)
+        if note is not None:
+            read_notes.append(note)
+    read_marks: list[StageMark] = []
     for row in con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark"):
-        _check_mark(row, lessons, problems, notes)
+        mark = _check_mark(row, lessons, problems, notes)
+        if mark is not None:
+            read_marks.append(mark)
+    _check_placed(read_notes, read_marks, lessons, notes)
 
     for kind, key, body, source, found_at in con.execute(
         "SELECT kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
@@ -144,18 +154,25 @@ def _check_note(
     lessons: dict[int, ResearchLesson | None],
     labels: list[str] | None,
     problems: list[str],
-    notes: list[str],
-) -> None:
+) -> Observation | None:
     try:
         note = note_from_row(row)
     except (ValueError, TypeError) as error:
         problems.append(f"note {row[0]}: cannot be read ({error})")
-        return
+        return None
     name = f"note {note.id} (lesson {note.lesson}, {note.observer})"
-    _check_lesson_and_stage(name, note.lesson, note.stage_id, lessons, problems, notes)
+    if note.lesson not in lessons:
+        problems.append(f"{name}: lesson {note.lesson} is not in the study")
+        return None
+    plan = lessons[note.lesson]
+    # A stage a person chose must still be in the plan (removing a stage moves its
+    # notes); an unreadable plan is reported once, as a document problem.
+    if plan is not None and note.stage_id is not None and plan.stage_number(note.stage_id) is None:
+        problems.append(f"{name}: placed in a stage that is not in lesson {note.lesson}'s plan")
     # An unreadable pupils list is reported once, as a document problem.
     if labels is not None and note.about != CLASS and note.about not in labels:
         problems.append(f"{name}: about {note.about!r}, neither a case pupil nor the class")
+    return note
 
 
 def _check_mark(
@@ -163,14 +180,35 @@ def _check_mark(
     lessons: dict[int, ResearchLesson | None],
     problems: list[str],
     notes: list[str],
-) -> None:
+) -> StageMark | None:
     try:
         mark = mark_from_row(row)
     except (ValueError, TypeError) as error:
         problems.append(f"stage mark {row[0]}: cannot be read ({error})")
-        return
+        return None
     name = f"stage mark {mark.id} (lesson {mark.lesson}, {mark.observer})"
     _check_lesson_and_stage(name, mark.lesson, mark.stage_id, lessons, problems, notes)
+    return mark
+
+
+def _check_placed(
+    read_notes: list[Observation],
+    marks: list[StageMark],
+    lessons: dict[int, ResearchLesson | None],
+    notes: list[str],
+) -> None:
+    """Say how many notes of each lesson are in no stage of its plan (not a fault)."""
+    plans = [plan for plan in lessons.values() if plan is not None]
+    place_notes(read_notes, plans, marks)
+    for plan in sorted(plans, key=lambda p: p.number):
+        live = [n for n in read_notes if n.lesson == plan.number and not n.deleted]
+        unplaced = [n for n in live if plan.stage_number(n.stage_id) is None]
+        if unplaced:
+            notes.append(
+                f"lesson {plan.number}: {len(unplaced)} of its {len(live)} notes are in no "
+                "stage (taken before the first stage or after the end); the write-up lists "
+                "them apart, and the discussion can place them"
+            )
 
 
 def _check_lesson_and_stage(

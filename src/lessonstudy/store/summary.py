@@ -33,7 +33,7 @@ SELECT (SELECT coalesce(sum(revision), 0) || '/' || count(*) FROM document)
 """
 
 
-SUMMARY_FORMAT = 2  # bump when the summary's shape changes: older caches are rebuilt
+SUMMARY_FORMAT = 3  # bump when the summary's shape changes: older caches are rebuilt
 
 
 def stamp(con: sqlite3.Connection) -> str:

@@ -2,8 +2,16 @@
 
 From RL2 on, a blank plan starts as a copy of the previous lesson's plan as
 soon as it is opened (that is what the group does on paper: refine, not
-retype), and the changes agreed in the last discussion become a checklist.
-The screen says so, and ctrl+z takes the copy back.
+retype), and the changes agreed in the last discussion become a checklist
+(`usecases.carry_forward`: changes agreed later arrive by themselves). The
+screen says so in one message, and ctrl+z takes the copy back. Copied
+predictions are marked as carried over, and counted apart, until the group
+edits or keeps (c) each one.
+
+Once the lesson has begun (its first stage started), predictions are sealed:
+changing one keeps the text it had then, and the discussion and write-up show
+the change with its time. A stage the lesson was taught through is removed
+only after saying where its notes go (`usecases.stages`).
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.validation import Function
+from textual.widget import Widget
 from textual.widgets import (
+    Button,
     Checkbox,
     DataTable,
     Footer,
@@ -35,12 +45,14 @@ from textual.widgets import (
     TextArea,
 )
 
-from lessonstudy.model import CasePupil, Member, ResearchLesson, Stage
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import CasePupil, Member, ResearchLesson, Stage, now
 from lessonstudy.process import (
+    StageEvidence,
     StepKind,
-    carry_forward,
-    is_blank_plan,
-    missing_predictions,
+    confirm_prediction,
+    prediction_counts,
+    record_prediction,
     unobserved_pupils,
 )
 from lessonstudy.store import StudyFile, documents
@@ -53,6 +65,8 @@ from lessonstudy.tui.screens.editing import (
 )
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.usecases import stages as stage_use
+from lessonstudy.usecases.carry_forward import carry_into_next_plan, start_from_previous
 
 HEADER_FIELDS = [
     ("date", "Date"),
@@ -179,16 +193,25 @@ class PlanScreen(EditingScreen):
         return [pupil.label for pupil in self.pupils]
 
     def _start_from_previous(self) -> None:
-        """RL2 on: a blank plan starts as the previous plan plus the agreed changes."""
-        if self.number <= 1 or not is_blank_plan(self.plan.value):
+        """RL2 on: a blank plan starts as the previous plan plus the agreed changes; a
+        plan of its own gets any change agreed since it was last opened."""
+        if self.number <= 1:
             return
-        previous, _ = self.study_file.read(documents.lesson(self.number - 1))
-        if previous is None or is_blank_plan(previous):
+        copy = start_from_previous(self.study_file, self.number)
+        if copy is not None:
+            self.change(self.plan, lambda plan: replace_plan(plan, copy))
+            self.carried_from = self.number - 1
             return
-        discussion, _ = self.study_file.read(documents.discussion(self.number - 1))
-        carried = carry_forward(previous, discussion, self.number)
-        self.change(self.plan, lambda plan: replace_plan(plan, carried))
-        self.carried_from = self.number - 1
+        try:
+            carried = carry_into_next_plan(self.study_file, self.number - 1)
+        except LessonStudyError:
+            return  # the file is busy: the discussion carries them as they are agreed
+        if carried.added:
+            self.plan.reload()
+
+    def _lesson_started(self) -> bool:
+        """The lesson's first stage has begun: its predictions are sealed."""
+        return self.study_file.timeline(self.number).started is not None
 
     def _bind(self) -> None:
         for name, _label in HEADER_FIELDS + TEXT_FIELDS + LATER_TEXT_FIELDS:
@@ -209,6 +232,9 @@ class PlanScreen(EditingScreen):
                 lambda p, lab=label: p.pupil_success_criteria.get(lab, ""),
                 lambda p, v, lab=label: p.pupil_success_criteria.__setitem__(lab, v),
             )
+        self._bind_changes()
+
+    def _bind_changes(self) -> None:
         for index, _change in enumerate(self.plan.value.carried_changes):
             self.bind_field(
                 f"change-{index}",
@@ -278,38 +304,82 @@ class PlanScreen(EditingScreen):
                 yield DataTable(id="assignments", cursor_type="cell", classes="table")
             with (
                 TabPane("F5 Agreed changes", id="changes"),
-                VerticalScroll(classes="form checklist"),
+                VerticalScroll(classes="form checklist", id="checklist"),
             ):
-                if plan.carried_changes:
-                    yield Static(
-                        f"Agreed in the RL{self.number - 1} discussion. "
-                        "Tick each change once it is worked into this plan.",
-                        classes="hint",
-                    )
-                    for index, change in enumerate(plan.carried_changes):
-                        yield ChangeCheckbox(change.text, change.done, id=f"change-{index}")
-                else:
-                    yield Static(
-                        "No agreed changes carried into this plan. From RL2 on, the changes "
-                        "agreed in the previous discussion appear here as a checklist.",
-                        classes="hint",
-                    )
+                yield from self._checklist_widgets()
         yield Footer()
 
+    def _checklist_widgets(self) -> list[Widget]:
+        plan: ResearchLesson = self.plan.value
+        if not plan.carried_changes:
+            return [
+                Static(
+                    "No agreed changes carried into this plan. From RL2 on, the changes "
+                    "agreed in the previous discussion appear here as a checklist.",
+                    classes="hint",
+                )
+            ]
+        return [
+            Static(
+                f"Agreed in the RL{self.number - 1} discussion (changes agreed later arrive "
+                "here by themselves). Tick each change once it is worked into this plan.",
+                classes="hint",
+            ),
+            *(
+                ChangeCheckbox(change.text, change.done, id=f"change-{index}")
+                for index, change in enumerate(plan.carried_changes)
+            ),
+        ]
+
+    def _refresh_checklist(self) -> None:
+        """The checklist changed in the file (a change agreed meanwhile): show it anew."""
+        texts = [item.text for item in self.plan.value.carried_changes]
+        if texts == self._checklist_shown:
+            return
+        self._checklist_shown = texts
+        self._bind_changes()
+        self.call_next(self._rebuild_checklist)
+
+    async def _rebuild_checklist(self) -> None:
+        box = self.query_one("#checklist", VerticalScroll)
+        await box.remove_children()  # first: the new boxes reuse the old ids
+        await box.mount_all(self._checklist_widgets())
+
     def on_mount(self) -> None:
+        self._checklist_shown = [item.text for item in self.plan.value.carried_changes]
         self.refresh_views()
+        message = self.carried_words()
+        if message:
+            if self.carried_from:
+                message += " ctrl+z starts from a blank plan instead."
+            self.notify(message, title="Carried forward", timeout=10)
         if self.carried_from:
-            open_changes = len(self.plan.value.carried_changes)
-            self.notify(
-                f"This plan starts from RL{self.carried_from}'s plan"
-                + (f" with {open_changes} agreed changes to work in (F5)" if open_changes else "")
-                + ". ctrl+z starts from a blank plan instead.",
-                title="Carried forward",
-                timeout=10,
-            )
             self.query_one(PredictionGrid).focus()
         else:
             self.query_one("#plan-date").focus()
+
+    def carried_words(self) -> str:
+        """One message, true as the plan is now: where it started from, the agreed
+        changes still to work in, the predictions still to look at again."""
+        plan: ResearchLesson = self.plan.value
+        parts = []
+        if plan.copied_from is not None:
+            parts.append(f"This plan started from RL{plan.copied_from}'s plan.")
+        to_do = [c for c in plan.carried_changes if not c.done]
+        if plan.carried_changes:
+            parts.append(
+                f"{len(to_do)} of {len(plan.carried_changes)} agreed changes from the "
+                f"RL{self.number - 1} discussion still to work in (F5)."
+                if to_do
+                else f"Every agreed change from the RL{self.number - 1} discussion is worked in."
+            )
+        carried = prediction_counts(plan, self.labels).carried
+        if carried:
+            parts.append(
+                f"{carried} predictions carried over: look at each again (Enter edits, "
+                "c keeps it as it is)."
+            )
+        return " ".join(parts)
 
     def on_resize(self) -> None:
         self.refresh_views()
@@ -327,6 +397,8 @@ class PlanScreen(EditingScreen):
 
     def refresh_views(self) -> None:
         self._load_people()
+        if self.is_mounted:
+            self._refresh_checklist()
         plan: ResearchLesson = self.plan.value
         grid = self.query_one(PredictionGrid)
         grid.fit(self.app.size.width, len(self.pupils))
@@ -351,7 +423,7 @@ class PlanScreen(EditingScreen):
 
     def _show_grid_status(self) -> None:
         plan: ResearchLesson = self.plan.value
-        gaps = missing_predictions(plan, self.labels)
+        counts = prediction_counts(plan, self.labels)
         count = len(plan.stages)
         if not count:
             parts = ["No stages yet: a adds one, then Enter on a cell writes a prediction"]
@@ -360,13 +432,18 @@ class PlanScreen(EditingScreen):
             minutes = sum(stage.minutes or 0 for stage in plan.stages)
             if minutes:
                 parts[0] += f", {minutes} min"
-        if gaps:
-            missing = f"{len(gaps)} prediction{'s' if len(gaps) != 1 else ''} missing"
+        if counts.carried:
+            parts.append(f"{counts.carried} carried over ↻ (c keeps one, Enter edits)")
+        if counts.carried and counts.written:
+            parts.append(f"{counts.written} written for RL{self.number}")
+        if counts.missing:
+            missing = f"{counts.missing} prediction{'s' if counts.missing != 1 else ''} missing"
             parts.append(f"{missing} (m: go to the next)")
-        elif plan.stages:
+        elif plan.stages and not counts.carried:
             parts.append("every prediction written ✓")
-        if count and self.carried_from:
-            parts.insert(0, f"Copied from RL{self.carried_from}: refine it")
+        if count and plan.copied_from is not None:
+            parts.insert(0, f"Copied from RL{plan.copied_from}: refine it")
+        gaps = counts.missing or counts.carried
         if count and self.app.size.width >= 100:
             parts.append("shift+↑↓ moves a stage, Delete removes it")
         status = self.query_one("#grid-status", Static)
@@ -467,10 +544,74 @@ class PlanScreen(EditingScreen):
     @on(PredictionGrid.DeleteStage)
     def _delete_stage(self, event: PredictionGrid.DeleteStage) -> None:
         index = event.stage_index
+        if not 0 <= index < len(self.plan.value.stages):
+            return
+        stage = self.plan.value.stages[index]
+        evidence = stage_use.stage_evidence(self.study_file, self.number, stage.id)
+        if evidence is None:
+            self.refresh_views()  # taken out meanwhile in another window
+            return
+        if not evidence.needs_asking:
+            self._delete_plain(index)
+            return
+        if evidence.taught and evidence.before is None and evidence.after is None:
+            self.notify(
+                f"Stage {evidence.number} is the plan's only stage and holds "
+                f"{evidence.notes} notes from the lesson: they would have nowhere to go.",
+                title="Not deleted",
+                severity="warning",
+                timeout=8,
+            )
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer is None:
+                return
+            if answer == "delete" and not evidence.taught and not evidence.judgements:
+                self._delete_plain(index)
+                return
+            target = {"before": evidence.before, "after": evidence.after}.get(answer)
+            try:
+                stage_use.remove_stage(
+                    self.study_file, self.number, stage.id, target.id if target else None
+                )
+            except LessonStudyError as error:
+                self.notify(f"Not deleted: {error}", severity="error")
+                return
+            self.plan.reload()
+            self.refresh_views()
+            where = ""
+            if target is not None:
+                # Numbered as the plan is now, the deleted stage gone.
+                number = evidence.number - 1 if answer == "before" else evidence.number
+                where = f" Its notes are in stage {number} now ({target.title or 'untitled'})."
+            self.notify(f"Deleted {evidence.title}.{where}", timeout=6)
+
+        self.app.push_screen(StageRemovalDialog(evidence), answered)
+
+    def _delete_plain(self, index: int) -> None:
         title = self.plan.value.stages[index].title or f"stage {index + 1}"
         self.change(self.plan, lambda plan: plan.stages.pop(index))
         self.refresh_views()
         self.notify(f"Deleted {title}. ctrl+z puts it back.", timeout=4)
+
+    @on(PredictionGrid.ConfirmPrediction)
+    def _confirm_prediction(self, event: PredictionGrid.ConfirmPrediction) -> None:
+        stages = self.plan.value.stages
+        if not 0 <= event.stage_index < len(stages):
+            return
+        stage_id, label = stages[event.stage_index].id, event.column
+        if stages[event.stage_index].record(label).carried_from is None:
+            self.notify("That prediction is this lesson's already.", timeout=3)
+            return
+
+        def keep(plan: ResearchLesson) -> None:
+            target = plan.stage_by_id(stage_id)
+            if target is not None:
+                confirm_prediction(target, label, at=now())
+
+        self.change(self.plan, keep)
+        self.refresh_views()
 
     @on(PredictionGrid.MoveStage)
     def _move_stage(self, event: PredictionGrid.MoveStage) -> None:
@@ -531,11 +672,13 @@ class PlanScreen(EditingScreen):
         stage = stages[index]
         criterion = self.plan.value.pupil_success_criteria.get(label, "")
 
+        started = self._lesson_started()
+
         def write(text: str) -> None:
             def mutate(plan: ResearchLesson) -> None:
                 target = plan.stage_by_id(stage.id)
                 if target is not None:
-                    target.predictions[label] = text
+                    record_prediction(target, label, text, at=now(), lesson_started=started)
 
             self.change(self.plan, mutate, f"prediction-{stage.id}-{label}")
 
@@ -545,7 +688,9 @@ class PlanScreen(EditingScreen):
                 self._edit_next_after(index, label)
 
         last = index == len(self.plan.value.stages) - 1 and label == self.labels[-1]
-        editor = PredictionEditor(index + 1, stage, pupil, criterion, write, last=last)
+        editor = PredictionEditor(
+            index + 1, stage, pupil, criterion, write, last=last, sealed=started
+        )
         self.app.push_screen(editor, closed)
 
     def _edit_next_after(self, index: int, label: str) -> None:
@@ -560,6 +705,68 @@ class PlanScreen(EditingScreen):
         grid = self.query_one(PredictionGrid)
         grid.move_to(index, labels[position])
         self._edit_prediction(index, labels[position])
+
+
+class StageRemovalDialog(ModalScreen[str | None]):
+    """Deleting a stage that has evidence: where do its notes go? ("before", "after",
+    "delete" when nothing was taught in it, None: keep the stage)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Keep the stage", id="stage_removal.cancel")]
+
+    def __init__(self, evidence: StageEvidence) -> None:
+        super().__init__()
+        self.evidence = evidence
+
+    def compose(self) -> ComposeResult:
+        e = self.evidence
+        held = []
+        if e.notes:
+            held.append(f"{e.notes} notes from the lesson")
+        if e.predictions:
+            held.append(f"{e.predictions} predictions")
+        if e.judgements:
+            held.append(f"{e.judgements} judgements of the group")
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Delete stage {e.number}: {e.title}?", classes="dialog-title")
+            lines = [f"It holds {', '.join(held) or 'the lesson clock'}."]
+            if e.taught:
+                lines.append(
+                    "The lesson was taught through it: its notes (and the lesson clock's "
+                    "time in it, and the group's judgements of it) go to the stage you "
+                    "choose, and the group's observed summaries are added to that stage's."
+                )
+            if e.predictions:
+                lines.append(f"Its {e.predictions} predictions are deleted with it.")
+            if e.taught:
+                lines.append("This cannot be undone with ctrl+z.")
+            else:
+                lines.append("ctrl+z puts it back.")
+            yield Static(Text(" ".join(lines)), classes="hint")
+            with Vertical(classes="buttons"):
+                if e.taught:
+                    if e.before is not None:
+                        yield Button(
+                            Text(f"Notes to stage {e.number - 1}: {e.before.title or 'untitled'}"),
+                            id="before",
+                            variant="warning",
+                        )
+                    if e.after is not None:
+                        yield Button(
+                            Text(f"Notes to stage {e.number + 1}: {e.after.title or 'untitled'}"),
+                            id="after",
+                            variant="warning",
+                        )
+                else:
+                    yield Button("Delete it", id="delete", variant="warning")
+                yield Button("Keep the stage (Esc)", id="keep", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()  # Enter straight away keeps everything
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None if event.button.id == "keep" else event.button.id)
 
 
 class StageEditor(ModalScreen[str | None]):
@@ -658,8 +865,10 @@ class PredictionEditor(ModalScreen[str | None]):
         write: Callable[[str], None],
         *,
         last: bool = False,
+        sealed: bool = False,
     ) -> None:
         super().__init__()
+        self.sealed = sealed  # the lesson has begun: a change is kept beside the prediction
         self.number = number
         self.stage = stage
         self.pupil = pupil
@@ -683,6 +892,18 @@ class PredictionEditor(ModalScreen[str | None]):
         with Vertical(classes="dialog wide editor"):
             yield Label(f"How do we predict {who} will respond?", classes="dialog-title")
             yield Static("\n".join(context), id="stage-context")
+            if self.sealed:
+                yield Static(
+                    "This lesson has begun: the prediction as it was then is kept, and a "
+                    "change is shown beside it, with when, in the discussion and write-up.",
+                    classes="hint warning",
+                )
+            elif stage.record(pupil.label).carried_from is not None:
+                yield Static(
+                    f"Carried over from RL{stage.record(pupil.label).carried_from}'s plan: "
+                    "any edit makes it this lesson's prediction.",
+                    classes="hint",
+                )
             yield TextArea(self.initial, id="prediction-text")
             yield Static("Saved as you type. Esc: done · ctrl+n: next cell", classes="hint")
 

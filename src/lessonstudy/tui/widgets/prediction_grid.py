@@ -2,8 +2,10 @@
 
 A DataTable (virtualised, so a long plan stays fast). Missing predictions are
 shown as "— missing —" in the warning colour, so the gaps read at a glance
-with or without colour. The grid edits nothing itself: it posts messages and
-the plan screen changes the plan.
+with or without colour. A prediction copied from the previous plan and not yet
+looked at again starts with ↻ (c keeps it as it is, Enter edits it); one
+changed after the lesson began starts with ✎. The grid edits nothing itself:
+it posts messages and the plan screen changes the plan.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from textual.widgets import DataTable
 from lessonstudy.model import CasePupil, ResearchLesson
 
 MISSING = "— missing —"
+CARRIED_MARK = "↻ "  # copied from the previous plan, not looked at again yet
+CHANGED_MARK = "✎ "  # changed after the lesson began
 MAX_LINES = 3  # a cell shows at most this many lines; the editor shows it all
 STAGE_COLUMN = "stage"
 ASSESS_COLUMN = "assess"
@@ -52,6 +56,7 @@ class PredictionGrid(DataTable[Text]):
         Binding("shift+down,J", "move_stage(1)", "Move stage down", id="grid.down", show=False),
         # Not in the footer (it must fit 80 columns): the status line above says "m".
         Binding("m", "next_missing", "Next missing", id="grid.missing", show=False),
+        Binding("c", "confirm", "Keep as is", id="grid.confirm", show=False),
     ]
 
     class EditCell(Message):
@@ -71,6 +76,14 @@ class PredictionGrid(DataTable[Text]):
         def __init__(self, stage_index: int) -> None:
             super().__init__()
             self.stage_index = stage_index
+
+    class ConfirmPrediction(Message):
+        """Keep a carried-over prediction as it is, for this lesson."""
+
+        def __init__(self, stage_index: int, column: str) -> None:
+            super().__init__()
+            self.stage_index = stage_index
+            self.column = column
 
     class MoveStage(Message):
         def __init__(self, stage_index: int, delta: int) -> None:
@@ -117,10 +130,17 @@ class PredictionGrid(DataTable[Text]):
             cells = [Text(clip(f"{number}. {title}{minutes}", self.side_width), style="bold")]
             for pupil in pupils:
                 prediction = stage.predictions.get(pupil.label, "").strip()
-                if prediction:
-                    cells.append(Text(clip(prediction, self.pupil_width)))
-                else:
+                record = stage.record(pupil.label)
+                if not prediction:
                     cells.append(Text(MISSING, style="bold dark_orange"))
+                elif record.carried_from is not None:
+                    cells.append(
+                        Text(clip(CARRIED_MARK + prediction, self.pupil_width), style="italic dim")
+                    )
+                elif record.changed_after_start:
+                    cells.append(Text(clip(CHANGED_MARK + prediction, self.pupil_width)))
+                else:
+                    cells.append(Text(clip(prediction, self.pupil_width)))
             cells.append(Text(clip(stage.assessment, self.side_width), style="italic"))
             self.add_row(*cells, height=None, key=str(stage.id))
         if not lesson.stages:
@@ -170,6 +190,12 @@ class PredictionGrid(DataTable[Text]):
         stage = self.cursor_stage()
         if stage is not None:
             self.post_message(self.MoveStage(stage, delta))
+
+    def action_confirm(self) -> None:
+        stage = self.cursor_stage()
+        column = self.cursor_column()
+        if stage is not None and column not in (STAGE_COLUMN, ASSESS_COLUMN):
+            self.post_message(self.ConfirmPrediction(stage, column))
 
     def action_next_missing(self) -> None:
         """Jump to the next empty prediction after the cursor (wrapping round)."""
