@@ -19,7 +19,8 @@ NOTES = """\
 09:12 class 2 ! half the class put 1/2 at the end of the line
 9:14 b 2 + ? placed 3/4 without the ruler
 09:20 C 5 -  stuck on 2/3
-09:21 a 3 !+ is text, not a mark
+09:21 a 3 !+ counted the jumps
+09:22 0 3 ! - argues with a partner
 """
 
 
@@ -46,22 +47,28 @@ def test_every_part_of_a_line_is_read():
         ("09:14", "B", stages[1].id),
         ("09:20", "C", stages[4].id),
         ("09:21", "A", stages[2].id),
+        ("09:22", CLASS, stages[2].id),
     ]
     assert [n.judgement for n in notes] == [
         Judgement.AS_PREDICTED,
         None,
         Judgement.BETTER,
         Judgement.LESS,
-        None,
+        Judgement.BETTER,
+        Judgement.LESS,
     ]
-    assert [n.critical for n in notes] == [False, True, False, False, True]
+    # One grammar with the app's note line: `!` and the mark in either order, for
+    # class notes too (`0 ! - argues` once saved "!-argues" as text, not critical).
+    assert [n.critical for n in notes] == [False, True, False, False, True, True]
     assert [n.text for n in notes] == [
         "counts on in ones along the line",
         "half the class put 1/2 at the end of the line",
         "? placed 3/4 without the ruler",  # only one mark: the second ? is text
         "stuck on 2/3",
-        "+ is text, not a mark",
+        "counted the jumps",
+        "argues with a partner",
     ]
+    assert all(n.stage_chosen for n in notes)  # the line names the stage
     assert {(n.lesson, n.observer) for n in notes} == {(2, "Ruth")}
     assert notes[0].at == dt.datetime(2026, 3, 2, 9, 5, tzinfo=TZ)
 
@@ -88,7 +95,7 @@ def test_local_zone_when_no_zone_is_given():
         ("9.05 A 1 text", "'9.05' is not a time (HH:MM, 00:00 to 23:59)"),
         ("24:00 A 1 text", "'24:00' is not a time"),
         ("09:05 Q 1 text", "'Q' is not a case pupil (use A, B, C, class)"),
-        ("09:05 A 1", "expected HH:MM WHO STAGE [MARK] TEXT"),
+        ("09:05 A 1", "expected HH:MM WHO STAGE [MARK] [!] TEXT"),
         ("09:05 A 1 =", "the note has no text"),
         ("09:05 A 1 = !", "the note has no text"),
     ],
@@ -118,10 +125,10 @@ def test_import_adds_every_note_then_nothing_the_second_time(study_path, tmp_pat
     notes_file = tmp_path / "ruth.txt"
     notes_file.write_text(NOTES, encoding="utf-8")
     with StudyFile.open(study_path) as study_file:
-        assert import_notes(study_file, notes_file, observer="Ruth", lesson=2) == ImportResult(5, 0)
-        assert import_notes(study_file, notes_file, observer="Ruth", lesson=2) == ImportResult(0, 5)
+        assert import_notes(study_file, notes_file, observer="Ruth", lesson=2) == ImportResult(6, 0)
+        assert import_notes(study_file, notes_file, observer="Ruth", lesson=2) == ImportResult(0, 6)
         notes = study_file.notes(lesson=2)
-    assert len(notes) == 5
+    assert len(notes) == 6
     assert {n.at.date() for n in notes} == {dt.date(2026, 3, 2)}  # the lesson's date
 
 

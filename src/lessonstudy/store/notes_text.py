@@ -5,10 +5,13 @@
     09:12 class 2 ! half the class put 1/2 at the end of the line
     09:14 b 2 + ? placed 3/4 without the ruler
 
-Each line is `HH:MM WHO STAGE [MARK] TEXT`: WHO a case pupil's label (any
-case) or `class`, STAGE the stage number in that lesson's plan, MARK one of
-`=` `+` `-` `?`, and a `!` before the text flags a critical incident. A bad
-line is reported with its line number, and then nothing is imported.
+Each line is `HH:MM WHO STAGE [MARK] [!] TEXT`: the time and the stage, then
+the same note grammar as the app's note line (widgets/note_line.py): WHO a
+case pupil's label (any case), or `class` (or `0`, the app's class key); MARK
+one of `=` `+` `-` `?`; `!` flags a critical incident; the mark and the `!`
+may come in either order. A mark stands alone (`-3 is text` is text); after
+one mark, another is text. A bad line is reported with its line number, and
+then nothing is imported.
 
 Note ids are derived from the line (uuid5), so importing the same file twice
 adds nothing the second time.
@@ -31,7 +34,8 @@ from lessonstudy.store import documents
 from lessonstudy.store.rows import insert_note
 from lessonstudy.store.study_file import StudyFile
 
-FORMAT = "HH:MM WHO STAGE [MARK] TEXT"
+FORMAT = "HH:MM WHO STAGE [MARK] [!] TEXT"
+CLASS_KEY = "0"  # as in the app
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _STAGE = re.compile(r"\d+")
 # A mark stands alone: followed by white space (tabs too), a "!" or the end.
@@ -105,7 +109,7 @@ def _parse_line(
     naive = dt.datetime.combine(day, dt.time(int(match[1]), int(match[2])))
     at = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
 
-    if who.casefold() == CLASS:
+    if who.casefold() == CLASS or who == CLASS_KEY:
         about = CLASS
     elif who.casefold() in by_label:
         about = by_label[who.casefold()]
@@ -126,12 +130,15 @@ def _parse_line(
         )
 
     judgement: Judgement | None = None
-    mark = _MARK.match(rest)
-    if mark is not None:
-        judgement = Judgement.from_symbol(mark[1])
-        rest = rest[1:].lstrip()
-    critical = rest.startswith("!")
-    if critical:
+    critical = False
+    while True:  # one mark and one "!", in either order, as on the note line
+        mark = _MARK.match(rest) if judgement is None else None
+        if mark is not None:
+            judgement = Judgement.from_symbol(mark[1])
+        elif rest.startswith("!") and not critical:
+            critical = True
+        else:
+            break
         rest = rest[1:].lstrip()
     if not rest:
         raise _BadLine("the note has no text")

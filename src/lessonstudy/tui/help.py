@@ -58,7 +58,12 @@ Plan the lesson together, one stage at a time:
 
 From the second lesson on, the plan starts as a copy of the last one and the
 changes agreed in the discussion appear as a checklist: tick each one as you
-work it in.
+work it in. Copied predictions are marked ↻ until you look at each again:
+**Enter** edits it, **c** keeps it as it is for this lesson.
+
+Once the lesson has begun, its predictions are sealed: you can still change
+one, but the write-up shows what was predicted before the lesson, and the
+change with its time.
 """,
     StepKind.OBSERVE: """\
 # Teaching and observing
@@ -68,11 +73,20 @@ not the teacher. Note what you see and hear, with the stage, and judge it
 against the prediction: as predicted, better, less, or unexpected. Flag
 critical moments. Do not help or talk to pupils during the lesson.
 
-**Taking a note:** press the pupil's letter (**0** for the class), then the
-judgement (**=** as predicted, **+** better, **-** less, **?** unexpected, or
-space for none), type what you saw, press **Enter**. **!** flags a critical
-moment. **ctrl+n** moves to the next stage when the teacher does, **ctrl+l**
-ends the lesson. **Tab** goes to your notes to correct or delete one.
+**Taking a note:** press the pupil's letter (**0** for the class), then if you
+like the judgement (**=** as predicted, **+** better, **-** less, **?**
+unexpected) and **!** for a critical moment, in either order; then type what
+you saw and press **Enter**. The time and the stage fill themselves in.
+
+**One clock for the lesson:** **ctrl+n** moves the lesson to the next stage
+when the teacher does (**ctrl+b** back), on everyone's screen: one person can
+keep the clock for the group. **ctrl+l** ends the lesson. A note taken before
+the first stage or after the end is "in no stage": place it at the end of the
+lesson, or in the discussion.
+
+**Your notes:** **Tab** goes to the list. **Enter** corrects a note (its text,
+pupil, judgement, critical flag or stage); the **Delete** key deletes it, and
+**ctrl+z** brings it back. Letters typed there go to the note line.
 """,
     StepKind.INTERVIEWS: """\
 # Pupil interviews
@@ -86,7 +100,16 @@ Keep their exact words: they are some of the best evidence you will have.
 Ideally within 24 hours. The chair takes the group through the agreed order:
 each case pupil, stage by stage, what was predicted against what was seen;
 then the interviews; then what to change. The changes you agree become the
-checklist of the next plan.
+checklist of the next plan as you type them.
+
+**The group's judgement:** on the grid, **=** **+** **-** **?** record what the
+group agrees about the pupil at that stage (**Backspace** takes it back). The
+notes' own marks are counted beside it; the write-up prints the group's
+judgement, or else only the counts. Notes in no stage are listed under the
+grid: **Tab** to them and press the stage's number to place one.
+
+**The recorder** just types: whatever is typed goes to the point being
+written, and **Enter** adds it, in every step.
 """,
     StepKind.OPEN_HOUSE: """\
 # Findings and the open house
