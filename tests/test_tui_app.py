@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from lessonstudy.model import Member, Role, new_study
 from lessonstudy.store import StudyFile, documents
@@ -17,6 +18,7 @@ from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
 from lessonstudy.tui.screens.plan import PlanScreen
 from lessonstudy.tui.screens.start import StartScreen, study_path_for, suggested_file_name
 from lessonstudy.tui.screens.study_map import StudyMapScreen
+from tui_helpers import rendered
 
 
 @pytest.fixture(autouse=True)
@@ -243,12 +245,20 @@ async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
         await pilot.press("c", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConflictDialog)
-        await pilot.press("d")
+        # In plain words: the field, the two versions side by side; no JSON, no ids.
+        shown = rendered(app.screen.query_one("#conflict-body").children[0])
+        assert "focus" in shown and "theirs" in shown and "mine" in shown
+        assert "{" not in shown and '"' not in shown
+        assert "another window" in rendered(app.screen.query_one(".hint", Static))
+        await pilot.press("d", "r")  # letters do nothing here
+        assert isinstance(app.screen, ConflictDialog)
+        await pilot.click("#keep-that")  # the other version, "mine", goes back in
         await pilot.pause()
         assert isinstance(app.screen, StudyMapScreen)
         assert not app.screen.query_one("#conflicts").display
     with StudyFile.open(study_path) as study_file:
         assert study_file.conflicts() == []
+        assert study_file.read(documents.OVERVIEW)[0].focus == "mine"
 
 
 async def test_usable_at_80_by_24(study_path):

@@ -43,3 +43,33 @@ def test_someone_elses_newer_version_clears_undo(tmp_path: Path) -> None:
         assert doc.reload() is True
         assert not doc.can_undo()
         assert (doc.value.focus, doc.value.aim) == ("theirs", "ours")
+
+
+def test_edits_to_different_fields_from_two_windows_are_both_kept(tmp_path: Path) -> None:
+    # One person, two windows on the same plan (or two people on different fields):
+    # no conflict, both edits land.
+    path = make(tmp_path)
+    with StudyFile.open(path) as one, StudyFile.open(path) as two:
+        first = EditedDocument(one, documents.lesson(1))
+        second = EditedDocument(two, documents.lesson(1))
+        first.change(lambda p: setattr(p, "objective", "compare fractions"), "objective")
+        saved = second.change(lambda p: setattr(p, "resources", "paper strips"), "resources")
+        assert isinstance(saved, Saved) and not saved.conflict
+        plan, _ = one.read(documents.lesson(1))
+        assert (plan.objective, plan.resources) == ("compare fractions", "paper strips")
+        assert second.value.objective == "compare fractions"  # shows what is saved
+        assert one.conflicts() == []
+
+
+def test_the_same_field_changed_differently_is_a_real_conflict(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    with StudyFile.open(path) as one, StudyFile.open(path) as two:
+        first = EditedDocument(one, documents.lesson(1))
+        second = EditedDocument(two, documents.lesson(1))
+        first.change(lambda p: setattr(p, "objective", "compare fractions"), "objective")
+        saved = second.change(lambda p: setattr(p, "objective", "order fractions"), "objective")
+        assert isinstance(saved, Saved) and saved.conflict
+        plan, _ = one.read(documents.lesson(1))
+        assert plan.objective == "order fractions"  # the one on screen lands
+        [conflict] = one.conflicts()
+        assert "compare fractions" in conflict.body  # the other is kept, not lost

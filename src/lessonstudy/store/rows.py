@@ -36,6 +36,9 @@ class Saved:
 
     revision: int
     conflict: bool = False  # someone else's newer version was kept aside as a conflict
+    # What was saved when it is not what was given: our changes put onto someone
+    # else's newer version (StudyFile.save_edit).
+    merged: Any = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen

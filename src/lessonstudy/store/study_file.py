@@ -29,7 +29,7 @@ from lessonstudy.model import (
     Study,
 )
 from lessonstudy.process import Timeline, placed, timeline_of
-from lessonstudy.store import documents, schema, summary
+from lessonstudy.store import documents, schema, summary, three_way
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
@@ -37,7 +37,7 @@ from lessonstudy.store.connection import (
     damaged,
     verify,
 )
-from lessonstudy.store.converter import to_json
+from lessonstudy.store.converter import structure, to_json, unstructure
 from lessonstudy.store.documents import Document, Versioned
 from lessonstudy.store.rows import (
     MARK_COLUMNS,
@@ -319,6 +319,39 @@ class StudyFile:
             return save_document(
                 con, document.kind, document.key, body, base_revision, source="edit"
             )
+
+    def save_edit(self, document: Document[T], base: T, obj: T, base_revision: int | None) -> Saved:
+        """Save `obj`, edited from `base` (read at `base_revision`).
+
+        If someone else saved meanwhile, only the fields this edit changed are put
+        onto their version (a three-way merge): their other changes stay, and one's
+        own successive edits (two windows, a quick burst) never clash. Only a field
+        both changed, differently, keeps their version aside as a conflict (ours,
+        what the user sees, lands). `Saved.merged` is then what was saved.
+        """
+        with self._write() as con:
+            row = con.execute(
+                "SELECT revision, body FROM document WHERE kind = ? AND key = ?",
+                (document.kind, document.key),
+            ).fetchone()
+            if row is None or base_revision is None or row[0] == base_revision:
+                return save_document(
+                    con, document.kind, document.key, to_json(obj), base_revision, source="edit"
+                )
+            current_revision, current_body = row
+            merged, clashes = three_way.merge(
+                unstructure(base), unstructure(obj), json.loads(current_body)
+            )
+            value = structure(merged, document.body_type, where=str(self.path))
+            saved = save_document(
+                con,
+                document.kind,
+                document.key,
+                to_json(value),
+                base_revision if clashes else current_revision,
+                source="edit",
+            )
+        return attrs.evolve(saved, merged=value)
 
     def add_note(self, note: Observation) -> None:
         with self._write() as con:

@@ -46,6 +46,7 @@ class EditedDocument(Generic[T]):
         self.document = document
         self._default = default or document.default
         self.value: T
+        self._base: T  # the value as last read or saved: what our edits are made from
         self.revision = 0
         self._undo: list[tuple[str, T]] = []
         self.last_saved: Saved | None = None
@@ -66,6 +67,7 @@ class EditedDocument(Generic[T]):
         if self.revision:
             self._undo.clear()
         self.value = value if value is not None else self._default()
+        self._base = copy.deepcopy(self.value)
         self.revision = revision
         return True
 
@@ -102,11 +104,16 @@ class EditedDocument(Generic[T]):
 
     def _save(self) -> Saved | NotSaved:
         try:
-            saved = self.study_file.save(self.document, self.value, self.revision)
+            saved = self.study_file.save_edit(self.document, self._base, self.value, self.revision)
         except LessonStudyError as error:
             self.pending = True
             return NotSaved(str(error), self)
         self.pending = False
+        if saved.merged is not None:
+            # Our changes went onto someone else's newer version: show what is saved.
+            self.value = saved.merged
+            self._undo.clear()  # undo must never put back our old copy over theirs
         self.revision = saved.revision
+        self._base = copy.deepcopy(self.value)
         self.last_saved = saved
         return saved

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import json
-
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Role
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.study_file import Conflict
-from lessonstudy.tui.screens.study_map import conflict_words
+from lessonstudy.usecases import conflicts
 
 
 class ConflictDialog(ModalScreen[None]):
-    """Someone else's version of a document that was kept aside: look, then dismiss."""
+    """Two versions of one thing, field by field in plain words: keep this, keep that,
+    or keep both (usecases.conflicts). No JSON, no ids."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="conflict.close"),
-        Binding("d", "forget", "Dismiss it", id="conflict.dismiss"),
     ]
 
     def __init__(self, study_file: StudyFile, conflict: Conflict) -> None:
@@ -34,29 +34,65 @@ class ConflictDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            body = json.dumps(json.loads(self.conflict.body), indent=2, ensure_ascii=False)
-        except ValueError:
-            body = self.conflict.body
+            view = conflicts.describe(self.study_file, self.conflict)
+        except (LessonStudyError, ValueError) as error:
+            view = None
+            problem = str(error)
         with Vertical(classes="dialog wide"):
-            yield Label(conflict_words(self.conflict), classes="dialog-title")
-            yield Static(
-                "Two people changed this at the same time. The version on screen is the "
-                "newer one; this is the other, kept so nothing is lost. Copy anything you "
-                "need from it, then dismiss it.",
-                classes="hint",
-            )
-            yield Static(Text(body), id="conflict-body")
-            with Vertical(classes="buttons"):
-                yield Button("Dismiss it (d)", id="forget", variant="warning")
+            if view is None:
+                yield Label("Two versions kept", classes="dialog-title")
+                yield Static(Text(f"This conflict cannot be shown: {problem}"), classes="hint")
+            else:
+                yield Label(Text(f"Two versions of {view.what}"), classes="dialog-title")
+                yield Static(
+                    Text(
+                        f"Both were changed at the same time. The first column is what is "
+                        f"in the study now; the second is {view.who_when}."
+                    ),
+                    classes="hint",
+                )
+                table = Table(expand=True, show_lines=True)
+                table.add_column("What", ratio=1)
+                table.add_column("Now", ratio=2)
+                table.add_column("The other version", ratio=2)
+                for difference in view.differences:
+                    table.add_row(
+                        Text(difference.where), Text(difference.now), Text(difference.other)
+                    )
+                if not view.differences:
+                    table.add_row(Text("(nothing differs any more)"), Text(""), Text(""))
+                with VerticalScroll(id="conflict-body"):
+                    yield Static(table)
+            with Horizontal(classes="buttons"):
+                yield Button("Keep this (now)", id="keep-this", variant="primary")
+                yield Button("Keep that (the other)", id="keep-that", disabled=view is None)
+                yield Button(
+                    "Keep both",
+                    id="keep-both",
+                    disabled=view is None or not view.can_keep_both,
+                )
                 yield Button("Close (Esc)", id="close")
 
-    @on(Button.Pressed, "#forget")
-    def action_forget(self) -> None:
-        self.study_file.dismiss_conflict(self.conflict.id)
-        self.dismiss(None)
+    def on_mount(self) -> None:
+        self.query_one("#keep-this", Button).focus()
 
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        choice = event.button.id
+        if choice == "close":
+            self.dismiss(None)
+            return
+        action = {
+            "keep-this": conflicts.keep_this,
+            "keep-that": conflicts.keep_that,
+            "keep-both": conflicts.keep_both,
+        }[choice or ""]
+        try:
+            action(self.study_file, self.conflict)
+        except LessonStudyError as error:
+            self.notify(f"Not done: {error}", severity="error")
+            return
         self.dismiss(None)
 
 
