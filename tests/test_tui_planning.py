@@ -3,6 +3,7 @@ and RL2's plan carrying forward RL1's plan and the agreed changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -596,3 +597,38 @@ async def test_the_observers_tab_is_marked_while_a_pupil_has_no_observer(group_s
         await pilot.press("f4", "space", "right", "space", "right", "space")
         await pilot.pause()
         assert tab.label_text == "F4 Observers"
+
+
+async def test_deleting_a_taught_stage_asks_where_its_notes_go(group_study):
+    # Delete in the plan grid after the lesson once dropped the stage's notes from
+    # the write-up without a word.
+    from lessonstudy.model import Observation, StageMark, now
+
+    with StudyFile.open(group_study) as study_file:
+        plan, revision = study_file.read(documents.lesson(1))
+        plan.stages = [Stage(title=t, predictions={"A": t}) for t in ("Count", "Place", "Share")]
+        study_file.save(documents.lesson(1), plan, revision)
+        ids = [s.id for s in plan.stages]
+        start = now()
+        for minutes, stage_id in ((0, ids[0]), (10, ids[1]), (20, ids[2])):
+            study_file.add_mark(StageMark(1, "Bo", start + dt.timedelta(minutes=minutes), stage_id))
+        study_file.add_note(Observation(1, "Bo", start + dt.timedelta(minutes=12), "A", "placed"))
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        grid = screen.query_one(PredictionGrid)
+        await pilot.press("f3")
+        grid.move_to(1, "A")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, StageRemovalDialog)
+        await pilot.click("#after")  # its notes go to "Share"
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+    study = load(group_study)
+    assert [s.title for s in study.lesson(1).stages] == ["Count", "Share"]
+    (note,) = study.live_notes(1)
+    assert note.stage_id == ids[2]

@@ -18,6 +18,7 @@ import attrs
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Judgement, Observation, new_id
+from lessonstudy.process import placed
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.converter import structure, unstructure
 from lessonstudy.store.study_file import Conflict
@@ -79,7 +80,7 @@ class ConflictView:
 
 def describe(study_file: StudyFile, conflict: Conflict) -> ConflictView:
     """The conflict as the group reads it: what, who and when, field by field."""
-    other = json.loads(conflict.body)
+    other = _other(study_file, conflict)
     current = _current(study_file, conflict)
     when = _when(conflict.found_at)
     if conflict.kind == "note":
@@ -198,6 +199,17 @@ def keep_both(study_file: StudyFile, conflict: Conflict) -> None:
 # --------------------------------------------------------------------------- internals
 
 
+def _other(study_file: StudyFile, conflict: Conflict) -> Any:
+    """The other version as plain data (a note on the lesson's timeline, as shown)."""
+    other = json.loads(conflict.body)
+    if conflict.kind != "note":
+        return other
+    note = structure(other, Observation, where="conflict")
+    if not note.stage_chosen:
+        note = placed(note, study_file.timeline(note.lesson))
+    return unstructure(note)
+
+
 def _current(study_file: StudyFile, conflict: Conflict) -> Any:
     if conflict.kind == "note":
         note = _current_note(study_file, conflict)
@@ -218,7 +230,7 @@ def _document(conflict: Conflict) -> documents.Document[Any]:
 
 
 def _resolve(study_file: StudyFile, conflict: Conflict, *, both: bool) -> None:
-    other = json.loads(conflict.body)
+    other = _other(study_file, conflict)
     if conflict.kind == "note":
         note = _current_note(study_file, conflict)
         if note is None:

@@ -46,6 +46,7 @@ from lessonstudy.tui.screens.editing import (
     set_columns,
 )
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.usecases.pupils import removal_problem
 
 FOCUS_FIELDS = [
     ("focus", "Focus: we want to learn how to improve the way pupils learn …", False),
@@ -402,6 +403,10 @@ class InitialMeetingScreen(EditingScreen):
         if len(self.pupils.value) <= MIN_PUPILS:
             return
         label = self.pupils.value[-1].label
+        problem = removal_problem(self.study_file, label)  # evidence never points at nobody
+        if problem is not None:
+            self.notify(problem, title="Not removed", severity="warning", timeout=10)
+            return
         self.change(self.pupils, lambda ps: ps.pop())
         self._rebind_pupils()
         self.notify(f"Case pupil {label} removed. ctrl+z puts them back.", timeout=4)
