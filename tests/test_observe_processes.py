@@ -76,3 +76,87 @@ async def _observe_while_others_write(path: Path) -> None:
         assert (line.about, line.text) == ("A", "half typed")  # never interrupted
         assert app.focused is line.input
     study_file.close()
+
+
+@pytest.mark.slow
+def test_three_observer_processes_one_clock_every_note_in_its_stage_and_the_report(
+    tmp_path: Path,
+) -> None:
+    """Issue 9's "done when": three observers, each in a process of its own, typing
+    at the keyboard; only one moves the stage (one joins after the lesson began).
+    Every note has the stage that was running when it was typed, and every note not
+    deleted is in the Markdown, HTML and Word report."""
+    import datetime as dt
+    import io
+
+    import docx
+
+    from lessonstudy import report
+
+    path = tmp_path / "rl.lessonstudy"
+    make_study(path).close()
+    script = Path(__file__).with_name("observer_process.py")
+
+    def start(name: str, role: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, str(script), str(path), name, role, "25"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    clock = start("Sam", "clock")
+    early = start("Ruth", "observer")
+    moves: list[tuple[str, dt.datetime, dt.datetime]] = []
+    late = None
+    assert clock.stdout is not None
+    for line in clock.stdout:
+        if line.startswith("MOVE"):
+            _move, stage, before, after = line.split()
+            moves.append(
+                (stage, dt.datetime.fromisoformat(before), dt.datetime.fromisoformat(after))
+            )
+            if stage == "2" and late is None:
+                late = start("Uma", "observer")  # joins once the lesson is under way
+    assert clock.wait(timeout=120) == 0
+    assert late is not None
+    for process in (early, late):
+        out, _err = process.communicate(timeout=120)
+        assert process.returncode == 0 and "DONE" in out
+    assert [stage for stage, _b, _a in moves] == ["1", "2", "3", "4", "5", "end"]
+
+    with StudyFile.open(path) as study_file:
+        study = study_file.load()
+    plan = study.lesson(1)
+    # Only Sam moved the clock.
+    assert {m.observer for m in study.marks} == {"Sam"}
+
+    def expected(at: dt.datetime) -> set[object]:
+        """The stage(s) running at `at` by the clock's own log: one, or the two
+        either side of a move whose press and commit straddle `at`."""
+        running: set[object] = {None}
+        for stage, before, after in moves:
+            target = None if stage == "end" else plan.stages[int(stage) - 1].id
+            if at >= after:
+                running = {target}
+            elif at >= before:
+                running = running | {target}
+        return running
+
+    notes = study.live_notes(1)
+    assert {n.observer for n in notes} == {"Sam", "Ruth", "Uma"}
+    checked = 0
+    for note in notes:
+        assert note.stage_id in expected(note.at), (note.observer, note.text)
+        checked += note.observer != "Sam"
+    assert checked >= 40  # the two who never moved the clock: all placed by it
+    assert any(n.deleted for n in study.notes)  # each observer deleted one
+
+    markdown = report.render_markdown(study)
+    html = report.render(study, fmt="html").decode()
+    word = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(report.render(study, fmt="docx"))).paragraphs
+    )
+    for note in notes:
+        assert note.text in markdown and note.text in html and note.text in word
+    for note in (n for n in study.notes if n.deleted):
+        assert note.text not in markdown
