@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
 
 from lessonstudy.model import (
@@ -559,6 +560,7 @@ async def test_what_the_recorder_types_on_the_evidence_step_is_the_point(
         assert view.all_stages is False
         saved, _ = study_file.read(documents.discussion(1))
         assert saved.records["evidence"] == ["all B's arcs started at zero"]
+        assert app.focused is view.table  # back on the grid, to judge the next cell
         # Enter on the grid goes to the point too: Enter adds a point in every step.
         view.table.focus()
         await pilot.press("enter")
@@ -586,6 +588,18 @@ async def test_the_group_records_its_judgement_cell_by_cell(study_file: StudyFil
         await pilot.press("ctrl+z")  # undo brings the "-" back
         saved, _ = study_file.read(documents.discussion(1))
         assert saved.judgement(stage.id, "B") is Judgement.LESS
+        # A burst, as a quick chair calls them (keys arriving together, as from a
+        # terminal): each judgement lands on the cell the arrows before it reached.
+        for key, char in [("home", None), ("equals_sign", "="), ("down", None), ("down", None)]:
+            app.post_message(events.Key(key, char))
+        for key, char in [("right", None), ("question_mark", "?")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        stages = study_file.load().lesson(1).stages
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stages[1].id, "A") is Judgement.AS_PREDICTED
+        assert saved.judgement(stages[3].id, "B") is Judgement.UNEXPECTED
 
 
 async def test_a_note_in_no_stage_is_placed_with_one_key(tmp_path: Path) -> None:
@@ -607,3 +621,23 @@ async def test_a_note_in_no_stage_is_placed_with_one_key(tmp_path: Path) -> None
             (placed,) = [n for n in study_file.notes(1) if n.id == early.id]
             assert placed.stage_id == study.lesson(1).stages[1].id and placed.stage_chosen
             assert not screen.query_one("#evidence-unplaced", OptionList).display
+
+
+async def test_a_point_typed_in_a_burst_on_the_grid_is_added_whole(study_file: StudyFile) -> None:
+    from textual.keys import _character_to_key
+
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        await pilot.press("+")  # the group judged the first cell
+        for char in "Leox\b said it\r":
+            name = {"\b": "backspace", "\r": "enter"}.get(char)
+            app.post_message(events.Key(name or _character_to_key(char), None if name else char))
+        await pilot.pause()
+        await pilot.pause()
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.records["evidence"] == ["Leo said it"]
+        stage = study_file.load().lesson(1).stages[0]
+        assert saved.judgement(stage.id, "A") is Judgement.BETTER  # Backspace was the point's

@@ -630,3 +630,36 @@ async def test_a_note_typed_before_this_screen_heard_of_the_mark_gets_its_stage(
         (shown,) = ruth.observe.query_one(NotesTable).rows()
         assert shown.stage_id == plan_stage(ruth_file, 1)
         assert "Stage 2 of 5" in str(ruth.observe.query_one("#stage").render())
+
+
+def key(char: str) -> Any:
+    from textual import events
+    from textual.keys import _character_to_key
+
+    names = {"\b": "backspace", "\r": "enter"}
+    if char in names:
+        return events.Key(names[char], None)
+    return events.Key(_character_to_key(char), char)
+
+
+async def test_a_note_typed_in_a_burst_on_the_notes_list_is_one_note(study_path: Path) -> None:
+    # Keys arriving together (a fast typist, tmux): the first letter moves the
+    # focus to the note line, and every key until it gets there is the note's -
+    # Backspace edits it, Enter saves it (it does not open a correction).
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "a=counts in ones")
+        await pilot.press("tab")
+        assert app.focused is app.observe.table
+        for char in "b=dix\bd well\r":
+            app.post_message(key(char))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ObserveScreen)
+        notes = study_file.notes(1)
+        assert [(n.about, n.judgement, n.text, n.deleted) for n in notes] == [
+            ("A", Judgement.AS_PREDICTED, "counts in ones", False),
+            ("B", Judgement.AS_PREDICTED, "did well", False),
+        ]

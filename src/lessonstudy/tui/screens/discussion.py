@@ -64,6 +64,7 @@ from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import interviews_summary
 from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
+from lessonstudy.tui.widgets.note_line import FIELD_KEYS
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
@@ -183,10 +184,22 @@ class PointInput(Input):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            value, self.value = self.value, ""
-            self.post_message(self.Entered(self, value))
+            self.submit()
             return
         await super()._on_key(event)
+
+    def submit(self) -> None:
+        value, self.value = self.value, ""
+        self.post_message(self.Entered(self, value))
+
+    def take(self, event: events.Key) -> None:
+        """A key typed elsewhere (the evidence grid) that belongs to this point."""
+        if event.key == "enter":
+            self.submit()
+        elif event.is_printable and event.character:
+            self.insert_text_at_cursor(event.character)
+        elif event.key in FIELD_KEYS:
+            getattr(self, f"action_{FIELD_KEYS[event.key]}")()
 
 
 PointEdit = Callable[[list[str]], list[str]]
@@ -433,6 +446,7 @@ class DiscussionScreen(Screen[None]):
         )
         self.step_index = 0
         self._carried: Carried | None = None  # where the next plan's checklist stands
+        self._back_to_grid = False  # a point begun on the grid: back there after Enter
 
     # ------------------------------------------------------------------ layout
 
@@ -650,6 +664,9 @@ class DiscussionScreen(Screen[None]):
             self.doc.reload()  # apply the edit to the newest version, not an old copy
         self._saved(self.doc.change(mutate, undo_field))
         self._show_step_list()
+        if self._back_to_grid and step.kind is StepKind.EVIDENCE:
+            self.query_one(EvidenceView).table.focus()
+        self._back_to_grid = False
         if agreed:
             self._carry()
             self.query_one("#content-agreed", Static).update(self._agreed_explanation())
@@ -728,9 +745,10 @@ class DiscussionScreen(Screen[None]):
     def _judge(self, judgement: Judgement | None) -> None:
         """= + - ? (or Backspace: none) on the grid: the group's judgement of that cell."""
         view = self.query_one(EvidenceView)
-        if view.chosen is None or view.grid is None:
+        place = view.cell_at_cursor()
+        if place is None or view.grid is None:
             return
-        number, label = view.chosen
+        number, label = place
         stage = view.grid.rows[number - 1].stage
         if self.discussion.judgement(stage.id, label) == judgement:
             return
@@ -741,15 +759,16 @@ class DiscussionScreen(Screen[None]):
         if self.doc.is_stale():
             self.doc.reload()
         self._saved(self.doc.change(mutate))  # each key its own step of undo
-        view.show(self.grid(), self.study)
+        view.update(self.grid())
         words = "taken back" if judgement is None else judgement.words
         self.notify(f"The group's judgement of {label} at stage {number}: {words}.", timeout=3)
 
-    def _type_into_point(self, char: str) -> None:
+    def _type_into_point(self, event: events.Key) -> None:
         """A key typed on the grid: the recorder is writing a point."""
-        field = self.query_one("#point-input", Input)
-        field.insert_text_at_cursor(char)
+        field = self.query_one("#point-input", PointInput)
+        field.take(event)
         field.focus()
+        self._back_to_grid = True  # once the point is added, the grid again
 
     @on(DataTable.CellSelected)
     def _cell_entered(self, event: DataTable.CellSelected) -> None:

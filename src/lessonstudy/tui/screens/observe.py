@@ -44,7 +44,7 @@ from uuid import UUID
 
 import attrs
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -471,9 +471,9 @@ class ObserveScreen(Screen[None]):
         self.study_file.add_note(note)
         return placed(note, self.timeline)
 
-    def _type_into_note(self, char: str) -> None:
+    def _type_into_note(self, event: events.Key) -> None:
         """A key typed in the notes list: it belongs to the note line."""
-        self.note_line.feed(char)
+        self.note_line.feed(event)
         self.note_line.input.focus()
 
     def _load_notes(self) -> None:

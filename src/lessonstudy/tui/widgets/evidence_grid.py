@@ -304,6 +304,19 @@ def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
 
 
 JUDGEMENT_KEYS = {judgement.symbol: judgement for judgement in Judgement}
+# Moving the cursor is handled with the judgement keys, in the order typed: a
+# binding would run only after the key bubbled up to the app, behind a judgement
+# key typed after it in a burst (which would then judge the cell left behind).
+CURSOR_KEYS = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "home": "scroll_home",
+    "end": "scroll_end",
+}
 
 
 class EvidenceTable(DataTable[Text]):
@@ -316,10 +329,26 @@ class EvidenceTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.judge: Callable[[Judgement | None], None] | None = None
-        self.type_into: Callable[[str], None] | None = None
+        self.type_into: Callable[[events.Key], None] | None = None
+        # A point began here: every key until the grid has the focus again is the
+        # point's (Enter adds it, Backspace edits it), in the order typed.
+        self._typing = False
+
+    def on_focus(self) -> None:
+        self._typing = False
 
     async def _on_key(self, event: events.Key) -> None:
         char = event.character
+        if self._typing and self.type_into is not None:
+            event.stop()
+            event.prevent_default()
+            self.type_into(event)
+            return
+        if event.key in CURSOR_KEYS:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(CURSOR_KEYS[event.key])
+            return
         if self.judge is not None and (
             event.key in ("backspace", "delete") or (char and char in JUDGEMENT_KEYS)
         ):
@@ -330,7 +359,8 @@ class EvidenceTable(DataTable[Text]):
         if event.is_printable and char and self.type_into is not None:
             event.stop()
             event.prevent_default()
-            self.type_into(char)
+            self._typing = True
+            self.type_into(event)
             return
         await super()._on_key(event)
 
@@ -456,12 +486,45 @@ class EvidenceView(Vertical):
         pupils = {p.label: p.pseudonym for p in self.study.pupils} if self.study else {}
         title.update(
             Text.assemble(
-                (f"In no stage ({len(unplaced)} notes): ", "bold"),
+                (
+                    f"In no stage ({len(unplaced)} note{'s' if len(unplaced) != 1 else ''}): ",
+                    "bold",
+                ),
                 "taken before the first stage or after the end. Tab to the list; "
                 "a digit places the note in that stage.",
             )
         )
         listing.show(unplaced, pupils, len(grid.rows))
+
+    def cell_at_cursor(self) -> tuple[int, str] | None:
+        """(stage number, pupil label) under the cursor now. Not `chosen`: that follows
+        the table's highlight message, a moment behind keys typed in a burst."""
+        grid = self.grid
+        if grid is None or not grid.rows or not grid.labels:
+            return None
+        coordinate = self.table.cursor_coordinate
+        row = grid.rows[min(coordinate.row, len(grid.rows) - 1)]
+        return row.number, grid.labels[min(coordinate.column, len(grid.labels) - 1)]
+
+    def update(self, grid: EvidenceGrid) -> None:
+        """The same lesson with new evidence (a judgement, a note placed): only the
+        cells that changed are redrawn, so the cursor and the keys typed meanwhile
+        are kept (a rebuilt table drops arrow keys pressed while it fills)."""
+        old = self.grid
+        if old is None or [r.stage.id for r in old.rows] != [r.stage.id for r in grid.rows]:
+            self.show(grid, self.study)
+            return
+        if old.labels != grid.labels or self._fit() != self.fit:
+            self.show(grid, self.study)
+            return
+        self.grid = grid
+        for before, after in zip(old.rows, grid.rows, strict=True):
+            for label in grid.labels:
+                text = cell_text(after.cells[label], compact=self.compact)
+                if text != cell_text(before.cells[label], compact=self.compact):
+                    self.table.update_cell(str(after.number), label, text)
+        self._show_unplaced()
+        self._show_detail()
 
     def _fit(self) -> tuple[int, bool]:
         """Keep every pupil in view: measured from the cells themselves, since a grid

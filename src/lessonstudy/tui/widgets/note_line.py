@@ -50,6 +50,15 @@ SHORT_WORDS = {
 }
 PUPIL_STYLE = "bold black on #c4a000"
 JUDGEMENT_KEYS = frozenset(judgement.symbol for judgement in Judgement)
+# Editing keys handed on from elsewhere (see NoteLine.feed), as the Input binds them.
+FIELD_KEYS = {
+    "backspace": "delete_left",
+    "delete": "delete_right",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "home": "home",
+    "end": "end",
+}
 
 
 @frozen
@@ -267,11 +276,16 @@ class NoteLine(Horizontal):
             self._picks.append("critical")
         self._show_picks()
 
-    def feed(self, char: str) -> None:
-        """Take one typed character as if it had been typed here (the notes list
-        hands on what is typed while it has the focus: typing goes to the note)."""
-        if not self.take_key(events.Key(char, char)):
-            self.input.insert_text_at_cursor(char)
+    def feed(self, event: events.Key) -> None:
+        """Take a key as if it had been typed here (the notes list hands on what is
+        typed while it has the focus: typing goes to the note, Enter saves it)."""
+        if self.take_key(event):
+            return
+        field = self.input
+        if event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        elif event.key in FIELD_KEYS:
+            getattr(field, f"action_{FIELD_KEYS[event.key]}")()
 
     # ------------------------------------------------------------------ saving
 

@@ -144,7 +144,10 @@ class NotesTable(ScrollView, can_focus=True):
         self._deleted = 0
         self._just_deleted: UUID | None = None  # shown under the cursor when deleted ones show
         # Where a printable key typed here goes (the screen's note line).
-        self.type_into: Callable[[str], None] | None = None
+        self.type_into: Callable[[events.Key], None] | None = None
+        # A note began here: every key until the list has the focus again is the
+        # note's (Enter saves it, Backspace edits it), in the order typed.
+        self._typing = False
 
     # ------------------------------------------------------------------ data
 
@@ -320,11 +323,14 @@ class NotesTable(ScrollView, can_focus=True):
         self.post_message(self.Chosen(self, note, "restore"))
 
     async def _on_key(self, event: events.Key) -> None:
-        # Typing is never a command: a printable key goes to the note line.
-        if event.is_printable and event.character and self.type_into is not None:
+        # Typing is never a command: a printable key goes to the note line, and so
+        # does every key after it that arrives before the focus has moved there.
+        printable = event.is_printable and bool(event.character)
+        if self.type_into is not None and (printable or self._typing):
             event.stop()
             event.prevent_default()
-            self.type_into(event.character)
+            self._typing = True
+            self.type_into(event)
             return
         await super()._on_key(event)
 
@@ -344,6 +350,7 @@ class NotesTable(ScrollView, can_focus=True):
         return True
 
     def on_focus(self) -> None:
+        self._typing = False
         self.refresh()  # the cursor row is only highlighted while the list has focus
 
     def on_blur(self) -> None:

@@ -49,7 +49,7 @@ class UnplacedNotes(OptionList):
 
     BINDINGS = [
         # Shown once for all the digits (each digit is its own key below).
-        Binding("1", "place(1)", "1-9 Place in stage", id="unplaced.place"),
+        Binding("1", "place(1)", "Place in stage", id="unplaced.place", key_display="1-9"),
         *(Binding(str(n), f"place({n})", f"Stage {n}", show=False) for n in range(2, 10)),
     ]
 
