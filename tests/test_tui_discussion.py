@@ -641,3 +641,18 @@ async def test_a_point_typed_in_a_burst_on_the_grid_is_added_whole(study_file: S
         assert saved.records["evidence"] == ["Leo said it"]
         stage = study_file.load().lesson(1).stages[0]
         assert saved.judgement(stage.id, "A") is Judgement.BETTER  # Backspace was the point's
+
+
+async def test_a_half_typed_point_stays_with_its_step(study_file: StudyFile) -> None:
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        await pilot.press("ctrl+n", "ctrl+n")  # progress
+        await type_text(pilot, "half a thought")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # the agreed changes
+        field = screen.query_one("#point-input", Input)
+        assert field.value == ""  # not carried into another step's list
+        await pilot.press("ctrl+b", "ctrl+b", "ctrl+b")
+        assert field.value == "half a thought"  # and not lost

@@ -447,6 +447,8 @@ class DiscussionScreen(Screen[None]):
         self.step_index = 0
         self._carried: Carried | None = None  # where the next plan's checklist stands
         self._back_to_grid = False  # a point begun on the grid: back there after Enter
+        self._drafts: dict[str, str] = {}  # step id -> a point typed but not added
+        self._draft_step: str | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -556,6 +558,13 @@ class DiscussionScreen(Screen[None]):
         self._show_content()
         points = self.query_one(PointsEditor)
         points.display = step.kind is not StepKind.COMMENTATOR
+        # What was typed and not yet added stays with its own step (each step its
+        # draft): it never turns up as a point of another step.
+        field = self.query_one("#point-input", Input)
+        if self._draft_step is not None:
+            self._drafts[self._draft_step] = field.value
+        field.value = self._drafts.pop(step.id, "")
+        self._draft_step = step.id
         if step.kind is StepKind.AGREED_CHANGES:
             points.show(
                 "Agreed changes",

@@ -1,8 +1,9 @@
 """The lesson clock: planned against actual minutes per stage, the current one ticking.
 
-Rows come from `process.lesson_clock` (the observer's own stage marks); the
-running stage shows minutes:seconds since it was marked, turning to the
-warning colour once it runs past its planned minutes.
+Rows come from `process.lesson_clock` (the lesson's one timeline: every
+observer's screen shows the same clock); the running stage shows
+minutes:seconds since it was marked, turning to the warning colour once it
+runs past its planned minutes.
 """
 
 from __future__ import annotations
