@@ -663,3 +663,23 @@ async def test_a_note_typed_in_a_burst_on_the_notes_list_is_one_note(study_path:
             ("A", Judgement.AS_PREDICTED, "counts in ones", False),
             ("B", Judgement.AS_PREDICTED, "did well", False),
         ]
+
+
+async def test_at_the_end_of_the_lesson_a_note_in_no_stage_is_placed_with_a_digit(
+    study_path: Path,
+) -> None:
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_note(pilot, "b=before the lesson began")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonSummaryScreen)
+        listing = app.screen.query_one("#unplaced")
+        assert listing.display
+        await pilot.press("shift+tab", "2")
+        await pilot.pause()
+        (note,) = study_file.notes(1)
+        assert note.stage_id == plan_stage(study_file, 1) and note.stage_chosen
+        assert not app.screen.query_one("#unplaced").display

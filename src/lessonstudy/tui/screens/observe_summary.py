@@ -269,8 +269,8 @@ class LessonSummaryScreen(Screen[None]):
         label.update(
             Text.assemble(
                 (f"In no stage ({len(grid.unplaced)}): ", "bold"),
-                "taken before the first stage or after the end. Tab here, then a digit "
-                "puts your note in that stage.",
+                "taken before the first stage or after the end. shift+Tab to this list, "
+                "then a digit puts your note in that stage.",
             )
         )
 
