@@ -124,6 +124,13 @@ class Overview:
     protocol_agreed: bool = False
     interview_prompts: list[str] = field(factory=list)
     lesson_count: int = DEFAULT_LESSON_COUNT
+    # For the case report (the Lesson Study UK proforma, structured abstracts):
+    # asked for in the write-up step.
+    useful_for: str = ""  # who might find the report useful
+    context: str = ""  # the school, its community, the department
+    group_experience: str = ""  # the group and its experience of lesson study
+    decided_against: str = ""  # what the group considered and decided against, and why
+    references: list[str] = field(factory=list)  # one reference an item
 
 
 @define
@@ -345,16 +352,41 @@ class Findings:
     pupils_learning: str = ""
     practice_developed: str = ""
     to_share: str = ""
+    key_points: list[str] = field(factory=list)  # two or three, for the top of the report
+    how_shared: str = ""  # how it was shared, once it was
+    next_steps: str = ""
+    # label -> what the pupil could do and said at the end, against their success criteria
+    end_points: dict[str, str] = field(factory=dict)
 
 
 @define
 class OpenHouse:
     date: dt.date | None = None
+    time: str = ""  # as written: "13:40" or "13:40-14:40"
+    teacher: str = ""  # who teaches the open-house lesson
     place: str = ""
     lesson: int | None = None  # usually the refined last plan
     invitees: list[str] = field(factory=list)
     briefing: str = ""
     visitor_notes: str = ""
+
+
+@define
+class PrivateWord:
+    """A word that must never leave the study file (a pupil's real name, a nickname)."""
+
+    text: str
+    pupil: str = ""  # the case pupil's label it stands for ("" for anyone else)
+
+
+@define
+class PrivateWords:
+    """The group's list of words every export and report is checked against.
+
+    Kept in the study file only: it is not part of `Study`, so neither the
+    JSON export nor a write-up can carry it out."""
+
+    words: list[PrivateWord] = field(factory=list)
 
 
 # --------------------------------------------------------------------------- the study

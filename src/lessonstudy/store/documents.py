@@ -23,6 +23,7 @@ from lessonstudy.model import (
     Member,
     OpenHouse,
     Overview,
+    PrivateWords,
     ResearchLesson,
 )
 
@@ -55,6 +56,11 @@ MEMBERS: Document[list[Member]] = Document("members", "", list[Member], list)
 PUPILS: Document[list[CasePupil]] = Document("pupils", "", list[CasePupil], list)
 FINDINGS: Document[Findings] = Document("findings", "", Findings, Findings)
 OPEN_HOUSE: Document[OpenHouse] = Document("open_house", "", OpenHouse, OpenHouse)
+# The words that must never leave the study file: read by the write-ups' guard,
+# never part of `Study`, so never exported.
+PRIVATE_WORDS: Document[PrivateWords] = Document(
+    "private_words", "", PrivateWords, PrivateWords
+)
 
 
 def lesson(number: int) -> Document[ResearchLesson]:
@@ -92,6 +98,7 @@ BODY_TYPES: dict[str, Any] = {
     "interview": Interview,
     "findings": Findings,
     "open_house": OpenHouse,
+    "private_words": PrivateWords,
 }
 
 SINGLE_DOCUMENTS: tuple[Document[Any], ...] = (OVERVIEW, MEMBERS, PUPILS, FINDINGS, OPEN_HOUSE)

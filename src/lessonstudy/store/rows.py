@@ -239,12 +239,17 @@ def documents_of(study: Study) -> Iterator[tuple[documents.Document[Any], object
     yield documents.OPEN_HOUSE, study.open_house
 
 
-def load_study(path: Path, con: sqlite3.Connection, lesson: int | None = None) -> Study:
+def load_study(
+    path: Path, con: sqlite3.Connection, lesson: int | None = None, *, with_notes: bool = True
+) -> Study:
     """The whole study; the caller holds a transaction, so this is one snapshot.
 
     With `lesson`, only that lesson's notes and marks (every document still):
-    a screen about one lesson need not read the others' thousands of notes."""
+    a screen about one lesson need not read the others' thousands of notes.
+    Without notes, no notes and no marks (a write-up that prints none)."""
     where, args = ("WHERE lesson = ?", (lesson,)) if lesson is not None else ("", ())
+    if not with_notes:
+        where, args = "WHERE 0", ()
     docs = con.execute("SELECT kind, key, body FROM document").fetchall()
     notes = con.execute(f"SELECT {NOTE_COLUMNS} FROM note {where} ORDER BY seq", args).fetchall()
     marks = con.execute(

@@ -195,11 +195,12 @@ class StudyFile:
         """Changes when another connection commits: cheap to poll."""
         return self._con.execute("PRAGMA data_version").fetchone()[0]
 
-    def load(self, lesson: int | None = None) -> Study:
+    def load(self, lesson: int | None = None, *, notes: bool = True) -> Study:
         """The whole study, as one consistent snapshot; with `lesson`, only that
-        lesson's notes and stage marks (every document all the same)."""
+        lesson's notes and stage marks (every document all the same); with
+        `notes=False`, no notes or marks at all (a write-up that prints none)."""
         with self.snapshot() as con:
-            return load_study(self.path, con, lesson)
+            return load_study(self.path, con, lesson, with_notes=notes)
 
     def read(self, document: Document[T]) -> Versioned[T]:
         """One document and its revision (None and revision 0: never saved)."""
