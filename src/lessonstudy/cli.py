@@ -215,16 +215,19 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonstudy import report
+    from lessonstudy.store import StudyFile, documents
 
-    study, _ = _load(args.path)
-    out = (
-        Path(args.output)
-        if args.output
-        else report.default_name(Path(args.path), args.kind, args.format)
-    )
+    fmt = args.format or report.KIND_FORMATS[args.kind][0]
+    report.check_kind(args.kind, fmt)
+    with StudyFile.open(Path(args.path), read_only=True) as study_file:
+        study = study_file.load(notes=args.kind not in report.WITHOUT_NOTES)
+        private = study_file.read(documents.PRIVATE_WORDS).value
+    out = Path(args.output) if args.output else report.default_name(Path(args.path), args.kind, fmt)
     templates = Path(args.templates) if args.templates else None
-    written = report.write_report(study, out, kind=args.kind, fmt=args.format, templates=templates)
-    print(f"Wrote the {args.kind} ({args.format}) to {written}")
+    written = report.write_report(
+        study, out, kind=args.kind, fmt=fmt, templates=templates, private=private, mask=args.mask
+    )
+    print(f"Wrote the {args.kind} ({fmt}) to {written}")
     return 0
 
 
@@ -374,12 +377,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="observer", required=True, metavar="NAME", help="your name")
     p.add_argument("--lesson", type=number, help="research lesson (default: the next one)")
 
-    p = command("report", cmd_report, "write the report, open-house handout or poster")
+    from lessonstudy.report import FORMATS, KINDS
+
+    p = command("report", cmd_report, "write the report, open-house handout, poster or slides")
     p.add_argument("path")
-    p.add_argument("--kind", choices=["report", "handout", "poster"], default="report")
-    p.add_argument("--format", choices=["html", "md", "docx"], default="html")
+    p.add_argument("--kind", choices=KINDS, default="report")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="html (the default, every kind), md, docx (report, handout, poster),"
+        " pptx (slides), csv (the report's notes, one row a note)",
+    )
     p.add_argument("-o", "--output", help="the file to write (default: next to the study)")
     p.add_argument("--templates", metavar="DIR", help="a folder of your own report templates")
+    p.add_argument(
+        "--mask",
+        action="store_true",
+        help="replace the group's private words (pupils' real names) with the pseudonym"
+        " instead of refusing to write",
+    )
 
     p = command("backup", cmd_backup, "make a complete, consistent copy of a study file")
     p.add_argument("path")

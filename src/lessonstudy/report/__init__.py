@@ -1,77 +1,172 @@
-"""Write-ups of a study: the report, the open-house handout and the poster.
+"""Write-ups of a study: the case report, the open-house handout, the poster and slides.
 
     study -> context (plain data) -> Jinja2 templates -> Markdown
-          -> HTML (markdown-it-py, print CSS) or Word (python-docx)
+          -> HTML (markdown-it-py, print CSS), Word (python-docx)
+             or PowerPoint (python-pptx)
+    study -> every note as CSV (the report's notes, for a spreadsheet)
+
+Every output is checked against the group's private words (pupils' real
+names) before it is written: see `guard`.
 
 Importing this package stays light (the command line's `--help` must be
-fast): Jinja2, markdown-it-py and python-docx are imported when a write-up is
-rendered.
+fast): Jinja2, markdown-it-py, python-docx and python-pptx are imported when
+a write-up is rendered.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lessonstudy.errors import LessonStudyError
 
 if TYPE_CHECKING:
-    from lessonstudy.model import Study
+    from lessonstudy.model import PrivateWords, Study
 
-KINDS = ("report", "handout", "poster")
-FORMATS = ("html", "md", "docx")
-SUFFIXES = {"html": ".html", "md": ".md", "docx": ".docx"}
+KINDS = ("report", "handout", "poster", "slides")
+FORMATS = ("html", "md", "docx", "pptx", "csv")
+SUFFIXES = {"html": ".html", "md": ".md", "docx": ".docx", "pptx": ".pptx", "csv": ".csv"}
+# What each kind can be written as (the first is the default).
+KIND_FORMATS = {
+    "report": ("html", "md", "docx", "csv"),
+    "handout": ("html", "md", "docx"),
+    "poster": ("html", "md", "docx"),
+    "slides": ("html", "md", "pptx"),
+}
+# The kinds that print no observation note: loaded without them (a large study
+# holds thousands). The slides and poster quote interviews, not notes.
+WITHOUT_NOTES = frozenset({"handout", "poster", "slides"})
 
 
-def _check(kind: str, fmt: str) -> None:
+def check_kind(kind: str, fmt: str) -> None:
     if kind not in KINDS:
         raise LessonStudyError(f"unknown kind of write-up {kind!r} (use {', '.join(KINDS)})")
     if fmt not in FORMATS:
         raise LessonStudyError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+    if fmt not in KIND_FORMATS[kind]:
+        raise LessonStudyError(
+            f"the {kind} cannot be written as {fmt} (use {', '.join(KIND_FORMATS[kind])})"
+        )
+
+
+def output_title(study: Study, kind: str) -> str:
+    """The title of one output: the study's title and what the output is."""
+    from lessonstudy.report.context import KIND_TITLES
+
+    return f"{study.overview.title or 'Lesson study'} — {KIND_TITLES[kind]}"
 
 
 def render_markdown(study: Study, *, kind: str = "report", templates: Path | None = None) -> str:
-    """The write-up as Markdown text (what every format is made from)."""
+    """The write-up as Markdown text (what every format but CSV is made from)."""
     from lessonstudy.report.context import build_context
     from lessonstudy.report.templates import render_markdown as from_templates
 
-    _check(kind, "md")
-    return from_templates(build_context(study), kind, templates)
+    check_kind(kind, "md")
+    return from_templates(build_context(study, kind), kind, templates)
 
 
 def render(
-    study: Study, *, kind: str = "report", fmt: str = "html", templates: Path | None = None
+    study: Study,
+    *,
+    kind: str = "report",
+    fmt: str = "html",
+    templates: Path | None = None,
+    private: PrivateWords | None = None,
+    mask: bool = False,
 ) -> bytes:
-    """One write-up of `study` in one format, as the bytes of the file."""
-    _check(kind, fmt)
+    """One write-up of `study` in one format, as the bytes of the file.
+
+    With `private` words, the text is checked before anything is made of it:
+    a hit raises `guard.PrivateWordsFound` (saying where), unless `mask`
+    first replaces each one with the pupil's pseudonym."""
+    check_kind(kind, fmt)
+    words = private if private is not None and private.words else None
+    if words is not None and mask:
+        from lessonstudy.report import guard
+
+        study = guard.masked(study, words)
+    if fmt == "csv":
+        from lessonstudy.report.notes_csv import notes_csv
+
+        data = notes_csv(study)
+        if words is not None:
+            from lessonstudy.report import guard
+
+            _refuse(guard.find_in_csv(words, data), f"{kind}'s notes (csv)")
+        return data
     markdown = render_markdown(study, kind=kind, templates=templates)
+    title = output_title(study, kind)
+    from lessonstudy.report.context import group_name
+
+    author = group_name(study)
+    if words is not None:
+        from lessonstudy.report import guard
+
+        hits = guard.find_in_markdown(words, markdown)
+        if fmt in ("html", "docx", "pptx"):
+            hits += guard.find_in_blocks(words, [("the file's title", title)])
+        if fmt in ("docx", "pptx"):
+            hits += guard.find_in_blocks(words, [("the file's author", author)])
+        _refuse(hits, kind)
     if fmt == "md":
         return markdown.encode("utf-8")
-    title = study.overview.title or "Lesson study"
+    if fmt == "html" and kind == "slides":
+        from lessonstudy.report.slides import to_slides_html
+
+        return to_slides_html(markdown, title=title, templates=templates).encode("utf-8")
     if fmt == "html":
         from lessonstudy.report.html import to_html
 
         return to_html(markdown, title=title, kind=kind, templates=templates).encode("utf-8")
+    if fmt == "pptx":
+        from lessonstudy.report.slides import to_pptx
+
+        return to_pptx(markdown, title=title, author=author)
     from lessonstudy.report.word import to_docx
 
-    return to_docx(markdown, title=title, kind=kind)
+    return to_docx(markdown, title=title, kind=kind, author=author)
+
+
+def _refuse(hits: list[Any], what: str) -> None:
+    if hits:
+        from lessonstudy.report.guard import PrivateWordsFound
+
+        raise PrivateWordsFound(what, hits)
 
 
 def default_name(study_path: Path, kind: str, fmt: str) -> Path:
     """Where a write-up goes by default: next to the study, e.g. `fractions-report.html`."""
-    return study_path.with_name(f"{study_path.stem}-{kind}{SUFFIXES[fmt]}")
+    suffix = "-notes" if fmt == "csv" else ""
+    return study_path.with_name(f"{study_path.stem}-{kind}{suffix}{SUFFIXES[fmt]}")
 
 
 def write_report(
-    study: Study, out: Path, *, kind: str, fmt: str, templates: Path | None = None
+    study: Study,
+    out: Path,
+    *,
+    kind: str,
+    fmt: str,
+    templates: Path | None = None,
+    private: PrivateWords | None = None,
+    mask: bool = False,
 ) -> Path:
     """Render and write atomically (a reader never sees half a file); returns `out`."""
     from lessonstudy.files import write_atomically
 
-    data = render(study, kind=kind, fmt=fmt, templates=templates)
+    data = render(study, kind=kind, fmt=fmt, templates=templates, private=private, mask=mask)
     out = Path(out)
     write_atomically(out, data, what=kind)
     return out
 
 
-__all__ = ["FORMATS", "KINDS", "default_name", "render", "render_markdown", "write_report"]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "KIND_FORMATS",
+    "WITHOUT_NOTES",
+    "check_kind",
+    "default_name",
+    "render",
+    "render_markdown",
+    "write_report",
+]

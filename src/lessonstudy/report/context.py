@@ -3,7 +3,9 @@
 Templates only ever see what is built here (dicts, lists, strings, numbers),
 never the model objects: a template cannot reach a case pupil's private note
 because it is not in the context. Evidence comes from `process` (the same
-grid and journeys the app shows), so the write-up and the discussion agree.
+grid the app shows), so the write-up and the discussion agree. Where the
+group has not judged a cell, the context holds the notes' counts, never a
+verdict guessed from them.
 """
 
 from __future__ import annotations
@@ -28,11 +30,23 @@ from lessonstudy.model import (
 # Shown as a key wherever judgements appear; order = how the group reads them.
 JUDGEMENT_ORDER = process.JUDGEMENT_ORDER
 
+# What each kind is called (the HTML <title>, Word and PowerPoint titles).
+KIND_TITLES = {
+    "report": "case report",
+    "handout": "open-house handout",
+    "poster": "poster",
+    "slides": "slides",
+}
+
 Data = dict[str, Any]
 
 
 def long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def short_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b}" if day else ""
 
 
 def judgement_data(judgement: Judgement | None) -> Data | None:
@@ -47,20 +61,42 @@ def pupil_name(pupil: CasePupil) -> str:
     return f"{pupil.label} ({pseudonym})" if pseudonym else pupil.label
 
 
-def build_context(study: Study) -> Data:
+def group_name(study: Study) -> str:
+    """The group, as the author of its write-ups: its members' names."""
+    names = [m.name.strip() for m in study.members if m.name.strip()]
+    return ", ".join(names) if names else "The lesson study group"
+
+
+def build_context(study: Study, kind: str = "report") -> Data:
+    """Everything a template may print. Only the report reads every note: for the
+    other kinds the notes appendix is left empty (they are loaded without notes)."""
     pupils = {p.label: p for p in study.pupils}
     names = {label: pupil_name(p) for label, p in pupils.items()}
     step_titles = _step_titles(study.overview.protocol)
     lessons = [_lesson(study, lesson, names, step_titles) for lesson in study.lessons]
     quotes = [quote for lesson in lessons for quote in lesson["quotes"]]
+    progress = [_progress(study, p, names[p.label], lessons) for p in study.pupils]
+    # The journeys' before-and-after quotes are not repeated among the key quotes.
+    in_journeys = {q["text"] for p in progress for q in (p["before"], p["after"]) if q}
     overview = study.overview
     details = overview.class_details
+    findings = study.findings
     return {
         "title": overview.title or "Lesson study",
+        "kind": kind,
+        "kind_title": KIND_TITLES.get(kind, kind),
+        "group": group_name(study),
+        "today": long_date(dt.date.today()),
+        "useful_for": overview.useful_for,
+        "key_points": [p for p in findings.key_points if p.strip()],
+        "context": overview.context,
+        "group_experience": overview.group_experience,
         "focus": overview.focus,
         "question": overview.research_question,
         "technique": overview.technique,
         "evidence": overview.evidence,
+        "decided_against": overview.decided_against,
+        "references": [r for r in overview.references if r.strip()],
         "aim": overview.aim,
         "class": {
             "year_group": details.year_group,
@@ -78,22 +114,28 @@ def build_context(study: Study) -> Data:
                 "label": p.label,
                 "pseudonym": p.pseudonym,
                 "name": names[p.label],
-                "learner_group": p.learner_group,
+                "learner_group": p.learner_group.strip().rstrip("."),
                 "why_chosen": p.why_chosen,
                 "starting_point": p.starting_point,
+                "end_point": findings.end_points.get(p.label, ""),
             }
             for p in study.pupils
         ],
         "lessons": lessons,
-        "journeys": _journeys(study, names),
+        "progress": progress,
         "quotes": quotes,
-        "key_quotes": _key_quotes(quotes),
+        "key_quotes": key_quotes([q for q in quotes if q["text"] not in in_journeys]),
+        "slide_cycles": slide_cycles(lessons),
         "findings": {
-            "pupils_learning": study.findings.pupils_learning,
-            "practice_developed": study.findings.practice_developed,
-            "to_share": study.findings.to_share,
+            "pupils_learning": findings.pupils_learning,
+            "practice_developed": findings.practice_developed,
+            "to_share": findings.to_share,
+            "how_shared": findings.how_shared,
+            "next_steps": findings.next_steps,
         },
         "open_house": _open_house(study, lessons),
+        "methods": _methods(study, lessons, names, step_titles),
+        "notes_appendix": _notes_appendix(study, names) if kind == "report" else [],
         "judgements": [judgement_data(j) for j in JUDGEMENT_ORDER],
     }
 
@@ -105,14 +147,14 @@ def _lesson(
     study: Study, lesson: ResearchLesson, names: dict[str, str], step_titles: dict[str, Any]
 ) -> Data:
     grid = process.evidence_grid(study, lesson.number)
-    following = study.lesson(lesson.number + 1)
-    started = process.lesson_start(study.marks, lesson.number)
-    counts = process.prediction_counts(lesson, list(names), started)
-    interviews = [_interview(i, names) for i in study.lesson_interviews(lesson.number)]
+    interviews = [_interview(i, names, lesson) for i in study.lesson_interviews(lesson.number)]
+    discussion = study.discussion(lesson.number)
+    previous = study.lesson(lesson.number - 1)
     return {
         "number": lesson.number,
         "name": f"RL{lesson.number}",
         "date": long_date(lesson.date),
+        "short_date": short_date(lesson.date),
         "time": lesson.time,
         "aspect": lesson.aspect,
         "objective": lesson.objective,
@@ -124,45 +166,49 @@ def _lesson(
         "learning_intentions": lesson.learning_intentions,
         "success_criteria": lesson.success_criteria,
         "pupil_success_criteria": [
-            {"pupil": names[label], "text": lesson.pupil_success_criteria[label]}
+            {"label": label, "pupil": names[label], "text": lesson.pupil_success_criteria[label]}
             for label in names
             if lesson.pupil_success_criteria.get(label, "").strip()
         ],
         "resources": lesson.resources,
         "initial_thoughts": lesson.initial_thoughts,
-        "carried_in": [{"text": c.text, "done": c.done} for c in lesson.carried_changes],
-        "stages": [_stage(row, names) for row in grid.rows],
-        "has_notes": any(cell.notes for row in grid.rows for cell in row.cells.values()),
-        # Notes in no stage of the plan (before the first stage, after the end): every
-        # note is in the write-up, and these under a heading of their own.
-        "unplaced": [_note(note, names) for note in grid.unplaced],
-        "notes_count": grid.note_count,
-        "predictions": {
-            "cells": counts.cells,
-            "written": counts.written,
-            "carried": counts.carried,
-            "missing": counts.missing,
-            "before_teaching": counts.before_teaching,
-            "undated": counts.undated,
-            "changed_after_start": counts.changed_after_start,
-            "taught": started is not None,
+        "carried_in": {
+            "count": len(lesson.carried_changes),
+            "from": f"RL{previous.number}" if previous else "",
         },
+        "stages": [_stage(row, names) for row in grid.rows],
+        "minutes": sum(s.minutes or 0 for s in lesson.stages),
+        "notes_count": sum(len(c.notes) for row in grid.rows for c in row.cells.values())
+        + sum(len(row.class_notes) for row in grid.rows)
+        + len(grid.unstaged),
         "interviews": interviews,
         "quotes": [
-            {"text": a["answer"], "who": i["who"], "lesson": f"RL{lesson.number}"}
+            {
+                "text": a["answer"],
+                "who": i["who"],
+                "label": i["label"],
+                "lesson": f"RL{lesson.number}",
+                "number": lesson.number,
+            }
             for i in interviews
             for a in i["answers"]
             if a["quote"]
         ],
-        "discussion": _discussion(study.discussion(lesson.number), step_titles),
-        "next": (
-            {
-                "name": f"RL{following.number}",
-                "carried": [{"text": c.text, "done": c.done} for c in following.carried_changes],
-            }
-            if following
-            else None
-        ),
+        "discussion": _discussion(discussion, step_titles, lesson),
+        "changes": _changes(discussion, study.lesson(lesson.number + 1)),
+    }
+
+
+def verdict(cell: process.EvidenceCell) -> Data:
+    """What a cell shows: the notes' judgements counted. The group's own judgement
+    is not recorded yet, and a verdict guessed from the counts would be the app's."""
+    counts = cell.judgements
+    return {
+        "judgement": None,
+        "counts": [
+            {**(judgement_data(j) or {}), "count": counts[j]} for j in JUDGEMENT_ORDER if counts[j]
+        ],
+        "notes": len(cell.notes),
     }
 
 
@@ -177,25 +223,11 @@ def _stage(row: process.EvidenceRow, names: dict[str, str]) -> Data:
         "assessment": stage.assessment,
         "patterns": stage.patterns,
         "cells": [_cell(label, names[label], cell) for label, cell in row.cells.items()],
-        "class_notes": [_note(note, names) for note in row.class_notes],
-    }
-
-
-def verdict(cell_verdict: process.CellVerdict) -> Data:
-    """A cell's verdict as the write-up prints it: the group's judgement where it
-    made one, else the notes' marks counted (never a verdict worked out from them)."""
-    return {
-        "judgement": judgement_data(cell_verdict.judgement),
-        "counts": [
-            {**(judgement_data(j) or {}), "count": count} for j, count in cell_verdict.counts
-        ],
-        "words": cell_verdict.words,
-        "notes": cell_verdict.notes,
     }
 
 
 def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
-    cell_verdict = verdict(cell.verdict)
+    chosen = [n for n in cell.notes if n.critical]
     return {
         "label": label,
         "pupil": name,
@@ -206,46 +238,63 @@ def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
             else None
         ),
         "observed": cell.observed,
-        "verdict": cell_verdict,
-        # The group's judgement (None where it made none: the counts say the rest).
-        "judgement": cell_verdict["judgement"],
-        "counts": cell_verdict["counts"],
-        "critical": cell.critical,
-        "notes": [_note(note, {}) for note in cell.notes],
+        "verdict": verdict(cell),
+        "critical": bool(chosen),
+        # The notes the body of the report prints; every note is in the appendix.
+        "notes": [_note(n) for n in chosen],
     }
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return f"{moment.day} {moment:%B %Y, %H:%M}" if moment else ""
-
-
-def _note(note: Observation, names: dict[str, str]) -> Data:
-    """One note as printed; `names` given: who it is about as well."""
-    about = "the class" if note.about == CLASS else names.get(note.about, note.about)
+def _note(note: Observation) -> Data:
     return {
         "time": note.at.strftime("%H:%M"),
         "observer": note.observer,
-        "about": about,
         "text": note.text,
         "judgement": judgement_data(note.judgement),
         "critical": note.critical,
     }
 
 
-def _interview(interview: Interview, names: dict[str, str]) -> Data:
+def _interview(interview: Interview, names: dict[str, str], lesson: ResearchLesson) -> Data:
+    label = ""
     if interview.kind is IntervieweeKind.CASE_PUPIL and interview.interviewee in names:
-        who = f"Pupil {names[interview.interviewee]}"
+        label = interview.interviewee
+        who = f"Pupil {names[label]}"
     else:
         who = interview.interviewee
     return {
         "who": who,
+        "label": label,
         "interviewer": interview.interviewer,
+        "when": _when_after(interview.started, lesson),
         "answers": [
             {"prompt": a.prompt, "answer": a.answer, "quote": a.quote}
             for a in interview.answers
             if a.answer.strip()
         ],
     }
+
+
+def _when_after(started: dt.datetime | None, lesson: ResearchLesson) -> str:
+    """When an interview was held, in words relative to its lesson."""
+    if started is None:
+        return ""
+    if lesson.date is None:
+        return f"{started:%H:%M}"
+    days = (started.date() - lesson.date).days
+    if days == 0:
+        return f"{started:%H:%M}, the day of the lesson"
+    return f"{started:%H:%M}, {_days_after(days)}"
+
+
+def _days_after(days: int) -> str:
+    if days == 0:
+        return "the same day"
+    if days == 1:
+        return "the next day"
+    if days < 0:
+        return f"{-days} days before"
+    return f"{days} days later"
 
 
 def _step_titles(protocol_name: str) -> dict[str, Any]:
@@ -259,24 +308,25 @@ def _step_titles(protocol_name: str) -> dict[str, Any]:
     return {step.id: (step.title, str(step.kind)) for step in protocol.steps}
 
 
-def _discussion(discussion: Discussion | None, step_titles: dict[str, Any]) -> Data | None:
+def _discussion(
+    discussion: Discussion | None, step_titles: dict[str, Any], lesson: ResearchLesson
+) -> Data | None:
     if discussion is None:
         return None
     order = [s for s in step_titles if s in discussion.records]
     order += [s for s in discussion.records if s not in step_titles]
     steps = []
     for step_id in order:
-        title, kind = step_titles.get(step_id, (step_id.replace("_", " ").capitalize(), ""))
+        title, _kind = step_titles.get(step_id, (step_id.replace("_", " ").capitalize(), ""))
         points = [p for p in discussion.records[step_id] if p.strip()]
-        # Everything the recorder noted reaches the write-up; at the agreed-changes
-        # step these are the points noted while agreeing them (the changes
-        # themselves are listed below).
         if points:
-            if kind == "agreed_changes":
-                title = f"{title}: noted while agreeing them"
             steps.append({"title": title, "points": points})
+    gap = ""
+    if discussion.date and lesson.date:
+        gap = _days_after((discussion.date - lesson.date).days)
     return {
         "date": long_date(discussion.date),
+        "gap": gap,
         "chair": discussion.chair,
         "recorder": discussion.recorder,
         "attendees": ", ".join(discussion.attendees),
@@ -286,57 +336,129 @@ def _discussion(discussion: Discussion | None, step_titles: dict[str, Any]) -> D
     }
 
 
+def _changes(discussion: Discussion | None, following: ResearchLesson | None) -> Data:
+    """Each change agreed after a lesson, once, with what became of it in the next plan."""
+    agreed = [c for c in (discussion.agreed_changes if discussion else []) if c.strip()]
+    carried = {c.text.strip(): c for c in following.carried_changes} if following else {}
+    items = []
+    for text in agreed:
+        item = carried.pop(text.strip(), None)
+        if following is None:
+            outcome = "after the last research lesson"
+            status = "last"
+        elif item is None:
+            outcome = f"not carried into the RL{following.number} plan"
+            status = "dropped"
+        elif item.done:
+            outcome = f"worked into the RL{following.number} plan"
+            status = "done"
+        else:
+            outcome = f"on the RL{following.number} checklist, not yet ticked as worked in"
+            status = "open"
+        items.append({"text": text, "outcome": outcome, "status": status})
+    # Changes on the next plan's checklist that were not agreed in these words.
+    extra = [{"text": c.text, "done": c.done} for c in carried.values() if c.text.strip()]
+    return {
+        "agreed": items,
+        "extra": extra,
+        "next": f"RL{following.number}" if following else "",
+    }
+
+
 # --------------------------------------------------------------------------- across lessons
 
 
-def _journeys(study: Study, names: dict[str, str]) -> list[Data]:
-    journeys = process.pupil_journeys(study)
-    return [_journey(p, names[p.label], journeys[p.label]) for p in study.pupils]
+def _pupil_quotes(lessons: list[Data], label: str) -> list[Data]:
+    """The pupil's own words, starred ones (flagged quotes) first, in lesson order."""
+    quotes = []
+    for lesson in lessons:
+        for interview in lesson["interviews"]:
+            if interview["label"] != label:
+                continue
+            for answer in interview["answers"]:
+                quotes.append(
+                    {
+                        "text": answer["answer"],
+                        "lesson": lesson["name"],
+                        "number": lesson["number"],
+                        "starred": answer["quote"],
+                    }
+                )
+    starred = [q for q in quotes if q["starred"]]
+    return starred if starred else quotes
 
 
-def _journey(pupil: CasePupil, name: str, journey: list[process.JourneyPoint]) -> Data:
+def _progress(study: Study, pupil: CasePupil, name: str, lessons: list[Data]) -> Data:
+    """One case pupil from starting point to the end, against their success criteria."""
     points = []
-    for point in journey:
-        counts = point.judgements
+    for lesson in lessons:
+        criterion = next(
+            (c["text"] for c in lesson["pupil_success_criteria"] if c["label"] == pupil.label), ""
+        )
+        cells = [
+            c for stage in lesson["stages"] for c in stage["cells"] if c["label"] == pupil.label
+        ]
+        totals: dict[str, Data] = {}
+        for cell in cells:
+            for count in cell["verdict"]["counts"]:
+                entry = totals.setdefault(count["key"], {**count, "count": 0})
+                entry["count"] += count["count"]
+        judged = [c["verdict"]["judgement"] for c in cells if c["verdict"]["judgement"]]
         points.append(
             {
-                "lesson": f"RL{point.lesson}",
-                # Stage by stage: the group's judgement where it made one, else counts.
-                "stages": [verdict(v) for v in point.verdicts],
-                "judged": [
-                    {"stage": number, **(judgement_data(v.judgement) or {})}
-                    for number, v in enumerate(point.verdicts, start=1)
-                    if v.judgement is not None
-                ],
-                "counts": [
-                    {**(judgement_data(j) or {}), "count": counts[j]}
-                    for j in JUDGEMENT_ORDER
-                    if counts[j]
-                ],
-                "notes": point.notes,
-                "unplaced": point.unplaced,
-                "critical": point.critical,
+                "lesson": lesson["name"],
+                "criterion": criterion,
+                "counts": [totals[j.value] for j in JUDGEMENT_ORDER if j.value in totals],
+                "judged": judged,
+                "notes": sum(c["verdict"]["notes"] for c in cells),
+                "observed_last": next(
+                    (c["observed"] for c in reversed(cells) if c["observed"].strip()), ""
+                ),
             }
         )
+    quotes = _pupil_quotes(lessons, pupil.label)
+    before = quotes[0] if quotes else None
+    after = quotes[-1] if len(quotes) > 1 and quotes[-1]["number"] > quotes[0]["number"] else None
     return {
         "label": pupil.label,
         "pupil": name,
-        "learner_group": pupil.learner_group,
+        "learner_group": pupil.learner_group.strip().rstrip("."),
+        "starting_point": pupil.starting_point,
+        "end_point": study.findings.end_points.get(pupil.label, ""),
         "points": points,
+        "before": before,
+        "after": after,
     }
 
 
 POSTER_QUOTES = 4
-SHORT_QUOTE = 200  # characters: a poster has room for a sentence or two
 
 
-def _key_quotes(quotes: list[Data]) -> list[Data]:
-    """A few quotes for the poster: short ones first, the latest lessons first, then in order."""
-    ranked = sorted(
-        range(len(quotes)),
-        key=lambda i: (len(quotes[i]["text"]) > SHORT_QUOTE, -i),
-    )
-    return [quotes[i] for i in sorted(ranked[:POSTER_QUOTES])]
+def key_quotes(quotes: list[Data]) -> list[Data]:
+    """A few quotes for the poster and slides: one per pupil from the latest lesson
+    first (so every case pupil speaks), then the latest of the rest, in lesson order."""
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for index in sorted(range(len(quotes)), key=lambda i: -quotes[i]["number"]):
+        who = quotes[index]["label"] or quotes[index]["who"]
+        if who not in seen:
+            seen.add(who)
+            chosen.append(index)
+    for index in sorted(range(len(quotes)), key=lambda i: -quotes[i]["number"]):
+        if len(chosen) >= POSTER_QUOTES:
+            break
+        if index not in chosen:
+            chosen.append(index)
+    return [quotes[i] for i in sorted(chosen[:POSTER_QUOTES])]
+
+
+MAX_CYCLE_SLIDES = 5  # with the seven other slides: at most twelve
+
+
+def slide_cycles(lessons: list[Data]) -> list[list[Data]]:
+    """The lessons, one slide each, or two to a slide when there are many."""
+    per_slide = 1 if len(lessons) <= MAX_CYCLE_SLIDES else 2
+    return [lessons[i : i + per_slide] for i in range(0, len(lessons), per_slide)]
 
 
 def _open_house(study: Study, lessons: list[Data]) -> Data:
@@ -345,9 +467,132 @@ def _open_house(study: Study, lessons: list[Data]) -> Data:
     plan = next((lesson for lesson in lessons if lesson["number"] == number), None)
     return {
         "date": long_date(house.date),
+        "time": house.time,
+        "teacher": house.teacher,
         "place": house.place,
         "lesson": plan,
         "invitees": house.invitees,
         "briefing": house.briefing,
         "visitor_notes": house.visitor_notes,
     }
+
+
+# --------------------------------------------------------------------------- the methods appendix
+
+
+def _methods(
+    study: Study, lessons: list[Data], names: dict[str, str], step_titles: dict[str, Any]
+) -> Data:
+    """How the study was done, from what it recorded as it happened."""
+    overview = study.overview
+    observers = []
+    for lesson in study.lessons:
+        per_pupil = {label: [] for label in names}
+        for observer, labels in lesson.assignments.items():
+            for label in labels:
+                per_pupil.setdefault(label, []).append(observer)
+        grid = process.evidence_grid(study, lesson.number)
+        stages = len(grid.rows)
+        cells = []
+        for label in names:
+            seen = sum(1 for row in grid.rows if row.cells[label].notes)
+            written = sum(1 for row in grid.rows if row.cells[label].prediction.strip())
+            cells.append(
+                {
+                    "observers": ", ".join(per_pupil.get(label, [])),
+                    "stages_seen": seen,
+                    "predictions": written,
+                }
+            )
+        observers.append({"lesson": f"RL{lesson.number}", "stages": stages, "cells": cells})
+    interviews = []
+    discussions = []
+    carried = []
+    for lesson in lessons:
+        for interview in lesson["interviews"]:
+            interviews.append(
+                {
+                    "lesson": lesson["name"],
+                    "who": interview["who"],
+                    "interviewer": interview["interviewer"],
+                    "when": interview["when"],
+                    "answers": len(interview["answers"]),
+                }
+            )
+        d = lesson["discussion"]
+        discussions.append(
+            {
+                "lesson": lesson["name"],
+                "taught": " ".join(x for x in (lesson["date"], lesson["time"]) if x),
+                "held": d["date"] if d else "",
+                "gap": d["gap"] if d else "",
+                "chair": d["chair"] if d else "",
+                "held_at_all": d is not None,
+            }
+        )
+        changes = lesson["changes"]
+        if changes["next"]:
+            items = changes["agreed"]
+            carried.append(
+                {
+                    "lesson": lesson["name"],
+                    "next": changes["next"],
+                    "agreed": len(items),
+                    "carried": sum(1 for c in items if c["status"] in ("done", "open")),
+                    "done": sum(1 for c in items if c["status"] == "done"),
+                }
+            )
+    protocol_title = overview.protocol or "english"
+    try:
+        from lessonstudy.protocols import load_protocol
+
+        protocol_title = load_protocol(overview.protocol or "english").title
+    except (LessonStudyError, ImportError):
+        pass
+    return {
+        "protocol_agreed": overview.protocol_agreed,
+        "ground_rules": overview.protocol_text,
+        "protocol": protocol_title,
+        "steps": [title for title, _kind in step_titles.values()],
+        "pupils": [names[label] for label in names],
+        "observers": observers,
+        "interviews": interviews,
+        "discussions": discussions,
+        "carried": carried,
+    }
+
+
+# --------------------------------------------------------------------------- every note
+
+
+def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
+    """Every note that is not deleted, lesson by lesson, stage by stage, in time order."""
+    lessons = []
+    for lesson in study.lessons:
+        notes = study.live_notes(lesson.number)
+        if not notes:
+            continue
+        numbers = {stage.id: n for n, stage in enumerate(lesson.stages, start=1)}
+        rows = []
+        for note in notes:
+            number = numbers.get(note.stage_id)  # type: ignore[arg-type]
+            rows.append(
+                {
+                    "time": note.at.strftime("%H:%M"),
+                    "stage": str(number) if number else "–",
+                    "about": "class" if note.about == CLASS else note.about,
+                    "observer": note.observer,
+                    "judgement": judgement_data(note.judgement),
+                    "critical": note.critical,
+                    "text": note.text,
+                }
+            )
+        lessons.append(
+            {
+                "name": f"RL{lesson.number}",
+                "date": long_date(lesson.date),
+                "notes": rows,
+                "unplaced": sum(1 for r in rows if r["stage"] == "–"),
+            }
+        )
+    return lessons

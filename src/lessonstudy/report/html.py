@@ -10,6 +10,7 @@ that starts with one is coloured: the grid reads by colour and by symbol.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,28 @@ def cell_judgement(inline: Token) -> Judgement | None:
     return None
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def table_class(header_cells: Sequence[str]) -> str:
+    """A table's class, from its first two header cells ("t-stage-pupil"): how the
+    print CSS (and the Word writer) knows which table it is laying out."""
+    words = " ".join(header_cells[:2]).lower()
+    return "t-" + _NOT_SLUG.sub("-", words).strip("-")
+
+
 def _mark_cells(state: StateCore) -> None:
     tokens = state.tokens
+    table: Token | None = None
+    headers: list[str] = []
     for index, token in enumerate(tokens[:-1]):
+        if token.type == "table_open":
+            table, headers = token, []
+        elif token.type == "th_open" and table is not None:
+            headers.append(tokens[index + 1].content)
+        elif token.type == "thead_close" and table is not None:
+            table.attrJoin("class", table_class(headers))
+            table = None
         if token.type in ("td_open", "th_open"):
             judgement = cell_judgement(tokens[index + 1])
             if judgement is not None:
@@ -106,14 +126,48 @@ def render_sections(markdown: str) -> str:
 
 
 def to_html(markdown: str, *, title: str, kind: str, templates: Path | None = None) -> str:
+    style = ""
+    if kind == "poster":
+        style = f"font-size: {poster_font_pt(visible_length(markdown))}pt"
     body = render_sections(markdown)
+    return to_html_page(body, title=title, kind=kind, css=read_css(templates), style=style)
+
+
+# The poster's text area: A3 landscape inside 10 mm margins, three columns 10 mm
+# apart, less the title's band; and the sizes it may print at (largest first).
+POSTER_COLUMN_MM, POSTER_HEIGHT_MM, POSTER_COLUMNS = 126.0, 235.0, 3
+POSTER_SIZES_PT = (18, 17, 16, 15, 14)
+
+
+def poster_font_pt(characters: int) -> int:
+    """The largest body size at which a poster of this much text fits its one page
+    (a letter is about half its size wide; a line is 1.3 sizes tall; a fifth of
+    the space goes on headings, gaps and ragged line ends)."""
+    for size in POSTER_SIZES_PT:
+        size_mm = size * 0.3528
+        per_line = POSTER_COLUMN_MM / (size_mm * 0.5)
+        lines = POSTER_HEIGHT_MM / (size_mm * 1.3) * POSTER_COLUMNS
+        if characters <= per_line * lines * 0.8:
+            return size
+    return POSTER_SIZES_PT[-1]
+
+
+def visible_length(markdown: str) -> int:
+    """About how many characters a reader sees (escapes and markers not counted)."""
+    return sum(1 for char in markdown if char not in "\\*_#>`|")
+
+
+def to_html_page(body: str, *, title: str, kind: str, css: str, style: str = "") -> str:
+    """The page around a write-up's body: its own title, the print CSS inside."""
     # A group's CSS cannot close the style element early.
-    css = read_css(templates).replace("</", "<\\/")
+    css = css.replace("</", "<\\/")
+    style_attribute = f' style="{html.escape(style)}"' if style else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         f"<style>\n{css}</style>\n</head>\n"
-        f'<body class="kind-{html.escape(kind)}">\n<main>\n{body}</main>\n</body>\n</html>\n'
+        f'<body class="kind-{html.escape(kind)}"{style_attribute}>\n'
+        f"<main>\n{body}</main>\n</body>\n</html>\n"
     )

@@ -48,77 +48,73 @@ def chip(judgement: dict[str, Any] | None) -> Markdown:
     return Markdown(f"`{judgement['symbol']}`")
 
 
-def _tally(counts: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{c['count']} {chip(c)}" for c in counts)
+def counts_text(verdict: dict[str, Any]) -> Markdown:
+    """The notes' judgements counted: "2 `=` 1 `-`" (or "no notes"); never a verdict."""
+    if not verdict["counts"]:
+        return Markdown("no notes" if not verdict["notes"] else f"{verdict['notes']} unmarked")
+    return Markdown(" ".join(f"{c['count']} {chip(c)}" for c in verdict["counts"]))
 
 
-def _cell_verdict(cell: dict[str, Any]) -> str:
-    """The group's judgement by symbol and in words; where it made none, the notes'
-    marks counted ("notes: 2 `=`, 1 `-`"), never a verdict worked out from them."""
-    verdict = cell["verdict"]
-    if verdict["judgement"]:
-        text = f"{chip(verdict['judgement'])} {verdict['judgement']['words']}"
-    elif verdict["counts"]:
-        text = f"notes: {_tally(verdict['counts'])}"
-    elif verdict["notes"]:
-        text = f"{verdict['notes']} notes, none judged"
-    else:
-        text = "no notes"
-    return text + (" (critical moment)" if cell["critical"] else "")
+def verdict_text(verdict: dict[str, Any]) -> Markdown:
+    """A cell's verdict: the group's judgement where it made one, else the counts."""
+    judgement = verdict.get("judgement")
+    if judgement:
+        return Markdown(f"{chip(judgement)} {judgement['words']} ({counts_text(verdict)})")
+    return counts_text(verdict)
 
 
-def grid(lesson: dict[str, Any]) -> Markdown:
-    """Stages down, case pupils across; each cell the group's judgement, or the counts."""
+def evidence_table(lesson: dict[str, Any]) -> Markdown:
+    """Each stage and case pupil: what was predicted beside what was observed, the
+    critical moments the observers flagged, and the verdict (group's, else counts)."""
     stages = lesson["stages"]
     if not stages:
         return Markdown("")
-    pupils = [cell["pupil"] for cell in stages[0]["cells"]]
     lines = [
-        "| Stage | " + " | ".join(md_line(p) for p in pupils) + " |",
-        "|---|" + "---|" * len(pupils),
+        "| Stage | Pupil | Predicted | Observed | Notes |",
+        "|---|---|---|---|---|",
     ]
     for stage in stages:
-        cells = [_cell_verdict(c) for c in stage["cells"]]
-        title = md_line(f"{stage['number']}. {stage['title']}")
-        lines.append(f"| {title} | " + " | ".join(cells) + " |")
-    explain = (
-        "A symbol with words is the group's judgement, agreed in the discussion; "
-        "where the group made none, the observers' notes are counted."
-    )
-    return Markdown("\n".join(lines) + "\n\n" + explain + " " + key())
+        for index, cell in enumerate(stage["cells"]):
+            title = md_line(f"{stage['number']}. {stage['title']}") if index == 0 else ""
+            observed = [md_line(cell["observed"])] if cell["observed"].strip() else []
+            for note in cell["notes"]:
+                mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
+                flag = "critical moment, " if note["critical"] else ""
+                observed.append(f"*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
+            lines.append(
+                f"| {title} | {md_line(cell['label'])} | "
+                f"{md_line(cell['prediction']) if cell['prediction'].strip() else '–'} | "
+                f"{' · '.join(observed) if observed else '–'} | {verdict_text(cell['verdict'])} |"
+            )
+    return Markdown("\n".join(lines))
 
 
-def journeys(items: list[dict[str, Any]]) -> Markdown:
-    """Case pupils down, lessons across: the group's judgements stage by stage, and
-    the notes' marks counted."""
-    if not items or not items[0]["points"]:
+def progress_table(pupil: dict[str, Any]) -> Markdown:
+    """One case pupil across the lessons: their success criterion and what the notes said."""
+    if not pupil["points"]:
         return Markdown("")
-    lessons = [point["lesson"] for point in items[0]["points"]]
-    lines = [
-        "| Case pupil | " + " | ".join(md_line(name) for name in lessons) + " |",
-        "|---|" + "---|" * len(lessons),
-    ]
-    for journey in items:
-        cells = []
-        for point in journey["points"]:
-            if not point["notes"] and not point["judged"]:
-                cells.append("no notes")
-                continue
-            parts = []
-            if point["judged"]:
-                judged = ", ".join(f"{j['stage']} {chip(j)}" for j in point["judged"])
-                parts.append(f"group, by stage: {judged}")
-            else:
-                parts.append("not judged by the group")
-            notes = f"{point['notes']} notes"
-            if point["counts"]:
-                notes += f": {_tally(point['counts'])}"
-            if point["unplaced"]:
-                notes += f" ({point['unplaced']} in no stage)"
-            parts.append(notes)
-            cells.append("; ".join(parts))
-        lines.append(f"| {md_line(journey['pupil'])} | " + " | ".join(cells) + " |")
-    return Markdown("\n".join(lines) + "\n\n" + key())
+    lines = ["| Lesson | Success criterion | Against the prediction |", "|---|---|---|"]
+    for point in pupil["points"]:
+        judged = " ".join(chip(j) for j in point["judged"])
+        counts = counts_text({"counts": point["counts"], "notes": point["notes"]})
+        evidence = f"the group: {judged}; notes: {counts}" if judged else f"notes: {counts}"
+        criterion = md_line(point["criterion"]) if point["criterion"].strip() else "–"
+        lines.append(f"| {md_line(point['lesson'])} | {criterion} | {evidence} |")
+    return Markdown("\n".join(lines))
+
+
+def notes_table(lesson: dict[str, Any]) -> Markdown:
+    """Every note of one lesson, in time order (the report's appendix)."""
+    lines = ["| Time | Stage | Pupil | Observer | Note |", "|---|---|---|---|---|"]
+    append = lines.append
+    for note in lesson["notes"]:
+        mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
+        flag = "**critical moment:** " if note["critical"] else ""
+        append(
+            f"| {note['time']} | {note['stage']} | {md_line(note['about'])} | "
+            f"{md_line(note['observer'])} | {mark}{flag}{md_line(note['text'])} |"
+        )
+    return Markdown("\n".join(lines))
 
 
 def key() -> Markdown:
@@ -172,7 +168,14 @@ def _environment(override: Path | None) -> jinja2.Environment:
     env.filters["md_text"] = md_text
     env.filters["md_line"] = md_line
     env.filters["chip"] = chip
-    env.globals.update(judgement_grid=grid, journey_table=journeys, judgement_key=key)
+    env.filters["verdict"] = verdict_text
+    env.filters["counts"] = counts_text
+    env.globals.update(
+        evidence_table=evidence_table,
+        progress_table=progress_table,
+        notes_table=notes_table,
+        judgement_key=key,
+    )
     return env
 
 

@@ -9,14 +9,20 @@ restyle the whole document in Word.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 
+import attrs
 import docx
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -24,7 +30,14 @@ from markdown_it.token import Token
 
 from lessonstudy.model import Judgement
 from lessonstudy.report.escape import clean
-from lessonstudy.report.html import cell_judgement, judgement_of, markdown_parser
+from lessonstudy.report.html import (
+    cell_judgement,
+    judgement_of,
+    markdown_parser,
+    poster_font_pt,
+    table_class,
+    visible_length,
+)
 
 # Light fills that keep black text readable; the symbol carries the meaning too.
 SHADES = {
@@ -36,43 +49,152 @@ SHADES = {
 MONO = "Courier New"
 
 
-def to_docx(markdown: str, *, title: str, kind: str) -> bytes:
+# Column widths (fractions of the text width) of the templates' known tables,
+# as in print.css; any other table is laid out by how much its columns hold.
+COLUMN_SHARES = {
+    "t-stage-pupil": (0.16, 0.07, 0.335, 0.335, 0.10),
+    "t-time-stage": (0.09, 0.07, 0.07, 0.15, 0.62),
+    "t-stage-we-predict": (0.22, 0.33, 0.45),
+    "t-lesson-success-criterion": (0.10, 0.60, 0.30),
+}
+
+
+@attrs.frozen
+class Layout:
+    """How one kind of write-up sits on the page in Word."""
+
+    page: tuple[Mm, Mm]  # width, height
+    margin: Mm
+    body_pt: float
+    table_pt: float
+    headings_pt: tuple[float, float, float]  # Heading 1, 2, 3
+    columns: int = 1
+    column_gap: int = 0  # EMU, as Mm() gives
+    page_numbers: bool = True
+    write_in_row: Mm | None = None  # the height of a row to write in (the handout's sheets)
+
+
+A4, A3_LANDSCAPE = (Mm(210), Mm(297)), (Mm(420), Mm(297))
+LAYOUTS = {
+    "report": Layout(A4, Mm(14), 10, 8.5, (19, 14, 12)),
+    "handout": Layout(A4, Mm(13), 10.5, 10, (18, 14, 12), write_in_row=Mm(27)),
+    # Read from a metre or two: body text about 6 mm a line.
+    "poster": Layout(
+        A3_LANDSCAPE,
+        Mm(11),
+        15,
+        14,
+        (34, 21, 17),
+        columns=3,
+        column_gap=Mm(9),
+        page_numbers=False,
+    ),
+}
+
+
+def to_docx(markdown: str, *, title: str, kind: str, author: str) -> bytes:
+    layout = LAYOUTS.get(kind, LAYOUTS["report"])
+    if kind == "poster":  # as large as the poster's text allows, as in the HTML
+        layout = attrs.evolve(layout, body_pt=poster_font_pt(visible_length(markdown)))
+        layout = attrs.evolve(layout, table_pt=layout.body_pt)
     document = docx.Document()
-    _page_setup(document, kind)
-    # Word's document properties hold one line of up to 255 characters.
-    document.core_properties.title = " ".join(clean(title).split())[:255]
-    document.core_properties.subject = f"Lesson study {kind}"
-    _Writer(document).write(markdown_parser().parse(markdown))
+    _page_setup(document, layout)
+    _properties(document, title=title, author=author, subject=f"Lesson study {kind}")
+    tokens = markdown_parser().parse(markdown)
+    writer = _Writer(document, layout, _text_width(layout))
+    if layout.columns > 1:
+        # The title across the page, then the sections in columns (a new section
+        # on the same page: Word sets columns per section).
+        first = next(
+            (i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"),
+            len(tokens),
+        )
+        writer.write(tokens[:first])
+        section = document.add_section(WD_SECTION.CONTINUOUS)
+        _set_columns(section, layout)
+        writer.write(tokens[first:])
+    else:
+        writer.write(tokens)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _page_setup(document: Document, kind: str) -> None:
+def _properties(document: Document, *, title: str, author: str, subject: str) -> None:
+    """Title, the group as author, today's date (not python-docx's template's)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    properties = document.core_properties
+    # Word's document properties hold one line of up to 255 characters.
+    properties.title = " ".join(clean(title).split())[:255]
+    properties.author = properties.last_modified_by = " ".join(clean(author).split())[:255]
+    properties.subject = subject
+    properties.comments = ""
+    properties.keywords = "lesson study"
+    properties.created = properties.modified = now
+    properties.last_printed = now
+    properties.revision = 1
+
+
+def _text_width(layout: Layout) -> int:
+    """The width a table may take: the page's, or one column's, inside the margins (EMU)."""
+    width = layout.page[0] - 2 * layout.margin
+    return int((width - (layout.columns - 1) * layout.column_gap) / layout.columns)
+
+
+def _page_setup(document: Document, layout: Layout) -> None:
     section = document.sections[0]
-    if kind == "poster":  # one A3 landscape page, in three columns like the HTML poster
+    width, height = layout.page
+    if width > height:
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(420), Mm(297)
-        margin = Mm(12)
-        columns = section._sectPr.find(qn("w:cols"))
-        if columns is None:
-            columns = OxmlElement("w:cols")
-            section._sectPr.append(columns)
-        columns.set(qn("w:num"), "3")
-        columns.set(qn("w:space"), str(int(Mm(10).twips)))
-    else:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        margin = Mm(18)
-    section.left_margin = section.right_margin = margin
-    section.top_margin = section.bottom_margin = margin
-    document.styles["Normal"].font.size = Pt(10.5)
+    section.page_width, section.page_height = width, height
+    section.left_margin = section.right_margin = layout.margin
+    section.top_margin = section.bottom_margin = layout.margin
+    styles = document.styles
+    styles["Normal"].font.size = Pt(layout.body_pt)
+    for level, size in enumerate(layout.headings_pt, start=1):
+        styles[f"Heading {level}"].font.size = Pt(size)
+    if layout.page_numbers:
+        section.footer_distance = Mm(7)
+        _page_number_footer(section.footer.paragraphs[0])
+
+
+def _set_columns(section: Section, layout: Layout) -> None:
+    columns = section._sectPr.find(qn("w:cols"))
+    if columns is None:
+        columns = OxmlElement("w:cols")
+        section._sectPr.append(columns)
+    columns.set(qn("w:num"), str(layout.columns))
+    columns.set(qn("w:space"), str(int(layout.column_gap / 635)))  # EMU -> twips
+
+
+def _page_number_footer(paragraph: Paragraph) -> None:
+    """ "page N of M" at the foot of every page, as Word fields (Word counts them)."""
+    paragraph.alignment = 2  # right
+    for text, field in (("page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(text).font.size = Pt(8)
+        run = paragraph.add_run()
+        run.font.size = Pt(8)
+        begin = OxmlElement("w:fldChar")
+        begin.set(qn("w:fldCharType"), "begin")
+        instruction = OxmlElement("w:instrText")
+        instruction.set(qn("xml:space"), "preserve")
+        instruction.text = field
+        end = OxmlElement("w:fldChar")
+        end.set(qn("w:fldCharType"), "end")
+        run._r.append(begin)
+        run._r.append(instruction)
+        run._r.append(end)
 
 
 class _Writer:
     """Turns block tokens into paragraphs and tables, inline tokens into runs."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, layout: Layout, text_width: int) -> None:
         self.document = document
+        self.layout = layout
+        self.text_width = text_width
+        self.table_kind = ""
+        self.widths: list[int] = []
         self.lists: list[str] = []  # "bullet" / "ordered", innermost last
         self.quote = 0
         self.table: Table | None = None
@@ -91,6 +213,19 @@ class _Writer:
                 self.style_ids[style] = self.document.styles[style].style_id
             paragraph._p.style = self.style_ids[style]
         return paragraph
+
+    def _table_style(self) -> str:
+        """A paragraph style for table text, made once: smaller than the body."""
+        name = "Table Text"
+        if name not in self.style_ids:
+            styles = self.document.styles
+            if name not in [s.name for s in styles]:
+                style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = styles["Normal"]
+                style.font.size = Pt(self.layout.table_pt)
+                style.paragraph_format.space_after = Pt(0)
+            self.style_ids[name] = styles[name].style_id
+        return name
 
     def write(self, tokens: Sequence[Token]) -> None:
         for index, token in enumerate(tokens):
@@ -141,9 +276,8 @@ class _Writer:
         self.quote -= 1
 
     def _hr(self, token: Token, tokens: Sequence[Token], index: int) -> None:
-        rule = self.add_paragraph()
-        rule.add_run("―" * 3)
-        rule.alignment = 1  # centred
+        # A line of three dashes in a template starts a new page (as in print.css).
+        self.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _code_block(self, token: Token, tokens: Sequence[Token], index: int) -> None:
         paragraph = self.add_paragraph()
@@ -154,14 +288,45 @@ class _Writer:
     # ---------------------------------------------------------------- tables
 
     def _table_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
-        columns = 0
-        for later in tokens[index + 1 :]:
-            if later.type in ("th_open", "td_open"):
-                columns += 1
-            elif later.type == "tr_close":
+        headers: list[str] = []
+        lengths: list[list[int]] = []
+        column = 0
+        for later_index in range(index + 1, len(tokens)):
+            later = tokens[later_index]
+            if later.type == "table_close":
                 break
-        self.table = self.document.add_table(rows=0, cols=max(columns, 1))
+            if later.type == "tr_open":
+                column = 0
+            elif later.type in ("th_open", "td_open"):
+                content = tokens[later_index + 1].content
+                if later.type == "th_open":
+                    headers.append(content)
+                if column >= len(lengths):
+                    lengths.append([])
+                lengths[column].append(len(content))
+                column += 1
+        columns = max(len(headers), 1)
+        self.table_kind = table_class(headers)
+        self.widths = self._column_widths(self.table_kind, lengths[:columns], columns)
+        self.table = self.document.add_table(rows=0, cols=columns)
         self.table.style = "Table Grid"
+        self.table.autofit = False
+        _fix_widths(self.table, self.widths)
+
+    def _column_widths(self, kind: str, lengths: list[list[int]], columns: int) -> list[int]:
+        """Widths that add up to the text width (a table never runs past its column):
+        the templates' known tables as in print.css, others by how much they hold."""
+        shares = COLUMN_SHARES.get(kind)
+        if shares is None or len(shares) != columns:
+            # Like a browser's automatic layout, roughly: a column's typical content,
+            # with a floor so a column of short labels stays readable.
+            weights = [
+                min(max(sum(col) / max(len(col), 1), 6.0), 120.0) if col else 6.0 for col in lengths
+            ]
+            weights += [6.0] * (columns - len(weights))
+            total = sum(math.sqrt(w) * w for w in weights)
+            shares = tuple(math.sqrt(w) * w / total for w in weights)
+        return [int(self.text_width * share) for share in shares]
 
     def _table_close(self, token: Token, tokens: Sequence[Token], index: int) -> None:
         self.table = None
@@ -180,7 +345,12 @@ class _Writer:
             header = OxmlElement("w:tblHeader")
             header.set(qn("w:val"), "true")
             row._tr.get_or_add_trPr().append(header)
+        elif self.table_kind == "t-stage-we-predict" and self.layout.write_in_row:
+            row.height = self.layout.write_in_row  # room to write in by hand
         self.row_cells = row.cells
+        if self.header_row:
+            for cell, width in zip(self.row_cells, self.widths, strict=False):
+                cell.width = width
         self.cell_index = 0
 
     def _td_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
@@ -202,6 +372,8 @@ class _Writer:
         paragraph = self.paragraph
         if paragraph is None:
             return
+        if self.table is not None and self.layout.table_pt != self.layout.body_pt:
+            paragraph.style = self._table_style()
         bold = italic = strike = False
         header = self.header_row and self.table is not None
         link: str | None = None
@@ -264,6 +436,22 @@ class _Writer:
             run.font.strike = True
         if code:
             run.font.name = MONO
+
+
+def _fix_widths(table: Table, widths: list[int]) -> None:
+    """A fixed layout of exactly these widths (Word and LibreOffice both follow it)."""
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(int(sum(widths) / 635)))  # EMU -> twentieths of a point
+    for column, column_width in zip(table.columns, widths, strict=False):
+        column.width = column_width
 
 
 def _shade(cell: _Cell, fill: str) -> None:

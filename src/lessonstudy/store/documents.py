@@ -58,9 +58,7 @@ FINDINGS: Document[Findings] = Document("findings", "", Findings, Findings)
 OPEN_HOUSE: Document[OpenHouse] = Document("open_house", "", OpenHouse, OpenHouse)
 # The words that must never leave the study file: read by the write-ups' guard,
 # never part of `Study`, so never exported.
-PRIVATE_WORDS: Document[PrivateWords] = Document(
-    "private_words", "", PrivateWords, PrivateWords
-)
+PRIVATE_WORDS: Document[PrivateWords] = Document("private_words", "", PrivateWords, PrivateWords)
 
 
 def lesson(number: int) -> Document[ResearchLesson]:

@@ -48,16 +48,6 @@ FINDINGS_FIELDS = (
     ("to_share", "What we will share, with whom, and how"),
 )
 
-OBSERVER_RULES = """\
-Rules for observers:
-- Observe the pupils' learning, above all the case pupils: we are not watching the teacher.
-- Do not judge the teaching: this lesson is the group's, and it is research.
-- Do not talk to or help the pupils during the lesson.
-- Note the time against each note, and keep the pupils' exact words where you can.
-- Confidentiality: the class and the pupils stay anonymous (case pupils by letter
-  or pseudonym only). Take no photos of pupils, and share none, without the
-  school's and the parents' consent."""
-
 
 def default_briefing(study: Study, lesson: int | None) -> str:
     """The visitors' briefing (about 30 minutes before the lesson), from the study."""
@@ -80,8 +70,8 @@ def default_briefing(study: Study, lesson: int | None) -> str:
             if predicted:
                 lines.append(f"- Stage {number}, {stage.title}: " + "; ".join(predicted))
         lines.append("")
-    lines.append(OBSERVER_RULES)
-    return "\n".join(lines)
+    # The rules for observers are printed on the handout under the briefing.
+    return "\n".join(lines).rstrip("\n")
 
 
 def parse_date(text: str) -> dt.date | None:
