@@ -55,6 +55,12 @@ def make_study(typed: str | None = None) -> Study:
         aim=t("Pupils explain which of two unit fractions is larger, and why"),
         class_details=ClassDetails("Year 4", 28, "mixed attainment", "Ms Okafor", "Mathematics"),
         protocol_agreed=True,
+        protocol_text=t("We study the learning, not the teacher"),
+        useful_for=t("Year 3 and 4 teachers"),
+        context=t("A two-form primary school"),
+        group_experience=t("Our second lesson study"),
+        decided_against=t("We decided against pizza diagrams"),
+        references=[t("EEF (2017) Improving Mathematics in Key Stages 2 and 3")],
     )
     members = [
         Member(t("Ms Okafor"), [Role.TEACHER, Role.CHAIR]),
@@ -204,9 +210,15 @@ def make_study(typed: str | None = None) -> Study:
             t("Pupils compared fractions better after folding"),
             t("Fold first, then the wall, then the number line"),
             t("Share at the spring staff meeting"),
+            key_points=[t("Folding came before the wall"), t("Talk of bigger pieces helped")],
+            how_shared=t("Shared at the spring staff meeting and an open house"),
+            next_steps=t("Try the strips in Year 3"),
+            end_points={label: t(f"End point of {label}") for label in "ABC"},
         ),
         open_house=OpenHouse(
             date=dt.date(2025, 3, 4),
+            time="13:40",
+            teacher="Mrs Lin",
             place=t("Room 12"),
             lesson=2,
             invitees=["Year 3 team", "Head teacher"],
@@ -287,9 +299,46 @@ def docx_all_text(data: bytes) -> str:
     return "\n".join([text for _style, text in paragraphs] + cells)
 
 
+def pptx_text(data: bytes) -> list[str]:
+    """The text of each slide (line breaks within a paragraph as line breaks)."""
+    import io
+
+    import pptx
+
+    slides = []
+    for slide in pptx.Presentation(io.BytesIO(data)).slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    parts.append(paragraph.text.replace("\v", "\n"))
+        slides.append("\n".join(parts))
+    return slides
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
 def visible_text(data: bytes, fmt: str) -> str:
     if fmt == "md":
         return markdown_text(data.decode("utf-8"))
     if fmt == "html":
         return html_elements(data.decode("utf-8"))[1]
+    if fmt == "pptx":
+        return "\n".join(pptx_text(data))
+    if fmt == "csv":
+        return data.decode("utf-8-sig")
     return docx_all_text(data)
+
+
+def zipped_text(data: bytes) -> bytes:
+    """Every part of a Word or PowerPoint file, for looking for what must not be there."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())

@@ -14,11 +14,7 @@ from lessonstudy.process import StepState, open_house_step, pupil_journey, write
 from lessonstudy.resources import example_study_path
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
-from lessonstudy.tui.screens.open_house import (
-    OBSERVER_RULES,
-    OpenHouseScreen,
-    default_briefing,
-)
+from lessonstudy.tui.screens.open_house import OpenHouseScreen, default_briefing
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import (
     PupilJourneyChart,
@@ -60,9 +56,23 @@ async def test_findings_are_typed_and_saved(study_file: StudyFile) -> None:
         await pilot.pause()
         assert screen.query_one("#find-to_share", TextArea).text == ""
         await type_text(pilot, "A handout for the maths team.")
+        screen.query_one("#find-key_points", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "Jumps, not marks\n\nHow far from 0?\n")
+        screen.query_one("#find-end-C", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "Places 3/8 without a strip.")
+        screen.query_one("#find-next_steps", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "Year 3 in the summer.")
     findings, _ = study_file.read(documents.FINDINGS)
     assert findings == Findings(
-        "They count marks, not jumps.", "An arc for every jump.", "A handout for the maths team."
+        "They count marks, not jumps.",
+        "An arc for every jump.",
+        "A handout for the maths team.",
+        key_points=["Jumps, not marks", "How far from 0?"],
+        next_steps="Year 3 in the summer.",
+        end_points={"C": "Places 3/8 without a strip."},
     )
     study = study_file.load()
     assert write_up_step(study).state is StepState.DONE
@@ -77,13 +87,12 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
         await pilot.press("f3")
         await pilot.pause()
         assert screen.query_one(TabbedContent).active == "house"
-        # The lesson defaults to the last; the briefing is prefilled with the rules.
+        # The lesson defaults to the last; the briefing is prefilled from the study
+        # (the rules for observers are on the handout, under it).
         assert screen.query_one("#house-lesson", Select).value == 3
         briefing = screen.query_one("#house-briefing", TextArea)
-        assert "Do not judge the teaching" in briefing.text
-        assert "Do not talk to or help the pupils" in briefing.text
-        assert "photos" in briefing.text
         assert "Stage 1" in briefing.text  # the predictions to watch, from RL3's plan
+        default = briefing.text
         assert study_file.read(documents.OPEN_HOUSE)[0].briefing == ""  # shown, not yet stored
         date = screen.query_one("#house-date", Input)
         assert app.focused is date
@@ -91,6 +100,14 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
         assert study_file.read(documents.OPEN_HOUSE)[0].date is None  # not a date yet: not saved
         date.value = ""
         await type_text(pilot, "2026-03-12")
+        screen.query_one("#house-time", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, "13:40-14:40")
+        screen.query_one("#house-teacher", Select).value = "Tom Hughes"
+        await pilot.pause()
+        screen.query_one("#find-how_shared", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "At the staff meeting")
         screen.query_one("#house-place", Input).focus()
         await pilot.pause()
         await type_text(pilot, "Year 4 classroom")
@@ -106,13 +123,15 @@ async def test_open_house_with_the_default_briefing(study_file: StudyFile) -> No
         assert study_file.read(documents.OPEN_HOUSE)[0].briefing == "Short briefing"
         await pilot.press("f5")
         await pilot.pause()
-        assert "Do not judge the teaching" in briefing.text
+        assert briefing.text == default
     house, _ = study_file.read(documents.OPEN_HOUSE)
     assert house.date == dt.date(2026, 3, 12)
     assert house.place == "Year 4 classroom"
     assert house.invitees == ["Maths team", "Head of school"]
     assert house.visitor_notes == "Visitors asked about the bead strings."
-    assert OBSERVER_RULES in house.briefing
+    assert house.briefing == default
+    assert house.time == "13:40-14:40" and house.teacher == "Tom Hughes"
+    assert study_file.read(documents.FINDINGS)[0].how_shared == "At the staff meeting"
     assert house.lesson is None  # the default (the last lesson) was not changed
     assert open_house_step(study_file.load()).state is StepState.DONE
 
@@ -159,7 +178,7 @@ def test_the_default_briefing_names_the_lesson_predictions_and_rules() -> None:
     text = default_briefing(study, 2)
     assert "RL2" in text
     assert study.overview.focus in text
-    assert OBSERVER_RULES in text
+    assert "Rules for observers" not in text  # the handout prints them under the briefing
 
 
 async def test_f5_puts_back_the_briefing_only_where_it_can_be_seen(study_file: StudyFile) -> None:

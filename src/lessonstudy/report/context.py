@@ -124,7 +124,8 @@ def build_context(study: Study, kind: str = "report") -> Data:
         "lessons": lessons,
         "progress": progress,
         "quotes": quotes,
-        "key_quotes": key_quotes([q for q in quotes if q["text"] not in in_journeys]),
+        "key_quotes": key_quotes(quotes),
+        "poster_quotes": key_quotes([q for q in quotes if q["text"] not in in_journeys]),
         "slide_cycles": slide_cycles(lessons),
         "findings": {
             "pupils_learning": findings.pupils_learning,

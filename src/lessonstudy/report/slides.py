@@ -245,7 +245,7 @@ def to_slides_html(markdown: str, *, title: str, templates: Path | None = None) 
 def _html_runs(runs: Sequence[Run]) -> str:
     out = []
     for run in runs:
-        text = html.escape(clean(run.text)).replace("\n", "<br>")
+        text = html.escape(clean(run.text)).replace("\n", "<br>\n")
         if run.bold:
             text = f"<strong>{text}</strong>"
         if run.italic:

@@ -186,7 +186,7 @@ class EditingScreen(Screen[None]):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
+        if event.value is not Select.NULL:
             self._field_changed(event.select.id, event.value)
 
     def after_edit(self, widget_id: str) -> None:
@@ -214,7 +214,7 @@ class EditingScreen(Screen[None]):
             elif isinstance(widget, Checkbox):
                 widget.value = bool(value)
             elif isinstance(widget, Select):
-                widget.value = value if value is not None else Select.BLANK
+                widget.value = value if value is not None else Select.NULL
 
     def refresh_views(self) -> None:
         """Hook: redraw what is not a bound field (tables, grids, warnings)."""

@@ -1,15 +1,17 @@
 """After the last lesson: the overall findings and the open-house lesson.
 
 Three tabs: the findings (what we learned about the pupils' learning, the
-practice we developed, what we will share), the open house (date, place,
-which lesson, invitees, the visitor briefing, notes from the discussion with
-visitors) and the pictures (each case pupil's journey across the lessons and
-a lesson's evidence grid). Every field autosaves; ctrl+z undoes.
+practice we developed, what we will share, two or three key points, where
+each case pupil ended, next steps), the open house (date, time, place, who
+teaches it, which lesson, invitees, the visitor briefing, notes from the
+discussion with visitors, how the work was shared) and the pictures (each
+case pupil's journey across the lessons and a lesson's evidence grid). Every
+field autosaves; ctrl+z undoes.
 
 The briefing starts from a default written from the study (its focus, what
-was learned, the predictions to watch) with the rules for observers; it is
-stored as soon as anything on the open-house tab is edited, and F5 puts the
-default back.
+was learned, the predictions to watch; the handout prints the rules for
+observers under it); it is stored as soon as anything on the open-house tab
+is edited, and F5 puts the default back.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from lessonstudy.model import OpenHouse, Study
+from lessonstudy.model import CasePupil, Findings, OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import EditingScreen
@@ -83,6 +85,18 @@ def parse_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def label_and_pseudonym(pupil: CasePupil) -> str:
+    return f"{pupil.label} ({pupil.pseudonym})" if pupil.pseudonym.strip() else pupil.label
+
+
+def set_end_point(findings: Findings, label: str, text: str) -> None:
+    """Where a case pupil ended; a blank one is not kept."""
+    if text.strip():
+        findings.end_points[label] = text
+    else:
+        findings.end_points.pop(label, None)
+
+
 class OpenHouseScreen(EditingScreen):
     """The overall findings and the open-house lesson."""
 
@@ -114,12 +128,48 @@ class OpenHouseScreen(EditingScreen):
                 lambda f, v, n=name: setattr(f, n, v),
             )
         self.bind_field(
+            "find-key_points",
+            self.findings,
+            lambda f: f.key_points,
+            lambda f, v: setattr(f, "key_points", v),
+            parse=parse_lines,
+            show="\n".join,
+        )
+        self.bind_field(
+            "find-next_steps",
+            self.findings,
+            lambda f: f.next_steps,
+            lambda f, v: setattr(f, "next_steps", v),
+        )
+        for pupil in self.study.pupils:
+            self.bind_field(
+                f"find-end-{pupil.label}",
+                self.findings,
+                lambda f, label=pupil.label: f.end_points.get(label, ""),
+                lambda f, v, label=pupil.label: set_end_point(f, label, v),
+            )
+        self.bind_field(  # on the open-house tab: written once the work is shared
+            "find-how_shared",
+            self.findings,
+            lambda f: f.how_shared,
+            lambda f, v: setattr(f, "how_shared", v),
+        )
+        self.bind_field(
             "house-date",
             self.house,
             lambda h: h.date,
             lambda h, v: setattr(h, "date", v),
             parse=parse_date,
             show=lambda v: v.isoformat() if v else "",
+        )
+        self.bind_field(
+            "house-time", self.house, lambda h: h.time, lambda h, v: setattr(h, "time", v.strip())
+        )
+        self.bind_field(
+            "house-teacher",
+            self.house,
+            lambda h: h.teacher or None,
+            lambda h, v: setattr(h, "teacher", v or ""),
         )
         self.bind_field(
             "house-place", self.house, lambda h: h.place, lambda h, v: setattr(h, "place", v)
@@ -188,6 +238,20 @@ class OpenHouseScreen(EditingScreen):
                 for name, label in FINDINGS_FIELDS:
                     yield Label(label)
                     yield TextArea(self.widget_value(f"find-{name}"), id=f"find-{name}")
+                yield Label("Two or three key points, one a line (the top of the report)")
+                yield TextArea(self.widget_value("find-key_points"), id="find-key_points")
+                for pupil in self.study.pupils:
+                    yield Label(
+                        Text(
+                            f"Where {label_and_pseudonym(pupil)} ended: what they could do and"
+                            " said at the end, against their success criteria"
+                        )
+                    )
+                    yield TextArea(
+                        self.widget_value(f"find-end-{pupil.label}"), id=f"find-end-{pupil.label}"
+                    )
+                yield Label("Next steps")
+                yield TextArea(self.widget_value("find-next_steps"), id="find-next_steps")
             with TabPane("Open house", id="house"), VerticalScroll(classes="form"):
                 with Horizontal(classes="row"):
                     with Vertical():
@@ -196,10 +260,11 @@ class OpenHouseScreen(EditingScreen):
                             self.widget_value("house-date"), id="house-date", select_on_focus=False
                         )
                     with Vertical():
-                        yield Label("Place")
+                        yield Label("Time")
                         yield Input(
-                            self.widget_value("house-place"),
-                            id="house-place",
+                            self.widget_value("house-time"),
+                            id="house-time",
+                            placeholder="13:40-14:40",
                             select_on_focus=False,
                         )
                     with Vertical(classes="narrow"):
@@ -210,14 +275,37 @@ class OpenHouseScreen(EditingScreen):
                             allow_blank=not lessons,
                             id="house-lesson",
                         )
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Place")
+                        yield Input(
+                            self.widget_value("house-place"),
+                            id="house-place",
+                            select_on_focus=False,
+                        )
+                    with Vertical():
+                        yield Label("Taught by")
+                        yield Select(
+                            [(Text(m.name), m.name) for m in self.study.members if m.name],
+                            value=self.widget_value("house-teacher") or Select.NULL,
+                            prompt="Who teaches it",
+                            id="house-teacher",
+                        )
                 yield Label("Invited colleagues (one a line)")
                 yield TextArea(self.widget_value("house-invitees"), id="house-invitees")
-                yield Label("Briefing for visitors (about 30 minutes before; F5: the default)")
+                yield Label(
+                    "Briefing for visitors (about 30 minutes before; F5: the default;"
+                    " the handout adds the rules for observers)"
+                )
                 yield TextArea(
                     self.widget_value("house-briefing"), id="house-briefing", classes="tall"
                 )
                 yield Label("Notes from the discussion with the visitors")
                 yield TextArea(self.widget_value("house-notes"), id="house-notes", classes="tall")
+                yield Label(
+                    "How the work was shared (once it was: the open house, handouts, talks)"
+                )
+                yield TextArea(self.widget_value("find-how_shared"), id="find-how_shared")
             with TabPane("Pictures", id="pictures"), VerticalScroll(id="pictures-scroll"):
                 yield PupilJourneyChart(id="open-house-journey")
                 with Horizontal(classes="row"):
