@@ -15,9 +15,9 @@ import pytest
 
 from lessonstudy import report
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import Judgement
 from lessonstudy.report.templates import shipped_dir
 from lessonstudy.resources import example_study_path
-from lessonstudy.model import Judgement
 from report_fixtures import (
     PRIVATE,
     PSEUDONYMS,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import docx
 import pytest
 from textual.app import App
-from textual.widgets import Markdown, OptionList, Select
+from textual.widgets import Markdown, OptionList, Select, TabbedContent, TextArea
 
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.screens.writeup import WriteUpScreen
 from report_fixtures import PRIVATE, make_study
+from tui_helpers import rendered, type_text
 
 
 class WriteUpApp(App[None]):
@@ -40,15 +41,16 @@ async def test_preview_lists_sections_and_shows_one_at_a_time(study_file):
         assert isinstance(screen, WriteUpScreen)
         names = titles(screen)
         assert names[0] == "Fractions in Year 4"
-        assert "RL1: Comparing unit fractions" in names
-        assert "Findings" in names
+        assert "The research lessons" in names
+        assert "Findings and the practice developed" in names
+        assert "Appendix C: Every observation note" in names
         # Each preview is one section: never the whole report.
         assert max(len(s.markdown) for s in screen.sections) < 7000
-        await pilot.press("down")  # "Focus and question"
+        await pilot.press("down", "down")  # "What we set out to improve, and why"
         await pilot.pause()
         shown = screen.query_one(Markdown).source
-        assert shown.startswith("## Focus and question")
-        assert "## The class and the group" not in shown
+        assert shown.startswith("## What we set out to improve, and why")
+        assert "## The case pupils" not in shown
         assert PRIVATE not in "".join(s.markdown for s in screen.sections)
 
 
@@ -61,7 +63,8 @@ async def test_kind_key_switches_to_the_handout(study_file):
         screen = app.screen
         assert screen.query_one("#writeup-kind", Select).value == "handout"
         assert "How to observe" in titles(screen)
-        assert "Findings" not in titles(screen)
+        assert "Observation sheet: C (Jas)" in titles(screen)
+        assert "Findings and the practice developed" not in titles(screen)
 
 
 async def test_export_writes_next_to_the_study_file(study_file):
@@ -113,7 +116,7 @@ async def test_the_first_preview_is_more_than_the_title(study_file):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WriteUpScreen)
-        for kind in ("report", "handout", "poster"):
+        for kind in ("report", "handout", "poster", "slides"):
             screen.query_one("#writeup-kind", Select).value = kind
             await pilot.pause()
             shown = screen.query_one(Markdown).source
@@ -121,3 +124,64 @@ async def test_the_first_preview_is_more_than_the_title(study_file):
             # the first real section rather than leaving the preview empty.
             assert shown.startswith("# ")
             assert f"## {screen.sections[1].title}" in shown, kind
+
+
+async def test_private_words_are_listed_where_they_are_and_stop_the_export(study_file):
+    import attrs
+
+    from lessonstudy.store import documents
+
+    # A real name slipped into a note and a discussion point.
+    study = study_file.load()
+    note = study.notes[0]
+    study_file.update_note(attrs.evolve(note, text=note.text + " (Amira was next to her)"))
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WriteUpScreen)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "private"
+        assert app.focused is screen.query_one("#private-A", TextArea)
+        await type_text(pilot, "Amira Khan\nAmira")
+        saved, _ = study_file.read(documents.PRIVATE_WORDS)
+        assert [(w.text, w.pupil) for w in saved.words] == [("Amira Khan", "A"), ("Amira", "A")]
+        await pilot.press("f6")
+        await pilot.pause()
+        hits = rendered(screen.query_one("#writeup-hits"))
+        assert "1 private word in this write-up" in hits
+        assert "“Amira” in Appendix C: Every observation note › RL1" in hits
+        await pilot.press("ctrl+e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        target = study_file.path.with_name("fractions-report.html")
+        assert not target.exists()
+        assert "Not written: 1 private word" in rendered(screen.query_one("#writeup-status"))
+        await pilot.press("ctrl+k")  # with the pseudonym instead
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        page = target.read_text()
+        assert "Amira" not in page and "(Maya was next to her)" in page
+
+
+async def test_the_case_reports_own_fields_are_asked_for_and_saved(study_file):
+    from lessonstudy.store import documents
+
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        field = screen.query_one("#case-useful_for", TextArea)
+        assert app.focused is field
+        field.load_text("")
+        await type_text(pilot, "Year 3 teachers")
+        screen.query_one("#case-references", TextArea).load_text("")
+        screen.query_one("#case-references", TextArea).focus()
+        await pilot.pause()
+        await type_text(pilot, "EEF (2017)\n\nDudley (2014)")
+    overview, _ = study_file.read(documents.OVERVIEW)
+    assert overview.useful_for == "Year 3 teachers"
+    assert overview.references == ["EEF (2017)", "Dudley (2014)"]

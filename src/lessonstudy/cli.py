@@ -107,12 +107,33 @@ def cmd_export(args: argparse.Namespace) -> int:
             "reviewed in the study map; the export holds only the current ones",
             file=sys.stderr,
         )
+    study = _guard_export(Path(args.path), study, mask=args.mask)
     if args.output in (None, "-"):
         sys.stdout.write(export.dumps(study))
     else:
         export.write_json(study, Path(args.output))
         print(f"Exported {args.path} to {args.output} (private notes left out).", file=sys.stderr)
     return 0
+
+
+def _guard_export(path: Path, study: Study, *, mask: bool) -> Study:
+    """The group's private words never leave in an export: refuse (exit 2, saying
+    where), or with --mask put the pseudonym in their place."""
+    from lessonstudy.store import StudyFile, documents
+
+    with StudyFile.open(path, read_only=True) as study_file:
+        private = study_file.read(documents.PRIVATE_WORDS).value
+    if private is None or not private.words:
+        return study
+    from lessonstudy.report import guard
+    from lessonstudy.store import export
+
+    if mask:
+        return guard.masked(study, private)
+    hits = guard.find_in_data(private, export.to_envelope(study))
+    if hits:
+        raise guard.PrivateWordsFound("export", hits)
+    return study
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -336,6 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export a study as JSON (private notes are left out)")
     p.add_argument("path")
     p.add_argument("-o", "--output", help="the JSON file to write (default: standard output)")
+    p.add_argument(
+        "--mask",
+        action="store_true",
+        help="replace the group's private words (pupils' real names) with the pseudonym"
+        " instead of refusing to export",
+    )
 
     p = command("import", cmd_import, "create a study file from a JSON export")
     p.add_argument("file", help="the JSON export")

@@ -118,7 +118,7 @@ def markdown_blocks(markdown: str) -> Iterator[tuple[str, str]]:
             trail.append(text)
             yield ("the heading " + " › ".join(t for t in trail if t), text)
             continue
-        place = " › ".join(t for t in trail[1:] if t) or "the title"
+        place = " › ".join(t for t in trail[1:] if t) or "the opening, under the title"
         if token.map is not None and table_row:
             place += f", table row {table_row}"
         yield (place, text)
@@ -143,6 +143,22 @@ def _may_hold(found: re.Pattern[str], private: PrivateWords, markdown: str) -> b
     return again is not None and again.search(markdown) is not None
 
 
+def find_in_data(private: PrivateWords, data: Any, path: str = "$") -> list[Hit]:
+    """Hits in JSON-ready data (an export), each where its JSON path says."""
+
+    def blocks(value: Any, where: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from blocks(item, f"{where}[{index}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from blocks(item, f"{where}.{key}")
+
+    return find_in_blocks(private, blocks(data, path))
+
+
 def find_in_csv(private: PrivateWords, data: bytes) -> list[Hit]:
     rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
     header = next(rows, [])
@@ -160,8 +176,6 @@ def find_in_csv(private: PrivateWords, data: bytes) -> list[Hit]:
 def masked(study: Study, private: PrivateWords) -> Study:
     """The study with every private word in what a person typed replaced by the
     pseudonym of the pupil it stands for (label if no pseudonym), else a neutral mark."""
-    from lessonstudy.store.converter import structure, unstructure
-
     found = pattern(private)
     if found is None:
         return study
@@ -180,14 +194,21 @@ def masked(study: Study, private: PrivateWords) -> Study:
             return mask(value)
         if isinstance(value, list):
             return [walk(item) for item in value]
-        if isinstance(value, dict):  # keys are labels, names and step ids: left as they are
-            return {key: item if key in NOT_TYPED else walk(item) for key, item in value.items()}
-        return value
+        if isinstance(value, dict):  # keyed by labels, names and step ids: keys stay
+            return {key: walk(item) for key, item in value.items()}
+        if attrs.has(type(value)):
+            return attrs.evolve(
+                value,
+                **{
+                    f.name: walk(getattr(value, f.name))
+                    for f in attrs.fields(type(value))
+                    if f.name not in NOT_TYPED
+                },
+            )
+        return value  # numbers, dates, times, ids, choices
 
-    return structure(walk(unstructure(study)), Study)
+    return walk(study)
 
 
-# Fields that hold ids, times, labels and choices, never typed prose.
-NOT_TYPED = frozenset(
-    {"id", "stage_id", "at", "started", "date", "judgement", "kind", "about", "protocol", "roles"}
-)
+# Fields that hold labels and names of choices, never typed prose.
+NOT_TYPED = frozenset({"label", "about", "protocol"})

@@ -1,10 +1,16 @@
-"""The write-up step: preview the report, handout or poster, and export it.
+"""The write-up step: preview and export the report, handout, poster or slides.
 
-Pick the kind and the format, read the write-up a section at a time (the
-Markdown widget takes seconds for a whole report, so it is only ever given one
-section, chosen from the list on the left), and export: the file is written
-next to the study file (`fractions-report.html` ...), in a worker thread so
-the screen never stalls on a large Word file.
+Three tabs. The preview: pick the kind and the format, read the write-up a
+section at a time (the Markdown widget takes seconds for a whole report, so
+it is only ever given one section, chosen from the list on the left), and
+export: the file is written next to the study file (`fractions-report.html`
+...), in a worker thread so the screen never stalls on a large Word file.
+The case report: what the report needs that no other step asks for (who
+might find it useful, the context, the group's experience, what it decided
+against, references). The private words: pupils' real names and other words
+that must never leave the study file. Every write-up is checked against them:
+the preview lists each hit and where it is, and export refuses until the
+text is changed or the group exports with the pseudonym put in instead.
 """
 
 from __future__ import annotations
@@ -17,19 +23,49 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, OptionList, Select
+from textual.widgets import (
+    Footer,
+    Label,
+    Markdown,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from lessonstudy import report
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import PrivateWord, PrivateWords
 from lessonstudy.process import StepKind
+from lessonstudy.report import guard
 from lessonstudy.report.sections import Section, split_sections
-from lessonstudy.store import StudyFile
+from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.screens.editing import EditingScreen
+from lessonstudy.tui.widgets.save_status import SaveStatus
 
-KIND_NAMES = {"report": "Report", "handout": "Open-house handout", "poster": "Poster"}
-FORMAT_NAMES = {"html": "HTML, to print", "md": "Markdown", "docx": "Word"}
+KIND_NAMES = {
+    "report": "Case report",
+    "handout": "Open-house handout",
+    "poster": "Poster",
+    "slides": "Slides",
+}
+FORMAT_NAMES = {
+    "html": "HTML, to print",
+    "md": "Markdown",
+    "docx": "Word",
+    "pptx": "PowerPoint",
+    "csv": "CSV (every note)",
+}
+CASE_REPORT_FIELDS = (
+    ("useful_for", "Who might find this report useful"),
+    ("context", "The context: the school, its community, the department"),
+    ("group_experience", "The group and its experience of lesson study"),
+    ("decided_against", "What we considered and decided against, and why"),
+)
 
 
 # A section shorter than this (the title on its own, a heading over a line or
@@ -52,50 +88,132 @@ def preview_parser() -> MarkdownIt:
     return MarkdownIt("js-default")
 
 
-class WriteUpScreen(Screen[None]):
-    """Preview and export the write-ups of the open study."""
+def words_of(private: PrivateWords, pupil: str) -> str:
+    return "\n".join(w.text for w in private.words if w.pupil == pupil)
+
+
+def set_words(private: PrivateWords, pupil: str, text: str) -> None:
+    """Replace the words kept for one pupil ("" for anyone else), one a line."""
+    kept = [w for w in private.words if w.pupil != pupil]
+    typed = [PrivateWord(line.strip(), pupil) for line in text.splitlines() if line.strip()]
+    private.words = kept + typed
+
+
+class WriteUpScreen(EditingScreen):
+    """Preview and export the write-ups of the open study; the case report's own
+    fields; the private words every write-up is checked against."""
 
     HELP_STEP = StepKind.WRITE_UP
     CSS_PATH = "writeup.tcss"
     BINDINGS = [
         Binding("ctrl+e", "export", "Export", id="writeup.export"),
+        Binding(
+            "ctrl+k",
+            "export_masked",
+            "Export masked",
+            id="writeup.export_masked",
+            tooltip="Export with each private word replaced by the pupil's pseudonym",
+        ),
         Binding("f2", "next_kind", "Kind", id="writeup.kind"),
         Binding("f3", "next_format", "Format", id="writeup.format"),
         Binding("f5", "refresh_preview", "Refresh", id="writeup.refresh"),
+        Binding("f6", "tab('preview')", "Preview", id="writeup.preview", priority=True),
+        Binding("f7", "tab('case')", "Case report", id="writeup.case", priority=True),
+        Binding("f8", "tab('private')", "Private words", id="writeup.private", priority=True),
         Binding("escape", "back", "Study map", id="writeup.back"),
     ]
 
     def __init__(self, study_file: StudyFile) -> None:
-        super().__init__()
-        self.study_file = study_file
+        super().__init__(study_file)
         self.kind = "report"
         self.fmt = "html"
         self.sections: list[Section] = []
+        self.hits: list[guard.Hit] = []
         self.exported: Path | None = None
         self._out_of_date = False  # the study changed while another screen was in front
+        self.overview = self.document(documents.OVERVIEW)
+        self.private = self.document(documents.PRIVATE_WORDS)
+        self.pupils = study_file.load(notes=False).pupils
+        for name, _label in CASE_REPORT_FIELDS:
+            self.bind_field(
+                f"case-{name}",
+                self.overview,
+                lambda o, n=name: getattr(o, n),
+                lambda o, v, n=name: setattr(o, n, v),
+            )
+        self.bind_field(
+            "case-references",
+            self.overview,
+            lambda o: o.references,
+            lambda o, v: setattr(o, "references", v),
+            parse=lambda text: [line.strip() for line in text.splitlines() if line.strip()],
+            show="\n".join,
+        )
+        for label in [p.label for p in self.pupils] + [""]:
+            self.bind_field(
+                f"private-{label or 'other'}",
+                self.private,
+                lambda w, label=label: words_of(w, label),
+                lambda w, v, label=label: set_words(w, label, v),
+            )
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="writeup-choices"):
-            yield Label("Write-up")
-            yield Select(
-                [(name, kind) for kind, name in KIND_NAMES.items()],
-                value=self.kind,
-                allow_blank=False,
-                id="writeup-kind",
-            )
-            yield Label("Format")
-            yield Select(
-                [(name, fmt) for fmt, name in FORMAT_NAMES.items()],
-                value=self.fmt,
-                allow_blank=False,
-                id="writeup-format",
-            )
-        with Horizontal(id="writeup-body"):
-            yield OptionList(id="writeup-sections")
-            with VerticalScroll(id="writeup-preview"):
-                yield Markdown(parser_factory=preview_parser, open_links=False)
-        yield Label("", id="writeup-status")
+        with Horizontal(id="writeup-header"):
+            yield Static(Text("Write-up", style="bold"), id="writeup-title")
+            yield SaveStatus()
+        with TabbedContent(initial="preview"):
+            with TabPane("Preview", id="preview"):
+                with Horizontal(id="writeup-choices"):
+                    yield Label("Write-up")
+                    yield Select(
+                        [(name, kind) for kind, name in KIND_NAMES.items()],
+                        value=self.kind,
+                        allow_blank=False,
+                        id="writeup-kind",
+                    )
+                    yield Label("Format")
+                    yield Select(
+                        self._format_options(),
+                        value=self.fmt,
+                        allow_blank=False,
+                        id="writeup-format",
+                    )
+                yield Static("", id="writeup-hits")
+                with Horizontal(id="writeup-body"):
+                    yield OptionList(id="writeup-sections")
+                    with VerticalScroll(id="writeup-preview"):
+                        yield Markdown(parser_factory=preview_parser, open_links=False)
+                yield Label("", id="writeup-status")
+            with TabPane("Case report", id="case"), VerticalScroll(classes="form"):
+                yield Static(
+                    "What a case report needs that no other step asks for. The key points, "
+                    "where each pupil ended and how the work was shared are with the findings.",
+                    classes="hint",
+                )
+                for name, label in CASE_REPORT_FIELDS:
+                    yield Label(label)
+                    yield TextArea(self.widget_value(f"case-{name}"), id=f"case-{name}")
+                yield Label("References: the research and reading, one a line")
+                yield TextArea(self.widget_value("case-references"), id="case-references")
+            with TabPane("Private words", id="private"), VerticalScroll(classes="form"):
+                yield Static(
+                    "Words that must never leave this study file: pupils' real names and "
+                    "nicknames. They stay here, are never exported, and every write-up is "
+                    "checked against them before it is written.",
+                    classes="hint",
+                )
+                for pupil in self.pupils:
+                    name = f"{pupil.label} ({pupil.pseudonym})" if pupil.pseudonym else pupil.label
+                    yield Label(Text(f"Real names of {name}, one a line (masked as {name})"))
+                    yield TextArea(
+                        self.widget_value(f"private-{pupil.label}"), id=f"private-{pupil.label}"
+                    )
+                yield Label("Other words that must never leave, one a line (masked as [withheld])")
+                yield TextArea(self.widget_value("private-other"), id="private-other")
         yield Footer()
+
+    def _format_options(self) -> list[tuple[str, str]]:
+        return [(FORMAT_NAMES[fmt], fmt) for fmt in report.KIND_FORMATS[self.kind]]
 
     def on_mount(self) -> None:
         self.show_write_up()
@@ -108,10 +226,12 @@ class WriteUpScreen(Screen[None]):
         sections_list = self.query_one("#writeup-sections", OptionList)
         chosen = sections_list.highlighted if keep_section else None
         try:
-            markdown = report.render_markdown(self.study_file.load(), kind=self.kind)
+            study = self.study_file.load(notes=self.kind not in report.WITHOUT_NOTES)
+            markdown = report.render_markdown(study, kind=self.kind)
         except LessonStudyError as error:
             self.notify(str(error), title="Cannot write this up", severity="error")
             return
+        self.show_hits(guard.find_in_markdown(self.private.value, markdown))
         self.sections = split_sections(markdown)
         sections_list.clear_options()
         sections_list.add_options(
@@ -127,6 +247,22 @@ class WriteUpScreen(Screen[None]):
             self.show_section(index)
         self.set_status()
 
+    def show_hits(self, hits: list[guard.Hit]) -> None:
+        """Each private word in the write-up, and where: export refuses until they go."""
+        self.hits = hits
+        panel = self.query_one("#writeup-hits", Static)
+        panel.display = bool(hits)
+        if hits:
+            lines = Text(
+                f"{len(hits)} private word{'s' if len(hits) != 1 else ''} in this write-up "
+                "(export refuses; ctrl+k exports with the pseudonym instead):",
+                style="bold",
+            )
+            for hit in hits:
+                lines.append(f"\n• “{hit.word}” in {hit.where}: …{hit.snippet}…", style="")
+            panel.update(lines)
+        self.refresh_bindings()
+
     def show_section(self, index: int) -> None:
         if 0 <= index < len(self.sections):
             self.query_one(Markdown).update(preview_markdown(self.sections, index))
@@ -138,24 +274,49 @@ class WriteUpScreen(Screen[None]):
 
     @on(Select.Changed, "#writeup-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
+        event.stop()  # not a bound field
         if isinstance(event.value, str) and event.value != self.kind:
             self.kind = event.value
+            formats = self.query_one("#writeup-format", Select)
+            if self.fmt not in report.KIND_FORMATS[self.kind]:
+                self.fmt = report.KIND_FORMATS[self.kind][0]
+            formats.set_options(self._format_options())
+            formats.value = self.fmt
             self.show_write_up()
 
     @on(Select.Changed, "#writeup-format")
     def _format_changed(self, event: Select.Changed) -> None:
+        event.stop()
         if isinstance(event.value, str):
             self.fmt = event.value
             self.set_status()
 
     @on(StudyChanged)
-    def _study_changed(self) -> None:
+    def _preview_out_of_date(self) -> None:
         # Rendering the whole write-up takes a moment on a big study: only for the
         # screen in front; one under another screen catches up when it is back.
         if self.is_current:
             self.show_write_up(keep_section=True)
         else:
             self._out_of_date = True
+
+    def after_edit(self, widget_id: str) -> None:
+        if widget_id.startswith(("private-", "case-")):
+            self._out_of_date = True  # the preview catches up when shown (F6)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "preview" and self._out_of_date:
+            self._out_of_date = False
+            self.show_write_up(keep_section=True)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_masked":
+            return bool(self.hits)
+        if action in ("next_kind", "next_format", "refresh_preview", "export"):
+            return self.query_one(TabbedContent).active == "preview"
+        return True
 
     def on_screen_resume(self) -> None:
         if self._out_of_date:
@@ -177,7 +338,7 @@ class WriteUpScreen(Screen[None]):
         ]
 
     def action_next_format(self) -> None:
-        formats = list(report.FORMATS)
+        formats = list(report.KIND_FORMATS[self.kind])
         self.query_one("#writeup-format", Select).value = formats[
             (formats.index(self.fmt) + 1) % len(formats)
         ]
@@ -188,22 +349,40 @@ class WriteUpScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_export(self) -> None:
+    def action_export(self, mask: bool = False) -> None:
         target = report.default_name(self.study_file.path, self.kind, self.fmt)
         self.set_status(f"Writing {target.name} ...")
-        self.export(self.kind, self.fmt, target)
+        self.export(self.kind, self.fmt, target, mask)
+
+    def action_export_masked(self) -> None:
+        self.action_export(mask=True)
 
     @work(thread=True, exclusive=True, group="writeup-export")
-    def export(self, kind: str, fmt: str, target: Path) -> None:
+    def export(self, kind: str, fmt: str, target: Path, mask: bool = False) -> None:
         try:
             # A read of its own: the study file's connection is not shared across threads.
             with StudyFile.open(self.study_file.path, read_only=True) as reader:
-                study = reader.load()
-            written = report.write_report(study, target, kind=kind, fmt=fmt)
+                study = reader.load(notes=kind not in report.WITHOUT_NOTES)
+                private = reader.read(documents.PRIVATE_WORDS).value
+            written = report.write_report(
+                study, target, kind=kind, fmt=fmt, private=private, mask=mask
+            )
+        except guard.PrivateWordsFound as error:
+            self.app.call_from_thread(self._export_refused, error.hits)
+            return
         except LessonStudyError as error:
             self.app.call_from_thread(self._export_failed, str(error))
             return
         self.app.call_from_thread(self._exported, written)
+
+    def _export_refused(self, hits: list[guard.Hit]) -> None:
+        self.show_hits(hits)
+        message = (
+            f"Not written: {len(hits)} private word{'s' if len(hits) != 1 else ''} in it "
+            "(listed above). Change the text, or ctrl+k to put the pseudonym instead."
+        )
+        self.set_status(message)
+        self.notify(message, title="Cannot export", severity="error")
 
     def _exported(self, written: Path) -> None:
         self.exported = written
