@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm, Pt
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
@@ -340,17 +340,21 @@ class _Writer:
 
     def _tr_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
         assert self.table is not None
-        row = self.table.add_row()
+        # Rows are built on the XML: python-docx's add_row() and row.cells walk the
+        # whole table each time, which is minutes for a notes appendix of 9,000.
+        tr = self.table._tbl.add_tr()
         if self.header_row:  # repeat the header row on every page
             header = OxmlElement("w:tblHeader")
             header.set(qn("w:val"), "true")
-            row._tr.get_or_add_trPr().append(header)
+            tr.get_or_add_trPr().append(header)
         elif self.table_kind == "t-stage-we-predict" and self.layout.write_in_row:
-            row.height = self.layout.write_in_row  # room to write in by hand
-        self.row_cells = row.cells
-        if self.header_row:
-            for cell, width in zip(self.row_cells, self.widths, strict=False):
-                cell.width = width
+            _Row(tr, self.table).height = self.layout.write_in_row  # room to write by hand
+        self.row_cells = []
+        for width in self.widths:
+            tc = tr.add_tc()
+            if self.header_row:  # a fixed layout takes its widths from the first row
+                tc.width = width
+            self.row_cells.append(_Cell(tc, self.table))
         self.cell_index = 0
 
     def _td_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
@@ -373,7 +377,7 @@ class _Writer:
         if paragraph is None:
             return
         if self.table is not None and self.layout.table_pt != self.layout.body_pt:
-            paragraph.style = self._table_style()
+            paragraph._p.style = self.style_ids[self._table_style()]
         bold = italic = strike = False
         header = self.header_row and self.table is not None
         link: str | None = None
