@@ -306,7 +306,8 @@ def _step_titles(protocol_name: str) -> dict[str, Any]:
         protocol = load_protocol(protocol_name or "english")
     except (LessonStudyError, ImportError):
         return {}
-    return {step.id: (step.title, str(step.kind)) for step in protocol.steps}
+    # "" holds the protocol's own title (step ids are never empty).
+    return {"": (protocol.title, ""), **{s.id: (s.title, str(s.kind)) for s in protocol.steps}}
 
 
 def _discussion(
@@ -314,7 +315,7 @@ def _discussion(
 ) -> Data | None:
     if discussion is None:
         return None
-    order = [s for s in step_titles if s in discussion.records]
+    order = [s for s in step_titles if s and s in discussion.records]
     order += [s for s in discussion.records if s not in step_titles]
     steps = []
     for step_id in order:
@@ -487,17 +488,19 @@ def _methods(
     """How the study was done, from what it recorded as it happened."""
     overview = study.overview
     observers = []
-    for lesson in study.lessons:
-        per_pupil = {label: [] for label in names}
+    for lesson, data in zip(study.lessons, lessons, strict=True):
+        per_pupil: dict[str, list[str]] = {label: [] for label in names}
         for observer, labels in lesson.assignments.items():
             for label in labels:
                 per_pupil.setdefault(label, []).append(observer)
-        grid = process.evidence_grid(study, lesson.number)
-        stages = len(grid.rows)
+        stages = len(data["stages"])
         cells = []
         for label in names:
-            seen = sum(1 for row in grid.rows if row.cells[label].notes)
-            written = sum(1 for row in grid.rows if row.cells[label].prediction.strip())
+            row_cells = [
+                c for stage in data["stages"] for c in stage["cells"] if c["label"] == label
+            ]
+            seen = sum(1 for c in row_cells if c["verdict"]["notes"])
+            written = sum(1 for c in row_cells if c["prediction"].strip())
             cells.append(
                 {
                     "observers": ", ".join(per_pupil.get(label, [])),
@@ -543,18 +546,11 @@ def _methods(
                     "done": sum(1 for c in items if c["status"] == "done"),
                 }
             )
-    protocol_title = overview.protocol or "english"
-    try:
-        from lessonstudy.protocols import load_protocol
-
-        protocol_title = load_protocol(overview.protocol or "english").title
-    except (LessonStudyError, ImportError):
-        pass
     return {
         "protocol_agreed": overview.protocol_agreed,
         "ground_rules": overview.protocol_text,
-        "protocol": protocol_title,
-        "steps": [title for title, _kind in step_titles.values()],
+        "protocol": step_titles.get("", (overview.protocol or "english",))[0],
+        "steps": [title for step, (title, _kind) in step_titles.items() if step],
         "pupils": [names[label] for label in names],
         "observers": observers,
         "interviews": interviews,
