@@ -151,3 +151,24 @@ def test_an_export_holding_a_private_word_is_refused_or_masked(study_path, tmp_p
     assert main(["export", str(study_path), "-o", str(exported), "--mask"]) == 0
     text = exported.read_text()
     assert "Thompson" not in text and "Kez" not in text and "Maya folded the strip" in text
+
+
+def test_a_pupils_own_pseudonym_is_never_a_hit():
+    # Found by trying it: a group listing "Maya" (A's pseudonym) got a hit on every page.
+    words = PrivateWords([PrivateWord("Maya", "A"), PrivateWord("Thompson", "A")])
+    study = make_study()
+    assert report.render(study, kind="report", fmt="md", private=words)
+    study.notes[0] = attrs.evolve(study.notes[0], text="Thompson again")
+    with pytest.raises(guard.PrivateWordsFound) as caught:
+        report.render(study, kind="report", fmt="md", private=words)
+    assert {h.word for h in caught.value.hits} == {"Thompson"}
+
+
+def test_a_quote_after_a_table_is_not_placed_in_the_table():
+    study = make_study()
+    answer = study.interviews[0].answers[0]
+    study.interviews[0].answers[0] = attrs.evolve(answer, answer="Thompson said so")
+    with pytest.raises(guard.PrivateWordsFound) as caught:
+        report.render(study, kind="report", fmt="md", private=PRIVATE)
+    quoted = [h for h in caught.value.hits if h.where.startswith("The research lessons")]
+    assert quoted and "table row" not in quoted[0].where

@@ -128,6 +128,7 @@ def _guard_export(path: Path, study: Study, *, mask: bool) -> Study:
     from lessonstudy.report import guard
     from lessonstudy.store import export
 
+    private = guard.checked(private, study.pupils)
     if mask:
         return guard.masked(study, private)
     hits = guard.find_in_data(private, export.to_envelope(study))

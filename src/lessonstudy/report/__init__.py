@@ -80,11 +80,13 @@ def render(
     a hit raises `guard.PrivateWordsFound` (saying where), unless `mask`
     first replaces each one with the pupil's pseudonym."""
     check_kind(kind, fmt)
-    words = private if private is not None and private.words else None
-    if words is not None and mask:
+    words = None
+    if private is not None and private.words:
         from lessonstudy.report import guard
 
-        study = guard.masked(study, words)
+        words = guard.checked(private, study.pupils)
+        if mask:
+            study = guard.masked(study, words)
     if fmt == "csv":
         from lessonstudy.report.notes_csv import notes_csv
 

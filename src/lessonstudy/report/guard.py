@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import PrivateWords, Study
+from lessonstudy.model import CasePupil, PrivateWords, Study
 
 WITHHELD = "[withheld]"  # what masks a private word that is not a case pupil's
 SNIPPET = 36  # characters shown either side of a hit
@@ -48,6 +48,13 @@ class PrivateWordsFound(LessonStudyError):
             f"the {what} holds {len(hits)} of the group's private words: {shown}{rest};"
             " change the text in the study, or write it with --mask to put the pseudonym instead"
         )
+
+
+def checked(private: PrivateWords, pupils: Iterable[CasePupil]) -> PrivateWords:
+    """The words to check: not a pupil's own pseudonym (printed everywhere, by design:
+    a real name the same as the pseudonym is no secret, and the pseudonym is no leak)."""
+    shown = {p.pseudonym.strip().casefold() for p in pupils if p.pseudonym.strip()}
+    return PrivateWords([w for w in private.words if w.text.strip().casefold() not in shown])
 
 
 def pattern(private: PrivateWords) -> re.Pattern[str] | None:
@@ -103,7 +110,7 @@ def markdown_blocks(markdown: str) -> Iterator[tuple[str, str]]:
             continue
         if token.type == "tr_open":
             table_row += 1
-        elif token.type == "table_open":
+        elif token.type in ("table_open", "table_close"):
             table_row = 0
         if token.type != "inline":
             continue
@@ -119,7 +126,7 @@ def markdown_blocks(markdown: str) -> Iterator[tuple[str, str]]:
             yield ("the heading " + " › ".join(t for t in trail if t), text)
             continue
         place = " › ".join(t for t in trail[1:] if t) or "the opening, under the title"
-        if token.map is not None and table_row:
+        if table_row:
             place += f", table row {table_row}"
         yield (place, text)
 

@@ -118,8 +118,8 @@ class WriteUpScreen(EditingScreen):
         Binding("f3", "next_format", "Format", id="writeup.format"),
         Binding("f5", "refresh_preview", "Refresh", id="writeup.refresh"),
         Binding("f6", "tab('preview')", "Preview", id="writeup.preview", priority=True),
-        Binding("f7", "tab('case')", "Case report", id="writeup.case", priority=True),
-        Binding("f8", "tab('private')", "Private words", id="writeup.private", priority=True),
+        Binding("f7", "tab('case')", "Fields", id="writeup.case", priority=True),
+        Binding("f8", "tab('private')", "Private", id="writeup.private", priority=True),
         Binding("escape", "back", "Study map", id="writeup.back"),
     ]
 
@@ -184,7 +184,7 @@ class WriteUpScreen(EditingScreen):
                     with VerticalScroll(id="writeup-preview"):
                         yield Markdown(parser_factory=preview_parser, open_links=False)
                 yield Label("", id="writeup-status")
-            with TabPane("Case report", id="case"), VerticalScroll(classes="form"):
+            with TabPane("Report fields", id="case"), VerticalScroll(classes="form"):
                 yield Static(
                     "What a case report needs that no other step asks for. The key points, "
                     "where each pupil ended and how the work was shared are with the findings.",
@@ -210,12 +210,14 @@ class WriteUpScreen(EditingScreen):
                     )
                 yield Label("Other words that must never leave, one a line (masked as [withheld])")
                 yield TextArea(self.widget_value("private-other"), id="private-other")
+                yield Static("", id="private-ignored", classes="hint")
         yield Footer()
 
     def _format_options(self) -> list[tuple[str, str]]:
         return [(FORMAT_NAMES[fmt], fmt) for fmt in report.KIND_FORMATS[self.kind]]
 
     def on_mount(self) -> None:
+        self.show_ignored()
         self.show_write_up()
         self.query_one("#writeup-sections", OptionList).focus()
 
@@ -231,7 +233,9 @@ class WriteUpScreen(EditingScreen):
         except LessonStudyError as error:
             self.notify(str(error), title="Cannot write this up", severity="error")
             return
-        self.show_hits(guard.find_in_markdown(self.private.value, markdown))
+        self.show_hits(
+            guard.find_in_markdown(guard.checked(self.private.value, study.pupils), markdown)
+        )
         self.sections = split_sections(markdown)
         sections_list.clear_options()
         sections_list.add_options(
@@ -303,6 +307,21 @@ class WriteUpScreen(EditingScreen):
     def after_edit(self, widget_id: str) -> None:
         if widget_id.startswith(("private-", "case-")):
             self._out_of_date = True  # the preview catches up when shown (F6)
+        if widget_id.startswith("private-"):
+            self.show_ignored()
+
+    def show_ignored(self) -> None:
+        """Say so when a listed word is a pupil's pseudonym: it is printed on purpose."""
+        private: PrivateWords = self.private.value
+        kept = {w.text for w in guard.checked(private, self.pupils).words}
+        ignored = sorted({w.text.strip() for w in private.words if w.text not in kept})
+        self.query_one("#private-ignored", Static).update(
+            Text(
+                "Not checked, being a pupil's pseudonym (printed on purpose): " + ", ".join(ignored)
+            )
+            if ignored
+            else ""
+        )
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
