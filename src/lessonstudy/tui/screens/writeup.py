@@ -19,7 +19,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -60,6 +60,7 @@ FORMAT_NAMES = {
     "pptx": "PowerPoint",
     "csv": "CSV (every note)",
 }
+COMPACT_FOOTER_BELOW = 120  # terminal columns
 CASE_REPORT_FIELDS = (
     ("useful_for", "Who might find this report useful"),
     ("context", "The context: the school, its community, the department"),
@@ -116,7 +117,9 @@ class WriteUpScreen(EditingScreen):
         ),
         Binding("f2", "next_kind", "Kind", id="writeup.kind"),
         Binding("f3", "next_format", "Format", id="writeup.format"),
-        Binding("f5", "refresh_preview", "Refresh", id="writeup.refresh"),
+        Binding(
+            "f5", "refresh_preview", "Refresh", id="writeup.refresh", show=False
+        ),  # the preview follows the study by itself: the key is for the palette and F1
         Binding("f6", "tab('preview')", "Preview", id="writeup.preview", priority=True),
         Binding("f7", "tab('case')", "Fields", id="writeup.case", priority=True),
         Binding("f8", "tab('private')", "Private", id="writeup.private", priority=True),
@@ -215,6 +218,10 @@ class WriteUpScreen(EditingScreen):
 
     def _format_options(self) -> list[tuple[str, str]]:
         return [(FORMAT_NAMES[fmt], fmt) for fmt in report.KIND_FORMATS[self.kind]]
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Less space between the keys when narrow, so the tabs' keys stay in view.
+        self.query_one(Footer).compact = event.size.width < COMPACT_FOOTER_BELOW
 
     def on_mount(self) -> None:
         self.show_ignored()
