@@ -113,7 +113,7 @@ def _runs(token: Token) -> tuple[Run, ...]:
 def font_size(blocks: Sequence[Block], *, width_pt: float = BODY_W_PT) -> int:
     """The largest size at which the blocks fit the body of a slide."""
     for size in SIZES_PT:
-        per_line = width_pt / (size * 0.52)  # a sans-serif letter is about half its size wide
+        per_line = width_pt / (size * 0.48)  # a sans-serif letter is about half its size wide
         lines = 0.0
         for block in blocks:
             indent = 1 if block.kind != "para" else 0

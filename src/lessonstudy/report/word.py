@@ -53,7 +53,7 @@ MONO = "Courier New"
 # as in print.css; any other table is laid out by how much its columns hold.
 COLUMN_SHARES = {
     "t-stage-pupil": (0.16, 0.07, 0.335, 0.335, 0.10),
-    "t-time-stage": (0.09, 0.07, 0.07, 0.15, 0.62),
+    "t-time-stage": (0.09, 0.085, 0.075, 0.16, 0.59),
     "t-stage-we-predict": (0.22, 0.33, 0.45),
     "t-lesson-success-criterion": (0.10, 0.60, 0.30),
 }
@@ -307,25 +307,44 @@ class _Writer:
                 column += 1
         columns = max(len(headers), 1)
         self.table_kind = table_class(headers)
-        self.widths = self._column_widths(self.table_kind, lengths[:columns], columns)
+        self.widths = self._column_widths(self.table_kind, lengths[:columns], headers)
         self.table = self.document.add_table(rows=0, cols=columns)
         self.table.style = "Table Grid"
         self.table.autofit = False
         _fix_widths(self.table, self.widths)
 
-    def _column_widths(self, kind: str, lengths: list[list[int]], columns: int) -> list[int]:
+    def _column_widths(self, kind: str, lengths: list[list[int]], headers: list[str]) -> list[int]:
         """Widths that add up to the text width (a table never runs past its column):
-        the templates' known tables as in print.css, others by how much they hold."""
+        the templates' known tables as in print.css, others by how much they hold,
+        and none narrower than its header's longest word."""
+        columns = max(len(headers), 1)
         shares = COLUMN_SHARES.get(kind)
         if shares is None or len(shares) != columns:
-            # Like a browser's automatic layout, roughly: a column's typical content,
-            # with a floor so a column of short labels stays readable.
-            weights = [
-                min(max(sum(col) / max(len(col), 1), 6.0), 120.0) if col else 6.0 for col in lengths
-            ]
-            weights += [6.0] * (columns - len(weights))
+            # Like a browser's automatic layout, roughly: by a column's typical content.
+            weights = []
+            for index in range(columns):
+                col = lengths[index] if index < len(lengths) else []
+                typical = sum(col) / len(col) if col else 0.0
+                weights.append(min(max(typical, 6.0), 120.0))
             total = sum(math.sqrt(w) * w for w in weights)
             shares = tuple(math.sqrt(w) * w / total for w in weights)
+        # Room for the header's longest word in bold (a letter is about 0.68 of the
+        # size wide) and the cell's margins; the other columns give way.
+        letter = Pt(self.layout.table_pt * 0.68)
+        least = []
+        for index in range(columns):
+            words = headers[index].split() if index < len(headers) else []
+            longest = max((len(word) for word in words), default=2)
+            least.append((longest * letter + Mm(4.5)) / self.text_width)
+        for _round in range(columns):
+            short = [i for i in range(columns) if shares[i] < least[i] - 1e-9]
+            if not short or sum(least) >= 1:
+                break
+            fixed = sum(least[i] for i in short)
+            rest = sum(shares[i] for i in range(columns) if i not in short)
+            shares = tuple(
+                least[i] if i in short else shares[i] * (1 - fixed) / rest for i in range(columns)
+            )
         return [int(self.text_width * share) for share in shares]
 
     def _table_close(self, token: Token, tokens: Sequence[Token], index: int) -> None:
