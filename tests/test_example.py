@@ -240,16 +240,16 @@ def test_the_reports_cell_verdicts_agree_with_the_discussion_record(study):
     from lessonstudy import report
 
     markdown = report.render_markdown(study)
+    # The evidence tables: | stage | pupil | predicted | observed | judged |
     verdicts = re.findall(
-        r"^- \*\*(\w) \([^)]*\)\*\*: `(.)` ([a-z ]+) \(the group's judgement\)"
-        r"(?:.*\n)+?  - Observed: (.*)$",
+        r"^\|[^|\n]*\| (\w) \|[^|\n]*\| ([^|\n]*) \| `(.)` ([a-z ]+) \(the group's judgement\) \|$",
         markdown,
         flags=re.MULTILINE,
     )
     assert len(verdicts) == 54
-    for _label, symbol, words, observed in verdicts:
+    for _label, observed, symbol, words in verdicts:
         judgement = Judgement.from_symbol(symbol)
         assert words == judgement.words
         assert said(observed) is judgement
     # No cell anywhere carries a verdict worked out from the notes' marks.
-    assert "notes: " not in markdown.split("## The case pupils' journeys")[0]
+    assert "not judged" not in markdown.split("## Each case pupil's progress")[0]

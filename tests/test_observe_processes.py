@@ -13,6 +13,7 @@ from lessonstudy.store import StudyFile
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
+from report_fixtures import docx_all_text
 from test_tui_observe import ObserveApp, make_study
 
 WRITER = Path(__file__).with_name("note_writer.py")  # python note_writer.py STUDY COUNT NAME
@@ -87,9 +88,6 @@ def test_three_observer_processes_one_clock_every_note_in_its_stage_and_the_repo
     Every note has the stage that was running when it was typed, and every note not
     deleted is in the Markdown, HTML and Word report."""
     import datetime as dt
-    import io
-
-    import docx
 
     from lessonstudy import report
 
@@ -153,9 +151,8 @@ def test_three_observer_processes_one_clock_every_note_in_its_stage_and_the_repo
 
     markdown = report.render_markdown(study)
     html = report.render(study, fmt="html").decode()
-    word = "\n".join(
-        p.text for p in docx.Document(io.BytesIO(report.render(study, fmt="docx"))).paragraphs
-    )
+    # Paragraphs and table cells: the appendix of every note is a table.
+    word = docx_all_text(report.render(study, fmt="docx"))
     for note in notes:
         assert note.text in markdown and note.text in html and note.text in word
     for note in (n for n in study.notes if n.deleted):

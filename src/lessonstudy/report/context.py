@@ -148,6 +148,8 @@ def _lesson(
     study: Study, lesson: ResearchLesson, names: dict[str, str], step_titles: dict[str, Any]
 ) -> Data:
     grid = process.evidence_grid(study, lesson.number)
+    started = process.lesson_start(study.marks, lesson.number)
+    counts = process.prediction_counts(lesson, list(names), started)
     interviews = [_interview(i, names, lesson) for i in study.lesson_interviews(lesson.number)]
     discussion = study.discussion(lesson.number)
     previous = study.lesson(lesson.number - 1)
@@ -179,9 +181,20 @@ def _lesson(
         },
         "stages": [_stage(row, names) for row in grid.rows],
         "minutes": sum(s.minutes or 0 for s in lesson.stages),
-        "notes_count": sum(len(c.notes) for row in grid.rows for c in row.cells.values())
-        + sum(len(row.class_notes) for row in grid.rows)
-        + len(grid.unstaged),
+        "notes_count": grid.note_count,
+        # Notes in no stage of the plan (before the first stage, after the end):
+        # counted here, printed under a heading of their own in the appendix.
+        "unplaced": len(grid.unplaced),
+        "predictions": {
+            "cells": counts.cells,
+            "written": counts.written,
+            "carried": counts.carried,
+            "missing": counts.missing,
+            "before_teaching": counts.before_teaching,
+            "undated": counts.undated,
+            "changed_after_start": counts.changed_after_start,
+            "taught": started is not None,
+        },
         "interviews": interviews,
         "quotes": [
             {
@@ -201,16 +214,20 @@ def _lesson(
 
 
 def verdict(cell: process.EvidenceCell) -> Data:
-    """What a cell shows: the notes' judgements counted. The group's own judgement
-    is not recorded yet, and a verdict guessed from the counts would be the app's."""
-    counts = cell.judgements
+    """What a cell shows, from THE cell verdict (process.cell_verdict): the group's
+    judgement where it made one, else the notes' marks counted, never a verdict
+    worked out from them."""
+    found = cell.verdict
     return {
-        "judgement": None,
-        "counts": [
-            {**(judgement_data(j) or {}), "count": counts[j]} for j in JUDGEMENT_ORDER if counts[j]
-        ],
-        "notes": len(cell.notes),
+        "judgement": judgement_data(found.judgement),
+        "counts": [{**(judgement_data(j) or {}), "count": count} for j, count in found.counts],
+        "words": found.words,
+        "notes": found.notes,
     }
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment.day} {moment:%B %Y, %H:%M}" if moment else ""
 
 
 def _stage(row: process.EvidenceRow, names: dict[str, str]) -> Data:
@@ -246,9 +263,11 @@ def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
     }
 
 
-def _note(note: Observation) -> Data:
+def _note(note: Observation, names: dict[str, str] | None = None) -> Data:
+    about = "the class" if note.about == CLASS else (names or {}).get(note.about, note.about)
     return {
         "time": note.at.strftime("%H:%M"),
+        "about": about,
         "observer": note.observer,
         "text": note.text,
         "judgement": judgement_data(note.judgement),
@@ -556,6 +575,19 @@ def _methods(
         "interviews": interviews,
         "discussions": discussions,
         "carried": carried,
+        "predictions": [
+            {
+                "lesson": lesson["name"],
+                "taught": lesson["predictions"]["taught"],
+                "before": lesson["predictions"]["before_teaching"],
+                "cells": lesson["predictions"]["cells"],
+                "written": lesson["predictions"]["written"],
+                "undated": lesson["predictions"]["undated"],
+                "changed": lesson["predictions"]["changed_after_start"],
+            }
+            for lesson in lessons
+            if lesson["predictions"]["cells"]
+        ],
     }
 
 
@@ -563,33 +595,34 @@ def _methods(
 
 
 def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
-    """Every note that is not deleted, lesson by lesson, stage by stage, in time order."""
+    """Every note that is not deleted, lesson by lesson in time order; the notes in no
+    stage of the plan (as the evidence grid places them) under a heading of their own."""
     lessons = []
     for lesson in study.lessons:
         notes = study.live_notes(lesson.number)
         if not notes:
             continue
+        unplaced = {note.id for note in process.evidence_grid(study, lesson.number).unplaced}
         numbers = {stage.id: n for n, stage in enumerate(lesson.stages, start=1)}
-        rows = []
+        placed, elsewhere = [], []
         for note in notes:
-            number = numbers.get(note.stage_id)  # type: ignore[arg-type]
-            rows.append(
-                {
-                    "time": note.at.strftime("%H:%M"),
-                    "stage": str(number) if number else "–",
-                    "about": "class" if note.about == CLASS else note.about,
-                    "observer": note.observer,
-                    "judgement": judgement_data(note.judgement),
-                    "critical": note.critical,
-                    "text": note.text,
-                }
-            )
+            row = {
+                "time": note.at.strftime("%H:%M"),
+                "stage": str(numbers.get(note.stage_id, "–")),  # type: ignore[arg-type]
+                "about": "class" if note.about == CLASS else note.about,
+                "observer": note.observer,
+                "judgement": judgement_data(note.judgement),
+                "critical": note.critical,
+                "text": note.text,
+            }
+            (elsewhere if note.id in unplaced else placed).append(row)
         lessons.append(
             {
                 "name": f"RL{lesson.number}",
                 "date": long_date(lesson.date),
-                "notes": rows,
-                "unplaced": sum(1 for r in rows if r["stage"] == "–"),
+                "count": len(notes),
+                "notes": placed,
+                "unplaced": elsewhere,
             }
         )
     return lessons

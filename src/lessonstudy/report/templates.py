@@ -56,11 +56,14 @@ def counts_text(verdict: dict[str, Any]) -> Markdown:
 
 
 def verdict_text(verdict: dict[str, Any]) -> Markdown:
-    """A cell's verdict: the group's judgement where it made one, else the counts."""
+    """A cell's verdict: the group's judgement where it made one, else plainly not
+    judged, with the notes' marks counted."""
     judgement = verdict.get("judgement")
     if judgement:
-        return Markdown(f"{chip(judgement)} {judgement['words']} ({counts_text(verdict)})")
-    return counts_text(verdict)
+        return Markdown(f"{chip(judgement)} {judgement['words']} (the group's judgement)")
+    if not verdict["notes"]:
+        return Markdown("no notes")
+    return Markdown(f"*not judged;* notes: {counts_text(verdict)}")
 
 
 def evidence_table(lesson: dict[str, Any]) -> Markdown:
@@ -70,7 +73,7 @@ def evidence_table(lesson: dict[str, Any]) -> Markdown:
     if not stages:
         return Markdown("")
     lines = [
-        "| Stage | Pupil | Predicted | Observed | Notes |",
+        "| Stage | Pupil | Predicted | Observed | Judged |",
         "|---|---|---|---|---|",
     ]
     for stage in stages:
@@ -81,9 +84,15 @@ def evidence_table(lesson: dict[str, Any]) -> Markdown:
                 mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
                 flag = "critical moment, " if note["critical"] else ""
                 observed.append(f"*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
+            predicted = md_line(cell["prediction"]) if cell["prediction"].strip() else "–"
+            if cell.get("changed"):
+                changed = cell["changed"]
+                predicted += (
+                    f" · *Changed after the lesson began ({md_line(changed['when'])}):* "
+                    + (md_line(changed["text"]) if changed["text"].strip() else "left empty")
+                )
             lines.append(
-                f"| {title} | {md_line(cell['label'])} | "
-                f"{md_line(cell['prediction']) if cell['prediction'].strip() else '–'} | "
+                f"| {title} | {md_line(cell['label'])} | {predicted} | "
                 f"{' · '.join(observed) if observed else '–'} | {verdict_text(cell['verdict'])} |"
             )
     return Markdown("\n".join(lines))
@@ -103,11 +112,11 @@ def progress_table(pupil: dict[str, Any]) -> Markdown:
     return Markdown("\n".join(lines))
 
 
-def notes_table(lesson: dict[str, Any]) -> Markdown:
-    """Every note of one lesson, in time order (the report's appendix)."""
+def notes_table(notes: list[dict[str, Any]]) -> Markdown:
+    """Notes of one lesson, in time order (the report's appendix)."""
     lines = ["| Time | Stage | Pupil | Observer | Note |", "|---|---|---|---|---|"]
     append = lines.append
-    for note in lesson["notes"]:
+    for note in notes:
         mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
         flag = "**critical moment:** " if note["critical"] else ""
         append(

@@ -52,7 +52,7 @@ MONO = "Courier New"
 # Column widths (fractions of the text width) of the templates' known tables,
 # as in print.css; any other table is laid out by how much its columns hold.
 COLUMN_SHARES = {
-    "t-stage-pupil": (0.16, 0.07, 0.335, 0.335, 0.10),
+    "t-stage-pupil": (0.16, 0.07, 0.32, 0.32, 0.13),
     "t-time-stage": (0.09, 0.085, 0.075, 0.16, 0.59),
     "t-stage-we-predict": (0.22, 0.33, 0.45),
     "t-lesson-success-criterion": (0.10, 0.60, 0.30),
