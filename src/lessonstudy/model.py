@@ -268,6 +268,9 @@ class Observation:
     stage_chosen: bool = field(
         default=Factory(lambda note: note.stage_id is not None, takes_self=True)
     )
+    # Starred "for the write-up" (end of lesson, discussion): the report's cells
+    # print the starred notes first.
+    starred: bool = False
 
 
 @define

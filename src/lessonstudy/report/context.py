@@ -245,7 +245,10 @@ def _stage(row: process.EvidenceRow, names: dict[str, str]) -> Data:
 
 
 def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
-    chosen = [n for n in cell.notes if n.critical]
+    # The notes the group starred for the write-up first, then the critical moments.
+    chosen = [n for n in cell.notes if n.starred] + [
+        n for n in cell.notes if n.critical and not n.starred
+    ]
     return {
         "label": label,
         "pupil": name,
@@ -257,7 +260,7 @@ def _cell(label: str, name: str, cell: process.EvidenceCell) -> Data:
         ),
         "observed": cell.observed,
         "verdict": verdict(cell),
-        "critical": bool(chosen),
+        "critical": cell.critical,
         # The notes the body of the report prints; every note is in the appendix.
         "notes": [_note(n) for n in chosen],
     }
@@ -272,6 +275,7 @@ def _note(note: Observation, names: dict[str, str] | None = None) -> Data:
         "text": note.text,
         "judgement": judgement_data(note.judgement),
         "critical": note.critical,
+        "starred": note.starred,
     }
 
 
@@ -613,6 +617,7 @@ def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
                 "observer": note.observer,
                 "judgement": judgement_data(note.judgement),
                 "critical": note.critical,
+                "starred": note.starred,
                 "text": note.text,
             }
             (elsewhere if note.id in unplaced else placed).append(row)

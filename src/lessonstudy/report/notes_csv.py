@@ -26,6 +26,7 @@ HEADER = (
     "observer",
     "judgement",
     "critical",
+    "starred",
     "note",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,6 +58,7 @@ def notes_csv(study: Study) -> bytes:
                     _cell(note.observer),
                     note.judgement.words if note.judgement else "",
                     "yes" if note.critical else "",
+                    "yes" if note.starred else "",
                     _cell(note.text),
                 ]
             )

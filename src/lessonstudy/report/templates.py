@@ -82,8 +82,9 @@ def evidence_table(lesson: dict[str, Any]) -> Markdown:
             observed = [md_line(cell["observed"])] if cell["observed"].strip() else []
             for note in cell["notes"]:
                 mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
+                star = "★ " if note["starred"] else ""
                 flag = "critical moment, " if note["critical"] else ""
-                observed.append(f"*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
+                observed.append(f"{star}*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
             predicted = md_line(cell["prediction"]) if cell["prediction"].strip() else "–"
             if cell.get("changed"):
                 changed = cell["changed"]
@@ -119,6 +120,8 @@ def notes_table(notes: list[dict[str, Any]]) -> Markdown:
     for note in notes:
         mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
         flag = "**critical moment:** " if note["critical"] else ""
+        if note["starred"]:
+            flag = "★ " + flag
         append(
             f"| {note['time']} | {note['stage']} | {md_line(note['about'])} | "
             f"{md_line(note['observer'])} | {mark}{flag}{md_line(note['text'])} |"

@@ -24,7 +24,7 @@ from lessonstudy.rules import study_problems
 from lessonstudy.store.converter import structure, unstructure
 
 FORMAT = "lessonstudy"
-VERSION = 2
+VERSION = 3
 
 
 def _v1_to_v2(study: dict[str, Any]) -> dict[str, Any]:
@@ -40,8 +40,18 @@ def _v1_to_v2(study: dict[str, Any]) -> dict[str, Any]:
     return study
 
 
+def _v2_to_v3(study: dict[str, Any]) -> dict[str, Any]:
+    """Version 3: notes starred for the write-up, and the case report's own fields
+    (all new, all with defaults: nothing to change). The number moves so that an
+    older lessonstudy says "upgrade" instead of naming a key it does not know."""
+    return study
+
+
 # DICT_MIGRATIONS[n] turns a version-n envelope's "study" into version n + 1.
-DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 
 
 def without_private_notes(study: Study) -> Study:

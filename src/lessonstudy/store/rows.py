@@ -57,7 +57,7 @@ def body_hash(body: str) -> str:
 
 NOTE_COLUMNS = (
     "id, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, revision,"
-    " stage_chosen"
+    " stage_chosen, starred"
 )
 NOTE_REVISION = 10  # index of `revision` in a row of NOTE_COLUMNS
 
@@ -65,9 +65,21 @@ NOTE_REVISION = 10  # index of `revision` in a row of NOTE_COLUMNS
 def note_from_row(row: tuple[Any, ...]) -> Observation:
     """A note as stored. A stage nobody chose is not stored (it is the timeline's):
     `place_notes` fills it in for whoever reads the note."""
-    id_, lesson, observer, at, stage_id, about, text, judgement, critical, deleted, rev, chosen = (
-        row
-    )
+    (
+        id_,
+        lesson,
+        observer,
+        at,
+        stage_id,
+        about,
+        text,
+        judgement,
+        critical,
+        deleted,
+        rev,
+        chosen,
+        starred,
+    ) = row
     return Observation(
         id=UUID(id_),
         lesson=lesson,
@@ -81,6 +93,7 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
         deleted=bool(deleted),
         revision=rev,
         stage_chosen=bool(chosen),
+        starred=bool(starred),
     )
 
 
@@ -106,6 +119,7 @@ def note_values(note: Observation) -> tuple[object, ...]:
         int(note.deleted),
         note.revision,
         int(note.stage_chosen),
+        int(note.starred),
     )
 
 
@@ -117,7 +131,7 @@ def insert_note(con: sqlite3.Connection, note: Observation) -> None:
     if note.at.tzinfo is None:
         raise ValueError("a note's time must be timezone-aware")
     con.execute(
-        f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
         (_next_seq(con), *note_values(note)),
     )
 
@@ -126,8 +140,8 @@ def replace_note(con: sqlite3.Connection, note: Observation) -> None:
     values = note_values(note)
     con.execute(
         "UPDATE note SET seq = ?, lesson = ?, observer = ?, at = ?, stage_id = ?, about = ?,"
-        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ?, stage_chosen = ?"
-        " WHERE id = ?",
+        " text = ?, judgement = ?, critical = ?, deleted = ?, revision = ?, stage_chosen = ?,"
+        " starred = ? WHERE id = ?",
         (_next_seq(con), *values[1:], values[0]),
     )
 

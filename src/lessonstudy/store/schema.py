@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x4C537479  # "LSty"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE meta (
@@ -96,11 +96,15 @@ _V2 = [
            WHERE document.kind = 'lesson' AND document.key = CAST(note.lesson AS TEXT))""",
 ]
 
+# Notes starred for the write-up.
+_V3 = ["ALTER TABLE note ADD COLUMN starred INTEGER NOT NULL DEFAULT 0"]
+
 # MIGRATIONS[n] takes a file from schema n to n + 1: a list of statements (not
 # one script split on ";", which a trigger or a string literal would break).
 MIGRATIONS: dict[int, list[str]] = {
     0: [s for s in _V1.split(";\n") if s.strip()],
     1: _V2,
+    2: _V3,
 }
 
 

@@ -428,6 +428,14 @@ class DiscussionScreen(Screen[None]):
             id="discussion.note_point",
             tooltip="Type a point under this step (the recorder)",
         ),
+        Binding(
+            "f6",
+            "star_notes",
+            "Star",
+            id="discussion.star_notes",
+            tooltip="Star notes of the chosen cell for the write-up",
+            show=False,  # in F1 and the palette: the footer keeps "esc Study map" at 80
+        ),
         # Undo is everywhere ctrl+z; it is in F1 and the palette, and the footer
         # needs its room at 80 columns for the way back (esc).
         Binding("ctrl+z", "undo", "Undo", id="discussion.undo", priority=True, show=False),
@@ -748,6 +756,26 @@ class DiscussionScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_star_notes(self) -> None:
+        """The notes of the cell at the grid's cursor, to star for the write-up."""
+        from lessonstudy.tui.screens.star_notes import StarNotesScreen
+
+        view = self.query_one(EvidenceView)
+        place = view.cell_at_cursor()
+        if place is None or view.grid is None:
+            self.notify("Go to a cell of the evidence grid first (the first step).", timeout=3)
+            return
+        number, label = place
+        notes = list(view.grid.rows[number - 1].cells[label].notes)
+        names = {p.label: f"{p.label} {p.pseudonym}".strip() for p in self.study.pupils}
+        title = f"RL{self.lesson}, stage {number}, {names.get(label, label)}: star for the write-up"
+
+        def refresh(_starred: int | None) -> None:
+            self.study, self._whole_study = study_for_lesson(self.study_file, self.lesson), False
+            view.update(self.grid())
+
+        self.app.push_screen(StarNotesScreen(self.study_file, title, notes, names), refresh)
 
     # ------------------------------------------------------------------ the group's judgement
 

@@ -210,6 +210,14 @@ class LessonSummaryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back to observing", id="observe.summary_back"),
+        Binding(
+            "f6",
+            "star_notes",
+            "Star for write-up",
+            id="observe.summary_star",
+            tooltip="Star the notes the write-up should show first",
+            priority=True,  # also while typing interview questions
+        ),
     ]
 
     def __init__(self, study_file: StudyFile, lesson: int, observer: str) -> None:
@@ -344,6 +352,22 @@ class LessonSummaryScreen(Screen[None]):
         self._sync_questions()
         if self.study_file.notes(self.lesson_number, after_seq=self._seen_seq):
             self.show_evidence()
+
+    def action_star_notes(self) -> None:
+        from lessonstudy.tui.screens.star_notes import StarNotesScreen
+
+        study = self.study_file.load(self.lesson_number)
+        names = {p.label: f"{p.label} {p.pseudonym}".strip() for p in study.pupils}
+        notes = study.live_notes(self.lesson_number)
+        self.app.push_screen(
+            StarNotesScreen(
+                self.study_file,
+                f"RL{self.lesson_number}: star notes for the write-up",
+                notes,
+                names,
+            ),
+            lambda _starred: self.show_evidence(),
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
