@@ -242,7 +242,7 @@ def test_the_reports_cell_verdicts_agree_with_the_discussion_record(study):
     markdown = report.render_markdown(study)
     # The evidence tables: | stage | pupil | predicted | observed | judged |
     verdicts = re.findall(
-        r"^\|[^|\n]*\| (\w) \|[^|\n]*\| ([^|\n]*) \| `(.)` ([a-z ]+) \(the group's judgement\) \|$",
+        r"^\|[^|\n]*\| (\w) \|[^|\n]*\| ([^|\n]*) \| `(.)` ([a-z ]+) \|$",
         markdown,
         flags=re.MULTILINE,
     )

@@ -220,7 +220,7 @@ def test_cells_count_the_notes_judgements_and_never_guess_a_verdict():
     markdown = report.render(study, kind="report", fmt="md").decode()
     row = next(line for line in markdown.splitlines() if "Warm-up: folding strips | A |" in line)
     # The fixture's own note for A here is "better": 2 =, 1 +, 1 -, each counted.
-    assert row.rstrip().endswith("| *not judged;* notes: 2 `=` 1 `+` 1 `-` |"), row
+    assert row.rstrip().endswith("| *not judged by the group;* notes: 2 `=` 1 `+` 1 `-` |"), row
     assert "as predicted" not in row and "better than" not in row
     page = report.render(study, kind="report", fmt="html").decode()
     evidence = page[page.index('class="t-stage-pupil"') : page.index("</table>")]
@@ -228,7 +228,7 @@ def test_cells_count_the_notes_judgements_and_never_guess_a_verdict():
     first_row = evidence[start : evidence.index("</tr>", start)]
     assert "j-cell" not in first_row  # not coloured as if it had a verdict
     judged = next(line for line in markdown.splitlines() if "| B |" in line)
-    assert judged.rstrip().endswith("(the group's judgement) |")  # B's cell was judged
+    assert judged.rstrip().endswith("than predicted |")  # B's cell: the group judged it
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
@@ -468,7 +468,7 @@ def test_word_file_has_heading_styles_tables_lists_and_quotes(outputs):
     ]
     assert len(grids) == 2  # one per lesson
     header = [c.text for c in grids[0].rows[0].cells]
-    assert header == ["Stage", "Pupil", "Predicted", "Observed", "Judged"]
+    assert header == ["Stage", "Pupil", "Predicted", "Observed", "The group's judgement"]
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 

@@ -59,11 +59,11 @@ def verdict_text(verdict: dict[str, Any]) -> Markdown:
     """A cell's verdict: the group's judgement where it made one, else plainly not
     judged, with the notes' marks counted."""
     judgement = verdict.get("judgement")
-    if judgement:
-        return Markdown(f"{chip(judgement)} {judgement['words']} (the group's judgement)")
+    if judgement:  # the column says it is the group's
+        return Markdown(f"{chip(judgement)} {judgement['words']}")
     if not verdict["notes"]:
         return Markdown("no notes")
-    return Markdown(f"*not judged;* notes: {counts_text(verdict)}")
+    return Markdown(f"*not judged by the group;* notes: {counts_text(verdict)}")
 
 
 def evidence_table(lesson: dict[str, Any]) -> Markdown:
@@ -73,7 +73,7 @@ def evidence_table(lesson: dict[str, Any]) -> Markdown:
     if not stages:
         return Markdown("")
     lines = [
-        "| Stage | Pupil | Predicted | Observed | Judged |",
+        "| Stage | Pupil | Predicted | Observed | The group's judgement |",
         "|---|---|---|---|---|",
     ]
     for stage in stages:
