@@ -98,6 +98,19 @@ def test_notes_after_seq_returns_only_changes(tmp_path):
         assert [n.text for n in study_file.notes(lesson=2)] == []
 
 
+def test_a_note_or_mark_sent_twice_is_stored_once(tmp_path):
+    path, study = make_file(tmp_path / "s.lessonstudy")
+    sent, moved = note(study, "sent twice over a flaky connection"), mark(study)
+    with StudyFile.open(path) as study_file:
+        assert study_file.add_note(sent) is True
+        corrected = study_file.update_note(attrs.evolve(sent, text="corrected meanwhile"))
+        assert study_file.add_note(sent) is False  # the late copy
+        assert study_file.notes() == [corrected]
+        assert study_file.add_mark(moved) is True
+        assert study_file.add_mark(moved) is False
+        assert study_file.marks() == [moved]
+
+
 def test_add_notes_is_all_or_nothing(tmp_path):
     path, study = make_file(tmp_path / "s.lessonstudy")
     good = note(study, "good")

@@ -354,9 +354,18 @@ class StudyFile:
             )
         return attrs.evolve(saved, merged=value)
 
-    def add_note(self, note: Observation) -> None:
+    def add_note(self, note: Observation) -> bool:
+        """Add a note; False if a note with its id is there already.
+
+        A note's id is made where it is typed (a terminal, a phone), so a note
+        sent twice over a flaky connection is stored once, and a late copy never
+        overwrites a correction made meanwhile.
+        """
         with self._write() as con:
+            if con.execute("SELECT 1 FROM note WHERE id = ?", (str(note.id),)).fetchone():
+                return False
             insert_note(con, note)
+            return True
 
     def add_notes(self, notes: list[Observation]) -> None:
         """Add many notes in one transaction: all of them, or none."""
@@ -486,9 +495,13 @@ class StudyFile:
                 discussion.set_judgement(move_to, item.pupil, item.judgement)
         save_document(con, "discussion", key, to_json(discussion), None, source="edit")
 
-    def add_mark(self, mark: StageMark) -> None:
+    def add_mark(self, mark: StageMark) -> bool:
+        """Add a stage mark; False if one with its id is there already (sent twice)."""
         with self._write() as con:
+            if con.execute("SELECT 1 FROM stage_mark WHERE id = ?", (str(mark.id),)).fetchone():
+                return False
             insert_mark(con, mark)
+            return True
 
     def dismiss_conflict(self, conflict_id: str) -> None:
         with self._write() as con:
