@@ -235,6 +235,23 @@ def cmd_observe(args: argparse.Namespace) -> int:
     return _run_app(path, observe_as=args.observer, lesson=args.lesson)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from lessonstudy.serve.command import ServeOptions, run
+
+    path = Path(args.path)
+    _warn_location(path)
+    options = ServeOptions(
+        path=path,
+        lesson=args.lesson,
+        lan=args.lan,
+        port=args.port,
+        code=args.code,
+        cert=Path(args.cert) if args.cert else None,
+        key=Path(args.key) if args.key else None,
+    )
+    return run(options)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from lessonstudy import report
     from lessonstudy.store import StudyFile, documents
@@ -301,6 +318,13 @@ def number(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def port_number(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be 0 to 65535")
     return value
 
 
@@ -404,6 +428,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--as", dest="observer", required=True, metavar="NAME", help="your name")
     p.add_argument("--lesson", type=number, help="research lesson (default: the next one)")
+
+    p = command(
+        "serve",
+        cmd_serve,
+        "let observers write into a research lesson from their own phones and laptops",
+        epilog="Without --lan only this computer can open the page. Everyone needs the code "
+        "once per device. See the README: 'Observing from phones and laptops'.",
+    )
+    p.add_argument("path", help="the study file")
+    p.add_argument("--lesson", type=number, help="research lesson (default: the next one)")
+    p.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on the school network (prints the address and a QR code for it)",
+    )
+    p.add_argument(
+        "--port", type=port_number, default=8765, help="the port to listen on (default 8765)"
+    )
+    p.add_argument("--code", help="the access code (default: a new random one each time)")
+    p.add_argument("--cert", metavar="FILE", help="a TLS certificate (PEM), for https")
+    p.add_argument("--key", metavar="FILE", help="the TLS certificate's private key (PEM)")
 
     from lessonstudy.report import FORMATS, KINDS
 

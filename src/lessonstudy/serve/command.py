@@ -1,0 +1,161 @@
+"""`lessonstudy serve`: check the options, choose the lesson, print where to go, run."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import ssl
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import attrs
+from aiohttp import web
+from attrs import frozen
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.serve.access import (
+    LOOPBACK_HOSTS,
+    AccessCodes,
+    CodeAttempts,
+    Passes,
+    Role,
+    code_problem,
+    derived_key,
+    new_code,
+    shown_code,
+)
+from lessonstudy.serve.console import Console, printable, qr_lines
+from lessonstudy.serve.live import POLL_INTERVAL, TICK_INTERVAL, LessonHub
+from lessonstudy.serve.network import host_names, lan_addresses
+from lessonstudy.serve.served import Served, choose_lesson
+from lessonstudy.serve.server import Binding, Settings, make_app, serve, tls_context
+from lessonstudy.store import StudyFile
+
+DEFAULT_PORT = 8765
+
+
+@frozen
+class ServeOptions:
+    path: Path
+    lesson: int | None = None
+    lan: bool = False
+    port: int = DEFAULT_PORT
+    code: str | None = None
+    cert: Path | None = None
+    key: Path | None = None
+
+
+@attrs.define
+class Prepared:
+    """Everything `run` starts, built and checked before anything listens."""
+
+    app: web.Application
+    binding: Binding
+    ssl_context: ssl.SSLContext | None
+    settings: Settings
+    served: Served
+    hub: LessonHub
+    console: Console
+    codes: AccessCodes
+
+
+def prepare(
+    options: ServeOptions,
+    out: TextIO | None = None,
+    *,
+    poll_interval: float = POLL_INTERVAL,
+    tick_interval: float = TICK_INTERVAL,
+) -> Prepared:
+    problem = options.code is not None and code_problem(options.code)
+    if problem:
+        raise LessonStudyError(f"--code: {problem}")
+    if (options.cert is None) != (options.key is None):
+        raise LessonStudyError("--cert and --key go together: give both, or neither")
+    ssl_context = (
+        tls_context(options.cert, options.key)
+        if options.cert is not None and options.key is not None
+        else None
+    )
+    with StudyFile.open(options.path) as study_file:
+        served = choose_lesson(study_file, options.lesson)
+
+    codes = AccessCodes(member=options.code or new_code())
+    keys = {
+        Role.MEMBER: (
+            derived_key(options.code, served.study_id, Role.MEMBER)
+            if options.code
+            else secrets.token_bytes(32)
+        )
+    }
+    console = Console(out or sys.stdout)
+    if options.lan:
+        addresses = lan_addresses()
+        binding = Binding("0.0.0.0", options.port, tuple(addresses))
+        hostnames = {*LOOPBACK_HOSTS, *addresses, *host_names()}
+    else:
+        binding = Binding("127.0.0.1", options.port, ("localhost",))
+        hostnames = set(LOOPBACK_HOSTS)
+    settings = Settings(
+        codes=codes,
+        passes=Passes(keys),
+        attempts=CodeAttempts(),
+        console=console,
+        hostnames=frozenset(hostnames),
+        tls=ssl_context is not None,
+    )
+    hub = LessonHub(
+        options.path, served, console, poll_interval=poll_interval, tick_interval=tick_interval
+    )
+    return Prepared(
+        make_app(hub, settings), binding, ssl_context, settings, served, hub, console, codes
+    )
+
+
+def run(options: ServeOptions, out: TextIO | None = None) -> int:
+    prepared = prepare(options, out)
+
+    def ready(port: int) -> None:
+        _banner(prepared, options, port)
+
+    asyncio.run(
+        serve(prepared.app, prepared.binding, ssl_context=prepared.ssl_context, ready=ready)
+    )
+    prepared.console.write("Stopped. Every note that reached the server is saved in the study.")
+    return 0
+
+
+def _banner(prepared: Prepared, options: ServeOptions, port: int) -> None:
+    console, served, binding, codes = (
+        prepared.console,
+        prepared.served,
+        prepared.binding,
+        prepared.codes,
+    )
+    scheme = prepared.settings.scheme
+    write = console.write
+    title = printable(served.study_title, 60) or "(untitled study)"
+    write(f"Serving {served.title} of {title!r} from {options.path}")
+    write(f"  On this computer:       {scheme}://localhost:{port}/")
+    if options.lan:
+        if binding.shown_hosts:
+            url = f"{scheme}://{binding.shown_hosts[0]}:{port}/"
+            write(f"  On the school network:  {url}")
+            for other in binding.shown_hosts[1:]:
+                write(f"                    or:  {scheme}://{other}:{port}/")
+            for line in qr_lines(url, ansi=console.out.isatty()):
+                write("    " + line)
+        else:
+            write("  No school network found: is this computer on the Wi-Fi? (listening anyway)")
+    else:
+        write("  Only this computer can reach it; add --lan for phones and laptops in the room.")
+    write(f"  The group's code:       {shown_code(codes.member)}")
+    if not options.code:
+        write("  (a new code each time; give your own with --code to keep it across restarts)")
+    write("  The code is needed once on each device. ctrl+c stops the server.")
+    if scheme == "http" and options.lan:
+        write(
+            "  Without --cert and --key the school network carries the notes unencrypted:"
+            " use it only on a network you trust."
+        )
+    write("")

@@ -1,0 +1,60 @@
+"""Which lesson a serve session is for: a research lesson, or the open house."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from attrs import frozen
+
+from lessonstudy.errors import LessonStudyError
+from lessonstudy.model import ResearchLesson
+from lessonstudy.process import StepKind, StepState, steps
+from lessonstudy.store import StudyFile, documents
+
+
+@frozen
+class Served:
+    study_id: UUID
+    study_title: str
+    number: int  # the `lesson` its notes and stage marks carry
+    plan_number: int  # the plan whose stages and predictions the page shows
+    title: str  # as the page and the terminal say it: "RL2"
+
+    def documents(self) -> set[tuple[str, str]]:
+        """The documents whose change the pages must see."""
+        return {("lesson", str(self.plan_number)), ("pupils", ""), ("members", "")}
+
+    def read_plan(self, study_file: StudyFile) -> ResearchLesson:
+        plan = study_file.read(documents.lesson(self.plan_number)).value
+        return plan if plan is not None else ResearchLesson(number=self.number)
+
+
+def choose_lesson(study_file: StudyFile, lesson: int | None) -> Served:
+    """The research lesson to serve: `lesson`, or the first not yet observed."""
+    study = study_file.load(lesson=-1)  # every document, none of the notes
+    numbers = [plan.number for plan in study.lessons]
+    if lesson is None:
+        full = study_file.load()
+        lesson = next(
+            (
+                step.lesson
+                for step in steps(full)
+                if step.kind is StepKind.OBSERVE and step.state is not StepState.DONE
+            ),
+            numbers[-1] if numbers else None,
+        )
+    if lesson is None or lesson not in numbers:
+        have = ", ".join(f"RL{n}" for n in numbers) or "no lessons"
+        raise LessonStudyError(f"{study_file.path}: there is no RL{lesson} (the study has {have})")
+    if not study.members:
+        raise LessonStudyError(
+            f"{study_file.path}: the group has no members yet; add them at the initial "
+            "meeting, so that each observer can say who they are"
+        )
+    return Served(
+        study_id=study.id,
+        study_title=study.overview.title,
+        number=lesson,
+        plan_number=lesson,
+        title=f"RL{lesson}",
+    )
