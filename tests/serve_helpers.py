@@ -185,3 +185,70 @@ async def receive_until(
                 return message
 
     return await asyncio.wait_for(wanted(), timeout=10)
+
+
+class FlakyNetwork:
+    """A TCP relay between the browsers and the server, standing in for the
+    school Wi-Fi: "up" passes everything; "deaf" loses what the server sends
+    (the note arrives, its acknowledgement does not); "down" passes nothing and
+    refuses new connections, while the old ones stay open and silent, as when
+    Wi-Fi drops without closing anything."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.mode = "up"
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._links: set[asyncio.StreamWriter] = set()
+
+    async def __aenter__(self) -> FlakyNetwork:
+        self._server = await asyncio.start_server(self._link, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._cut_all()
+        assert self._server is not None
+        self._server.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def go(self, mode: str) -> None:
+        if mode == "up" and self.mode != "up":
+            self._cut_all()  # what went quiet is gone for good; the pages reconnect
+        self.mode = mode
+
+    def _cut_all(self) -> None:
+        for writer in list(self._links):
+            writer.close()
+        self._links.clear()
+
+    async def _link(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.mode == "down":
+            writer.close()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        self._links |= {writer, up_writer}
+        await asyncio.gather(
+            self._pump(reader, up_writer, to_server=True),
+            self._pump(up_reader, writer, to_server=False),
+            return_exceptions=True,
+        )
+
+    async def _pump(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, to_server: bool
+    ) -> None:
+        try:
+            while data := await source.read(65536):
+                passes = self.mode == "up" or (self.mode == "deaf" and to_server)
+                if passes:
+                    sink.write(data)
+                    await sink.drain()
+        finally:
+            sink.close()

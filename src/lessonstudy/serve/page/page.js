@@ -171,7 +171,16 @@
     }
     state.ws = ws;
     let opened = false;
+    // A network that has gone quiet may never answer the handshake: give up and retry.
+    const tick = state.welcome ? state.welcome.tick_ms : 5000;
+    const giveUp = setTimeout(() => {
+      if (opened || state.ws !== ws) return;
+      state.ws = null;
+      ws.close();
+      retry();
+    }, Math.max(3000, 2 * tick));
     ws.onopen = () => {
+      clearTimeout(giveUp);
       opened = true;
       state.connected = true;
       state.everConnected = true;
@@ -190,6 +199,7 @@
       receive(message);
     };
     ws.onclose = () => {
+      clearTimeout(giveUp);
       if (state.ws !== ws) return;
       state.connected = false;
       state.ws = null;

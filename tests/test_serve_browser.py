@@ -1,0 +1,218 @@
+"""The observer's page in real headless Chromium, against the real server.
+
+Debian's Chromium is driven through Playwright (never `playwright install`).
+Skipped when Chromium is missing, unless CI is set (then it fails).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from lessonstudy.store import StudyFile
+from serve_helpers import CODE, MEMBERS, FlakyNetwork, RunningServer, served_study
+
+pytestmark = pytest.mark.slow
+
+playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+NOTE_WRITER = Path(__file__).with_name("note_writer.py")
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (CI must install Debian's chromium package)")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+@asynccontextmanager
+async def browser() -> AsyncIterator[object]:
+    async with playwright_api.async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def open_page(launched, url: str, size: dict[str, object]):
+    context = await launched.new_context(**size)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    await page.goto(url + "/")
+    return page
+
+
+async def join_as_member(page, name: str) -> None:
+    await page.fill("#code", CODE)
+    await page.click("button[type=submit]")
+    await page.get_by_role("button", name=name).click()
+    await expect(page.locator("#observe")).to_be_visible()
+    await expect(page.locator("#connection")).to_have_text("Live")
+
+
+async def write_note(page, about: str, text: str, judgement: str | None = None) -> None:
+    await page.locator(f"#about button[data-label='{about}']").click()
+    if judgement:
+        await page.locator(f"#judgement button[data-judgement='{judgement}']").click()
+    await page.fill("#note-text", text)
+    await page.press("#note-text", "Enter")
+
+
+def stored(path: Path) -> Counter[str]:
+    with StudyFile.open(path, read_only=True) as study_file:
+        return Counter(note.text for note in study_file.notes(1) if not note.deleted)
+
+
+async def shown(page) -> Counter[str]:
+    return Counter(await page.locator("#notes .note .text").all_text_contents())
+
+
+async def test_three_pages_and_a_terminal_observer_write_at_once(tmp_path):
+    study = served_study(tmp_path / "s.lessonstudy")
+    per_page, from_terminal = 8, 20
+    with RunningServer(study) as server:
+        async with browser() as launched:
+            sizes = [PHONE, LAPTOP, LAPTOP]
+            pages = [await open_page(launched, server.url, size) for size in sizes]
+            for page, name in zip(pages, MEMBERS, strict=True):
+                await join_as_member(page, name)
+                await page.click("#tab-everyone")
+
+            async def observe(page, name: str) -> None:
+                for n in range(per_page):
+                    await write_note(page, "ABC"[n % 3], f"{name} saw {n}", "=+-?"[n % 4])
+
+            # A terminal observer writes through the store in its own process, meanwhile.
+            terminal = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(NOTE_WRITER),
+                str(study),
+                str(from_terminal),
+                "Helen at a terminal",
+                stdout=asyncio.subprocess.DEVNULL,
+            )
+            await asyncio.gather(
+                *(observe(page, name) for page, name in zip(pages, MEMBERS, strict=True))
+            )
+            assert await terminal.wait() == 0
+
+            total = len(MEMBERS) * per_page + from_terminal
+            for page in pages:
+                await expect(page.locator("#notes .note")).to_have_count(total, timeout=15_000)
+                await expect(page.locator("#notes .note.waiting")).to_have_count(0)
+            in_file = stored(study)
+            assert sum(in_file.values()) == total
+            assert set(in_file.values()) == {1}, "a note was stored twice"
+            for page in pages:
+                assert await shown(page) == in_file
+                assert page.errors == []
+
+
+async def test_a_dropped_connection_loses_nothing_and_duplicates_nothing(tmp_path):
+    study = served_study(tmp_path / "s.lessonstudy")
+    with RunningServer(study) as server:
+        async with FlakyNetwork(server.port) as wifi, browser() as launched:
+            page = await open_page(launched, wifi.url, PHONE)
+            await join_as_member(page, MEMBERS[0])
+            await write_note(page, "A", "before the drop")
+            await expect(page.locator("#last-sent")).to_contain_text("Saved")
+
+            # The note reaches the server, but its acknowledgement is lost.
+            wifi.go("deaf")
+            await write_note(page, "B", "sent as the Wi-Fi went")
+            await expect(page.locator("#offline")).to_be_visible(timeout=10_000)
+            assert "sent as the Wi-Fi went" in stored(study)  # stored; the page cannot know
+            wifi.go("down")
+            await write_note(page, "C", "written while offline", "+")
+            await write_note(page, "class", "also offline")
+            await expect(page.locator("#offline")).to_contain_text(
+                "3 notes are kept on this device"
+            )
+            await expect(page.locator("#notes .note.waiting")).to_have_count(3)
+            # The phone's browser tries to reload the page while the network is gone.
+            with pytest.raises(playwright_api.Error):
+                await page.reload(timeout=3000)
+
+            # Back: a fresh page, whose only memory of the waiting notes is this device's.
+            wifi.go("up")
+            await page.goto(wifi.url + "/")
+            await expect(page.locator("#connection")).to_have_text("Live", timeout=15_000)
+            await expect(page.locator("#notes .note.waiting")).to_have_count(0, timeout=10_000)
+            await expect(page.locator("#offline")).to_be_hidden()
+            expected = Counter(
+                [
+                    "before the drop",
+                    "sent as the Wi-Fi went",
+                    "written while offline",
+                    "also offline",
+                ]
+            )
+            assert stored(study) == expected
+            await expect(page.locator("#notes .note")).to_have_count(4)
+            assert await shown(page) == expected
+
+
+async def test_typed_text_is_shown_as_text_never_as_markup(tmp_path):
+    study = served_study(tmp_path / "s.lessonstudy")
+    markup = "<img src=x onerror=\"document.title='owned'\"><b>bold?</b> & </li>"
+    with RunningServer(study) as server:
+        async with browser() as launched:
+            writer = await open_page(launched, server.url, LAPTOP)
+            reader = await open_page(launched, server.url, PHONE)
+            await join_as_member(writer, MEMBERS[0])
+            await join_as_member(reader, MEMBERS[1])
+            await reader.click("#tab-everyone")
+            await write_note(writer, "A", markup)
+            note = reader.locator("#notes .note .text")
+            await expect(note).to_have_text(markup)
+            assert await reader.locator("#notes img, #notes b").count() == 0
+            assert await reader.title() != "owned"
+
+
+async def test_the_phone_page_fits_the_screen_and_follows_the_lesson_clock(tmp_path):
+    study = served_study(tmp_path / "s.lessonstudy")
+    with RunningServer(study) as server:
+        async with browser() as launched:
+            phone = await open_page(launched, server.url, PHONE)
+            laptop = await open_page(launched, server.url, LAPTOP)
+            await join_as_member(phone, MEMBERS[1])
+            await join_as_member(laptop, MEMBERS[0])
+            await expect(phone.locator("#stage-title")).to_have_text("Not started yet")
+            await laptop.click("#stage-next")
+            await expect(phone.locator("#stage-title")).to_have_text("Stage 1 of 3: Stage 1 of RL1")
+            await expect(phone.locator("#stage-news")).to_contain_text("(Ruth Hill)")
+            # Sam follows C: C's prediction is first; none was written for C.
+            first = phone.locator("#predictions li").first
+            await expect(first).to_contain_text("C Cara (yours)")
+            await expect(first).to_contain_text("no prediction")
+            width = await phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390
+            box = await phone.locator("#send").bounding_box()
+            assert box is not None and box["height"] >= 44  # a thumb-sized button
