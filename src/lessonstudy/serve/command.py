@@ -137,25 +137,25 @@ def _banner(prepared: Prepared, options: ServeOptions, port: int) -> None:
     title = printable(served.study_title, 60) or "(untitled study)"
     write(f"Serving {served.title} of {title!r} from {options.path}")
     write(f"  On this computer:       {scheme}://localhost:{port}/")
+    url = None
     if options.lan:
         if binding.shown_hosts:
             url = f"{scheme}://{binding.shown_hosts[0]}:{port}/"
             write(f"  On the school network:  {url}")
             for other in binding.shown_hosts[1:]:
-                write(f"                    or:  {scheme}://{other}:{port}/")
-            for line in qr_lines(url, ansi=console.out.isatty()):
-                write("    " + line)
+                write(f"                     or:  {scheme}://{other}:{port}/")
         else:
             write("  No school network found: is this computer on the Wi-Fi? (listening anyway)")
     else:
         write("  Only this computer can reach it; add --lan for phones and laptops in the room.")
     write(f"  The group's code:       {shown_code(codes.member)}")
     if not options.code:
-        write("  (a new code each time; give your own with --code to keep it across restarts)")
+        write("  (new each time: give your own with --code to keep it across restarts)")
+    if url is not None:
+        # Last but one: on an 80x24 terminal the address and the code stay in view above it.
+        for line in qr_lines(url, ansi=console.out.isatty()):
+            write("    " + line)
+        if scheme == "http":
+            write("  No --cert/--key: notes cross the network unencrypted; use one you trust.")
     write("  The code is needed once on each device. ctrl+c stops the server.")
-    if scheme == "http" and options.lan:
-        write(
-            "  Without --cert and --key the school network carries the notes unencrypted:"
-            " use it only on a network you trust."
-        )
     write("")

@@ -8,6 +8,7 @@ cursor, recolour the screen or hide what it says.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from typing import TextIO
@@ -15,6 +16,7 @@ from typing import TextIO
 from lessonstudy.model import CLASS, CasePupil, Observation, ResearchLesson, StageMark, now
 from lessonstudy.serve.access import Role
 
+_ALPHANUMERIC = re.compile(r"[0-9A-Z $%*+\-./:]+")  # what QR's alphanumeric mode holds
 ZERO_WIDTH_JOINER = "\u200d"  # inside emoji: harmless, and dropping it splits the emoji
 
 
@@ -92,7 +94,10 @@ def qr_lines(url: str, *, ansi: bool) -> list[str]:
     """
     import segno
 
-    qr = segno.make(url, error="m", boost_error=False)
+    # In capitals when the address allows (an IP address, as printed): QR's
+    # alphanumeric mode makes a smaller code, and a browser reads HTTP:// as http://.
+    text = url.upper() if _ALPHANUMERIC.fullmatch(url.upper()) else url
+    qr = segno.make(text, error="m")  # boosted to a higher level when it fits the same size
     rows = [list(row) for row in qr.matrix_iter(scale=1, border=2)]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))  # a light row: the quiet zone continues
