@@ -17,8 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from lessonstudy.model import OPEN_HOUSE_LESSON
 from lessonstudy.store import StudyFile
-from serve_helpers import CODE, MEMBERS, FlakyNetwork, RunningServer, served_study
+from serve_helpers import (
+    CODE,
+    MEMBERS,
+    VISITOR_CODE,
+    FlakyNetwork,
+    RunningServer,
+    served_study,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -216,3 +224,42 @@ async def test_the_phone_page_fits_the_screen_and_follows_the_lesson_clock(tmp_p
             assert width <= 390
             box = await phone.locator("#send").bounding_box()
             assert box is not None and box["height"] >= 44  # a thumb-sized button
+
+
+async def test_a_visitor_at_the_open_house_on_a_phone(tmp_path):
+    study = served_study(tmp_path / "s.lessonstudy")
+    with RunningServer(study, lesson=None, open_house=True, visitor_code=VISITOR_CODE) as server:
+        async with browser() as launched:
+            visitor = await open_page(launched, server.url, PHONE)
+            other = await open_page(launched, server.url, PHONE)
+            member = await open_page(launched, server.url, LAPTOP)
+            await join_as_member(member, MEMBERS[0])
+            await member.click("#tab-everyone")
+            for page, name in ((visitor, "Jo from St Anne's"), (other, "Kim")):
+                await page.fill("#code", VISITOR_CODE)
+                await page.click("button[type=submit]")
+                await page.fill("#visitor-name", name)
+                await page.locator("#follow-pupils button[data-label='B']").click()
+                await page.click("#choose-visitor button[type=submit]")
+                await expect(page.locator("#observe")).to_be_visible()
+            await expect(visitor.locator("#who")).to_have_text("Jo from St Anne's (visitor)")
+            # The pupil followed comes first; no clock buttons, no one else's notes.
+            await expect(visitor.locator("#predictions li").first).to_contain_text("B Ben (yours)")
+            await expect(visitor.locator("#stage-buttons")).to_be_hidden()
+            await expect(visitor.locator("#tab-everyone")).to_be_hidden()
+            await member.click("#stage-next")
+            await expect(visitor.locator("#stage-title")).to_contain_text("Stage 1 of 3")
+            await write_note(visitor, "B", "Ben explains where 3/4 goes", "+")
+            await write_note(other, "A", "Kim's own note")
+            await expect(member.locator("#notes .note")).to_have_count(2)
+            await expect(member.locator("#notes")).to_contain_text("Jo from St Anne's")
+            await expect(visitor.locator("#notes .note")).to_have_count(1)
+            await expect(visitor.locator("#notes .note .text")).to_have_text(
+                "Ben explains where 3/4 goes"
+            )
+            await expect(other.locator("#notes .note .text")).to_have_text("Kim's own note")
+    with StudyFile.open(study, read_only=True) as study_file:
+        assert {n.observer for n in study_file.notes(OPEN_HOUSE_LESSON)} == {
+            "Jo from St Anne's",
+            "Kim",
+        }

@@ -243,9 +243,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = ServeOptions(
         path=path,
         lesson=args.lesson,
+        open_house=args.open_house,
         lan=args.lan,
         port=args.port,
         code=args.code,
+        visitor_code=args.visitor_code,
         cert=Path(args.cert) if args.cert else None,
         key=Path(args.key) if args.key else None,
     )
@@ -432,12 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "serve",
         cmd_serve,
-        "let observers write into a research lesson from their own phones and laptops",
+        "let observers (and open-house visitors) write notes from their own phones and laptops",
         epilog="Without --lan only this computer can open the page. Everyone needs the code "
         "once per device. See the README: 'Observing from phones and laptops'.",
     )
     p.add_argument("path", help="the study file")
     p.add_argument("--lesson", type=number, help="research lesson (default: the next one)")
+    p.add_argument(
+        "--open-house",
+        action="store_true",
+        help="serve the open house: visitors join with their own code, as guests",
+    )
     p.add_argument(
         "--lan",
         action="store_true",
@@ -446,7 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--port", type=port_number, default=8765, help="the port to listen on (default 8765)"
     )
-    p.add_argument("--code", help="the access code (default: a new random one each time)")
+    p.add_argument("--code", help="the group's access code (default: a new random one each time)")
+    p.add_argument(
+        "--visitor-code", help="the visitors' access code at the open house (default: random)"
+    )
     p.add_argument("--cert", metavar="FILE", help="a TLS certificate (PEM), for https")
     p.add_argument("--key", metavar="FILE", help="the TLS certificate's private key (PEM)")
 

@@ -21,6 +21,14 @@ from attrs import Factory, define, field
 CLASS = "class"
 """The `about` value of a note on the class or other pupils, not a case pupil."""
 
+OPEN_HOUSE_LESSON = 0
+"""The `lesson` of the notes and stage marks taken at the open house.
+
+The open house teaches one of the plans (usually the last) again, to visitors:
+its notes - guests' notes above all - and its stage marks make a timeline of
+their own, kept apart from every research lesson's evidence, which is always
+read by lesson number."""
+
 DEFAULT_LESSON_COUNT = 3
 DEFAULT_PUPIL_LABELS = ("A", "B", "C")
 MIN_PUPILS, MAX_PUPILS = 2, 6
@@ -251,7 +259,7 @@ class Observation:
     another observer moved the clock still lands in the right stage.
     """
 
-    lesson: int
+    lesson: int  # a research lesson's number, or OPEN_HOUSE_LESSON
     observer: str
     at: dt.datetime
     about: str  # a case pupil's label, or CLASS
@@ -437,6 +445,18 @@ class Study:
             (n for n in self.notes if n.lesson == lesson and not n.deleted),
             key=lambda n: n.at,
         )
+
+    def open_house_plan(self) -> ResearchLesson | None:
+        """The plan the open house teaches: the lesson chosen for it, else the last."""
+        chosen = self.open_house.lesson
+        if chosen is not None and self.lesson(chosen) is not None:
+            return self.lesson(chosen)
+        return self.lessons[-1] if self.lessons else None
+
+    def guest_notes(self) -> list[Observation]:
+        """Notes visitors took at the open house (not the group's), in time order."""
+        members = {member.name for member in self.members}
+        return [n for n in self.live_notes(OPEN_HOUSE_LESSON) if n.observer not in members]
 
     def lesson_interviews(self, lesson: int) -> list[Interview]:
         """Interviews after research lesson `lesson` (not the deleted ones)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
 
-from lessonstudy.model import CLASS, Study
+from lessonstudy.model import CLASS, OPEN_HOUSE_LESSON, Study
 
 
 def _duplicates(path: str, keys: Iterable[Hashable], what: str) -> Iterator[str]:
@@ -45,14 +45,16 @@ def study_problems(study: Study, root: str = "$") -> list[str]:
                 problems.append(
                     f"lesson {item.lesson} is not in the study @ {root}.{name}[{index}].lesson"
                 )
+    # Notes and marks may also belong to the open house's own timeline.
+    timelines = set(lessons) | {OPEN_HOUSE_LESSON}
     for index, note in enumerate(study.notes):
         where = f"{root}.notes[{index}]"
-        if note.lesson not in lessons:
+        if note.lesson not in timelines:
             problems.append(f"lesson {note.lesson} is not in the study @ {where}.lesson")
         if note.about not in labels:
             problems.append(f"{note.about!r} is neither a case pupil nor {CLASS!r} @ {where}.about")
     for index, mark in enumerate(study.marks):
-        if mark.lesson not in lessons:
+        if mark.lesson not in timelines:
             problems.append(
                 f"lesson {mark.lesson} is not in the study @ {root}.marks[{index}].lesson"
             )

@@ -23,12 +23,13 @@ from lessonstudy.serve.access import (
     code_problem,
     derived_key,
     new_code,
+    normalise_code,
     shown_code,
 )
 from lessonstudy.serve.console import Console, printable, qr_lines
 from lessonstudy.serve.live import POLL_INTERVAL, TICK_INTERVAL, LessonHub
 from lessonstudy.serve.network import host_names, lan_addresses
-from lessonstudy.serve.served import Served, choose_lesson
+from lessonstudy.serve.served import Served, choose_lesson, choose_open_house
 from lessonstudy.serve.server import Binding, Settings, make_app, serve, tls_context
 from lessonstudy.store import StudyFile
 
@@ -39,9 +40,11 @@ DEFAULT_PORT = 8765
 class ServeOptions:
     path: Path
     lesson: int | None = None
+    open_house: bool = False
     lan: bool = False
     port: int = DEFAULT_PORT
     code: str | None = None
+    visitor_code: str | None = None
     cert: Path | None = None
     key: Path | None = None
 
@@ -67,9 +70,14 @@ def prepare(
     poll_interval: float = POLL_INTERVAL,
     tick_interval: float = TICK_INTERVAL,
 ) -> Prepared:
-    problem = options.code is not None and code_problem(options.code)
-    if problem:
-        raise LessonStudyError(f"--code: {problem}")
+    for option, given in (("--code", options.code), ("--visitor-code", options.visitor_code)):
+        problem = given is not None and code_problem(given)
+        if problem:
+            raise LessonStudyError(f"{option}: {problem}")
+    if options.visitor_code is not None and not options.open_house:
+        raise LessonStudyError("--visitor-code: visitors come to the open house (add --open-house)")
+    if options.open_house and options.lesson is not None:
+        raise LessonStudyError("--lesson and --open-house: serve one or the other")
     if (options.cert is None) != (options.key is None):
         raise LessonStudyError("--cert and --key go together: give both, or neither")
     ssl_context = (
@@ -78,16 +86,21 @@ def prepare(
         else None
     )
     with StudyFile.open(options.path) as study_file:
-        served = choose_lesson(study_file, options.lesson)
+        if options.open_house:
+            served = choose_open_house(study_file)
+        else:
+            served = choose_lesson(study_file, options.lesson)
 
-    codes = AccessCodes(member=options.code or new_code())
-    keys = {
-        Role.MEMBER: (
-            derived_key(options.code, served.study_id, Role.MEMBER)
-            if options.code
-            else secrets.token_bytes(32)
-        )
-    }
+    member_code = options.code or new_code()
+    visitor_code = (options.visitor_code or new_code()) if served.open_house else None
+    while visitor_code is not None and normalise_code(visitor_code) == normalise_code(member_code):
+        if options.visitor_code and options.code:
+            raise LessonStudyError("--code and --visitor-code must differ")
+        visitor_code = new_code()
+    codes = AccessCodes(member=member_code, visitor=visitor_code)
+    keys = {Role.MEMBER: _key(options.code, served, Role.MEMBER)}
+    if visitor_code is not None:
+        keys[Role.VISITOR] = _key(options.visitor_code, served, Role.VISITOR)
     console = Console(out or sys.stdout)
     if options.lan:
         addresses = lan_addresses()
@@ -110,6 +123,13 @@ def prepare(
     return Prepared(
         make_app(hub, settings), binding, ssl_context, settings, served, hub, console, codes
     )
+
+
+def _key(given_code: str | None, served: Served, role: Role) -> bytes:
+    """Random for this session; from the code when it was given, so passes outlive a restart."""
+    if given_code:
+        return derived_key(given_code, served.study_id, role)
+    return secrets.token_bytes(32)
 
 
 def run(options: ServeOptions, out: TextIO | None = None) -> int:
@@ -149,6 +169,10 @@ def _banner(prepared: Prepared, options: ServeOptions, port: int) -> None:
     else:
         write("  Only this computer can reach it; add --lan for phones and laptops in the room.")
     write(f"  The group's code:       {shown_code(codes.member)}")
+    if codes.visitor is not None:
+        write(
+            f"  Visitors' code:         {shown_code(codes.visitor)}  (visitors see their own notes)"
+        )
     if not options.code:
         write("  (new each time: give your own with --code to keep it across restarts)")
     if url is not None:

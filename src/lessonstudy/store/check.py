@@ -20,7 +20,16 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import CLASS, Discussion, Interview, Observation, ResearchLesson, StageMark
+from lessonstudy.model import (
+    CLASS,
+    OPEN_HOUSE_LESSON,
+    Discussion,
+    Interview,
+    Observation,
+    OpenHouse,
+    ResearchLesson,
+    StageMark,
+)
 from lessonstudy.process import place_notes
 from lessonstudy.store.converter import structure
 from lessonstudy.store.documents import BODY_TYPES, SINGLE_DOCUMENTS
@@ -83,6 +92,7 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
     lessons: dict[int, ResearchLesson | None] = {}  # None: there, but unreadable
     labels: list[str] | None = None
     belongs: list[tuple[str, int]] = []  # interviews and discussions: (name, lesson)
+    house: OpenHouse | None = None
     seen: set[str] = set()
     for kind, key, body in con.execute("SELECT kind, key, body FROM document"):
         seen.add(kind)
@@ -95,6 +105,8 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
             labels = [pupil.label for pupil in obj]
         elif isinstance(obj, Interview | Discussion):
             belongs.append((describe_document(kind, key, body), obj.lesson))
+        elif isinstance(obj, OpenHouse):
+            house = obj
     for document in SINGLE_DOCUMENTS:
         if document.kind not in seen:
             problems.append(f"{describe_document(document.kind, '')} is missing")
@@ -102,17 +114,28 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
     for name, number in belongs:
         if number not in lessons:
             problems.append(f"{name}: lesson {number} is not in the study")
+    # The open house's notes and marks run on the plan it teaches (usually the
+    # last), numbered as they are: a timeline of their own.
+    timelines = dict(lessons)
+    taught = house.lesson if house is not None and house.lesson in lessons else None
+    if taught is None and lessons:
+        taught = max(lessons)
+    if taught is not None:
+        plan = lessons[taught]
+        timelines[OPEN_HOUSE_LESSON] = (
+            None if plan is None else attrs.evolve(plan, number=OPEN_HOUSE_LESSON)
+        )
     read_notes: list[Observation] = []
     for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note ORDER BY seq"):
-        note = _check_note(row, lessons, labels, problems)
+        note = _check_note(row, timelines, labels, problems)
         if note is not None:
             read_notes.append(note)
     read_marks: list[StageMark] = []
     for row in con.execute("SELECT id, lesson, observer, stage_id, at FROM stage_mark"):
-        mark = _check_mark(row, lessons, problems, notes)
+        mark = _check_mark(row, timelines, problems, notes)
         if mark is not None:
             read_marks.append(mark)
-    _check_placed(read_notes, read_marks, lessons, notes)
+    _check_placed(read_notes, read_marks, timelines, notes)
 
     for kind, key, body, source, found_at in con.execute(
         "SELECT kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
@@ -204,8 +227,11 @@ def _check_placed(
         live = [n for n in read_notes if n.lesson == plan.number and not n.deleted]
         unplaced = [n for n in live if plan.stage_number(n.stage_id) is None]
         if unplaced:
+            where = (
+                "the open house" if plan.number == OPEN_HOUSE_LESSON else f"lesson {plan.number}"
+            )
             notes.append(
-                f"lesson {plan.number}: {len(unplaced)} of its {len(live)} notes are in no "
+                f"{where}: {len(unplaced)} of its {len(live)} notes are in no "
                 "stage (taken before the first stage or after the end); the write-up lists "
                 "them apart, and the discussion can place them"
             )
