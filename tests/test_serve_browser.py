@@ -215,7 +215,7 @@ async def test_the_phone_page_fits_the_screen_and_follows_the_lesson_clock(tmp_p
             await expect(phone.locator("#stage-title")).to_have_text("Not started yet")
             await laptop.click("#stage-next")
             await expect(phone.locator("#stage-title")).to_have_text("Stage 1 of 3: Stage 1 of RL1")
-            await expect(phone.locator("#stage-news")).to_contain_text("(Ruth Hill)")
+            await expect(phone.locator("#stage-news")).to_have_text("Ruth Hill started stage 1.")
             # Sam follows C: C's prediction is first; none was written for C.
             first = phone.locator("#predictions li").first
             await expect(first).to_contain_text("C Cara (yours)")

@@ -29,6 +29,7 @@
     offsetMs: 0, // server clock minus this device's clock
     retryMs: 500,
     tab: "yours",
+    allPredictions: false, // on a phone: every pupil's prediction, not only yours
     draft: { about: null, judgement: null, critical: false, startedAt: null, editing: null },
     elements: new Map(), // note id -> its <li>, reused between renders
     renderQueued: false,
@@ -139,6 +140,16 @@
 
   function confirmed(id, revision) {
     const item = state.outbox.find((i) => i.id === id && !i.refused && mine(i));
+    if (item && item.kind === "edit") {
+      // A correction carries the text; a deletion or bringing back does not.
+      let what = `Correction saved ✓ ${clockTime()}`;
+      if (item.message.text === undefined) {
+        what = item.message.deleted
+          ? `Deleted ✓ ${clockTime()}: “Bring back” below undoes it`
+          : `Brought back ✓ ${clockTime()}`;
+      }
+      lastSent("ok", what);
+    }
     if (item && item.kind === "note") lastSent("ok", `Saved ✓ ${clockTime()}: ${pupilWords(item.message.about)}, “${item.message.text.slice(0, 40)}${item.message.text.length > 40 ? "…" : ""}”`);
     const before = state.outbox.length;
     // The first item for this id is the one confirmed (a note, then its corrections).
@@ -361,9 +372,13 @@
     reconnect();
   }
 
+  function sentence(text) {
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  }
+
   function chooseProblem(text) {
     const p = $("choose-problem");
-    p.textContent = text;
+    p.textContent = sentence(text);
     p.hidden = false;
   }
 
@@ -410,8 +425,8 @@
     if (!state.connected && state.everConnected) {
       const notes = waiting === 1 ? "1 note is" : `${waiting} notes are`;
       banner.textContent = waiting
-        ? `No connection to the lesson. ${notes} kept on this device and will be sent when the connection returns. Keep writing.`
-        : "No connection to the lesson. Keep writing: your notes are kept on this device and sent when the connection returns.";
+        ? `Offline: ${notes} kept on this device, sent when the connection returns.`
+        : "Offline: keep writing. Notes stay on this device until the connection returns.";
       banner.hidden = false;
     } else {
       banner.hidden = true;
@@ -433,20 +448,23 @@
 
   function clockChanged(clock) {
     const before = state.clock;
+    const beforeIndex = runningIndex();
     state.clock = clock;
     if (before && before.since !== clock.since) {
       const index = runningIndex();
-      let news;
-      if (clock.ended) news = "The lesson has ended";
-      else if (index >= 0) news = `Stage ${index + 1} started`;
-      if (news) {
-        if (clock.by && clock.by !== myName()) news += ` (${clock.by})`;
-        const p = $("stage-news");
-        p.textContent = `${news} at ${hhmm(clock.since)}.`;
-        p.hidden = false;
-        clearTimeout(state.newsTimer);
-        state.newsTimer = setTimeout(() => { p.hidden = true; }, 15000);
+      const who = clock.by && clock.by !== myName() ? clock.by : null;
+      let news = null;
+      if (clock.ended) news = who ? `${who} ended the lesson.` : "The lesson has ended.";
+      else if (index >= 0) {
+        const verb = index < beforeIndex ? "went back to" : "started";
+        news = who ? `${who} ${verb} stage ${index + 1}.` : `Stage ${index + 1} has started.`;
+        if (index < beforeIndex && !who) news = `Back to stage ${index + 1}.`;
       }
+      const p = $("stage-news");
+      p.textContent = news || "";
+      p.hidden = !news;
+      clearTimeout(state.newsTimer);
+      state.newsTimer = setTimeout(() => { p.hidden = true; }, 15000);
     }
     renderPlan();
   }
@@ -463,7 +481,7 @@
       const stage = list[index];
       title.textContent = `Stage ${index + 1} of ${list.length}: ${stage.title || "(untitled)"}`;
     } else if (clock.started) title.textContent = "A stage no longer in the plan";
-    else title.textContent = "Not started yet";
+    else title.textContent = isMember() ? "Not started yet" : "Waiting for the lesson to start";
     renderTimer();
 
     // Members move the shared clock; visitors follow it.
@@ -490,7 +508,14 @@
       const yours = state.plan.yours || [];
       const pupils = [...state.plan.pupils].sort(
         (a, b) => Number(yours.includes(b.label)) - Number(yours.includes(a.label)));
+      // On a phone the note must stay close: your pupils' predictions (and the one
+      // picked to judge against) first; the others when asked for.
+      const narrow = window.matchMedia("(max-width: 40rem)").matches;
+      const wanted = (p) => yours.includes(p.label) || p.label === state.draft.about;
+      const short = narrow && !state.allPredictions && yours.length > 0;
+      const hidden = short ? pupils.filter((p) => !wanted(p)) : [];
       for (const pupil of pupils) {
+        if (hidden.includes(pupil)) continue;
         const item = el("li", yours.includes(pupil.label) ? "yours" : "");
         if (state.draft.about === pupil.label) item.classList.add("picked");
         const suffix = yours.includes(pupil.label) ? " (yours)" : "";
@@ -499,6 +524,9 @@
         item.append(text ? el("span", "", text) : el("span", "none", "no prediction"));
         box.append(item);
       }
+      const more = $("predictions-more");
+      more.hidden = !hidden.length;
+      more.textContent = `The other pupils' predictions (${hidden.map((p) => p.label).join(", ")})`;
     }
     renderAbout();
     queueRender();
@@ -532,6 +560,11 @@
     const message = { t: "stage", id: newId(), to, after: clock.mark || null };
     state.ws.send(JSON.stringify(message));
   }
+
+  $("predictions-more").addEventListener("click", () => {
+    state.allPredictions = true;
+    renderPlan();
+  });
 
   $("stage-next").addEventListener("click", () => {
     const list = stages();
@@ -765,7 +798,7 @@
 
   function showProblem(text) {
     const p = $("note-problem");
-    p.textContent = text;
+    p.textContent = sentence(text);
     p.hidden = false;
   }
 
