@@ -7,13 +7,14 @@ serve_helpers.RunningServer), and talks to it as a page would.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 
 import aiohttp
 import pytest
 
-from lessonstudy.model import CLASS, Observation, now
+from lessonstudy.model import CLASS, Observation, StageMark, now
 from lessonstudy.store import StudyFile
 from serve_helpers import (
     CODE,
@@ -255,6 +256,35 @@ async def test_a_note_takes_the_stage_running_when_it_was_begun(study):
     with StudyFile.open(study, read_only=True) as study_file:
         stages = {n.text: plan.stage_number(n.stage_id) for n in study_file.notes(1)}
     assert stages == {"in stage 2": 2, "typed before the lesson": None}
+
+
+async def test_a_stage_moved_in_a_terminal_just_before_a_note_places_it_there(study):
+    """The lesson has one timeline: a mark a terminal observer commits a moment
+    after a page's note, but timed before it, moves the note into its stage."""
+    with RunningServer(study) as server:
+        plan = server.prepared.hub.plan
+        async with aiohttp.ClientSession() as session:
+            await sign_in(session, server.url)
+            ws = await open_live(session, server.url)
+            await receive_until(ws, "notes", reset=True)
+            message = note_message("typed as the teacher moved on")
+            await ws.send_json(message)
+            seen: list[dict[str, object]] = []
+            await receive_until(ws, "saved", seen=seen)
+            (first,) = [n for m in seen if m["t"] == "notes" for n in m["notes"]]
+            assert first["stage"] is None  # the lesson had not started, as far as anyone knew
+            with StudyFile.open(study) as terminal:
+                terminal.add_mark(
+                    StageMark(
+                        lesson=1,
+                        observer=MEMBERS[2],
+                        at=dt.datetime.fromisoformat(first["at"]) - dt.timedelta(seconds=2),
+                        stage_id=plan.stages[0].id,
+                    )
+                )
+            moved = await receive_until(ws, "notes")
+            assert [(n["id"], n["stage"]) for n in moved["notes"]] == [(message["id"], 1)]
+            await ws.close()
 
 
 async def test_two_members_moving_the_stage_at_once_move_it_once(study):

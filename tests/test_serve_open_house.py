@@ -95,6 +95,28 @@ def test_the_open_house_timeline_is_sound_and_survives_export_and_import(tmp_pat
     assert [m.lesson for m in back.marks] == [OPEN_HOUSE_LESSON]
 
 
+def test_the_store_places_open_house_notes_on_its_own_timeline(tmp_path):
+    path = served_study(tmp_path / "s.lessonstudy")  # the open house teaches RL3
+    with StudyFile.open(path) as study_file:
+        plan = study_file.load().lesson(3)
+        assert plan is not None
+        second = plan.stages[1].id
+        study_file.add_mark(
+            StageMark(lesson=OPEN_HOUSE_LESSON, observer=MEMBERS[0], at=AT, stage_id=second)
+        )
+        # RL3's own clock says otherwise: the open house does not follow it.
+        study_file.add_mark(StageMark(lesson=3, observer=MEMBERS[0], at=AT, stage_id=None))
+        later = AT + dt.timedelta(minutes=1)
+        study_file.add_note(
+            Observation(lesson=OPEN_HOUSE_LESSON, observer="Jo", at=later, about="B", text="x")
+        )
+        (read,) = study_file.notes(OPEN_HOUSE_LESSON)
+        (loaded,) = study_file.load().live_notes(OPEN_HOUSE_LESSON)
+    assert plan.stage_number(read.stage_id) == plan.stage_number(loaded.stage_id) == 2
+    assert not read.stage_chosen
+    assert check_study(path).problems == []
+
+
 # --------------------------------------------------------------------------- the server
 
 

@@ -16,7 +16,7 @@ import enum
 import uuid
 from uuid import UUID
 
-from attrs import Factory, define, field
+from attrs import Factory, define, evolve, field
 
 CLASS = "class"
 """The `about` value of a note on the class or other pupils, not a case pupil."""
@@ -452,6 +452,12 @@ class Study:
         if chosen is not None and self.lesson(chosen) is not None:
             return self.lesson(chosen)
         return self.lessons[-1] if self.lessons else None
+
+    def open_house_lesson(self) -> ResearchLesson | None:
+        """The open house as a lesson of its own: the plan it teaches, numbered
+        OPEN_HOUSE_LESSON, so that its stage marks and notes make their own timeline."""
+        plan = self.open_house_plan()
+        return None if plan is None else evolve(plan, number=OPEN_HOUSE_LESSON)
 
     def guest_notes(self) -> list[Observation]:
         """Notes visitors took at the open house (not the group's), in time order."""

@@ -110,23 +110,21 @@ def note_from_message(
     labels: list[str],
     observer: str,
     received_at: dt.datetime,
-    marks: list[StageMark],
 ) -> Observation:
     """A new note from a page. Its time is when it was begun on the device, told
-    as an age (the device's clock may be wrong, its stopwatch is not); its stage
-    is the one running then on the lesson's shared timeline."""
+    as an age (the device's clock may be wrong, its stopwatch is not). Its stage
+    is nobody's choice: the store gives it the stage running then on the
+    lesson's one timeline, as for a note typed in the app."""
     age_ms = message.get("age_ms", 0)
     if not isinstance(age_ms, int) or isinstance(age_ms, bool):
         raise PageError("the note's age is not a number")
     age = min(max(dt.timedelta(milliseconds=age_ms), dt.timedelta(0)), MAX_NOTE_AGE)
-    at = received_at - age
-    stage = running_stage(plan, marks, at)
     return Observation(
         id=note_id(message.get("id")),
         lesson=plan.number,
         observer=observer,
-        at=at,
-        stage_id=None if stage is None else stage.id,
+        at=received_at - age,
+        stage_chosen=False,
         **_content(message, labels),
     )
 

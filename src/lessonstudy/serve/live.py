@@ -38,6 +38,7 @@ from lessonstudy.model import (
     StageMark,
     now,
 )
+from lessonstudy.process import placed, timeline
 from lessonstudy.serve.access import Pass, Role
 from lessonstudy.serve.console import Console
 from lessonstudy.serve.lesson import (
@@ -149,24 +150,25 @@ class LessonHub:
         return self._read_changes()
 
     def _read_changes(self) -> Changes:
-        """Everything that changed since the last look, as one consistent snapshot."""
+        """Everything that changed since the last look (notes placed on the timeline)."""
         study_file = self.study_file
         self._data_version = study_file.data_version()
         changes = Changes()
-        with study_file.snapshot():
-            revisions = study_file.revisions()
-            if revisions != self._revisions:
-                wanted = self.served.documents()
-                if any(revisions.get(k) != self._revisions.get(k) for k in wanted):
-                    changes.plan = self.served.read_plan(study_file)
-                    changes.pupils = study_file.read(documents.PUPILS).value or []
-                    changes.members = study_file.read(documents.MEMBERS).value or []
-                self._revisions = revisions
-            last_seq = study_file.last_seq()
-            if last_seq != self._seen_seq:
-                changes.notes = study_file.notes(self.served.number, after_seq=self._seen_seq)
-                self._seen_seq = last_seq
-            marks = study_file.marks(self.served.number)
+        revisions = study_file.revisions()
+        if revisions != self._revisions:
+            wanted = self.served.documents()
+            if any(revisions.get(k) != self._revisions.get(k) for k in wanted):
+                changes.plan = self.served.read_plan(study_file)
+                changes.pupils = study_file.read(documents.PUPILS).value or []
+                changes.members = study_file.read(documents.MEMBERS).value or []
+            self._revisions = revisions
+        # The last seq first: a note committed in between is read now and again
+        # next time (harmless), never missed.
+        last_seq = study_file.last_seq()
+        if last_seq != self._seen_seq:
+            changes.notes = study_file.notes(self.served.number, after_seq=self._seen_seq)
+            self._seen_seq = last_seq
+        marks = study_file.marks(self.served.number)
         if marks != self.marks:
             changes.marks = marks
         return changes
@@ -321,16 +323,8 @@ class LessonHub:
         raw_id = str(message.get("id"))[:40]
 
         def write() -> tuple[bool, Observation, Changes]:
-            # The lesson's marks as they are now: a stage a terminal observer moved a
-            # moment ago counts for this note.
-            marks = self.study_file.marks(plan.number)
             note = note_from_message(
-                message,
-                plan=plan,
-                labels=labels,
-                observer=observer,
-                received_at=received_at,
-                marks=marks,
+                message, plan=plan, labels=labels, observer=observer, received_at=received_at
             )
             added = self.study_file.add_note(note)  # False: sent twice, stored once
             return added, note, self._read_changes()
@@ -352,13 +346,15 @@ class LessonHub:
             if current is None or current.observer != page.pass_.name:
                 raise PageError("you can correct or delete only your own notes of this lesson")
             edited = edited_note(message, current, [p.label for p in self.pupils])
+            edited = attrs.evolve(edited, revision=current.revision)
         except PageError as error:
             return {"t": "not_saved", "id": raw_id, "why": str(error), "retry": False}
         if same_content(edited, current):
             return {"t": "saved", "id": raw_id, "revision": current.revision}
 
         def write() -> tuple[Observation, Changes]:
-            return self.study_file.update_note(edited), self._read_changes()
+            # Only what this correction changed is written onto the note as it is now.
+            return self.study_file.update_note(edited, base=current), self._read_changes()
 
         try:
             updated, changes = await self._run(write)
@@ -416,12 +412,12 @@ class LessonHub:
             self.pupils = changes.pupils
         if changes.members is not None:
             self.members = changes.members
-        fresh = [
-            note
+        fresh = {
+            note.id: note
             for note in changes.notes
             if note.id not in self.notes or self.notes[note.id].revision <= note.revision
-        ]
-        for note in fresh:
+        }
+        for note in fresh.values():
             if announce and note.id not in self.notes:
                 self.console.note(note, self.pupils)  # from a page or from any other process
             self.notes[note.id] = note
@@ -432,9 +428,17 @@ class LessonHub:
                     if mark not in self.marks:
                         self.console.stage(mark, self.plan)
             self.marks = changes.marks
+        if marks_changed or plan_changed:
+            # A mark committed late, or a stage taken out of the plan, moves the notes
+            # the timeline places: the pages hear of each one that moved.
+            line = timeline(self.plan, self.marks)
+            for note_id, note in list(self.notes.items()):
+                moved = placed(note, line)
+                if moved is not note:
+                    self.notes[note_id] = fresh[note_id] = moved
         if not (plan_changed or fresh or marks_changed):
             return
-        views = [(note, note_view(note, self.plan)) for note in fresh]
+        views = [(note, note_view(note, self.plan)) for note in fresh.values()]
         everyone = _dumps({"t": "notes", "notes": [view for _note, view in views]})
         for page in list(self.pages):
             if page.pass_.name is None:

@@ -294,7 +294,8 @@ def load_study(
     study.interviews.sort(key=_interview_order)
     study.notes = in_time_order(note_from_row(row) for row in notes)
     study.marks = [mark_from_row(row) for row in marks]
-    place_notes(study.notes, study.lessons, study.marks)
+    open_house = study.open_house_lesson()  # its notes run on a timeline of their own
+    place_notes(study.notes, [*study.lessons, *([open_house] if open_house else [])], study.marks)
     return study
 
 

@@ -22,6 +22,7 @@ import attrs
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.files import partial_beside
 from lessonstudy.model import (
+    OPEN_HOUSE_LESSON,
     Discussion,
     Observation,
     ResearchLesson,
@@ -71,9 +72,9 @@ class StudyFile:
         self.read_only = read_only
         self._con = con
         self._wrote = False
-        # lesson -> (plan revision, its stage ids): placing notes on the timeline
+        # plan key -> (plan revision, its stage ids): placing notes on the timeline
         # needs only the ids, not the whole plan read through the converter.
-        self._stage_ids: dict[int, tuple[int, tuple[UUID, ...]]] = {}
+        self._stage_ids: dict[str, tuple[int, tuple[UUID, ...]]] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -264,13 +265,14 @@ class StudyFile:
         return timeline_of(lesson, self._plan_stage_ids(con, lesson), map(mark_from_row, rows))
 
     def _plan_stage_ids(self, con: sqlite3.Connection, lesson: int) -> tuple[UUID, ...]:
+        key = _plan_key(con, lesson)
         row = con.execute(
-            "SELECT revision, body FROM document WHERE kind = 'lesson' AND key = ?", (str(lesson),)
+            "SELECT revision, body FROM document WHERE kind = 'lesson' AND key = ?", (key,)
         ).fetchone()
         if row is None:
             return ()
         revision, body = row
-        cached = self._stage_ids.get(lesson)
+        cached = self._stage_ids.get(key)
         if cached is not None and cached[0] == revision:
             return cached[1]
         try:
@@ -278,7 +280,7 @@ class StudyFile:
             ids = tuple(UUID(stage["id"]) for stage in stages)
         except (ValueError, TypeError, KeyError, AttributeError):
             ids = ()  # a damaged plan: `check` says so; its notes read as unplaced
-        self._stage_ids[lesson] = (revision, ids)
+        self._stage_ids[key] = (revision, ids)
         return ids
 
     def last_seq(self) -> int:
@@ -559,6 +561,26 @@ def _note_fields(note: Observation) -> set[str]:
 def _stored(note: Observation) -> Observation:
     """A note as the file keeps it: a stage the timeline gave is not the note's own."""
     return note if note.stage_chosen else attrs.evolve(note, stage_id=None)
+
+
+def _plan_key(con: sqlite3.Connection, lesson: int) -> str:
+    """The plan a lesson's timeline runs on: its own; for the open house, the plan it
+    teaches (the lesson chosen for it, else the last), as Study.open_house_plan says."""
+    if lesson != OPEN_HOUSE_LESSON:
+        return str(lesson)
+    numbers = {
+        int(key)
+        for (key,) in con.execute("SELECT key FROM document WHERE kind = 'lesson'")
+        if key.isdigit()
+    }
+    row = con.execute("SELECT body FROM document WHERE kind = 'open_house'").fetchone()
+    try:
+        chosen = json.loads(row[0]).get("lesson") if row else None
+    except (ValueError, TypeError, AttributeError):
+        chosen = None  # a damaged document: `check` says so
+    if chosen in numbers:
+        return str(chosen)
+    return str(max(numbers)) if numbers else ""
 
 
 def _remove_partial(partial: Path) -> None:
