@@ -224,6 +224,12 @@ async def test_the_phone_page_fits_the_screen_and_follows_the_lesson_clock(tmp_p
             assert width <= 390
             box = await phone.locator("#send").bounding_box()
             assert box is not None and box["height"] >= 44  # a thumb-sized button
+            # One grammar for every note, as in the app: the class's may be judged too.
+            await write_note(phone, "class", "most tables fold in eighths", "?")
+            await expect(phone.locator("#last-sent")).to_contain_text("Saved")
+    with StudyFile.open(study, read_only=True) as study_file:
+        (note,) = study_file.notes(1)
+    assert (note.about, note.judgement and note.judgement.symbol) == ("class", "?")
 
 
 async def test_a_visitor_at_the_open_house_on_a_phone(tmp_path):

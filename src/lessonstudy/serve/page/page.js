@@ -596,9 +596,8 @@
       button.setAttribute("aria-pressed", String(button.dataset.label === draft.about));
     }
     for (const button of $("judgement").querySelectorAll("button")) {
+      // One grammar for every note, a pupil's or the class's, as in the app.
       button.setAttribute("aria-pressed", String(button.dataset.judgement === draft.judgement));
-      // The class has no prediction to judge against (as in the app).
-      button.disabled = draft.about === "class";
     }
     $("critical").setAttribute("aria-pressed", String(draft.critical));
     const editing = draft.editing;
@@ -618,7 +617,6 @@
     const label = button.dataset.label;
     const draft = state.draft;
     draft.about = draft.about === label ? null : label;
-    if (draft.about === "class") draft.judgement = null;
     if (draft.about) started();
     hideProblem();
     saveDraft();
