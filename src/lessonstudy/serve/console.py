@@ -72,11 +72,12 @@ class Console:
         number = plan.stage_number(mark.stage_id)
         stage = plan.stage_by_id(mark.stage_id)
         title = printable(stage.title, 50) if stage is not None and stage.title else ""
-        self._line(f"{who} started stage {number}" + (f": {title}" if title else ""))
+        self._line(f"{who} moved the lesson to stage {number}" + (f": {title}" if title else ""))
 
     def wrong_code(self, client: str, tries_left: int) -> None:
         if tries_left:
-            self._line(f"a wrong code from {client} ({tries_left} tries left)")
+            tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
+            self._line(f"a wrong code from {client} ({tries} left)")
         else:
             self._line(f"too many wrong codes from {client}: it must wait before trying again")
 
