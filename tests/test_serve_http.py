@@ -85,7 +85,9 @@ async def test_the_code_gives_a_pass_cookie_only_this_site_and_no_script_can_rea
             assert "Path=/" in cookie
             async with session.get(f"{server.url}/") as response:
                 page = await response.text()
-                assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+                policy = response.headers["Content-Security-Policy"]
+                assert policy.startswith("default-src 'none'; script-src 'self';")
+                assert f"connect-src 'self' ws://localhost:{server.port};" in policy
                 assert response.headers["X-Frame-Options"] == "DENY"
             assert '<script src="/page.js"' in page
 
@@ -388,3 +390,26 @@ async def test_a_page_that_stops_answering_does_not_hold_up_the_others(study):
             await ws.close()
             await stalled.close()
     assert len(stored_texts(study)) == 40
+
+
+async def test_a_page_flooding_the_server_is_closed_and_the_others_carry_on(study):
+    with RunningServer(study) as server:
+        async with aiohttp.ClientSession() as flood, aiohttp.ClientSession() as calm:
+            await sign_in(flood, server.url, name=MEMBERS[1])
+            await sign_in(calm, server.url, name=MEMBERS[0])
+            noisy, ws = await open_live(flood, server.url), await open_live(calm, server.url)
+            await receive_until(ws, "notes", reset=True)
+            for _ in range(700):
+                await noisy.send_str('{"t": "ping"}')
+            closed = await asyncio.wait_for(_closed(noisy), 10)
+            assert closed == 1008
+            await ws.send_json(note_message("still heard"))
+            await receive_until(ws, "saved")
+            await ws.close()
+    assert stored_texts(study) == ["still heard"]
+
+
+async def _closed(ws: aiohttp.ClientWebSocketResponse) -> int | None:
+    async for _message in ws:
+        pass
+    return ws.close_code

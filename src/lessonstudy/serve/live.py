@@ -21,6 +21,7 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,6 +61,8 @@ T = TypeVar("T")
 POLL_INTERVAL = 0.075  # seconds between looks at PRAGMA data_version
 TICK_INTERVAL = 5.0  # seconds between "still here" messages: a page that hears none reconnects
 QUEUE_LIMIT = 2000  # messages waiting for one page before it is closed to catch up later
+MESSAGE_BURST = 500  # messages a page may send at once (its offline notes) ...
+MESSAGES_PER_SECOND = 20.0  # ... and then per second
 
 
 @attrs.define(eq=False)
@@ -93,6 +96,26 @@ class Page:
             asyncio.get_running_loop().create_task(
                 self.ws.close(code=1013, message=b"too far behind: reconnect")
             )
+
+
+class MessageAllowance:
+    """A token bucket: a burst (a page sending the notes it kept while offline),
+    then a steady rate far above any person's."""
+
+    def __init__(self, burst: int = MESSAGE_BURST, per_second: float = MESSAGES_PER_SECOND) -> None:
+        self._burst = burst
+        self._rate = per_second
+        self._tokens = float(burst)
+        self._last = time.monotonic()
+
+    def take(self) -> bool:
+        now_ = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now_ - self._last) * self._rate)
+        self._last = now_
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 @attrs.define
@@ -235,9 +258,15 @@ class LessonHub:
             if name and (page.pass_.device, name) not in self._joined:
                 self._joined.add((page.pass_.device, name))
                 self.console.joined(name, page.pass_.role)
+            allowance = MessageAllowance()
             async for incoming in page.ws:
                 if incoming.type.name != "TEXT":
                     continue
+                if not allowance.take():
+                    # A page does not send this much: one flooding the study's thread
+                    # would hold up everyone. Closed; a real page reconnects.
+                    await page.ws.close(code=1008, message=b"too many messages")
+                    break
                 reply = await self.handle(page, incoming.data)
                 if reply is not None:
                     page.send(_dumps(reply))
