@@ -161,7 +161,14 @@ class LessonHub:
     # ------------------------------------------------------------------ the study thread
 
     async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        except (LessonStudyError, PageError):
+            raise
+        except Exception as error:
+            # Whatever the disk or SQLite says (a raw read failing), the server stays
+            # up: the page keeps the note and sends it again; the terminal says why.
+            raise LessonStudyError(f"{self.path}: {error}") from error
 
     @property
     def study_file(self) -> StudyFile:
