@@ -92,7 +92,7 @@ class RunningServer:
         *,
         lesson: int | None = 1,
         code: str = CODE,
-        tick_interval: float = 0.5,
+        tick_interval: float = 1.0,
         **options: Any,
     ) -> None:
         self.out = io.StringIO()

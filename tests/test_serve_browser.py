@@ -145,7 +145,9 @@ async def test_three_pages_and_a_terminal_observer_write_at_once(tmp_path):
 
 async def test_a_dropped_connection_loses_nothing_and_duplicates_nothing(tmp_path):
     study = served_study(tmp_path / "s.lessonstudy")
-    with RunningServer(study) as server:
+    # The server speaks every 2 s: the page notices silence after 5 s, long after the
+    # note below has gone out even on a busy machine.
+    with RunningServer(study, tick_interval=2.0) as server:
         async with FlakyNetwork(server.port) as wifi, browser() as launched:
             page = await open_page(launched, wifi.url, PHONE)
             await join_as_member(page, MEMBERS[0])
@@ -155,7 +157,7 @@ async def test_a_dropped_connection_loses_nothing_and_duplicates_nothing(tmp_pat
             # The note reaches the server, but its acknowledgement is lost.
             wifi.go("deaf")
             await write_note(page, "B", "sent as the Wi-Fi went")
-            await expect(page.locator("#offline")).to_be_visible(timeout=10_000)
+            await expect(page.locator("#offline")).to_be_visible(timeout=15_000)
             assert "sent as the Wi-Fi went" in stored(study)  # stored; the page cannot know
             wifi.go("down")
             await write_note(page, "C", "written while offline", "+")
