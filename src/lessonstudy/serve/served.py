@@ -44,7 +44,7 @@ class Served:
 
 def choose_lesson(study_file: StudyFile, lesson: int | None) -> Served:
     """The research lesson to serve: `lesson`, or the first not yet observed."""
-    study = study_file.load(lesson=-1)  # every document, no notes (no lesson has number -1)
+    study = study_file.load(notes=False)  # every document, no notes
     numbers = [plan.number for plan in study.lessons]
     if lesson is None:
         full = study_file.load()
@@ -71,7 +71,7 @@ def choose_lesson(study_file: StudyFile, lesson: int | None) -> Served:
 
 def choose_open_house(study_file: StudyFile) -> Served:
     """The open house: the plan it teaches, on its own timeline."""
-    study = study_file.load(lesson=OPEN_HOUSE_LESSON)
+    study = study_file.load(notes=False)
     plan = study.open_house_plan()
     if plan is None:
         raise LessonStudyError(f"{study_file.path}: the study has no lesson for the open house")
