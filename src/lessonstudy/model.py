@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import uuid
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from attrs import Factory, define, evolve, field
@@ -32,7 +34,10 @@ read by lesson number."""
 DEFAULT_LESSON_COUNT = 3
 DEFAULT_PUPIL_LABELS = ("A", "B", "C")
 MIN_PUPILS, MAX_PUPILS = 2, 6
+MIN_LESSONS, MAX_LESSONS = 1, 6  # usually three; published studies have two to four
 PUPIL_LABELS = ("A", "B", "C", "D", "E", "F")
+MAX_LABEL_LENGTH = 3
+"""A case pupil's label: 1 to 3 letters or digits ("A", "K", "MS", "P12")."""
 
 
 def new_id() -> UUID:
@@ -469,19 +474,106 @@ class Study:
         return [i for i in self.interviews if i.lesson == lesson and not i.deleted]
 
 
+# --------------------------------------------------------------------------- labels and counts
+# One set of rules for the new-study dialog, `lessonstudy new`, the initial
+# meeting and the JSON import (rules.py), so a label typed anywhere is judged alike.
+
+
+def label_problem(label: str) -> str | None:
+    """Why `label` cannot be a case pupil's label (None: it can)."""
+    if not 1 <= len(label) <= MAX_LABEL_LENGTH or not label.isalnum():
+        return f"a case pupil's label is 1 to {MAX_LABEL_LENGTH} letters or digits, not {label!r}"
+    return None
+
+
+def labels_problem(labels: Sequence[str]) -> str | None:
+    """Why `labels` cannot be a study's case pupils (None: they can): 2 to 6 of them,
+    each a sound label, no two alike whatever their case ("m" and "M" are one key)."""
+    if not MIN_PUPILS <= len(labels) <= MAX_PUPILS:
+        return f"a study has {MIN_PUPILS} to {MAX_PUPILS} case pupils, not {len(labels)}"
+    seen: set[str] = set()
+    for label in labels:
+        problem = label_problem(label)
+        if problem:
+            return problem
+        if label.casefold() in seen:
+            return f"two case pupils are labelled {label!r} (labels differ by more than case)"
+        seen.add(label.casefold())
+    return None
+
+
+def lesson_count_problem(count: int) -> str | None:
+    if MIN_LESSONS <= count <= MAX_LESSONS:
+        return None
+    return f"a study has {MIN_LESSONS} to {MAX_LESSONS} research lessons, not {count}"
+
+
+def parse_pupil_labels(text: str) -> list[str]:
+    """The case pupils as typed: labels split by commas or spaces ("M,S", "A K J"), or a
+    number of pupils labelled from A ("4": A, B, C, D). ValueError saying why otherwise."""
+    text = text.strip()
+    if not text:
+        raise ValueError(
+            f"give {MIN_PUPILS} to {MAX_PUPILS} labels (e.g. A,K,J) or a number of pupils"
+        )
+    if text.isdigit():
+        count = int(text)
+        if not MIN_PUPILS <= count <= MAX_PUPILS:
+            raise ValueError(f"a study has {MIN_PUPILS} to {MAX_PUPILS} case pupils, not {count}")
+        return list(PUPIL_LABELS[:count])
+    labels = [part for part in re.split(r"[\s,;]+", text) if part]
+    problem = labels_problem(labels)
+    if problem:
+        raise ValueError(problem)
+    return labels
+
+
+def pupil_keys(labels: Sequence[str], reserved: Iterable[str] = ()) -> dict[str, str]:
+    """One key per case pupil for picking them while observing.
+
+    A label's key is its first character, lower case ("M" -> m), wherever that is
+    free; a label whose first character another label has ("KA" beside "K") takes
+    its next free character ("a"), or else the first free letter or digit. No key
+    is one of `reserved` (the class key). The keys depend only on the set of
+    labels, not the order given: every observer (own pupils listed first or not)
+    and every device gets the same keys."""
+    taken = {key.lower() for key in reserved}
+    keys: dict[str, str] = {}
+    in_order = sorted(labels, key=lambda label: (label.casefold(), label))
+    for label in in_order:  # first characters first: "K" keeps k whatever else there is
+        first = label[:1].lower()
+        if first and first not in taken:
+            keys[label] = first
+            taken.add(first)
+    spare = "abcdefghijklmnopqrstuvwxyz123456789"
+    for label in in_order:
+        if label not in keys:
+            key = next(c for c in [*label[1:].lower(), *spare] if c.isalnum() and c not in taken)
+            keys[label] = key
+            taken.add(key)
+    return {label: keys[label] for label in labels}
+
+
 def new_study(
     title: str,
     *,
     lesson_count: int = DEFAULT_LESSON_COUNT,
-    pupil_count: int = len(DEFAULT_PUPIL_LABELS),
+    pupil_count: int | None = None,
+    labels: Sequence[str] | None = None,
     interview_prompts: list[str] | None = None,
     protocol_text: str = "",
 ) -> Study:
-    """A fresh study: the default number of case pupils and empty lesson plans."""
-    if not MIN_PUPILS <= pupil_count <= MAX_PUPILS:
-        raise ValueError(f"a study has {MIN_PUPILS} to {MAX_PUPILS} case pupils")
-    if not 1 <= lesson_count <= 9:
-        raise ValueError("a study has 1 to 9 research lessons")
+    """A fresh study with empty lesson plans: case pupils labelled `labels`, or the
+    first `pupil_count` of A, B, C ... (default A, B, C). ValueError saying why for a
+    count or label the rules refuse."""
+    if labels is None:
+        count = len(DEFAULT_PUPIL_LABELS) if pupil_count is None else pupil_count
+        if not MIN_PUPILS <= count <= MAX_PUPILS:
+            raise ValueError(f"a study has {MIN_PUPILS} to {MAX_PUPILS} case pupils")
+        labels = PUPIL_LABELS[:count]
+    problem = labels_problem(labels) or lesson_count_problem(lesson_count)
+    if problem:
+        raise ValueError(problem)
     overview = Overview(
         title=title,
         lesson_count=lesson_count,
@@ -490,6 +582,6 @@ def new_study(
     )
     return Study(
         overview=overview,
-        pupils=[CasePupil(label=label) for label in PUPIL_LABELS[:pupil_count]],
+        pupils=[CasePupil(label=label) for label in labels],
         lessons=[ResearchLesson(number=n) for n in range(1, lesson_count + 1)],
     )
