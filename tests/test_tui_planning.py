@@ -574,19 +574,6 @@ async def test_the_number_of_pupils_takes_digits_only(empty_study):
     assert load(empty_study).overview.class_details.pupil_count == 28
 
 
-def test_plan_dates_can_be_typed_day_first_as_schools_in_england_write_them():
-    import datetime as dt
-
-    from lessonstudy.tui.screens.plan import is_date, parse_date
-
-    assert parse_date("2026-03-02") == dt.date(2026, 3, 2)
-    assert parse_date("2/3/2026") == dt.date(2026, 3, 2)
-    assert parse_date("02/03/26") == dt.date(2026, 3, 2)
-    assert parse_date("") is None
-    assert not is_date("31/2/2026")
-    assert not is_date("next Tuesday")
-
-
 async def test_the_observers_tab_is_marked_while_a_pupil_has_no_observer(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -63,11 +63,13 @@ from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import interviews_summary
+from lessonstudy.tui.widgets.date_field import DateInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
 from lessonstudy.tui.widgets.note_line import FIELD_KEYS
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
+from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
@@ -353,10 +355,8 @@ class HeaderDialog(ModalScreen[Discussion | None]):
         people = [(name, name) for name in dict.fromkeys([*names, d.chair, d.recorder]) if name]
         with Vertical(id="header-dialog"):
             yield Label(f"RL{d.lesson} discussion: who and when", classes="dialog-title")
-            yield Label("Date (YYYY-MM-DD)")
-            yield Input(
-                d.date.isoformat() if d.date else "", id="header-date", select_on_focus=False
-            )
+            yield Label("Date")
+            yield DateInput(dates.show_date(d.date), id="header-date", compact=False)
             with Horizontal(classes="dialog-row"):
                 with Vertical():
                     yield Label("Chair")
@@ -375,11 +375,12 @@ class HeaderDialog(ModalScreen[Discussion | None]):
     @on(Button.Pressed, "#header-save")
     @on(Input.Submitted, "#header-date")
     def action_save(self) -> None:
-        text = self.query_one("#header-date", Input).value.strip()
+        text = self.query_one("#header-date", Input).value
         try:
-            date = dt.date.fromisoformat(text) if text else None
-        except ValueError:
-            self.notify(f'"{text}" is not a date: write it as YYYY-MM-DD', severity="error")
+            date = dates.parse_date(text)
+        except ValueError as error:  # it says what to write instead
+            self.notify(str(error), severity="error")
+            self.query_one("#header-date").focus()
             return
         chair = self.query_one("#header-chair", Select).value
         recorder = self.query_one("#header-recorder", Select).value
@@ -514,7 +515,7 @@ class DiscussionScreen(Screen[None]):
 
     def _show_header(self) -> None:
         d = self.discussion
-        date = d.date.strftime("%a %d %b %Y") if d.date else "no date"
+        date = dates.show_date(d.date) or "no date"
         text = Text(f"RL{self.lesson} discussion", style="bold")
         if d.chair or d.recorder:
             text.append(f" · {date} · chair {d.chair or '?'} · recorder {d.recorder or '?'}")

@@ -48,7 +48,9 @@ from lessonstudy.protocols import DEFAULT_PROTOCOL, Protocol, load_protocol
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.date_field import MomentInput
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.usecases import dates
 
 INTERVIEW_SECONDS = 5 * 60
 STALE_SECONDS = 60 * 60  # after an hour the timer gives way to when it happened
@@ -90,7 +92,7 @@ def timer_text(started: dt.datetime | None, at: dt.datetime) -> Text:
         return Text("Timer: 5:00 - starts with the first answer (ctrl+t)", style="dim")
     elapsed = int((at - started).total_seconds())
     if elapsed > STALE_SECONDS:  # reading an interview afterwards: no clock to watch
-        return Text(f"Interviewed {started:%a %d %b %Y} at {started:%H:%M}", style="dim")
+        return Text("")  # the "Held" field beside it says when
     left = INTERVIEW_SECONDS - elapsed
     if left > 0:
         return Text(f"Timer: {left // 60}:{left % 60:02d} left of 5:00", style="bold")
@@ -334,6 +336,12 @@ class InterviewsScreen(Screen[None]):
             with Vertical(id="interview-pane"):
                 yield Static("", id="interview-empty")
                 with Vertical(id="interview-editor"):
+                    with Horizontal(id="interview-when-row"):
+                        # When it was held: set by the first answer, typed for an
+                        # interview written on paper and typed in later.
+                        yield Label("Held", id="interview-when-label")
+                        yield MomentInput(id="interview-when", placeholder="at the first answer")
+                        yield Static("", id="interview-timer")
                     with Horizontal(id="interview-who"):
                         yield Select(
                             [(words, kind.value) for kind, words in KIND_WORDS.items()],
@@ -359,7 +367,6 @@ class InterviewsScreen(Screen[None]):
                             prompt="Interviewer",
                             compact=True,
                         )
-                    yield Static("", id="interview-timer")
                     yield Static("", id="interview-questions")
                     # Not a Tab stop of its own: Tab from the interviewer goes
                     # straight to the first answer (the answers scroll to the cursor).
@@ -461,6 +468,21 @@ class InterviewsScreen(Screen[None]):
     def _tick(self) -> None:
         started = self.interview.started if self.interview else None
         self.query_one("#interview-timer", Static).update(timer_text(started, self.clock()))
+        held = self.query_one("#interview-when", Input)
+        if not held.has_focus and held.value != dates.show_moment(started):
+            with self.prevent(Input.Changed):
+                held.value = dates.show_moment(started)
+
+    @on(Input.Changed, "#interview-when")
+    def _when_changed(self, event: Input.Changed) -> None:
+        try:
+            at = dates.parse_moment(event.value)
+        except ValueError:
+            return  # not saved until it is a date and a time (the field says why)
+        if self.interview is None or at == self.interview.started:
+            return
+        self._change(lambda i: setattr(i, "started", at), "started")
+        self.query_one("#interview-timer", Static).update(timer_text(at, self.clock()))
 
     # ------------------------------------------------------------------ opening and adding
 

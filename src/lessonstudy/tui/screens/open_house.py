@@ -16,8 +16,6 @@ is edited, and F5 puts the default back.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -38,9 +36,11 @@ from lessonstudy.model import CasePupil, Findings, OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import EditingScreen
+from lessonstudy.tui.widgets.date_field import DateInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.usecases import dates
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
 
@@ -74,11 +74,6 @@ def default_briefing(study: Study, lesson: int | None) -> str:
         lines.append("")
     # The rules for observers are printed on the handout under the briefing.
     return "\n".join(lines).rstrip("\n")
-
-
-def parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    return dt.date.fromisoformat(text) if text else None
 
 
 def parse_lines(text: str) -> list[str]:
@@ -159,8 +154,8 @@ class OpenHouseScreen(EditingScreen):
             self.house,
             lambda h: h.date,
             lambda h, v: setattr(h, "date", v),
-            parse=parse_date,
-            show=lambda v: v.isoformat() if v else "",
+            parse=dates.parse_date,
+            show=dates.show_date,
         )
         self.bind_field(
             "house-time", self.house, lambda h: h.time, lambda h, v: setattr(h, "time", v.strip())
@@ -255,9 +250,9 @@ class OpenHouseScreen(EditingScreen):
             with TabPane("Open house", id="house"), VerticalScroll(classes="form"):
                 with Horizontal(classes="row"):
                     with Vertical():
-                        yield Label("Date (YYYY-MM-DD)")
-                        yield Input(
-                            self.widget_value("house-date"), id="house-date", select_on_focus=False
+                        yield Label("Date")
+                        yield DateInput(
+                            self.widget_value("house-date"), id="house-date", compact=False
                         )
                     with Vertical():
                         yield Label("Time")

@@ -16,7 +16,6 @@ only after saying where its notes go (`usecases.stages`).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +29,6 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.validation import Function
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -63,8 +61,10 @@ from lessonstudy.tui.screens.editing import (
     field_row,
     set_columns,
 )
+from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.usecases import dates
 from lessonstudy.usecases import stages as stage_use
 from lessonstudy.usecases.carry_forward import carry_into_next_plan, start_from_previous
 
@@ -76,7 +76,6 @@ HEADER_FIELDS = [
     ("objective", "Learning objective"),
 ]
 HEADER_EXAMPLES = {
-    "date": "e.g. 2/3/2026 (day first) or 2026-03-02",
     "teacher": "a member's name (→ takes the suggestion)",
     "objective": "the accountable learning objective",
 }
@@ -90,40 +89,6 @@ LATER_TEXT_FIELDS = [
 ]
 WATCHING = "● watches"
 NOT_WATCHING = "·"
-
-
-UK_DATES = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")  # how English schools write them
-
-
-def parse_date(text: str) -> dt.date | None:
-    """2026-03-02, or the day first as schools in England write it (2/3/2026, 02/03/26).
-
-    ValueError until it is a date: the field shows it is not valid, nothing is saved."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    for pattern in UK_DATES:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def is_date(text: str) -> bool:
-    try:
-        parse_date(text)
-    except ValueError:
-        return False
-    return True
-
-
-def show_date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
 
 
 def replace_plan(plan: ResearchLesson, new: ResearchLesson) -> None:
@@ -217,7 +182,9 @@ class PlanScreen(EditingScreen):
         for name, _label in HEADER_FIELDS + TEXT_FIELDS + LATER_TEXT_FIELDS:
             extra: dict[str, Any] = {}
             if name == "date":
-                extra = {"parse": parse_date, "show": show_date}
+                extra = {"parse": dates.parse_date, "show": dates.show_date}
+            elif name == "time":
+                extra = {"parse": dates.parse_time, "show": dates.show_time}
             self.bind_field(
                 f"plan-{name}",
                 self.plan,
@@ -262,21 +229,20 @@ class PlanScreen(EditingScreen):
                     suggester = (
                         SuggestFromList(names, case_sensitive=False) if name == "teacher" else None
                     )
-                    validators = (
-                        [Function(is_date, "a date like 2/3/2026")] if name == "date" else []
-                    )
-                    yield field_row(
-                        label,
-                        FieldInput(
+                    field: Input
+                    if name == "date":  # one way to read and show dates (usecases.dates)
+                        field = DateInput(value, id="plan-date")
+                    elif name == "time":
+                        field = TimeInput(value, id="plan-time")
+                    else:
+                        field = FieldInput(
                             value,
                             id=f"plan-{name}",
                             compact=True,
                             suggester=suggester,
-                            validators=validators,
-                            valid_empty=True,
                             placeholder=HEADER_EXAMPLES.get(name, ""),
-                        ),
-                    )
+                        )
+                    yield field_row(label, field)
                 for name, label in TEXT_FIELDS:
                     yield Label(label)
                     yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
