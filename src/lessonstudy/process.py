@@ -14,14 +14,18 @@ import copy
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from attrs import evolve, frozen
 
 from lessonstudy.model import (
     CLASS,
+    MIN_LESSONS,
     ChangeItem,
     Discussion,
+    Interview,
+    IntervieweeKind,
     Judgement,
     Observation,
     PredictionRecord,
@@ -31,6 +35,8 @@ from lessonstudy.model import (
     Study,
     new_id,
 )
+
+T = TypeVar("T")
 
 # The order judgements are read and counted in, everywhere.
 JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
@@ -758,6 +764,130 @@ def without_pupil(lesson: ResearchLesson, label: str) -> None:
             lesson.assignments[observer] = watched
         else:
             del lesson.assignments[observer]
+
+
+# ---------------------------------------------------------------------- the study's shape
+
+
+def lesson_contents(study: Study, number: int) -> list[str]:
+    """What research lesson `number` holds, in a few words each ([]: nothing yet).
+
+    A plan with anything typed in it, notes (deleted ones too: they can come
+    back), clock marks, interviews (deleted ones too), its discussion, or the open
+    house being this lesson. Agreed changes carried into the plan, none ticked, do
+    not count: they stay in the previous discussion, and a lesson added later
+    receives them again."""
+    lesson = study.lesson(number)
+    held: list[str] = []
+    if lesson is not None:
+        plan = []
+        if lesson.stages:
+            plan.append(_count(len(lesson.stages), "stage"))
+        if lesson.teacher:
+            plan.append("a teacher")
+        if lesson.date or lesson.time:
+            plan.append("a date")
+        if any(c.done for c in lesson.carried_changes):
+            plan.append("agreed changes ticked")
+        typed = [
+            lesson.aspect,
+            lesson.objective,
+            lesson.learning_intentions,
+            lesson.success_criteria,
+            lesson.resources,
+            lesson.initial_thoughts,
+            lesson.interview_questions,
+            *lesson.pupil_success_criteria.values(),
+        ]
+        if lesson.assignments:
+            plan.append("observers")
+        if any(text.strip() for text in typed):
+            plan.append("text typed in it")
+        if plan:
+            held.append(f"a plan ({', '.join(plan)})")
+    notes = sum(1 for n in study.notes if n.lesson == number)
+    if notes:
+        held.append(_count(notes, "observation note"))
+    marks = sum(1 for m in study.marks if m.lesson == number)
+    if marks and not notes:
+        held.append("a lesson clock that was started")
+    interviews = sum(1 for i in study.interviews if i.lesson == number)
+    if interviews:
+        held.append(_count(interviews, "interview"))
+    discussion = study.discussion(number)
+    if discussion is not None and (
+        discussion.records
+        or discussion.agreed_changes
+        or discussion.judgements
+        or discussion.chair
+        or discussion.recorder
+        or discussion.commentator_remarks.strip()
+    ):
+        held.append("its post-lesson discussion")
+    if study.open_house.lesson == number:
+        held.append("the open house, which is to teach it")
+    return held
+
+
+def lesson_removal_problem(study: Study, number: int) -> str | None:
+    """Why research lesson `number` cannot be removed, or None when it can.
+
+    Only a lesson that holds nothing goes, and only from the end: lessons are
+    numbered in the order they are taught, and every note, interview and
+    discussion keeps the number it was made with."""
+    numbers = [lesson.number for lesson in study.lessons]
+    if number not in numbers:
+        return f"The study has no RL{number}."
+    if len(numbers) <= MIN_LESSONS:
+        return f"RL{number} is the study's only research lesson: a study has at least one."
+    held = lesson_contents(study, number)
+    if held:
+        return (
+            f"RL{number} cannot be removed: it holds {_words_list(held)}. "
+            "Only a lesson that holds nothing yet can go."
+        )
+    later = [n for n in numbers if n > number and lesson_contents(study, n)]
+    if later:
+        return (
+            f"RL{number} holds nothing, but RL{later[0]} after it does: lessons keep the "
+            "numbers they were taught with, so only an empty lesson at the end can go."
+        )
+    return None
+
+
+def relabel_plan(lesson: ResearchLesson, old: str, new: str) -> None:
+    """Case pupil `old` is called `new` from now on, everywhere in a plan (in place)."""
+    for stage in lesson.stages:
+        stage.predictions = _renamed_key(stage.predictions, old, new)
+        stage.prediction_records = _renamed_key(stage.prediction_records, old, new)
+        stage.observed = _renamed_key(stage.observed, old, new)
+    lesson.pupil_success_criteria = _renamed_key(lesson.pupil_success_criteria, old, new)
+    lesson.assignments = {
+        observer: [new if label == old else label for label in labels]
+        for observer, labels in lesson.assignments.items()
+    }
+
+
+def relabel_discussion(discussion: Discussion, old: str, new: str) -> None:
+    """The group's judgements of `old` are judgements of `new` (in place)."""
+    discussion.judgements = [
+        evolve(j, pupil=new) if j.pupil == old else j for j in discussion.judgements
+    ]
+
+
+def relabel_interview(interview: Interview, old: str, new: str) -> None:
+    if interview.kind is IntervieweeKind.CASE_PUPIL and interview.interviewee == old:
+        interview.interviewee = new
+
+
+def _renamed_key(mapping: dict[str, T], old: str, new: str) -> dict[str, T]:
+    """`mapping` with key `old` called `new`, in the same order."""
+    return {new if key == old else key: value for key, value in mapping.items()}
+
+
+def _words_list(items: Sequence[str]) -> str:
+    """ "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 # ---------------------------------------------------------------------- lesson clock
