@@ -92,8 +92,8 @@ async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
         assert isinstance(app.screen, StartScreen)
         await pilot.press("enter")  # "New study…" is first
         await pilot.pause()
-        await pilot.press(*"Year 4 fractions", "enter")  # title, then the suggested file name
-        await pilot.press("enter")
+        # The title; Enter keeps the default lessons, pupils and the suggested file name.
+        await pilot.press(*"Year 4 fractions", "enter", "enter", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, StudyMapScreen)
         assert app.study_file is not None

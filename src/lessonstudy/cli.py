@@ -41,23 +41,15 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from lessonstudy.model import new_study
-    from lessonstudy.protocols import default_ground_rules, load_protocol
-    from lessonstudy.store import StudyFile
+    from lessonstudy.usecases.new_study import create_study
 
-    prompts = load_protocol("english").interview_prompts
-    study = new_study(
-        args.title,
-        lesson_count=args.lessons,
-        pupil_count=args.pupils,
-        interview_prompts=prompts,
-        protocol_text=default_ground_rules(),
-    )
-    StudyFile.create(Path(args.path), study).close()
+    labels: list[str] = args.pupils
+    create_study(Path(args.path), args.title, args.lessons, labels)
     _warn_location(Path(args.path))
+    lessons = "1 research lesson" if args.lessons == 1 else f"{args.lessons} research lessons"
     print(
-        f"Created {args.path}: {args.title!r}, {args.lessons} research lessons, "
-        f"{args.pupils} case pupils."
+        f"Created {args.path}: {args.title!r}, {lessons}, "
+        f"{len(labels)} case pupils ({', '.join(labels)})."
     )
     if args.open:
         return _run_app(Path(args.path))
@@ -330,6 +322,29 @@ def port_number(text: str) -> int:
     return value
 
 
+def lesson_count(text: str) -> int:
+    from lessonstudy.model import lesson_count_problem
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    problem = lesson_count_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def pupil_labels(text: str) -> list[str]:
+    """--pupils M,S (labels) or --pupils 4 (that many, labelled A, B, C, D)."""
+    from lessonstudy.model import parse_pupil_labels
+
+    try:
+        return parse_pupil_labels(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 # ---------------------------------------------------------------------- parser
 
 NOTES_FORMAT = """\
@@ -367,14 +382,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("new", cmd_new, "create a new, empty study file")
     p.add_argument("path", help="where to create it, e.g. fractions.lessonstudy")
     p.add_argument("--title", required=True, help="the study's title")
-    p.add_argument("--lessons", type=number, default=3, help="research lessons (default 3)")
+    p.add_argument(
+        "--lessons", type=lesson_count, default=3, help="research lessons, 1 to 6 (default 3)"
+    )
     p.add_argument(
         "--pupils",
-        type=int,
-        default=3,
-        choices=range(2, 7),
-        metavar="2-6",
-        help="case pupils (default 3)",
+        type=pupil_labels,
+        default=["A", "B", "C"],
+        metavar="LABELS",
+        help="the case pupils' labels, 2 to 6 of 1-3 letters or digits, e.g. M,S or A,K,J; "
+        "or how many, labelled from A (default A,B,C)",
     )
     p.add_argument("--open", action="store_true", help="open it in the app afterwards")
 

@@ -278,14 +278,14 @@ class LessonStudyApp(App[None]):
         self.action_show_map()
         return True
 
-    def create_study(self, path: Path, title: str) -> bool:
+    def create_study(
+        self, path: Path, title: str, lessons: int = 3, labels: tuple[str, ...] = ("A", "B", "C")
+    ) -> bool:
         """Create a new, empty study and show its map."""
-        from lessonstudy.model import new_study
-        from lessonstudy.protocols import default_ground_rules
-        from lessonstudy.store import StudyFile
+        from lessonstudy.usecases.new_study import create_study
 
         try:
-            StudyFile.create(path, new_study(title, protocol_text=default_ground_rules())).close()
+            create_study(path, title, lessons, labels)
         except (LessonStudyError, OSError) as error:
             self.notify(str(error), title="Cannot create the study", severity="error")
             return False
@@ -301,12 +301,13 @@ class LessonStudyApp(App[None]):
         self.open_study(path)
 
     def action_new_study(self, path: Path | None = None) -> None:
-        """Ask for a title (and a file name, unless `path` is given), then create it."""
-        from lessonstudy.tui.screens.start import NewStudyDialog
+        """Ask for a title, the lessons and pupils (and a file name, unless `path` is
+        given), then create it."""
+        from lessonstudy.tui.screens.new_study import NewStudy, NewStudyDialog
 
-        def created(answer: tuple[Path, str] | None) -> None:
+        def created(answer: NewStudy | None) -> None:
             if answer is not None:
-                self.create_study(*answer)
+                self.create_study(answer.path, answer.title, answer.lessons, answer.labels)
 
         self.push_screen(NewStudyDialog(path), created)
 

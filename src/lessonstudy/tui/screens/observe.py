@@ -59,12 +59,14 @@ from lessonstudy.model import (
     Stage,
     StageMark,
     now,
+    pupil_keys,
 )
 from lessonstudy.process import StepKind, Timeline, latest_mark, lesson_clock, placed, timeline
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
 from lessonstudy.tui.widgets.note_line import (
+    CLASS_KEY,
     PUPIL_STYLE,
     NoteDraft,
     NoteLine,
@@ -417,11 +419,12 @@ class ObserveScreen(Screen[None]):
         text.append(f"Predictions, stage {number}: {stage.title or '(untitled)'}\n", "bold")
         own = self._own_labels()
         picked = self.note_line.about if self.is_mounted else None
+        keys = pupil_keys([p.label for p in self.pupils], reserved=[CLASS_KEY])  # as NoteLine's
         for pupil in self._ordered_pupils():
             who = about_words(pupil.label, {pupil.label: pupil.pseudonym})
             mine = " (yours)" if pupil.label in own else ""
             style = PUPIL_STYLE if pupil.label == picked else "bold"
-            text.append(f" {pupil.label.lower()} ", "reverse")
+            text.append(f" {keys[pupil.label]} ", "reverse")
             text.append(f" {who}{mine}: ", style)
             prediction = stage.predictions.get(pupil.label, "").strip()
             text.append(prediction or "(no prediction)", "" if prediction else "dim")

@@ -9,9 +9,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessonstudy.tui.recent import recent_studies
@@ -98,84 +98,6 @@ class StartScreen(Screen[None]):
 
     def action_example(self) -> None:
         self.app.open_example()  # type: ignore[attr-defined]
-
-
-class NewStudyDialog(ModalScreen[tuple[Path, str] | None]):
-    """Asks for the study's title and its file name."""
-
-    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="new.cancel")]
-
-    def __init__(self, path: Path | None = None) -> None:
-        super().__init__()
-        self.path = path  # given on the command line: only the title is asked for
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("A new lesson study", classes="dialog-title")
-            if self.path is not None:
-                yield Static(
-                    f"There is no study at {self.path} yet. Give it a title to create it.",
-                    classes="hint",
-                )
-            yield Label("Title (what the group will call it)")
-            yield Input(placeholder="e.g. Fractions in Year 4", id="new-title")
-            yield Label("File name (saved in the current folder unless you give a path)")
-            yield Input(
-                str(self.path) if self.path else "",
-                placeholder="e.g. fractions-year-4",
-                id="new-file",
-            )
-            yield Static("", id="new-where", classes="hint")
-            with Horizontal(classes="buttons"):
-                yield Button("Create", id="create", variant="primary")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#new-title").focus()
-        self._file_edited = self.path is not None
-        self._show_where()
-
-    @on(Input.Changed, "#new-title")
-    def _title_changed(self, event: Input.Changed) -> None:
-        if not self._file_edited:
-            file_input = self.query_one("#new-file", Input)
-            with file_input.prevent(Input.Changed):
-                file_input.value = suggested_file_name(event.value)
-        self._show_where()
-
-    @on(Input.Changed, "#new-file")
-    def _file_changed(self) -> None:
-        self._file_edited = True
-        self._show_where()
-
-    def _show_where(self) -> None:
-        name = self.query_one("#new-file", Input).value
-        where = f"Will be saved as {study_path_for(name)}" if name.strip() else ""
-        self.query_one("#new-where", Static).update(where)
-
-    @on(Input.Submitted, "#new-title")
-    def _next(self) -> None:
-        if self.path is not None:
-            self._create()
-        else:
-            self.query_one("#new-file").focus()
-
-    @on(Input.Submitted, "#new-file")
-    @on(Button.Pressed, "#create")
-    def _create(self) -> None:
-        title = self.query_one("#new-title", Input).value.strip()
-        name = self.query_one("#new-file", Input).value.strip()
-        if not title:
-            self.notify("Give the study a title first.", severity="warning")
-            self.query_one("#new-title").focus()
-            return
-        if not name:
-            name = suggested_file_name(title)
-        self.dismiss((study_path_for(name), title))
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
 
 
 class OpenFileDialog(ModalScreen[Path | None]):

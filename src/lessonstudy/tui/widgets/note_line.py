@@ -2,9 +2,11 @@
 
 One grammar for every note, a case pupil's or the class's, here and in `notes
 import` (store/notes_text.py): the line starts empty and "picks" first. A
-single key chooses who the note is about (a case pupil's letter, or 0 for the
-class); then, before the text, `=` `+` `-` `?` picks the judgement against the
-prediction and `!` flags a critical incident, in either order, spaces between
+single key chooses who the note is about: a case pupil's key (the first letter
+of their label; where two labels start alike, the second takes another, shown
+beside the pupil: model.pupil_keys), or 0 for the class. Then, before the text,
+`=` `+` `-` `?` picks the judgement against the prediction and `!` flags a
+critical incident, in either order, spaces between
 them allowed. Any other key starts the text, so no keystroke is ever swallowed
 by a missed pick; once the text has started every key is text. Backspace on an
 empty line takes back the last pick. What is picked is shown beside the text;
@@ -34,7 +36,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import CLASS, Judgement, now
+from lessonstudy.model import CLASS, Judgement, now, pupil_keys
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 
 CLASS_KEY = "0"
@@ -142,6 +144,7 @@ class NoteLine(Horizontal):
         super().__init__(id=id)
         self.pupils = dict(pupils)
         self._order = [label for label, _ in pupils]
+        self.keys = pupil_keys(self._order, reserved=[CLASS_KEY])  # label -> key
         self._save = save
         self.about: str | None = None
         self.judgement: Judgement | None = None
@@ -178,6 +181,7 @@ class NoteLine(Horizontal):
         """The plan changed (someone renamed or added a pupil): keep what is typed."""
         self.pupils = dict(pupils)
         self._order = [label for label, _ in pupils]
+        self.keys = pupil_keys(self._order, reserved=[CLASS_KEY])
         self._show_picks()
 
     # ------------------------------------------------------------------ keys
@@ -231,8 +235,10 @@ class NoteLine(Horizontal):
         if char == CLASS_KEY:
             self._set_about(CLASS)
             return True
-        label = char.upper()
-        if label in self.pupils:
+        # Each pupil's key (usually the label's first letter, see model.pupil_keys);
+        # shift does not matter.
+        label = next((lab for lab, key in self.keys.items() if key == char.lower()), None)
+        if label is not None:
             self._set_about(label)
             return True
         self.refuse(f"{char!r} is not a pupil: {self._who_keys()}")
@@ -329,7 +335,7 @@ class NoteLine(Horizontal):
     # ------------------------------------------------------------------ display
 
     def _who_keys(self) -> str:
-        keys = [f"{label.lower()} {about_words(label, self.pupils)}" for label in self._order]
+        keys = [f"{self.keys[label]} {about_words(label, self.pupils)}" for label in self._order]
         return " · ".join([*keys, f"{CLASS_KEY} class"])
 
     def _show_picks(self) -> None:
