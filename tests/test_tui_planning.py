@@ -66,11 +66,11 @@ async def test_whole_initial_meeting_by_keyboard(empty_study):
         await pilot.press("enter")  # the map opens on the next step: the initial meeting
         await pilot.pause()
         assert isinstance(app.screen, InitialMeetingScreen)
-        # Focus tab: Enter moves from one field to the next, as on a paper form.
+        # Focus tab: long answers, so Enter starts a new line and Tab moves on.
         await type_text(pilot, "reason about fractions")
-        await pilot.press("enter")
+        await pilot.press("tab")
         await type_text(pilot, "Does a fraction wall help?")
-        await pilot.press("enter")
+        await pilot.press("tab")
         await type_text(pilot, "fraction walls")
         await pilot.press("tab")
         await type_text(pilot, "EEF maths guidance")
@@ -134,7 +134,7 @@ async def test_undo_takes_back_the_last_edit(empty_study):
         app.open_step("initial")
         await pilot.pause()
         await type_text(pilot, "fractions")
-        await pilot.press("enter")
+        await pilot.press("tab")
         await type_text(pilot, "why?")
         await pilot.pause()
         assert load(empty_study).overview.research_question == "why?"
@@ -142,7 +142,7 @@ async def test_undo_takes_back_the_last_edit(empty_study):
         await pilot.pause()
         assert load(empty_study).overview.research_question == ""
         assert load(empty_study).overview.focus == "fractions"
-        assert app.screen.query_one("#ov-research_question").value == ""
+        assert app.screen.query_one("#ov-research_question").text == ""
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert load(empty_study).overview.focus == ""
@@ -399,8 +399,8 @@ async def test_initial_meeting_shows_members_added_elsewhere_and_keeps_typing(em
         screen = app.screen
         table = screen.query_one("#members-table")
         assert str(table.get_row_at(0)[0]) == "Dee"
-        assert screen.query_one("#ov-technique").value == "walls"
-        assert screen.query_one("#ov-focus").value == "fractions"  # what was being typed
+        assert screen.query_one("#ov-technique").text == "walls"
+        assert screen.query_one("#ov-focus").text == "fractions"  # what was being typed
         await type_text(pilot, " and decimals")
         await pilot.pause()
     overview = load(empty_study).overview

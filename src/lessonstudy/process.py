@@ -750,6 +750,29 @@ def pupil_removal_problem(study: Study, label: str) -> str | None:
     )
 
 
+def pupil_plan_mentions(study: Study, label: str) -> list[str]:
+    """What the plans say about case pupil `label` (predictions, what was observed,
+    success criteria, observers watching them), in a few words each: what removing
+    the pupil takes away with them, so the screen asks first."""
+    predictions = observed = criteria = watchers = 0
+    for lesson in study.lessons:
+        for stage in lesson.stages:
+            predictions += bool(stage.predictions.get(label, "").strip())
+            observed += bool(stage.observed.get(label, "").strip())
+        criteria += bool(lesson.pupil_success_criteria.get(label, "").strip())
+        watchers += sum(1 for labels in lesson.assignments.values() if label in labels)
+    mentions = []
+    if predictions:
+        mentions.append(_count(predictions, "prediction"))
+    if observed:
+        mentions.append(_count(observed, "summary") + " of what was observed")
+    if criteria:
+        mentions.append(f"{criteria} success criteri{'on' if criteria == 1 else 'a'}")
+    if watchers:
+        mentions.append(_count(watchers, "observer's assignment"))
+    return mentions
+
+
 def without_pupil(lesson: ResearchLesson, label: str) -> None:
     """Take case pupil `label` out of a plan (in place): predictions, what was observed,
     success criteria and observers' assignments."""

@@ -1,5 +1,5 @@
 """Changes to a study's shape that touch many documents and rows at once: adding
-or removing a research lesson, relabelling a case pupil.
+or removing a research lesson, removing or relabelling a case pupil.
 
 Each runs in one write transaction (BEGIN IMMEDIATE): another process sees the
 study before or after, never half-changed, and the rule that allows the change
@@ -86,6 +86,25 @@ def remove_lesson(study_file: StudyFile, number: int) -> None:
         # An empty discussion document may exist (a screen opened and left): it goes too.
         con.execute("DELETE FROM document WHERE kind = 'discussion' AND key = ?", (key,))
         _set_lesson_count(study_file, con)
+
+
+def remove_pupil(study_file: StudyFile, label: str) -> None:
+    """Remove case pupil `label` and every plan's mention of them (predictions, what
+    was observed, success criteria, assignments); refused (LessonStudyError saying
+    why) while any evidence points at them (process.pupil_removal_problem)."""
+    with study_file.transaction() as con:
+        study = load_study(study_file.path, con)
+        problem = process.pupil_removal_problem(study, label)
+        if problem is not None:
+            raise LessonStudyError(problem)
+        if study.pupil(label) is None:
+            raise LessonStudyError(f"There is no case pupil {label} (removed meanwhile?)")
+        _save(con, "pupils", "", [p for p in study.pupils if p.label != label])
+        for lesson in study.lessons:
+            before = to_json(lesson)
+            process.without_pupil(lesson, label)
+            if to_json(lesson) != before:
+                _save(con, "lesson", documents.lesson(lesson.number).key, lesson)
 
 
 # How each kind of document names a case pupil, and how to rename them there.

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -128,6 +129,19 @@ class LessonStudyApp(App[None]):
         # Textual's own ctrl+q is a hidden priority binding, which would hide the
         # map's and start screen's visible "Quit": same key, not priority here.
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        # Tab moves the focus as soon as the app reads it, before the keys after it:
+        # Textual's own Tab (a screen binding) runs only once the field has handled
+        # the key, and by then a paste or a fast typist's next keys have already gone
+        # to the field Tab was leaving. Priority bindings run on arrival instead.
+        Binding("tab", "focus_next_now", "Next field", id="app.next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "focus_previous_now",
+            "Previous field",
+            id="app.previous",
+            show=False,
+            priority=True,
+        ),
     ]
     _remember_theme = False  # set by remember_theme(): then the user's choice is saved
 
@@ -369,6 +383,31 @@ class LessonStudyApp(App[None]):
         if lesson is None:
             lesson = first_lesson_to_observe(self.study_file)
         self.push_screen(screen_class(self.study_file, lesson, observer))
+
+    # ------------------------------------------------------------------ fields
+
+    def action_focus_next_now(self) -> None:
+        if self._focused_wants("tab"):
+            raise SkipAction()  # the widget's own Tab (a TextArea that indents ...)
+        self.screen.focus_next()
+
+    def action_focus_previous_now(self) -> None:
+        if self._focused_wants("shift+tab"):
+            raise SkipAction()
+        self.screen.focus_previous()
+
+    def _focused_wants(self, key: str) -> bool:
+        """The focused widget, or a container of it, binds `key` itself."""
+        from textual.widgets import TextArea
+
+        node = self.focused
+        while node is not None and node is not self.screen:
+            if isinstance(node, TextArea) and node.tab_behavior == "indent" and key == "tab":
+                return True
+            if key in node._bindings.key_to_bindings:
+                return True
+            node = node.parent  # type: ignore[assignment]
+        return False
 
     # ------------------------------------------------------------------ help
 

@@ -1,15 +1,27 @@
-"""The initial meeting: focus, question, class, group, protocol and case pupils."""
+"""The initial meeting: focus, question, class and lessons, group, protocol, case pupils.
+
+Long answers (the focus, the research question, why a pupil was chosen ...) are
+fields that wrap and grow to show all their text. The group decides how many
+research lessons (add one, or remove one that holds nothing yet: the refusal
+says what a lesson holds) and who its case pupils are: add one, remove one
+(never while evidence points at them; asked first when the plans mention them)
+or relabel one, which moves every note, prediction, interview and judgement
+with them in one transaction (usecases.relabel).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import (
     Button,
     Checkbox,
@@ -17,6 +29,7 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
+    OptionList,
     Select,
     SelectionList,
     Static,
@@ -24,9 +37,11 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets.option_list import OptionDoesNotExist
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
+    MAX_LESSONS,
     MAX_PUPILS,
     MIN_PUPILS,
     PUPIL_LABELS,
@@ -35,7 +50,7 @@ from lessonstudy.model import (
     Overview,
     Role,
 )
-from lessonstudy.process import StepKind
+from lessonstudy.process import StepKind, lesson_contents
 from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import (
@@ -45,15 +60,19 @@ from lessonstudy.tui.screens.editing import (
     field_row,
     set_columns,
 )
+from lessonstudy.tui.widgets.long_field import LongField
 from lessonstudy.tui.widgets.save_status import SaveStatus
-from lessonstudy.usecases.pupils import removal_problem
+from lessonstudy.usecases import dates
+from lessonstudy.usecases import lessons as lesson_use
+from lessonstudy.usecases import pupils as pupil_use
+from lessonstudy.usecases.relabel import relabel_problem, relabel_pupil
 
-FOCUS_FIELDS = [
-    ("focus", "Focus: we want to learn how to improve the way pupils learn …", False),
-    ("research_question", "Research question", False),
-    ("technique", "The technique we will develop", False),
-    ("evidence", "Evidence or reading we consulted", True),
-    ("aim", "Overall aim of the sequence of lessons", True),
+FOCUS_FIELDS = [  # every one a long answer: it wraps and shows all its text
+    ("focus", "Focus: we want to learn how to improve the way pupils learn …"),
+    ("research_question", "Research question"),
+    ("technique", "The technique we will develop"),
+    ("evidence", "Evidence or reading we consulted"),
+    ("aim", "Overall aim of the sequence of lessons"),
 ]
 CLASS_FIELDS = [
     ("year_group", "Year group"),
@@ -68,6 +87,7 @@ PUPIL_FIELDS = [
     ("why_chosen", "Why chosen"),
     ("starting_point", "Starting point"),
 ]
+LONG_PUPIL_FIELDS = {"why_chosen", "starting_point"}
 PUPIL_EXAMPLES = {  # placeholders: what a group usually writes there
     "pseudonym": "e.g. Sam or S.T. — never the pupil's real name",
     "learner_group": "e.g. making good progress / average / finding it hard in the focus",
@@ -75,6 +95,7 @@ PUPIL_EXAMPLES = {  # placeholders: what a group usually writes there
     "starting_point": "what they can do now in the focus area",
 }
 PRIVATE_TITLE = "Private note — never leaves this file (not exported, never in a report)"
+LABEL_HINT = "1 to 3 letters or digits; Enter relabels everywhere"
 
 
 def protocol_choices() -> list[tuple[str, str]]:
@@ -118,11 +139,14 @@ def roles_words(roles: list[Role]) -> str:
 
 
 class InitialMeetingScreen(EditingScreen):
+    CSS_PATH = "initial_meeting.tcss"
     HELP_STEP = StepKind.INITIAL
     BINDINGS = [
         # The tabs show their keys ("F2 Focus"): the footer keeps room for the rest at 80.
         Binding("f2", "tab('focus')", "Focus", id="initial.focus", priority=True, show=False),
-        Binding("f3", "tab('class')", "Class", id="initial.class", priority=True, show=False),
+        Binding(
+            "f3", "tab('class')", "Class & lessons", id="initial.class", priority=True, show=False
+        ),
         Binding("f4", "tab('group')", "Group", id="initial.group", priority=True, show=False),
         Binding(
             "f5", "tab('protocol')", "Protocol", id="initial.protocol", priority=True, show=False
@@ -130,10 +154,12 @@ class InitialMeetingScreen(EditingScreen):
         Binding(
             "f6", "tab('pupils')", "Case pupils", id="initial.pupils", priority=True, show=False
         ),
-        # Only while the members table has the cursor (check_action): in a text
-        # field these keys type, and a typed word must never remove anyone.
+        # Only while the members or lessons table has the cursor (check_action): in a
+        # text field these keys type, and a typed word must never remove anyone.
         Binding("a", "add_member", "Add member", id="initial.add_member"),
         Binding("delete", "remove_member", "Remove member", id="initial.remove_member"),
+        Binding("a", "add_lesson", "Add lesson", id="initial.add_lesson"),
+        Binding("delete", "remove_lesson", "Remove lesson", id="initial.remove_lesson"),
     ]
 
     def __init__(self, study_file: StudyFile) -> None:
@@ -146,7 +172,7 @@ class InitialMeetingScreen(EditingScreen):
     # ------------------------------------------------------------------ binding fields
 
     def _bind(self) -> None:
-        for name, _label, _long in FOCUS_FIELDS:
+        for name, _label in FOCUS_FIELDS:
             self.bind_field(
                 f"ov-{name}",
                 self.overview,
@@ -207,14 +233,10 @@ class InitialMeetingScreen(EditingScreen):
         with TabbedContent(initial="focus"):
             with TabPane("F2 Focus", id="focus"), VerticalScroll(classes="form"):
                 yield Static(FORM_HINT, classes="hint")
-                for name, label, long in FOCUS_FIELDS:
+                for name, label in FOCUS_FIELDS:
                     yield Label(label)
-                    value = getattr(overview, name)
-                    if long:
-                        yield TextArea(value, id=f"ov-{name}", compact=True)
-                    else:
-                        yield FieldInput(value, id=f"ov-{name}", compact=True)
-            with TabPane("F3 Class", id="class"), VerticalScroll(classes="form"):
+                    yield LongField(getattr(overview, name), id=f"ov-{name}")
+            with TabPane("F3 Class & lessons", id="class"), VerticalScroll(classes="form"):
                 yield Static("The class the research lessons will be taught to.", classes="hint")
                 for name, label in CLASS_FIELDS:
                     value = str(self.widget_value(f"class-{name}"))
@@ -222,6 +244,18 @@ class InitialMeetingScreen(EditingScreen):
                     kind = "integer" if name == "pupil_count" else "text"
                     field = FieldInput(value, id=f"class-{name}", compact=True, type=kind)
                     yield field_row(label, field)
+                yield Label("Research lessons", classes="section-title")
+                yield Static(
+                    "Usually three; some studies have two, or four. a adds a lesson after the "
+                    "last; Delete removes the highlighted one if it holds nothing yet.",
+                    classes="hint",
+                )
+                yield DataTable(id="lessons-table", cursor_type="row", classes="table")
+                with Horizontal(classes="buttons"):
+                    yield Button("Add a research lesson (a)", id="add-lesson", compact=True)
+                    yield Button(
+                        "Remove the highlighted lesson (Delete)", id="remove-lesson", compact=True
+                    )
             with TabPane("F4 Group", id="group"), Vertical(classes="form"):
                 yield Static(
                     "Who is in the group and their roles. a adds, Enter edits, "
@@ -253,11 +287,11 @@ class InitialMeetingScreen(EditingScreen):
                 yield Vertical(id="pupil-forms", classes="row")
                 with Horizontal(classes="buttons"):
                     yield Button("Add a case pupil", id="add-pupil")
-                    yield Button("Remove the last pupil", id="remove-pupil")
         yield Footer()
 
     def on_mount(self) -> None:
         self._fill_members()
+        self._fill_lessons()
         self._mount_pupil_forms()
         self.query_one("#ov-focus").focus()
 
@@ -275,32 +309,48 @@ class InitialMeetingScreen(EditingScreen):
             table.add_row(*row, key=str(index) if self.members.value else None)
         table.move_cursor(row=min(cursor, table.row_count - 1))
 
-    def _mount_pupil_forms(self) -> None:
+    def _mount_pupil_forms(self, focus: str | None = None) -> None:
+        """(Re)build a form per case pupil; `focus`: the id of a field to focus after."""
+        self.call_next(self._remount_pupil_forms, focus)
+
+    async def _remount_pupil_forms(self, focus: str | None) -> None:
         holder = self.query_one("#pupil-forms", Vertical)
-        holder.remove_children()
-        forms = [self._pupil_form(pupil) for pupil in self.pupils.value]
-        holder.mount_all(forms)
+        await holder.remove_children()  # first: the new forms reuse the old ids
+        await holder.mount_all([self._pupil_form(pupil) for pupil in self.pupils.value])
         count = len(self.pupils.value)
         self.query_one("#add-pupil", Button).disabled = count >= MAX_PUPILS
-        self.query_one("#remove-pupil", Button).disabled = count <= MIN_PUPILS
+        for widget in self.query(f"#{focus}") if focus else []:
+            widget.focus()
 
     def _pupil_form(self, pupil: CasePupil) -> Vertical:
-        children: list[Any] = []
-        for name, label in PUPIL_FIELDS:
-            field_id = f"pupil-{pupil.label}-{name}"
-            field = FieldInput(
-                getattr(pupil, name),
-                id=field_id,
-                compact=True,
-                placeholder=PUPIL_EXAMPLES.get(name, ""),
-            )
-            children.append(field_row(label, field))
-        private = TextArea(pupil.private_note, id=f"pupil-{pupil.label}-private_note", compact=True)
+        label = pupil.label
+        label_field = FieldInput(
+            label, id=f"label-{label}", compact=True, max_length=3, classes="pupil-label"
+        )
+        label_field.tooltip = LABEL_HINT
+        children: list[Any] = [field_row("Label (the observers' key)", label_field)]
+        for name, words in PUPIL_FIELDS:
+            field_id = f"pupil-{label}-{name}"
+            placeholder = PUPIL_EXAMPLES.get(name, "")
+            field: Any
+            if name in LONG_PUPIL_FIELDS:
+                field = LongField(getattr(pupil, name), id=field_id, placeholder=placeholder)
+            else:
+                field = FieldInput(
+                    getattr(pupil, name), id=field_id, compact=True, placeholder=placeholder
+                )
+            children.append(field_row(words, field))
+        private = TextArea(pupil.private_note, id=f"pupil-{label}-private_note", compact=True)
         private.add_class("private")
         private.border_title = PRIVATE_TITLE
         children.append(private)
+        remove = Button(
+            f"Remove case pupil {label}", id=f"remove-{label}", classes="remove-pupil", compact=True
+        )
+        remove.disabled = len(self.pupils.value) <= MIN_PUPILS
+        children.append(remove)
         form = Vertical(*children, classes="pupil-form")
-        form.border_title = f"Case pupil {pupil.label}"
+        form.border_title = pupil_title(pupil)
         return form
 
     # ------------------------------------------------------------------ actions
@@ -308,6 +358,9 @@ class InitialMeetingScreen(EditingScreen):
     def after_edit(self, widget_id: str) -> None:
         if widget_id == "protocol-name":
             self._show_protocol()
+        elif widget_id.endswith("-pseudonym"):
+            for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
+                form.border_title = pupil_title(pupil)
 
     def _show_protocol(self) -> None:
         about = protocol_words(self.overview.value.protocol)
@@ -315,23 +368,32 @@ class InitialMeetingScreen(EditingScreen):
 
     def refresh_views(self) -> None:
         self._fill_members()
+        self._fill_lessons()
         self._show_protocol()
-        existing = {form.border_title for form in self.query(".pupil-form")}
-        wanted = {f"Case pupil {p.label}" for p in self.pupils.value}
-        if existing != wanted:
+        shown = [label.id for label in self.query(".pupil-label")]
+        wanted = [f"label-{p.label}" for p in self.pupils.value]
+        if shown != wanted:
             self._rebind_pupils()
+        else:
+            for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
+                form.border_title = pupil_title(pupil)
 
-    def _rebind_pupils(self) -> None:
+    def on_screen_resume(self) -> None:
+        self._fill_lessons()  # a plan edited meanwhile: what each lesson holds
+
+    def _rebind_pupils(self, focus: str | None = None) -> None:
         for widget_id in [k for k in self._fields if k.startswith("pupil-")]:
             del self._fields[widget_id]
         self._bind_pupils()
-        self._mount_pupil_forms()
+        self._mount_pupil_forms(focus)
 
     # members ------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_member", "remove_member"):
             return self.focused is self.query_one("#members-table", DataTable)
+        if action in ("add_lesson", "remove_lesson"):
+            return self.focused is self.query_one("#lessons-table", DataTable)
         return True
 
     def action_add_member(self) -> None:
@@ -391,25 +453,186 @@ class InitialMeetingScreen(EditingScreen):
 
     @on(Button.Pressed, "#add-pupil")
     def _add_pupil(self) -> None:
-        used = {p.label for p in self.pupils.value}
-        label = next((lab for lab in PUPIL_LABELS if lab not in used), None)
-        if label is None or len(used) >= MAX_PUPILS:
+        used = {p.label.casefold() for p in self.pupils.value}
+        if len(used) >= MAX_PUPILS:
             return
+        spare = [*PUPIL_LABELS, *"GHJKLMNPQRSTUVWXYZ"]
+        label = next(lab for lab in spare if lab.casefold() not in used)
         self.change(self.pupils, lambda ps: ps.append(CasePupil(label=label)))
-        self._rebind_pupils()
+        self._rebind_pupils(focus=f"label-{label}")
+        self.notify(f"Case pupil {label} added: give them the label the group uses.", timeout=4)
 
-    @on(Button.Pressed, "#remove-pupil")
-    def _remove_pupil(self) -> None:
-        if len(self.pupils.value) <= MIN_PUPILS:
+    @on(Button.Pressed, ".remove-pupil")
+    def _remove_pupil(self, event: Button.Pressed) -> None:
+        label = (event.button.id or "").removeprefix("remove-")
+        if self.pupils.value and len(self.pupils.value) <= MIN_PUPILS:
             return
-        label = self.pupils.value[-1].label
-        problem = removal_problem(self.study_file, label)  # evidence never points at nobody
+        problem = pupil_use.removal_problem(self.study_file, label)  # never evidence for nobody
         if problem is not None:
             self.notify(problem, title="Not removed", severity="warning", timeout=10)
             return
-        self.change(self.pupils, lambda ps: ps.pop())
-        self._rebind_pupils()
-        self.notify(f"Case pupil {label} removed. ctrl+z puts them back.", timeout=4)
+        mentions = pupil_use.plan_mentions(self.study_file, label)
+        if not mentions:
+            self._do_remove_pupil(label)
+            return
+
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self._do_remove_pupil(label)
+
+        question = (
+            f"Remove case pupil {label}? The plans hold {', '.join(mentions)} about {label}: "
+            "they go with them, and undo cannot bring them back."
+        )
+        self.app.push_screen(
+            ConfirmDialog(question, f"Remove {label}", f"Keep {label} (Esc)"), answered
+        )
+
+    def _do_remove_pupil(self, label: str) -> None:
+        try:
+            pupil_use.remove_pupil(self.study_file, label)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Not removed", severity="warning", timeout=10)
+            return
+        self.pupils.reload()
+        self._rebind_pupils(focus="add-pupil")
+        self.notify(f"Case pupil {label} removed.", timeout=4)
+
+    @on(Input.Submitted, ".pupil-label")
+    def _label_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # not a bound field: Enter relabels, then moves on
+        self._relabel(event.input)
+
+    @on(Input.Blurred, ".pupil-label")
+    def _label_left(self, event: Input.Blurred) -> None:
+        self._relabel(event.input, moving_on=False)
+
+    def _relabel(self, field: Input, *, moving_on: bool = True) -> None:
+        old = (field.id or "").removeprefix("label-")
+        new = field.value.strip()
+        labels = [p.label for p in self.pupils.value]
+        if old not in labels:
+            return  # a form being taken down after a relabel or a removal
+        if new == old:
+            if moving_on:
+                self.focus_next()
+            return
+        problem = relabel_problem(labels, old, new)
+        if problem is not None:
+            self.notify(f"{old} keeps its label: {problem}.", severity="warning", timeout=8)
+            return
+        try:
+            moved = relabel_pupil(self.study_file, old, new)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Not relabelled", severity="warning", timeout=10)
+            return
+        self.pupils.reload()
+        self._rebind_pupils(focus=f"pupil-{new}-pseudonym" if moving_on else None)
+        self._fill_lessons()
+        notes = f"; {moved} notes moved with them" if moved else ""
+        self.notify(
+            f"Case pupil {old} is {new} now, everywhere{notes}. The observers' key is "
+            f"{new[0].lower()} where no other label starts with it.",
+            timeout=6,
+        )
+
+    # lessons ------------------------------------------------------------
+
+    def _fill_lessons(self) -> None:
+        table = self.query_one("#lessons-table", DataTable)
+        cursor = table.cursor_row
+        try:
+            study = self.study_file.load()
+        except LessonStudyError as error:
+            self.notify(str(error), severity="error")
+            return
+        rows = []
+        for lesson in study.lessons:
+            held = lesson_contents(study, lesson.number)
+            rows.append(
+                [
+                    Text(f"RL{lesson.number}", style="bold"),
+                    Text(dates.show_date(lesson.date) or "no date yet"),
+                    Text(lesson.teacher or "—"),
+                    Text("; ".join(held) if held else "nothing yet"),
+                ]
+            )
+        set_columns(table, ["Lesson", "Date", "Who teaches", "Holds"], rows)
+        for lesson, row in zip(study.lessons, rows, strict=True):
+            table.add_row(*row, key=str(lesson.number))
+        table.move_cursor(row=min(cursor, max(table.row_count - 1, 0)))
+        self.query_one("#add-lesson", Button).disabled = len(rows) >= MAX_LESSONS
+
+    def action_add_lesson(self) -> None:
+        self._add_lesson()
+
+    def action_remove_lesson(self) -> None:
+        self._remove_lesson()
+
+    @on(Button.Pressed, "#add-lesson")
+    def _add_lesson(self) -> None:
+        try:
+            number = lesson_use.add_lesson(self.study_file)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Not added", severity="warning", timeout=8)
+            return
+        self.overview.reload()
+        self._fill_lessons()
+        table = self.query_one("#lessons-table", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        self.notify(f"RL{number} added: the study map shows its steps.", timeout=4)
+
+    @on(Button.Pressed, "#remove-lesson")
+    def _remove_lesson(self) -> None:
+        table = self.query_one("#lessons-table", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        number = int(key or 0)
+        try:
+            lesson_use.remove_lesson(self.study_file, number)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Not removed", severity="warning", timeout=12)
+            return
+        self.overview.reload()
+        self._fill_lessons()
+        self.notify(f"RL{number} removed (it held nothing).", timeout=4)
+
+
+def pupil_title(pupil: CasePupil) -> str:
+    """A pupil's form title: label and pseudonym, so "K" reads as a person."""
+    name = f" — {pupil.pseudonym}" if pupil.pseudonym.strip() else ""
+    return f"Case pupil {pupil.label}{name}"
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A question with two answers; Esc (and the default button) says no."""
+
+    BINDINGS = [Binding("escape", "no", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, question: str, yes: str, no: str = "Cancel (Esc)") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question))
+            with Horizontal(classes="buttons"):
+                yield Button(self.no, id="confirm-no", variant="primary")
+                yield Button(self.yes, id="confirm-yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no").focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def action_no(self) -> None:
+        self.dismiss(False)
 
 
 def _pupil_get(pupils: list[CasePupil], label: str, name: str) -> str:
@@ -426,10 +649,35 @@ def _pupil_set(pupils: list[CasePupil], label: str, name: str, value: str) -> No
 
 
 class RolesList(SelectionList[str]):
-    """Space ticks a role; Enter saves the member, as it does in the other fields
-    (a SelectionList's Enter would tick or untick the role under the cursor)."""
+    """Roles shown as [x] ticked / [ ] not: readable without colour (NO_COLOR, a
+    projector). Space ticks the role under the cursor; Enter saves the member, as it
+    does in the other fields; ↑ on the first role and ↓ on the last leave the list."""
 
     BINDINGS = [Binding("enter", "screen.save", "Save", id="member.roles-save", show=False)]
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)  # the prompt, without the coloured button
+        index = self.scroll_offset.y + y
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        ticked = selection.value in self._selected
+        base = next(iter(line)).style or self.rich_style
+        mark_style = base + Style(bold=True) if ticked else base
+        return Strip([Segment("[x] " if ticked else "[ ] ", mark_style), *line])
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted in (None, 0):
+            self.screen.focus_previous()
+        else:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is not None and self.highlighted >= self.option_count - 1:
+            self.screen.focus_next()
+        else:
+            super().action_cursor_down()
 
 
 class MemberDialog(ModalScreen[Member | None]):
@@ -438,6 +686,9 @@ class MemberDialog(ModalScreen[Member | None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Cancel", id="member.cancel"),
         Binding("ctrl+s", "save", "Save", id="member.save", priority=True),
+        # Where a field has no use for them, the arrows move between fields as the hint says.
+        Binding("down", "app.focus_next", "Next field", id="member.next", show=False),
+        Binding("up", "app.focus_previous", "Previous field", id="member.previous", show=False),
     ]
 
     def __init__(self, member: Member | None, taken: set[str]) -> None:
@@ -452,7 +703,8 @@ class MemberDialog(ModalScreen[Member | None]):
             # Compact fields: the whole dialog, Save included, fits 80x24.
             yield Label("Name")
             yield FieldInput(member.name, id="member-name", compact=True)
-            yield Label("Roles (space ticks or unticks; one person can hold several)")
+            # Text, not a str: "[x]" in a str would be read as markup and vanish.
+            yield Label(Text("Roles ([x] held): space ticks or unticks; one can hold several"))
             yield RolesList(
                 *[(role.words, role.value, role in member.roles) for role in Role],
                 id="member-roles",
@@ -460,7 +712,10 @@ class MemberDialog(ModalScreen[Member | None]):
             )
             yield Label("Notes")
             yield FieldInput(member.notes, id="member-notes", compact=True)
-            yield Static("Enter or ctrl+s saves; Esc cancels.", classes="hint")
+            yield Static(
+                "Tab or ↓ moves on, shift+Tab or ↑ goes back; Enter or ctrl+s saves; Esc cancels.",
+                classes="hint",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")

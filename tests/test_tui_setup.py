@@ -1,0 +1,405 @@
+"""Setting up a real study in the app, by keyboard (issue 15).
+
+The two studies the app could not set up: two research lessons with case
+pupils A, K and J, and pupils known by their initials M and S. Both are
+created from the start screen's dialog and observed with their own keys; the
+initial meeting adds and removes lessons and pupils and relabels a pupil
+without losing a note; keys typed straight after Tab land in the next field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Button, DataTable, Input, TextArea
+
+from lessonstudy.model import (
+    Interview,
+    Member,
+    Observation,
+    Role,
+    Stage,
+)
+from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.app import LessonStudyApp
+from lessonstudy.tui.screens.initial_meeting import (
+    ConfirmDialog,
+    InitialMeetingScreen,
+    MemberDialog,
+    RolesList,
+)
+from lessonstudy.tui.screens.new_study import NewStudyDialog
+from lessonstudy.tui.screens.observe import ObserveScreen
+from lessonstudy.tui.screens.start import StartScreen
+from lessonstudy.tui.screens.study_map import StudyMapScreen
+from lessonstudy.usecases.new_study import study_for
+from tui_helpers import rendered
+
+T0 = dt.datetime(2026, 2, 3, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(tmp_path / "data"))
+
+
+def load(path: Path):
+    with StudyFile.open(path) as study_file:
+        return study_file.load()
+
+
+def notices(app: LessonStudyApp) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def burst(app: LessonStudyApp, pilot, *keys: str) -> None:
+    """Keys as a terminal delivers a paste or a fast typist: all read at once, with
+    no pause for the app between them."""
+    for key in keys:
+        char = {"tab": "\t", "enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, char))
+    await pilot.pause()
+    await pilot.pause()
+
+
+# --------------------------------------------------------------------------- the new-study dialog
+
+
+@pytest.mark.parametrize(
+    ("title", "lessons_keys", "pupils", "numbers", "labels"),
+    [
+        ("Two lessons", ["backspace", "2"], "A,K,J", [1, 2], ["A", "K", "J"]),
+        ("Initials", [], "M, S", [1, 2, 3], ["M", "S"]),
+    ],
+)
+async def test_both_real_studies_are_set_up_from_the_start_screens_dialog(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    title: str,
+    lessons_keys: list[str],
+    pupils: str,
+    numbers: list[int],
+    labels: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = LessonStudyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")  # "New study…"
+        await pilot.pause()
+        assert isinstance(app.screen, NewStudyDialog)
+        await pilot.press(*title, "enter", *lessons_keys, "enter")
+        await pilot.press("ctrl+u", *pupils)  # the default A, B, C replaced
+        await pilot.pause()
+        check = rendered(app.screen.query_one("#new-pupils-check"))
+        assert f"{len(labels)} case pupils: {', '.join(labels)}" in check
+        await pilot.press("enter", "enter")  # the suggested file name: created
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+        steps = app.screen.query_one("#steps")
+        ids = [steps.get_option_at_index(i).id for i in range(steps.option_count)]
+        assert {step_id.partition(":")[2] for step_id in ids if step_id and ":" in step_id} == {
+            str(n) for n in numbers
+        }
+    study = load(tmp_path / f"{title.lower().replace(' ', '-')}.lessonstudy")
+    assert [lesson.number for lesson in study.lessons] == numbers
+    assert study.overview.lesson_count == len(numbers)
+    assert study.labels == labels
+
+
+async def test_the_dialog_refuses_labels_the_rules_refuse_and_keeps_what_was_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = LessonStudyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"Bad", "enter", "backspace", "7", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NewStudyDialog)
+        assert "1 to 6 research lessons, not 7" in notices(app)
+        assert app.focused is app.screen.query_one("#new-lessons")
+        await pilot.press("backspace", "2", "enter", "ctrl+u", *"M,m", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NewStudyDialog)
+        assert "two case pupils are labelled" in notices(app)
+        assert "✗" in rendered(app.screen.query_one("#new-pupils-check"))
+        assert app.screen.query_one("#new-pupils", Input).value == "M,m"
+    assert not list(tmp_path.glob("*.lessonstudy"))
+
+
+# --------------------------------------------------------------------------- observing
+
+
+def with_a_stage(path: Path, labels: list[str], lessons: int = 2) -> Path:
+    study = study_for("Real", lessons, labels)
+    for pupil in study.pupils:
+        pupil.pseudonym = f"Pseud{pupil.label}"
+    study.members = [Member("Ann", [Role.OBSERVER])]
+    study.lessons[0].stages = [Stage(title="Starter", predictions={lab: "p" for lab in labels})]
+    study.lessons[0].assignments = {"Ann": list(labels)}
+    StudyFile.create(path, study).close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("labels", "typed", "about"),
+    [
+        (["A", "K", "J"], ["k+said a half is bigger", "jwaited for the wall"], ["K", "J"]),
+        (["M", "S"], ["m=counted in quarters", "S-stuck on 3/4"], ["M", "S"]),
+        (["K", "KA", "J"], ["k=K's note", "a+KA's note"], ["K", "KA"]),
+    ],
+)
+async def test_observers_pick_each_pupil_with_their_own_key(
+    tmp_path: Path, labels: list[str], typed: list[str], about: list[str]
+) -> None:
+    path = with_a_stage(tmp_path / "s.lessonstudy", labels)
+    app = LessonStudyApp(path, observe_as="Ann", lesson=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ObserveScreen)
+        placeholder = screen.query_one("#note-text", Input).placeholder
+        for label in labels:  # each pupil's key beside label and pseudonym
+            key = {"KA": "a"}.get(label, label[0].lower())
+            assert f"{key} {label} Pseud{label}" in placeholder
+        await pilot.press("ctrl+n")  # the first stage starts
+        for note in typed:
+            await pilot.press(*note, "enter")
+        await pilot.pause()
+    with StudyFile.open(path) as study_file:
+        notes = [n for n in study_file.notes(1) if not n.deleted]
+    assert [n.about for n in notes] == about
+    assert [n.text for n in notes] == [note[1:].lstrip("=+-?") for note in typed]
+
+
+# --------------------------------------------------------------------------- the initial meeting
+
+
+def with_evidence_about_k(path: Path) -> Path:
+    study = study_for("AKJ", 2, ["A", "K", "J"])
+    study.pupils[1].pseudonym = "Kit"
+    stage = Stage(title="Starter", predictions={"K": "halves"})
+    study.lessons[0].stages = [stage]
+    study.notes = [
+        Observation(1, "Ann", T0, "K", "said a half is bigger", stage_id=stage.id),
+        Observation(1, "Ann", T0 + dt.timedelta(minutes=1), "K", "fixed it", stage_id=stage.id),
+        Observation(1, "Ann", T0 + dt.timedelta(minutes=2), "J", "waited"),
+    ]
+    study.interviews = [Interview(1, "K")]
+    StudyFile.create(path, study).close()
+    return path
+
+
+async def open_initial(app: LessonStudyApp, pilot) -> InitialMeetingScreen:
+    await pilot.pause()
+    app.open_step("initial")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, InitialMeetingScreen)
+    return screen
+
+
+async def test_relabel_a_pupil_with_notes_and_every_note_stays_with_them(tmp_path: Path) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert screen.query_one("#label-K").parent.parent.border_title == "Case pupil K — Kit"
+        screen.query_one("#label-K").focus()
+        await pilot.press("backspace", "P", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert "K is P now, everywhere; 2 notes moved with them" in notices(app)
+        assert not screen.query("#label-K")
+        assert screen.query_one("#label-P", Input).value == "P"
+        assert app.focused is screen.query_one("#pupil-P-pseudonym")  # Enter moved on
+        await pilot.press(*"ia")  # typing goes on in the relabelled pupil's form
+        await pilot.pause()
+    study = load(path)
+    assert study.labels == ["A", "P", "J"]
+    assert study.pupil("P").pseudonym == "Kitia"
+    assert [n.about for n in study.notes] == ["P", "P", "J"]
+    assert study.lessons[0].stages[0].predictions == {"P": "halves"}
+    assert study.interviews[0].interviewee == "P"
+
+
+async def test_a_label_the_rules_refuse_changes_nothing_and_says_why(tmp_path: Path) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        screen.query_one("#label-K").focus()
+        await pilot.press("backspace", "j", "enter")
+        await pilot.pause()
+        assert "K keeps its label: another case pupil is labelled J already" in notices(app)
+        assert app.focused is screen.query_one("#label-K")
+    assert load(path).labels == ["A", "K", "J"]
+
+
+async def test_pupils_are_added_and_removed_by_the_rules_of_evidence(tmp_path: Path) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    with StudyFile.open(path) as study_file:
+        plan, revision = study_file.read(documents.lesson(1))
+        plan.stages[0].predictions["A"] = "counts on"
+        study_file.save(documents.lesson(1), plan, revision)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        # K has notes and an interview: refused, saying why.
+        screen.query_one("#remove-K", Button).press()
+        await pilot.pause()
+        assert "Case pupil K cannot be removed: the study holds 2 observation notes" in notices(app)
+        # A pupil added holds nothing: removed at once.
+        screen.query_one("#add-pupil", Button).press()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is screen.query_one("#label-B")  # to give them their label
+        screen.query_one("#remove-B", Button).press()
+        await pilot.pause()
+        await pilot.pause()
+        assert not screen.query("#label-B")
+        # A's prediction would go with them: asked first; Esc keeps A.
+        screen.query_one("#remove-A", Button).press()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "1 prediction about A" in dialog.question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.query("#label-A")
+        screen.query_one("#remove-A", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        app.screen.query_one("#confirm-yes", Button).press()
+        await pilot.pause()
+        await pilot.pause()
+        assert not screen.query("#label-A")
+        # Two pupils left: the rules keep at least two.
+        assert screen.query_one("#remove-J", Button).disabled
+    study = load(path)
+    assert study.labels == ["K", "J"]
+    assert study.lessons[0].stages[0].predictions == {"K": "halves"}
+    assert len(study.notes) == 3
+
+
+async def test_lessons_are_added_and_an_empty_one_removed_from_the_initial_meeting(
+    tmp_path: Path,
+) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")  # RL1 holds notes, RL2 nothing
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await pilot.press("f3")
+        table = screen.query_one("#lessons-table", DataTable)
+        table.focus()
+        await pilot.pause()
+        assert "3 observation notes" in str(table.get_row_at(0)[3])
+        assert str(table.get_row_at(1)[3]) == "nothing yet"
+        await pilot.press("a")  # a adds RL3
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("delete")  # RL3, highlighted: holds nothing, removed
+        await pilot.pause()
+        assert table.row_count == 2
+        await pilot.press("up", "delete")  # RL1 holds notes: refused
+        await pilot.pause()
+        assert "RL1 cannot be removed: it holds" in notices(app)
+        assert table.row_count == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        steps = app.screen.query_one("#steps")
+        ids = [steps.get_option_at_index(i).id for i in range(steps.option_count)]
+        assert "plan:2" in ids and "plan:3" not in ids
+    assert load(path).overview.lesson_count == 2
+
+
+async def test_long_answers_wrap_and_show_all_their_text(tmp_path: Path) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    long = "reason about the size of fractions when the denominators differ " * 4
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_initial(app, pilot)
+        focus = screen.query_one("#ov-focus", TextArea)
+        assert app.focused is focus
+        focus.insert(long)
+        await pilot.pause()
+        assert focus.size.height >= 4  # it grew: every word in view
+        assert focus.wrapped_document.height == focus.size.height
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(screen.query_one("#pupil-K-why_chosen"), TextArea)
+        assert isinstance(screen.query_one("#pupil-K-pseudonym"), Input)  # a name: one line
+    assert load(path).overview.focus == long
+
+
+async def test_the_member_dialog_reads_without_colour_and_the_arrows_go_where_it_says(
+    tmp_path: Path,
+) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_initial(app, pilot)
+        await pilot.press("f4", "a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MemberDialog)
+        await pilot.press(*"Ann", "down")  # ↓ from the name: the roles
+        roles = dialog.query_one(RolesList)
+        assert app.focused is roles
+        await pilot.press("space", "down", "down", "space")  # chair, final commentator
+        await pilot.pause()
+        lines = [roles.render_line(y).text for y in range(3)]
+        assert lines[0].startswith("[x] chair")
+        assert lines[1].startswith("[ ] recorder")
+        assert lines[2].startswith("[x] final commentator")
+        await pilot.press(*["down"] * 5)  # past the last role: the notes
+        assert app.focused is dialog.query_one("#member-notes")
+        await pilot.press("up")
+        assert app.focused is roles
+        await pilot.press("tab", *"new", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InitialMeetingScreen)
+        assert screen  # back
+    members = load(path).members
+    assert [(m.name, m.roles, m.notes) for m in members] == [
+        ("Ann", [Role.CHAIR, Role.FINAL_COMMENTATOR], "new")
+    ]
+
+
+# --------------------------------------------------------------------------- typing after Tab
+
+
+async def test_keys_typed_straight_after_tab_land_in_the_field_tab_moved_to(
+    tmp_path: Path,
+) -> None:
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await burst(app, pilot, *"ab", "tab", *"cd", "tab", *"ef", "shift+tab", *"g")
+        assert screen.query_one("#ov-focus", TextArea).text == "ab"
+        assert screen.query_one("#ov-research_question", TextArea).text == "cdg"
+        assert screen.query_one("#ov-technique", TextArea).text == "ef"
+        # In a form of single-line fields too (the class tab).
+        await pilot.press("f3")
+        await pilot.pause()
+        await burst(app, pilot, *"Y4", "tab", *"28", "tab", *"mixed")
+        assert screen.query_one("#class-year_group", Input).value == "Y4"
+        assert screen.query_one("#class-pupil_count", Input).value == "28"
+        assert screen.query_one("#class-attainment", Input).value == "mixed"
+    overview = load(path).overview
+    assert (overview.focus, overview.research_question, overview.technique) == ("ab", "cdg", "ef")
+    assert overview.class_details.pupil_count == 28
