@@ -338,7 +338,7 @@ def test_slides_carry_the_question_pupils_technique_changes_words_findings(study
     assert study.findings.practice_developed in text
 
 
-@pytest.mark.parametrize("lessons", [1, 3, 6, 9])
+@pytest.mark.parametrize("lessons", [1, 2, 3, 6])  # a study has 1 to 6 (model.MAX_LESSONS)
 def test_there_are_eight_to_twelve_slides(lessons):
     from lessonstudy.model import new_study
 

@@ -27,6 +27,8 @@ from lessonstudy.model import (
     Judgement,
     Observation,
     PredictionRecord,
+    PrivateWord,
+    PrivateWords,
     Stage,
     StageMark,
     Study,
@@ -37,6 +39,7 @@ from lessonstudy.model import (
 )
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.usecases import lessons as lesson_use
+from lessonstudy.usecases import pupils as pupil_use
 from lessonstudy.usecases.new_study import study_for
 from lessonstudy.usecases.relabel import relabel_problem, relabel_pupil
 
@@ -295,14 +298,20 @@ def test_relabelling_a_pupil_moves_every_piece_of_their_evidence_with_them(
 ) -> None:
     study = evidence_about_k(study_for("AKJ", 2, ["A", "K", "J"]))
     study.pupils[1].pseudonym = "Kit"
+    study.findings.end_points = {"K": "orders fractions", "A": "counts on"}
     with StudyFile.create(tmp_path / "s.lessonstudy", study) as study_file:
+        private = PrivateWords([PrivateWord("Kieran", "K"), PrivateWord("Mr Jones")])
+        study_file.save(documents.PRIVATE_WORDS, private, None)
         note_ids = {n.id for n in study_file.notes() if n.about == "K"}
         revisions = study_file.revisions()
         assert relabel_pupil(study_file, "K", " P ") == 3
         after = study_file.load()
         after_revisions = study_file.revisions()
+        private_after = study_file.read(documents.PRIVATE_WORDS).value
 
     assert after.labels == ["A", "P", "J"]
+    assert after.findings.end_points == {"P": "orders fractions", "A": "counts on"}
+    assert private_after == PrivateWords([PrivateWord("Kieran", "P"), PrivateWord("Mr Jones")])
     assert after.pupil("P").pseudonym == "Kit"
     # Every note that was about K is about P, deleted ones too; no other note changed.
     assert {n.id for n in after.notes if n.about == "P"} == note_ids
@@ -414,3 +423,35 @@ def test_the_write_up_names_only_the_lessons_and_pupils_the_study_has(
             assert not re.search(pattern, text), (label, pattern)
     for label in labels:
         assert f"{label} (Pseud{label})" in text
+
+
+def test_removing_a_pupil_takes_what_the_plans_and_findings_say_of_them_in_one_go(
+    tmp_path: Path,
+) -> None:
+    study = study_for("AKJ", 2, ["A", "K", "J"])
+    stage = Stage(title="Starter", predictions={"A": "counts", "K": "halves"})
+    study.lessons[0].stages = [stage]
+    study.lessons[0].pupil_success_criteria = {"A": "counts on"}
+    study.lessons[0].assignments = {"Ann": ["A", "K"]}
+    study.findings.end_points = {"A": "counts on in quarters"}
+    with StudyFile.create(tmp_path / "s.lessonstudy", study) as study_file:
+        study_file.save(documents.PRIVATE_WORDS, PrivateWords([PrivateWord("Alfie", "A")]), None)
+        assert process.pupil_plan_mentions(study_file.load(), "A") == [
+            "1 prediction",
+            "1 success criterion",
+            "1 observer's assignment",
+            "where they ended, in the findings",
+        ]
+        pupil_use.remove_pupil(study_file, "A")
+        after = study_file.load()
+        private = study_file.read(documents.PRIVATE_WORDS).value
+        study_file.add_note(Observation(1, "Ann", T0, "K", "seen"))
+        with pytest.raises(LessonStudyError, match="cannot be removed"):
+            pupil_use.remove_pupil(study_file, "K")
+    assert after.labels == ["K", "J"]
+    lesson = after.lessons[0]
+    assert lesson.stages[0].predictions == {"K": "halves"}
+    assert lesson.pupil_success_criteria == {}
+    assert lesson.assignments == {"Ann": ["K"]}
+    assert after.findings.end_points == {}
+    assert private == PrivateWords([PrivateWord("Alfie", "")])  # still guarded

@@ -36,6 +36,7 @@ from lessonstudy.tui.screens.observe import ObserveScreen
 from lessonstudy.tui.screens.start import StartScreen
 from lessonstudy.tui.screens.study_map import StudyMapScreen
 from lessonstudy.usecases.new_study import study_for
+from tui_helpers import ScreenApp as ScreenAppFor
 from tui_helpers import rendered
 
 T0 = dt.datetime(2026, 2, 3, 10, 0, tzinfo=dt.UTC)
@@ -403,3 +404,37 @@ async def test_keys_typed_straight_after_tab_land_in_the_field_tab_moved_to(
     overview = load(path).overview
     assert (overview.focus, overview.research_question, overview.technique) == ("ab", "cdg", "ef")
     assert overview.class_details.pupil_count == 28
+
+
+# --------------------------------------------------------------------------- pupils as people
+
+
+async def test_the_notes_list_and_the_discussion_grid_name_pupils_by_label_and_pseudonym(
+    tmp_path: Path,
+) -> None:
+    from lessonstudy.process import plan_step
+    from lessonstudy.tui.screens.discussion import DiscussionScreen
+    from lessonstudy.tui.widgets.evidence_grid import EvidenceTable
+    from lessonstudy.tui.widgets.notes_table import NotesTable
+
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    study = load(path)
+    # The map's line for a plan says who has no observer yet, as people.
+    assert "an observer for A, K (Kit), J" in plan_step(study, study.lessons[0]).detail
+
+    for size, wide in (((120, 40), True), ((80, 24), False)):
+        app = LessonStudyApp(path, observe_as="Ann", lesson=1)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one(NotesTable)
+            lines = [table.render_line(y).text for y in range(3)]
+            line = next(text for text in lines if "fixed it" in text)
+            assert ("K Kit" in line) is wide, line
+
+    with StudyFile.open(path) as study_file:
+        app = ScreenAppFor(lambda: DiscussionScreen(study_file, 1))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            grid = app.screen.query_one(EvidenceTable)
+            headers = [column.label.plain for column in grid.columns.values()]
+            assert headers == ["A", "K Kit", "J"]

@@ -24,11 +24,13 @@ from lessonstudy.model import (
     MIN_LESSONS,
     ChangeItem,
     Discussion,
+    Findings,
     Interview,
     IntervieweeKind,
     Judgement,
     Observation,
     PredictionRecord,
+    PrivateWords,
     ResearchLesson,
     Stage,
     StageMark,
@@ -184,6 +186,13 @@ def prediction_counts(
     )
 
 
+def pupil_words(study: Study, label: str) -> str:
+    """A case pupil as a person: "K (Kit)", or "K" while the pseudonym is blank."""
+    pupil = study.pupil(label)
+    pseudonym = pupil.pseudonym.strip() if pupil else ""
+    return f"{label} ({pseudonym})" if pseudonym else label
+
+
 def unobserved_pupils(lesson: ResearchLesson, labels: list[str]) -> list[str]:
     """Case pupils no observer is assigned to."""
     watched = {label for pupils in lesson.assignments.values() for label in pupils}
@@ -205,7 +214,7 @@ def plan_step(study: Study, lesson: ResearchLesson) -> Step:
         missing.append(f"{len(carried)} carried-over predictions looked at again")
     unwatched = unobserved_pupils(lesson, labels)
     if unwatched:
-        missing.append("an observer for " + ", ".join(unwatched))
+        missing.append("an observer for " + ", ".join(pupil_words(study, u) for u in unwatched))
     open_changes = [c for c in lesson.carried_changes if not c.done]
     if open_changes:
         missing.append(f"{len(open_changes)} agreed changes to work in")
@@ -751,9 +760,9 @@ def pupil_removal_problem(study: Study, label: str) -> str | None:
 
 
 def pupil_plan_mentions(study: Study, label: str) -> list[str]:
-    """What the plans say about case pupil `label` (predictions, what was observed,
-    success criteria, observers watching them), in a few words each: what removing
-    the pupil takes away with them, so the screen asks first."""
+    """What the plans and findings say about case pupil `label` (predictions, what
+    was observed, success criteria, observers watching them, where they ended), in
+    a few words each: what removing the pupil takes away, so the screen asks first."""
     predictions = observed = criteria = watchers = 0
     for lesson in study.lessons:
         for stage in lesson.stages:
@@ -770,6 +779,8 @@ def pupil_plan_mentions(study: Study, label: str) -> list[str]:
         mentions.append(f"{criteria} success criteri{'on' if criteria == 1 else 'a'}")
     if watchers:
         mentions.append(_count(watchers, "observer's assignment"))
+    if study.findings.end_points.get(label, "").strip():
+        mentions.append("where they ended, in the findings")
     return mentions
 
 
@@ -896,6 +907,16 @@ def relabel_discussion(discussion: Discussion, old: str, new: str) -> None:
     discussion.judgements = [
         evolve(j, pupil=new) if j.pupil == old else j for j in discussion.judgements
     ]
+
+
+def relabel_findings(findings: Findings, old: str, new: str) -> None:
+    """Where case pupil `old` ended up is where `new` ended up (in place)."""
+    findings.end_points = _renamed_key(findings.end_points, old, new)
+
+
+def relabel_private_words(private: PrivateWords, old: str, new: str) -> None:
+    """The private words that stand for `old` stand for `new` (in place)."""
+    private.words = [evolve(w, pupil=new) if w.pupil == old else w for w in private.words]
 
 
 def relabel_interview(interview: Interview, old: str, new: str) -> None:

@@ -20,9 +20,8 @@ from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     MAX_LESSONS,
     CasePupil,
-    Discussion,
-    Interview,
     Overview,
+    PrivateWords,
     ResearchLesson,
     label_problem,
 )
@@ -105,6 +104,14 @@ def remove_pupil(study_file: StudyFile, label: str) -> None:
             process.without_pupil(lesson, label)
             if to_json(lesson) != before:
                 _save(con, "lesson", documents.lesson(lesson.number).key, lesson)
+        if label in study.findings.end_points:
+            del study.findings.end_points[label]
+            _save(con, "findings", "", study.findings)
+        private: PrivateWords | None = _read(study_file, con, "private_words")
+        if private is not None and any(w.pupil == label for w in private.words):
+            # The words stay guarded; they no longer stand for a pupil of the study.
+            process.relabel_private_words(private, label, "")
+            _save(con, "private_words", "", private)
 
 
 # How each kind of document names a case pupil, and how to rename them there.
@@ -112,14 +119,17 @@ _RELABEL: dict[str, Callable[[Any, str, str], None]] = {
     "lesson": process.relabel_plan,
     "discussion": process.relabel_discussion,
     "interview": process.relabel_interview,
+    "findings": process.relabel_findings,
+    "private_words": process.relabel_private_words,
 }
 
 
 def relabel_pupil(study_file: StudyFile, old: str, new: str) -> int:
     """Case pupil `old` is labelled `new` from now on, everywhere at once: the pupils,
     every plan (predictions, what was observed, success criteria, observers'
-    assignments), every note about them (deleted ones too), interviews and the
-    group's judgements. Returns how many notes changed. Refused (LessonStudyError)
+    assignments), every note about them (deleted ones too), interviews, the
+    group's judgements, where they ended (findings) and the private words that
+    stand for them. Returns how many notes changed. Refused (LessonStudyError)
     for a label the rules refuse or another pupil has."""
     new = new.strip()
     problem = label_problem(new)
@@ -144,9 +154,7 @@ def relabel_pupil(study_file: StudyFile, old: str, new: str) -> int:
             rename = _RELABEL.get(kind)
             if rename is None:
                 continue
-            obj: ResearchLesson | Discussion | Interview = structure_body(
-                study_file.path, kind, body
-            )
+            obj = structure_body(study_file.path, kind, body)
             before = to_json(obj)
             rename(obj, old, new)
             after = to_json(obj)

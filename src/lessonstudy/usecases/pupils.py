@@ -23,5 +23,6 @@ def remove_pupil(study_file: StudyFile, label: str) -> None:
 
 
 def plan_mentions(study_file: StudyFile, label: str) -> list[str]:
-    """What the plans hold about `label` that removing them takes away (to ask first)."""
+    """What the plans and findings hold about `label` that removing them takes away
+    (to ask first)."""
     return process.pupil_plan_mentions(study_file.load(), label)

@@ -3,7 +3,8 @@
 A group that starts with the default A, B, C often renames its pupils to their
 initials. The label changes in one transaction in the pupils, every plan
 (predictions, what was observed, success criteria, observers' assignments),
-every note about the pupil, interviews and the group's judgements, so the
+every note about the pupil, interviews, the group's judgements, where the pupil
+ended (the findings) and the private words that stand for them, so the
 evidence stays with the pupil and nothing points at a label that is gone.
 
 Text people typed is never rewritten: a discussion point that says "pupil B"

@@ -481,7 +481,7 @@ class InitialMeetingScreen(EditingScreen):
                 self._do_remove_pupil(label)
 
         question = (
-            f"Remove case pupil {label}? The plans hold {', '.join(mentions)} about {label}: "
+            f"Remove case pupil {label}? The study holds {', '.join(mentions)} about {label}: "
             "they go with them, and undo cannot bring them back."
         )
         self.app.push_screen(

@@ -109,6 +109,8 @@ class WhoAreYouDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         members, _ = self.study_file.read(documents.MEMBERS)
         plan, _ = self.study_file.read(documents.lesson(self.lesson))
+        pupils, _ = self.study_file.read(documents.PUPILS)
+        pseudonyms = {p.label: p.pseudonym.strip() for p in pupils or []}
         assigned = plan.assignments if plan is not None else {}
         names: list[str] = list(assigned)
         for member in members or []:
@@ -118,8 +120,11 @@ class WhoAreYouDialog(ModalScreen[str | None]):
                 names.append(member.name)
         options = []
         for name in names:
-            pupils = assigned.get(name, [])
-            words = f"  watching {', '.join(pupils)}" if pupils else ""
+            watched = [
+                f"{label} ({pseudonyms[label]})" if pseudonyms.get(label) else label
+                for label in assigned.get(name, [])
+            ]
+            words = f"  watching {', '.join(watched)}" if watched else ""
             if plan is not None and name == plan.teacher:
                 words += "  (teaching this lesson)"
             options.append(Option(Text.assemble((name, "bold"), (words, "dim")), id=name))

@@ -160,6 +160,7 @@ class ObserveScreen(Screen[None]):
     def on_mount(self) -> None:
         self._read_marks()
         self.table.type_into = self._type_into_note
+        self.table.set_pupils({p.label: p.pseudonym for p in self.pupils})
         self._load_notes()
         self._show_stage()
         self.set_interval(1.0, self._tick, name="observe-clock")
@@ -530,6 +531,7 @@ class ObserveScreen(Screen[None]):
             # the clock and the notes' stages afresh.
             self._read_marks()
             self.note_line.set_pupils(self._pupil_choices())
+            self.table.set_pupils({p.label: p.pseudonym for p in self.pupils})
             self.table.set_stage_numbers(self._stage_numbers())
             self._fetch_notes()
             line = self.timeline

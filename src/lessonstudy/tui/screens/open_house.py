@@ -36,7 +36,7 @@ from lessonstudy.model import CasePupil, Findings, OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.screens.editing import EditingScreen
-from lessonstudy.tui.widgets.date_field import DateInput
+from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
@@ -158,7 +158,12 @@ class OpenHouseScreen(EditingScreen):
             show=dates.show_date,
         )
         self.bind_field(
-            "house-time", self.house, lambda h: h.time, lambda h, v: setattr(h, "time", v.strip())
+            "house-time",
+            self.house,
+            lambda h: h.time,
+            lambda h, v: setattr(h, "time", v),
+            parse=dates.parse_time,
+            show=dates.show_time,
         )
         self.bind_field(
             "house-teacher",
@@ -256,11 +261,11 @@ class OpenHouseScreen(EditingScreen):
                         )
                     with Vertical():
                         yield Label("Time")
-                        yield Input(
+                        yield TimeInput(
                             self.widget_value("house-time"),
                             id="house-time",
-                            placeholder="13:40-14:40",
-                            select_on_focus=False,
+                            placeholder="e.g. 13:40-14:40",
+                            compact=False,
                         )
                     with Vertical(classes="narrow"):
                         yield Label("Lesson")

@@ -280,17 +280,26 @@ def row_label(row: EvidenceRow, title_width: int) -> Text:
     return Text(f"{row.number} {title}", no_wrap=True)
 
 
-def grid_width(grid: EvidenceGrid, title_width: int, compact: bool) -> int:
-    """Columns the grid takes: the stage labels, then each pupil.
-
-    Each DataTable column has one cell of padding either side (cell_padding=1).
-    """
+def grid_width(
+    grid: EvidenceGrid, title_width: int, compact: bool, headers: dict[str, str] | None = None
+) -> int:
+    """Columns the grid takes: the stage labels, then each pupil (headed by `headers`,
+    else the label). Each DataTable column has one cell of padding either side."""
     labels = max((row_label(row, title_width).cell_len for row in grid.rows), default=0)
     width = labels + 2
     for label in grid.labels:
         cells = [cell_text(row.cells[label], compact=compact).cell_len for row in grid.rows]
-        width += max([len(label), *cells]) + 2
+        header = headers.get(label, label) if headers else label
+        width += max([Text(header).cell_len, *cells]) + 2
     return width
+
+
+def pupil_header(label: str, pseudonym: str) -> Text:
+    """A column's heading: the label, and the pseudonym where there is room."""
+    text = Text(label, style="bold")
+    if pseudonym.strip():
+        text.append(f" {pseudonym.strip()}")
+    return text
 
 
 def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
@@ -371,11 +380,19 @@ class EvidenceTable(DataTable[Text]):
     }
     """
 
-    def show(self, grid: EvidenceGrid, *, compact: bool = False, title_width: int = 15) -> None:
+    def show(
+        self,
+        grid: EvidenceGrid,
+        *,
+        compact: bool = False,
+        title_width: int = 15,
+        pseudonyms: dict[str, str] | None = None,
+    ) -> None:
+        """`pseudonyms` given: each column is headed by label and pseudonym ("K Kit")."""
         cursor = self.cursor_coordinate
         self.clear(columns=True)
         for label in grid.labels:
-            self.add_column(Text(label, style="bold"), key=label)
+            self.add_column(pupil_header(label, (pseudonyms or {}).get(label, "")), key=label)
         for row in grid.rows:
             self.add_row(
                 *(cell_text(row.cells[label], compact=compact) for label in grid.labels),
@@ -444,7 +461,8 @@ class EvidenceView(Vertical):
         self.all_stages = False
         self.chosen: tuple[int, str] | None = None  # (stage number, pupil label)
         self.compact = False
-        self.fit = GRID_FITS[0]  # (stage title width, compact) the grid is drawn with
+        # (stage title width, compact, pseudonyms in the headings) the grid is drawn with
+        self.fit: tuple[int, bool, bool] = (*GRID_FITS[0], False)
         self._shown: tuple[EvidenceGrid, int, str, bool] | None = None  # what the detail shows
 
     def compose(self) -> ComposeResult:
@@ -470,8 +488,13 @@ class EvidenceView(Vertical):
         empty.display = not (grid.rows and has_notes)
         self.table.display = bool(grid.rows)
         self.fit = self._fit()
-        title_width, self.compact = self.fit
-        self.table.show(grid, compact=self.compact, title_width=title_width)
+        title_width, self.compact, named = self.fit
+        self.table.show(
+            grid,
+            compact=self.compact,
+            title_width=title_width,
+            pseudonyms=self._pseudonyms() if named else None,
+        )
         self._show_unplaced()
         self._show_detail()
 
@@ -526,13 +549,26 @@ class EvidenceView(Vertical):
         self._show_unplaced()
         self._show_detail()
 
-    def _fit(self) -> tuple[int, bool]:
+    def _pseudonyms(self) -> dict[str, str]:
+        return {p.label: p.pseudonym for p in self.study.pupils} if self.study else {}
+
+    def _fit(self) -> tuple[int, bool, bool]:
         """Keep every pupil in view: measured from the cells themselves, since a grid
         a few columns too wide gets a horizontal scrollbar that hides the last pupil
-        and takes a line of its own."""
+        and takes a line of its own. Pseudonyms head the columns where they fit at
+        the roomiest size ("K Kit" reads as a person, "K" as a letter)."""
         if self.grid is None or not self.grid.labels:
-            return GRID_FITS[0]
-        return grid_fit(self.grid, self.size.width)
+            return (*GRID_FITS[0], False)
+        pseudonyms = self._pseudonyms()
+        headers = {
+            label: f"{label} {pseudonyms[label].strip()}"
+            for label in self.grid.labels
+            if pseudonyms.get(label, "").strip()
+        }
+        title_width, compact = GRID_FITS[0]
+        if headers and grid_width(self.grid, title_width, compact, headers) <= self.size.width:
+            return (title_width, compact, True)
+        return (*grid_fit(self.grid, self.size.width), False)
 
     def on_resize(self) -> None:
         if self.grid is not None and self._fit() != self.fit:

@@ -27,3 +27,7 @@ class LongField(TextArea):
         kwargs.setdefault("tab_behavior", "focus")
         classes = kwargs.pop("classes", "")
         super().__init__(text, classes=f"long-field {classes}".strip(), **kwargs)
+
+    def on_mount(self) -> None:
+        # Typing goes on after what is there, as in the single-line fields.
+        self.move_cursor(self.document.end)

@@ -37,6 +37,9 @@ from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_ST
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 OBSERVER_WIDTH = 8
+WHO_WIDTH = 6  # "class" or a label, and a space
+WIDE_WHO_WIDTH = 13  # a label and the pseudonym ("K Kit"), where the list is wide
+WIDE_LIST = 96  # from this many columns the pseudonyms have room
 BULK = 64  # more notes than this in one batch are merged with one sort
 
 _SortKey = tuple[float, str]
@@ -136,6 +139,7 @@ class NotesTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.observer = observer
         self.stage_numbers = dict(stage_numbers or {})
+        self.pupils: dict[str, str] = {}  # label -> pseudonym: "K Kit" reads as a person
         self._notes: dict[UUID, Observation] = {}
         self._keys: list[_SortKey] = []  # all notes, oldest first
         self._ids: list[UUID] = []  # parallel to _keys
@@ -188,6 +192,13 @@ class NotesTable(ScrollView, can_focus=True):
         self.stage_numbers = dict(stage_numbers)
         self._strips.clear()
         self.refresh()
+
+    def set_pupils(self, pupils: dict[str, str]) -> None:
+        """The case pupils' pseudonyms by label, shown beside the label where wide."""
+        if pupils != self.pupils:
+            self.pupils = dict(pupils)
+            self._strips.clear()
+            self.refresh()
 
     def upsert(self, notes: Iterable[Observation]) -> None:
         """Merge new or changed notes in, keeping the view on the same notes."""
@@ -394,6 +405,12 @@ class NotesTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("notes-table--cursor")
         stage = self.stage_numbers.get(note.stage_id) if note.stage_id else None
         who = "class" if note.about == CLASS else note.about
+        who_width = WHO_WIDTH
+        if width >= WIDE_LIST:
+            who_width = WIDE_WHO_WIDTH
+            who = f"{who} {self.pupils.get(note.about, '')}".strip()
+            if len(who) > who_width - 1:
+                who = who[: who_width - 2] + "…"
         if note.judgement:
             badge = style + Style.parse(JUDGEMENT_STYLES[note.judgement])
             judgement = Segment(f" {note.judgement.symbol} ", badge)
@@ -412,7 +429,7 @@ class NotesTable(ScrollView, can_focus=True):
         segments = [
             Segment(f"{note.at.astimezone():%H:%M} ", style),
             Segment(f"{stage if stage else '-':>2} ", style),
-            Segment(f"{who:<5} ", style),
+            Segment(f"{who:<{who_width - 1}} ", style),
             judgement,
             critical,
             Segment(" ", style),
