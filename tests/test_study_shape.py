@@ -455,3 +455,34 @@ def test_removing_a_pupil_takes_what_the_plans_and_findings_say_of_them_in_one_g
     assert lesson.assignments == {"Ann": ["K"]}
     assert after.findings.end_points == {}
     assert private == PrivateWords([PrivateWord("Alfie", "")])  # still guarded
+
+
+# --------------------------------------------------------------------------- dates in the CLI
+
+
+@pytest.mark.parametrize("typed", ["3/2/2026", "3 Feb 2026", "2026-02-03", "03-02-2026"])
+def test_notes_import_takes_the_day_as_the_app_reads_it(tmp_path: Path, typed: str) -> None:
+    study = study_for("Day", 1, ["M", "S"])
+    study.lessons[0].stages = [Stage(title="Starter")]
+    StudyFile.create(tmp_path / "s.lessonstudy", study).close()
+    (tmp_path / "notes.txt").write_text("10:42 m 1 + counted on\n", encoding="utf-8")
+    args = ["notes", "import", "s.lessonstudy", "notes.txt", "--observer", "Ann", "--lesson", "1"]
+    done = lessonstudy(*args, "--date", typed, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with StudyFile.open(tmp_path / "s.lessonstudy") as study_file:
+        (note,) = study_file.notes(1)
+    assert (note.at.date(), note.at.strftime("%H:%M"), note.about) == (
+        dt.date(2026, 2, 3),
+        "10:42",
+        "M",
+    )
+
+
+def test_notes_import_refuses_a_date_it_cannot_read_in_one_line(tmp_path: Path) -> None:
+    study = study_for("Day", 1, ["M", "S"])
+    StudyFile.create(tmp_path / "s.lessonstudy", study).close()
+    (tmp_path / "notes.txt").write_text("10:42 m 1 + counted on\n", encoding="utf-8")
+    args = ["notes", "import", "s.lessonstudy", "notes.txt", "--observer", "Ann", "--lesson", "1"]
+    done = lessonstudy(*args, "--date", "2/13/2026", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "'2/13/2026' is not a date: there is no month 13" in done.stderr

@@ -9,6 +9,7 @@ exits with code 2.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -192,7 +193,7 @@ def cmd_notes_import(args: argparse.Namespace) -> int:
     _warn_location(Path(args.path))
     with StudyFile.open(Path(args.path)) as study_file:
         result = import_notes(
-            study_file, Path(args.file), observer=args.observer, lesson=args.lesson
+            study_file, Path(args.file), observer=args.observer, lesson=args.lesson, day=args.date
         )
     print(
         f"Imported {result.added} notes from {args.file} into RL{args.lesson} "
@@ -335,6 +336,19 @@ def lesson_count(text: str) -> int:
     return value
 
 
+def day(text: str) -> dt.date:
+    """A date as a teacher in England writes it (usecases.dates: the app reads the same)."""
+    from lessonstudy.usecases.dates import parse_date
+
+    try:
+        parsed = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if parsed is None:
+        raise argparse.ArgumentTypeError("give a date, e.g. 3/2/2026")
+    return parsed
+
+
 def pupil_labels(text: str) -> list[str]:
     """--pupils M,S (labels) or --pupils 4 (that many, labelled A, B, C, D)."""
     from lessonstudy.model import parse_pupil_labels
@@ -438,6 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the text file of notes")
     p.add_argument("--observer", required=True, help="who took the notes")
     p.add_argument("--lesson", required=True, type=number, help="research lesson number")
+    p.add_argument(
+        "--date",
+        type=day,
+        help="the day the notes were taken, day first (3/2/2026, 3 Feb 2026) or ISO "
+        "(default: the lesson's date, else today)",
+    )
 
     p = command("demo", cmd_demo, "open a fresh copy of the bundled example study")
     p.add_argument("path", nargs="?", help="where to create the copy (default: your data folder)")

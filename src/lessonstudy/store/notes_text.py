@@ -173,9 +173,15 @@ def read_notes_text(path: Path) -> str:
 
 
 def import_notes(
-    study_file: StudyFile, path: str | os.PathLike[str], *, observer: str, lesson: int
+    study_file: StudyFile,
+    path: str | os.PathLike[str],
+    *,
+    observer: str,
+    lesson: int,
+    day: dt.date | None = None,
 ) -> ImportResult:
-    """Import a notes file into lesson `lesson`: every note, or (on any bad line) none."""
+    """Import a notes file into lesson `lesson`: every note, or (on any bad line) none.
+    The notes' day is `day`, else the lesson's date, else today."""
     path = Path(path)
     observer = observer.strip()
     if not observer:
@@ -196,7 +202,7 @@ def import_notes(
         lesson=plan,
         labels=[pupil.label for pupil in pupils or []],
         observer=observer,
-        day=plan.date or dt.date.today(),
+        day=day or plan.date or dt.date.today(),
         tz=None,
         study_id=study_file.study_id,
     )
