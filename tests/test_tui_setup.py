@@ -438,3 +438,54 @@ async def test_the_notes_list_and_the_discussion_grid_name_pupils_by_label_and_p
             grid = app.screen.query_one(EvidenceTable)
             headers = [column.label.plain for column in grid.columns.values()]
             assert headers == ["A", "K Kit", "J"]
+
+
+# --------------------------------------------------------------------------- contrast and no colour
+
+
+async def test_the_high_contrast_theme_is_offered_and_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lessonstudy.tui.recent import load_setting
+
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "lessonstudy-high-contrast" in app.available_themes
+        app.remember_theme()  # as outside tests
+        app.theme = "lessonstudy-high-contrast"
+        await pilot.pause()
+        assert app.current_theme.background == "#000000"
+    assert load_setting("theme") == "lessonstudy-high-contrast"
+
+
+async def test_with_no_color_every_state_and_judgement_keeps_its_symbol(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from lessonstudy.resources import example_study_path
+    from lessonstudy.store.export import read_json
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert app.no_color
+        screens = [app.export_screenshot()]
+        app.open_step("discussion:1")
+        await pilot.pause()
+        screens.append(app.export_screenshot())
+    chrome = {"ff5f57", "febc2e", "28c840", "c5c8c6"}  # the SVG's window buttons and frame
+    for svg in screens:
+        colours = set(re.findall(r"#([0-9a-f]{6})\b", svg)) - chrome
+        tinted = {c for c in colours if not (c[0:2] == c[2:4] == c[4:6])}
+        assert not tinted, tinted  # no colour: only greys
+    assert "✓" in screens[0] and "done" in screens[0]  # states: symbol and word
+    legend = ["as&#160;predicted", "better", "less", "unexpected"]
+    assert all(word in screens[1] for word in legend)
+    assert all(symbol in screens[1] for symbol in ("=", "+", "-", "?"))

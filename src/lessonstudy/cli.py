@@ -54,7 +54,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     if args.open:
         return _run_app(Path(args.path))
-    print(f"Open it with: lessonstudy {args.path}")
+    print(f"Open it with: {how_to_run()} {_quoted(args.path)}")
     return 0
 
 
@@ -206,7 +206,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from lessonstudy.demo import create_demo, make_demo_copy
 
     path = create_demo(Path(args.path)) if args.path else make_demo_copy()
+    # Said before the app takes the screen: it is still there when the app closes.
     print(f"Created the example study at {path}")
+    print(f"Open it again later with: {how_to_run()} {_quoted(str(path))}")
     if args.no_open:
         return 0
     return _run_app(path)
@@ -282,6 +284,26 @@ def _load(path: str) -> tuple[Study, int]:
 
     with StudyFile.open(Path(path), read_only=True) as study_file:
         return study_file.load(), len(study_file.conflicts())
+
+
+def how_to_run() -> str:
+    """The command that runs lessonstudy again as it was run now: `lessonstudy` when
+    that is on the PATH, else the full path of the venv's script (or python -m)."""
+    import shutil
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None or script.name == "__main__.py" or script.suffix == ".py":
+        return f"{_quoted(sys.executable)} -m lessonstudy"
+    found = shutil.which("lessonstudy")
+    if found is not None and Path(found).resolve() == script.resolve():
+        return "lessonstudy"
+    return _quoted(str(script.resolve()))
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _warn_location(path: Path) -> None:

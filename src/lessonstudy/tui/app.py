@@ -87,7 +87,10 @@ class StudyCommands(Provider):
         """Textual's commands (theme, keys, quit ...): after ours, so the steps come first."""
         for name, words, callback, *_ in self.app.get_system_commands(self.screen):
             if name == "Theme":
-                words = "Light or dark colours (light suits a projector); remembered next time"
+                words = (
+                    "Light, dark or high-contrast colours (lessonstudy-high-contrast suits "
+                    "a projector); remembered next time"
+                )
             yield name, words, callback
 
     def _screen_keys(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
@@ -159,6 +162,10 @@ class LessonStudyApp(App[None]):
         self._study_file: StudyFile | None = None
         self._pending_open: Path | None = None  # the map shows the cached summary meanwhile
         self._first_screen_shown = False
+        from lessonstudy.tui.themes import THEMES
+
+        for theme in THEMES:  # in the theme list (ctrl+p, Theme), remembered like the rest
+            self.register_theme(theme)
 
     @property
     def study_file(self) -> StudyFile | None:
