@@ -62,6 +62,7 @@ from lessonstudy.tui.screens.editing import (
     set_columns,
 )
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
+from lessonstudy.tui.widgets.long_field import LongField
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
@@ -243,19 +244,18 @@ class PlanScreen(EditingScreen):
                             placeholder=HEADER_EXAMPLES.get(name, ""),
                         )
                     yield field_row(label, field)
-                for name, label in TEXT_FIELDS:
+                for name, label in TEXT_FIELDS:  # long answers: they grow to show it all
                     yield Label(label)
-                    yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
+                    yield LongField(getattr(plan, name), id=f"plan-{name}")
                 yield Label(
                     "Each case pupil's success criterion for this lesson", classes="section-title"
                 )
                 for pupil in self.pupils:
                     yield field_row(
                         f"{pupil.label} {pupil.pseudonym}".strip(),
-                        FieldInput(  # not Input: tabbing in and typing must not replace it
+                        LongField(  # typing adds to it (the cursor starts at the end)
                             plan.pupil_success_criteria.get(pupil.label, ""),
                             id=f"criterion-{pupil.label}",
-                            compact=True,
                         ),
                     )
                 for name, label in LATER_TEXT_FIELDS:
