@@ -406,6 +406,30 @@ async def test_keys_typed_straight_after_tab_land_in_the_field_tab_moved_to(
     assert overview.class_details.pupil_count == 28
 
 
+async def test_a_backspace_typed_among_letters_applies_where_it_was_typed(tmp_path: Path) -> None:
+    """Textual runs a field's Backspace binding only after the key has bubbled up to
+    the app: "helo", Backspace, "lo" typed fast became "helol"."""
+    path = with_a_stage(tmp_path / "s.lessonstudy", ["A", "K", "J"])
+    correction = [*"helo", "backspace", *"lo"]
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_initial(app, pilot)
+        await burst(app, pilot, *correction)  # a long answer
+        assert screen.query_one("#ov-focus", TextArea).text == "hello"
+        await pilot.press("f3")
+        await pilot.pause()
+        await burst(app, pilot, *correction)  # a one-line field
+        assert screen.query_one("#class-year_group", Input).value == "hello"
+    app = LessonStudyApp(path, observe_as="Ann", lesson=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await burst(app, pilot, "k", *correction, "enter")  # a note, in the lesson
+    with StudyFile.open(path) as study_file:
+        assert [n.text for n in study_file.notes(1)] == ["hello"]
+    assert load(path).overview.focus == "hello"
+
+
 # --------------------------------------------------------------------------- pupils as people
 
 

@@ -36,6 +36,7 @@ from lessonstudy.store import Saved, StudyFile
 from lessonstudy.store.documents import Document
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
 T = TypeVar("T")
@@ -44,8 +45,9 @@ Getter = Callable[[Any], Any]
 Setter = Callable[[Any, Any], None]
 
 
-class FieldInput(Input):
-    """An input that keeps its text when focused: typing adds to it, never replaces it."""
+class FieldInput(OrderedKeys, Input):
+    """An input that keeps its text when focused: typing adds to it, never replaces it;
+    keys typed in a burst (a Backspace among letters) apply in the order typed."""
 
     def __init__(self, value: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)

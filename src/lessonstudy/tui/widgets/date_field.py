@@ -15,6 +15,7 @@ from textual import events
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
+from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.usecases import dates
 
 
@@ -28,7 +29,7 @@ class _Problem(Validator):
         return self.failure(problem, value) if problem else self.success()
 
 
-class _CheckedInput(Input):
+class _CheckedInput(OrderedKeys, Input):
     """An input whose text is checked by `problem` (None: sound)."""
 
     PROBLEM: Callable[[str], str | None] = staticmethod(lambda _text: None)

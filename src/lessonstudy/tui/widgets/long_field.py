@@ -11,8 +11,10 @@ from typing import Any
 
 from textual.widgets import TextArea
 
+from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 
-class LongField(TextArea):
+
+class LongField(OrderedKeys, TextArea):
     DEFAULT_CSS = """
     LongField {
         height: auto;

@@ -38,6 +38,7 @@ from textual.widgets import Input, Static
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, now, pupil_keys
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 
 CLASS_KEY = "0"
 CRITICAL_KEY = "!"
@@ -82,8 +83,9 @@ def about_words(about: str, pupils: dict[str, str]) -> str:
     return f"{about} {pseudonym}".strip()
 
 
-class NoteInput(Input):
-    """The text part of the note line; its keys drive the picks (see module doc)."""
+class NoteInput(OrderedKeys, Input):
+    """The text part of the note line; its keys drive the picks (see module doc). A
+    Backspace typed among letters applies where it was typed (OrderedKeys)."""
 
     async def _on_key(self, event: events.Key) -> None:
         line = self.parent
