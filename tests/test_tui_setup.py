@@ -401,8 +401,14 @@ async def test_keys_typed_straight_after_tab_land_in_the_field_tab_moved_to(
         assert screen.query_one("#class-year_group", Input).value == "Y4"
         assert screen.query_one("#class-pupil_count", Input).value == "28"
         assert screen.query_one("#class-attainment", Input).value == "mixed"
+        # Enter moves on in a form of one-line fields: what follows it goes along.
+        await burst(app, pilot, "enter", *"Ann", "enter", *"maths")
+        assert screen.query_one("#class-usual_teacher", Input).value == "Ann"
+        assert screen.query_one("#class-subject", Input).value == "maths"
+        assert screen.query_one("#class-attainment", Input).value == "mixed"
     overview = load(path).overview
     assert (overview.focus, overview.research_question, overview.technique) == ("ab", "cdg", "ef")
+    assert overview.class_details.subject == "maths"
     assert overview.class_details.pupil_count == 28
 
 

@@ -145,6 +145,9 @@ class LessonStudyApp(App[None]):
             show=False,
             priority=True,
         ),
+        # The same for Enter where it moves on to the next field (the screen says
+        # where: `enter_moves_on`); elsewhere Enter is the widget's, as always.
+        Binding("enter", "enter_now", "Next field", id="app.enter", show=False, priority=True),
     ]
     _remember_theme = False  # set by remember_theme(): then the user's choice is saved
 
@@ -402,6 +405,16 @@ class LessonStudyApp(App[None]):
         if self._focused_wants("shift+tab"):
             raise SkipAction()
         self.screen.focus_previous()
+
+    async def action_enter_now(self) -> None:
+        focused = self.focused
+        moves_on = getattr(self.screen, "enter_moves_on", None)
+        if focused is None or moves_on is None or not moves_on(focused):
+            raise SkipAction()  # Enter is the widget's own (a new line, a choice, save ...)
+        submit = getattr(focused, "action_submit", None)
+        if submit is not None:
+            await submit()  # the screen still hears Submitted, and does not move again
+        self.screen.focus_next()
 
     def _focused_wants(self, key: str) -> bool:
         """The focused widget, or a container of it, binds `key` itself."""

@@ -175,8 +175,16 @@ class EditingScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in self._fields:
+        if event.input.id in self._fields and self.focused is event.input:
             self.focus_next()  # Enter moves on, as on a paper form
+
+    def enter_moves_on(self, widget: Widget) -> bool:
+        """Enter in `widget` moves to the next field (the app moves the focus as soon
+        as it reads the Enter, so the keys typed after it follow it there)."""
+        if not isinstance(widget, Input) or widget.id not in self._fields:
+            return False
+        problem = getattr(widget, "problem", None)  # a date that is not one stays
+        return problem is None
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:

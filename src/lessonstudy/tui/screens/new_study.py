@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from lessonstudy.model import (
@@ -159,8 +160,12 @@ class NewStudyDialog(ModalScreen[NewStudy | None]):
     def _next(self, event: Input.Submitted) -> None:
         if event.input.id == "new-file":
             self.action_create()
-        else:
+        elif self.focused is event.input:
             self.focus_next()
+
+    def enter_moves_on(self, widget: Widget) -> bool:
+        """Enter moves down the fields as soon as the app reads it (see app.py)."""
+        return isinstance(widget, Input) and widget.id != "new-file"
 
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:
