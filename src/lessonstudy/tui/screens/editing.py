@@ -243,7 +243,9 @@ class EditingScreen(Screen[None]):
         fields = pane.query("Input, TextArea, DataTable, Select, Checkbox")
         focusable = [w for w in fields if w.focusable]
         if focusable:
-            focusable[0].focus()
+            # At once, not widget.focus() (Textual defers that): the keys typed
+            # straight after the F-key go to this tab's first field.
+            self.set_focus(focusable[0])
 
     def action_undo(self) -> None:
         while self._undo_order:
