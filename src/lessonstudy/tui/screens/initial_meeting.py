@@ -17,6 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -686,9 +687,18 @@ class MemberDialog(ModalScreen[Member | None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Cancel", id="member.cancel"),
         Binding("ctrl+s", "save", "Save", id="member.save", priority=True),
-        # Where a field has no use for them, the arrows move between fields as the hint says.
-        Binding("down", "app.focus_next", "Next field", id="member.next", show=False),
-        Binding("up", "app.focus_previous", "Previous field", id="member.previous", show=False),
+        # Out of the name and the notes the arrows move between fields, as the hint
+        # says; priority, so the focus moves as the key is read and a space typed
+        # straight after ↓ ticks a role rather than going into the name.
+        Binding("down", "next_field", "Next field", id="member.next", show=False, priority=True),
+        Binding(
+            "up",
+            "previous_field",
+            "Previous field",
+            id="member.previous",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(self, member: Member | None, taken: set[str]) -> None:
@@ -724,6 +734,16 @@ class MemberDialog(ModalScreen[Member | None]):
         name = self.query_one("#member-name", Input)
         name.focus()
         name.select_all()  # editing a name: typing replaces it
+
+    def action_next_field(self) -> None:
+        if isinstance(self.focused, RolesList):
+            raise SkipAction()  # the list's own ↓ (it leaves the list from its last role)
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        if isinstance(self.focused, RolesList):
+            raise SkipAction()
+        self.focus_previous()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
