@@ -668,6 +668,13 @@ class RolesList(SelectionList[str]):
         mark_style = base + Style(bold=True) if ticked else base
         return Strip([Segment("[x] " if ticked else "[ ] ", mark_style), *line])
 
+    def action_select(self) -> None:
+        # Tick the role under the cursor now. Textual's SelectionList ticks the role
+        # highlighted when its message is handled: space, ↓, space typed fast ticked
+        # one role twice (none in the end) and never the second.
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
+
     def action_cursor_up(self) -> None:
         if self.highlighted in (None, 0):
             self.screen.focus_previous()
