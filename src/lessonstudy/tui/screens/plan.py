@@ -804,8 +804,14 @@ class StageEditor(ModalScreen[str | None]):
             self.set_field("minutes", minutes)
 
     @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
+    def _next_field(self, event: Input.Submitted) -> None:
+        if self.focused is event.input:
+            self.focus_next()
+
+    def enter_moves_on(self, widget: Widget) -> bool:
+        """Enter in the title or minutes moves on as the app reads it (app.py): the
+        minutes typed straight after the title's Enter go into the minutes."""
+        return isinstance(widget, Input)
 
     @on(TextArea.Changed)
     def _text(self, event: TextArea.Changed) -> None:
