@@ -242,6 +242,19 @@ def test_a_lesson_that_holds_anything_is_not_removed_and_it_says_what(
         assert len(after.interviews) == len(before.interviews)
 
 
+def test_lessons_stay_numbered_in_order_when_an_early_empty_one_goes(
+    two_lessons: StudyFile,
+) -> None:
+    """Seen in tmux: removing RL1 of three empty lessons left RL2 and RL3."""
+    with two_lessons as study_file:
+        lesson_use.add_lesson(study_file)
+        assert lesson_use.remove_lesson(study_file, 1) == 3
+        study = study_file.load()
+        assert [lesson.number for lesson in study.lessons] == [1, 2]
+        assert study.overview.lesson_count == 2
+        assert [s.lesson for s in process.steps(study) if s.lesson] == [1, 1, 1, 1, 2, 2, 2, 2]
+
+
 def test_an_empty_lesson_before_one_that_holds_something_stays(two_lessons: StudyFile) -> None:
     with two_lessons as study_file:
         lesson_use.add_lesson(study_file)

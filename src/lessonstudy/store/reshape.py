@@ -72,19 +72,24 @@ def add_lesson(study_file: StudyFile) -> int:
     return number
 
 
-def remove_lesson(study_file: StudyFile, number: int) -> None:
+def remove_lesson(study_file: StudyFile, number: int) -> int:
     """Remove research lesson `number`; refused (LessonStudyError saying why) unless
-    it holds nothing and no lesson after it holds anything."""
+    it holds nothing and no lesson after it holds anything. Lessons stay numbered
+    1, 2, 3 ...: since that lesson and every one after it are empty, the last one
+    goes (removing RL2 of three empty lessons leaves RL1 and RL2). Returns the
+    number of the lesson taken away."""
     with study_file.transaction() as con:
         study = load_study(study_file.path, con)
         problem = process.lesson_removal_problem(study, number)
         if problem is not None:
             raise LessonStudyError(problem)
-        key = documents.lesson(number).key
+        last = max(lesson.number for lesson in study.lessons)
+        key = documents.lesson(last).key
         con.execute("DELETE FROM document WHERE kind = 'lesson' AND key = ?", (key,))
         # An empty discussion document may exist (a screen opened and left): it goes too.
         con.execute("DELETE FROM document WHERE kind = 'discussion' AND key = ?", (key,))
         _set_lesson_count(study_file, con)
+    return last
 
 
 def remove_pupil(study_file: StudyFile, label: str) -> None:

@@ -24,7 +24,8 @@ def add_lesson(study_file: StudyFile) -> int:
     return reshape.add_lesson(study_file)
 
 
-def remove_lesson(study_file: StudyFile, number: int) -> None:
+def remove_lesson(study_file: StudyFile, number: int) -> int:
     """Remove RL`number`; LessonStudyError (saying why) when it, or a lesson after it,
-    holds anything."""
-    reshape.remove_lesson(study_file, number)
+    holds anything. The lessons keep their numbers in order (the last empty one goes);
+    returns the number that went."""
+    return reshape.remove_lesson(study_file, number)

@@ -591,13 +591,18 @@ class InitialMeetingScreen(EditingScreen):
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         number = int(key or 0)
         try:
-            lesson_use.remove_lesson(self.study_file, number)
+            removed = lesson_use.remove_lesson(self.study_file, number)
         except LessonStudyError as error:
             self.notify(str(error), title="Not removed", severity="warning", timeout=12)
             return
         self.overview.reload()
         self._fill_lessons()
-        self.notify(f"RL{number} removed (it held nothing).", timeout=4)
+        if removed == number:
+            self.notify(f"RL{number} removed (it held nothing).", timeout=4)
+        else:  # an empty lesson before others as empty: the numbers stay in order
+            self.notify(
+                f"One empty lesson removed: the study has RL1 to RL{removed - 1} now.", timeout=6
+            )
 
 
 def pupil_title(pupil: CasePupil) -> str:
