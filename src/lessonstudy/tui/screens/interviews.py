@@ -338,10 +338,11 @@ class InterviewsScreen(Screen[None]):
                 with Vertical(id="interview-editor"):
                     with Horizontal(id="interview-when-row"):
                         # When it was held: set by the first answer, typed for an
-                        # interview written on paper and typed in later.
+                        # interview written on paper and typed in later. First in
+                        # the Tab order: Tab from the interviewer still goes
+                        # straight to the first answer.
                         yield Label("Held", id="interview-when-label")
                         yield MomentInput(id="interview-when", placeholder="at the first answer")
-                        yield Static("", id="interview-timer")
                     with Horizontal(id="interview-who"):
                         yield Select(
                             [(words, kind.value) for kind, words in KIND_WORDS.items()],
@@ -367,6 +368,7 @@ class InterviewsScreen(Screen[None]):
                             prompt="Interviewer",
                             compact=True,
                         )
+                    yield Static("", id="interview-timer")
                     yield Static("", id="interview-questions")
                     # Not a Tab stop of its own: Tab from the interviewer goes
                     # straight to the first answer (the answers scroll to the cursor).

@@ -96,7 +96,7 @@ class NewStudyDialog(ModalScreen[NewStudy | None]):
                 ),
             )
             yield Static(
-                f"{MIN_LESSONS} to {MAX_LESSONS}, usually 3; you can add or remove one later.",
+                f"{MIN_LESSONS} to {MAX_LESSONS}, usually 3; add or remove one later.",
                 classes="hint field-hint gap",
             )
             yield field_row(
@@ -105,8 +105,8 @@ class NewStudyDialog(ModalScreen[NewStudy | None]):
             )
             yield Static("", id="new-pupils-check", classes="hint field-hint")
             yield Static(
-                f"{MIN_PUPILS} to {MAX_PUPILS} labels of 1 to {MAX_LABEL_LENGTH} letters or "
-                "digits, e.g. A, K, J or initials M, S (never a name); or how many.",
+                f"{MIN_PUPILS} to {MAX_PUPILS} labels of 1-{MAX_LABEL_LENGTH} letters or digits "
+                "(A, K, J; initials M, S; never a name), or how many.",
                 classes="hint field-hint gap",
             )
             yield field_row(
