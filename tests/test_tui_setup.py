@@ -220,6 +220,7 @@ async def test_relabel_a_pupil_with_notes_and_every_note_stays_with_them(tmp_pat
         await pilot.pause()
         await pilot.pause()
         assert "K is P now, everywhere; 2 notes moved with them" in notices(app)
+        assert "Observers pick them with the key p" in notices(app)
         assert not screen.query("#label-K")
         assert screen.query_one("#label-P", Input).value == "P"
         assert app.focused is screen.query_one("#pupil-P-pseudonym")  # Enter moved on

@@ -50,6 +50,7 @@ from lessonstudy.model import (
     Member,
     Overview,
     Role,
+    pupil_keys,
 )
 from lessonstudy.process import StepKind, lesson_contents
 from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
@@ -62,6 +63,7 @@ from lessonstudy.tui.screens.editing import (
     set_columns,
 )
 from lessonstudy.tui.widgets.long_field import LongField
+from lessonstudy.tui.widgets.note_line import CLASS_KEY
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
 from lessonstudy.usecases import lessons as lesson_use
@@ -530,10 +532,11 @@ class InitialMeetingScreen(EditingScreen):
         self.pupils.reload()
         self._rebind_pupils(focus=f"pupil-{new}-pseudonym" if moving_on else None)
         self._fill_lessons()
-        notes = f"; {moved} notes moved with them" if moved else ""
+        notes = f"; {moved} note{'s' if moved != 1 else ''} moved with them" if moved else ""
+        key = pupil_keys([p.label for p in self.pupils.value], reserved=[CLASS_KEY])[new]
         self.notify(
-            f"Case pupil {old} is {new} now, everywhere{notes}. The observers' key is "
-            f"{new[0].lower()} where no other label starts with it.",
+            f"Case pupil {old} is {new} now, everywhere{notes}. Observers pick them "
+            f"with the key {key}.",
             timeout=6,
         )
 
