@@ -214,7 +214,8 @@ async def test_relabel_a_pupil_with_notes_and_every_note_stays_with_them(tmp_pat
         screen = await open_initial(app, pilot)
         await pilot.press("f6")
         await pilot.pause()
-        assert screen.query_one("#label-K").parent.parent.border_title == "Case pupil K — Kit"
+        title = screen.query_one("#label-K").parent.parent.border_title
+        assert title == "Case pupil K — Kit · observers' key k"
         screen.query_one("#label-K").focus()
         await pilot.press("backspace", "P", "enter")
         await pilot.pause()

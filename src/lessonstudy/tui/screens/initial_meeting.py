@@ -331,7 +331,7 @@ class InitialMeetingScreen(EditingScreen):
             label, id=f"label-{label}", compact=True, max_length=3, classes="pupil-label"
         )
         label_field.tooltip = LABEL_HINT
-        children: list[Any] = [field_row("Label (the observers' key)", label_field)]
+        children: list[Any] = [field_row("Label", label_field)]
         for name, words in PUPIL_FIELDS:
             field_id = f"pupil-{label}-{name}"
             placeholder = PUPIL_EXAMPLES.get(name, "")
@@ -353,8 +353,12 @@ class InitialMeetingScreen(EditingScreen):
         remove.disabled = len(self.pupils.value) <= MIN_PUPILS
         children.append(remove)
         form = Vertical(*children, classes="pupil-form")
-        form.border_title = pupil_title(pupil)
+        form.border_title = pupil_title(pupil, self._keys())
         return form
+
+    def _keys(self) -> dict[str, str]:
+        """Each pupil's key on the observers' note line (model.pupil_keys)."""
+        return pupil_keys([p.label for p in self.pupils.value], reserved=[CLASS_KEY])
 
     # ------------------------------------------------------------------ actions
 
@@ -363,7 +367,7 @@ class InitialMeetingScreen(EditingScreen):
             self._show_protocol()
         elif widget_id.endswith("-pseudonym"):
             for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
-                form.border_title = pupil_title(pupil)
+                form.border_title = pupil_title(pupil, self._keys())
 
     def _show_protocol(self) -> None:
         about = protocol_words(self.overview.value.protocol)
@@ -379,7 +383,7 @@ class InitialMeetingScreen(EditingScreen):
             self._rebind_pupils()
         else:
             for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
-                form.border_title = pupil_title(pupil)
+                form.border_title = pupil_title(pupil, self._keys())
 
     def on_screen_resume(self) -> None:
         self._fill_lessons()  # a plan edited meanwhile: what each lesson holds
@@ -608,10 +612,12 @@ class InitialMeetingScreen(EditingScreen):
             )
 
 
-def pupil_title(pupil: CasePupil) -> str:
-    """A pupil's form title: label and pseudonym, so "K" reads as a person."""
+def pupil_title(pupil: CasePupil, keys: dict[str, str]) -> str:
+    """A pupil's form title: label and pseudonym, so "K" reads as a person, and the
+    key observers pick them with (not always the label's first letter)."""
     name = f" — {pupil.pseudonym}" if pupil.pseudonym.strip() else ""
-    return f"Case pupil {pupil.label}{name}"
+    key = f" · observers' key {keys[pupil.label]}" if pupil.label in keys else ""
+    return f"Case pupil {pupil.label}{name}{key}"
 
 
 class ConfirmDialog(ModalScreen[bool]):
