@@ -406,10 +406,25 @@ class LessonStudyApp(App[None]):
             raise SkipAction()
         self.screen.focus_previous()
 
-    async def action_enter_now(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False, not raising in the action: the footer then shows the widget's own
+        # Enter ("⏎ Open step"), which a priority binding of the app would hide.
+        if action == "enter_now":
+            return self._enter_moves_on()
+        if action == "focus_next_now":
+            return not self._focused_wants("tab")
+        if action == "focus_previous_now":
+            return not self._focused_wants("shift+tab")
+        return True
+
+    def _enter_moves_on(self) -> bool:
         focused = self.focused
         moves_on = getattr(self.screen, "enter_moves_on", None)
-        if focused is None or moves_on is None or not moves_on(focused):
+        return focused is not None and moves_on is not None and bool(moves_on(focused))
+
+    async def action_enter_now(self) -> None:
+        focused = self.focused
+        if focused is None or not self._enter_moves_on():
             raise SkipAction()  # Enter is the widget's own (a new line, a choice, save ...)
         submit = getattr(focused, "action_submit", None)
         if submit is not None:
