@@ -11,6 +11,7 @@ import pytest
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import documents
 from lessonstudy.store.check import check_study
+from lessonstudy.store.rows import body_hash
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import AT, make_file, mark, note, planned_study, snapshot_files
 
@@ -79,14 +80,40 @@ def test_a_stage_mark_on_a_missing_stage(study_path):
     assert "its stage is not in lesson 1's plan" in note
 
 
-def test_a_document_with_a_wrong_type_names_the_field(study_path):
-    with closing(sqlite3.connect(study_path)) as con:
+def lesson_body(path) -> str:
+    with closing(sqlite3.connect(path)) as con:
         body = con.execute("SELECT body FROM document WHERE kind = 'lesson' AND key = '1'")
-        text = body.fetchone()[0].replace('"minutes":10', '"minutes":"ten"', 1)
-    run_sql(study_path, "UPDATE document SET body = ? WHERE kind = 'lesson' AND key = '1'", text)
+        return body.fetchone()[0]
+
+
+def test_a_document_with_a_wrong_type_names_the_field(study_path):
+    text = lesson_body(study_path).replace('"minutes":10', '"minutes":"ten"', 1)
+    # Written with its hash, as a program that knew the format would: only the type is wrong.
+    run_sql(
+        study_path,
+        "UPDATE document SET body = ?, hash = ? WHERE kind = 'lesson' AND key = '1'",
+        text,
+        body_hash(text),
+    )
     [problem] = check_study(study_path).problems
     assert problem.startswith("lesson 1 plan: ")
     assert "@ $.stages[0].minutes" in problem
+
+
+def test_one_flipped_bit_in_a_document_is_found_by_its_hash(study_path):
+    """Most single-bit flips in stored text used to pass: the hash was never compared."""
+    body = lesson_body(study_path).encode()
+    at = body.index(b"Stage 1") + 2
+    flipped = body[:at] + bytes([body[at] ^ 0x01]) + body[at + 1 :]  # "Stage" -> "Suage"
+    run_sql(
+        study_path,
+        "UPDATE document SET body = ? WHERE kind = 'lesson' AND key = '1'",
+        flipped.decode(),
+    )
+    [problem] = check_study(study_path).problems
+    assert problem == "lesson 1 plan: its text does not match its stored hash (changed on disk)"
+    with pytest.raises(LessonStudyError, match=r"damaged study file \(lesson 1 plan: its text"):
+        StudyFile.open(study_path)
 
 
 def test_a_document_under_the_wrong_key(study_path):

@@ -492,7 +492,9 @@ def test_html_is_one_self_contained_file(outputs):
         assert "@page" in page
         tags, _text = html_elements(page)
         assert "link" not in tags and "script" not in tags and "img" not in tags
-        assert "http" not in page.replace("http://e.x", "")  # no external assets
+        assert "http" not in page.replace("http://e.x", "").replace("http-equiv", "")
+        # and a policy that keeps a group's own stylesheet from loading anything either
+        assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in page
 
 
 # --------------------------------------------------------------------------- templates

@@ -131,11 +131,17 @@ def _guard_export(path: Path, study: Study, *, mask: bool) -> Study:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    import attrs
+
+    from lessonstudy.model import new_id
     from lessonstudy.store import StudyFile
     from lessonstudy.store.export import read_json
 
-    study = read_json(Path(args.file))
-    StudyFile.create(Path(args.output), study).close()
+    # A study of its own: two files imported from one export are two studies, and
+    # must never merge into each other (copies for observers come from backup).
+    study = attrs.evolve(read_json(Path(args.file)), id=new_id())
+    made_from = f"imported from {Path(args.file).name}"
+    StudyFile.create(Path(args.output), study, made_from=made_from).close()
     _warn_location(Path(args.output))
     print(f"Imported {args.file} into {args.output}.")
     return 0
@@ -157,33 +163,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
-    from lessonstudy.store.merge import merge_into
+    from lessonstudy.store.merge import merge_all
 
     path = Path(args.path)
     _warn_location(path)
+    for other in args.others:
+        if Path(other).suffix.lower() == ".json":
+            raise LessonStudyError(
+                f"{other}: a JSON export, not a study file; a study imported from it is a "
+                "study of its own and cannot be merged. Observers' copies are made with "
+                "'lessonstudy backup'"
+            )
     with StudyFile.open(path) as target:
-        # Look at every copy before merging any: all of them come in, or none.
-        for other in args.others:
-            _check_merge_source(Path(other), target.study_id)
-        for other in args.others:
-            report = merge_into(target, Path(other))
-            print(f"Merged {other}: {report.summary()}")
-            for conflict in report.conflicts:
-                print(f"  kept both: {conflict}")
+        # Every copy is opened and read before anything is written: all of them
+        # come in, in one transaction, or none does.
+        reports = merge_all(target, [Path(other) for other in args.others])
+    for other, report in zip(args.others, reports, strict=True):
+        print(f"Merged {other}: {report.summary()}")
+        for conflict in report.conflicts:
+            print(f"  kept both: {conflict}")
     return 0
-
-
-def _check_merge_source(other: Path, study_id: object) -> None:
-    from lessonstudy.store import StudyFile
-
-    if other.suffix.lower() == ".json":
-        raise LessonStudyError(
-            f"{other}: a JSON export, not a study file; make it one first with "
-            f"'lessonstudy import {other} -o COPY.lessonstudy', then merge COPY"
-        )
-    with StudyFile.open(other, read_only=True) as copy:
-        if copy.study_id != study_id:
-            raise LessonStudyError(f"{other}: a different study; only copies of one study merge")
 
 
 def cmd_notes_import(args: argparse.Namespace) -> int:
@@ -198,6 +197,62 @@ def cmd_notes_import(args: argparse.Namespace) -> int:
     print(
         f"Imported {result.added} notes from {args.file} into RL{args.lesson} "
         f"(observer {args.observer}); {result.skipped} were there already."
+    )
+    return 0
+
+
+def cmd_notes_list(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+
+    with StudyFile.open(Path(args.path), read_only=True) as study_file:
+        notes = study_file.notes(args.lesson)
+        erased = study_file.erased_notes()
+    wanted = args.containing.casefold() if args.containing else None
+    shown = 0
+    for note in notes:
+        if note.id in erased or (wanted is not None and wanted not in note.text.casefold()):
+            continue
+        if note.deleted and not (args.deleted or wanted):
+            continue
+        state = " (deleted)" if note.deleted else ""
+        text = " ".join(note.text.split())
+        print(
+            f"{str(note.id)[:8]}  RL{note.lesson} {note.at.astimezone():%H:%M} "
+            f"{note.observer} on {note.about}{state}: {text}"
+        )
+        shown += 1
+    if not shown:
+        print("No notes found.", file=sys.stderr)
+    return 0
+
+
+def cmd_notes_erase(args: argparse.Namespace) -> int:
+    from lessonstudy.store import StudyFile
+
+    with StudyFile.open(Path(args.path)) as study_file:
+        notes = study_file.notes()
+        chosen = []
+        for given in args.ids:
+            key = given.strip().lower()
+            matches = [n for n in notes if str(n.id).startswith(key)] if len(key) >= 8 else []
+            if len(matches) != 1:
+                why = "no note" if not matches else f"{len(matches)} notes"
+                raise LessonStudyError(
+                    f"{args.path}: {why} with an id starting {given!r} (give at least the first "
+                    "8 characters, as 'lessonstudy notes list' shows them); nothing erased"
+                )
+            chosen.append(matches[0].id)
+        complete = study_file.erase_notes(chosen)
+    print(f"Erased {len(chosen)} note{'s' if len(chosen) != 1 else ''} from {args.path} for good.")
+    if not complete:
+        print(
+            "lessonstudy: warning: another program has the study open; the old text leaves "
+            "the file's journal (-wal) when it closes",
+            file=sys.stderr,
+        )
+    print(
+        "Copies made before (backups, exports, observers' copies) still hold it: erase it "
+        "there too, or merge them: a merge brings the erasure, never the text."
     )
     return 0
 
@@ -219,14 +274,15 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     check_readable(path)
-    if args.lesson is not None:
-        from lessonstudy.store import StudyFile
+    from lessonstudy.store import StudyFile
 
-        with StudyFile.open(path, read_only=True) as study_file:
-            numbers = study_file.lesson_numbers()
-        if args.lesson not in numbers:
-            have = ", ".join(f"RL{n}" for n in numbers)
-            raise LessonStudyError(f"{path}: there is no RL{args.lesson} (the study has {have})")
+    # Opened here first: a damaged file or a missing lesson is one line on the
+    # terminal, before the app takes the screen.
+    with StudyFile.open(path, read_only=True) as study_file:
+        numbers = study_file.lesson_numbers()
+    if args.lesson is not None and args.lesson not in numbers:
+        have = ", ".join(f"RL{n}" for n in numbers)
+        raise LessonStudyError(f"{path}: there is no RL{args.lesson} (the study has {have})")
     return _run_app(path, observe_as=args.observer, lesson=args.lesson)
 
 
@@ -270,9 +326,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
 
-    with StudyFile.open(Path(args.path), read_only=True) as study_file:
+    try:
+        study_file = StudyFile.open(Path(args.path), read_only=True)
+    except LessonStudyError as error:
+        if "damaged study file" not in str(error):
+            raise
+        # A copy made through SQLite would leave out what it cannot read and then
+        # look sound: say so rather than report "Copied".
+        raise LessonStudyError(
+            f"{error}; no backup made: a copy would not hold all of it. Keep the file "
+            "(and its -wal file) as it is, and copy both with your file manager"
+        ) from None
+    with study_file:
         study_file.backup(Path(args.dest))
-    print(f"Copied {args.path} to {args.dest}")
+    print(f"Copied {args.path} to {args.dest} (checked sound first)")
     return 0
 
 
@@ -309,7 +376,10 @@ def _quoted(text: str) -> str:
 def _warn_location(path: Path) -> None:
     from lessonstudy.store.location import location_warning
 
-    warning = location_warning(path)
+    try:
+        warning = location_warning(path)
+    except (OSError, RuntimeError):  # a symlink loop: the open that follows says so
+        return
     if warning:
         print(f"lessonstudy: warning: {warning}", file=sys.stderr)
 
@@ -481,6 +551,28 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the lesson's date, else today)",
     )
 
+    p = notes_sub.add_parser(
+        "list",
+        help="list notes with their ids (to find one to erase)",
+        description="List a study's notes, each with the start of its id.",
+    )
+    p.set_defaults(handler=cmd_notes_list)
+    p.add_argument("path", help="the study file")
+    p.add_argument("--lesson", type=number, help="only this research lesson")
+    p.add_argument("--containing", metavar="TEXT", help="only notes whose text holds TEXT")
+    p.add_argument("--deleted", action="store_true", help="deleted notes too")
+
+    p = notes_sub.add_parser(
+        "erase",
+        help="erase notes for good (a child's real name typed by mistake)",
+        description="Erase notes for good: their text is removed from the study file, not "
+        "only hidden as a deleted note is, and a merge never brings it back. Find the ids "
+        "with 'lessonstudy notes list'.",
+    )
+    p.set_defaults(handler=cmd_notes_erase)
+    p.add_argument("path", help="the study file")
+    p.add_argument("ids", nargs="+", metavar="ID", help="a note's id (its first 8 characters)")
+
     p = command("demo", cmd_demo, "open a fresh copy of the bundled example study")
     p.add_argument("path", nargs="?", help="where to create the copy (default: your data folder)")
     p.add_argument("--no-open", action="store_true", help="only create the study file")
@@ -545,8 +637,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Printable:
+    """A text stream that drops terminal control characters from what is written:
+    a title imported with an escape sequence in it must not recolour, move or
+    retitle the user's terminal (`info`, error lines, reports' messages...)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from lessonstudy.printable import printable
+
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     commands = _subcommands(parser)
     if argv and argv[0] not in commands and not argv[0].startswith("-"):

@@ -5,15 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
+
 from lessonstudy import resources
+from lessonstudy.model import new_id
 from lessonstudy.store import StudyFile
 from lessonstudy.store.export import read_json
 
 
 def create_demo(path: Path) -> Path:
-    """Create a study file at `path` from the bundled example."""
-    study = read_json(resources.example_study_path())
-    StudyFile.create(path, study).close()
+    """Create a study file at `path` from the bundled example.
+
+    Each copy is a study of its own (a new id): two people trying the example
+    must never merge one copy's notes and title into the other's."""
+    study = attrs.evolve(read_json(resources.example_study_path()), id=new_id())
+    StudyFile.create(path, study, made_from="a copy of the example study").close()
     return path
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from attrs import field, frozen
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.files import read_input
 from lessonstudy.resources import templates_dir, user_data_dir
 
 DEFAULT_PROTOCOL = "english"
@@ -137,16 +138,11 @@ def default_ground_rules() -> str:
 
 
 def _load_file(path: Path) -> Protocol:
-    if not path.exists():
-        raise LessonStudyError(f"{path}: no such file")
-    if path.is_dir():
-        raise LessonStudyError(f"{path}: is a folder, not a protocol file")
+    data = read_input(path, what="a protocol file", limit_mb=1)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise LessonStudyError(f"{path}: not a protocol file (not UTF-8 text)") from None
-    except OSError as error:
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
     return parse_protocol(text, path)
 
 
@@ -160,6 +156,8 @@ def parse_protocol(text: str, path: Path) -> Protocol:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LessonStudyError(_syntax_error(path, str(error), text)) from None
+    except RecursionError:
+        raise LessonStudyError(f"{path}: not a protocol file (nested too deeply)") from None
     try:
         return _build(data, path)
     except _Invalid as error:

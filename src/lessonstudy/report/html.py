@@ -22,9 +22,17 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Judgement
-from lessonstudy.report.templates import shipped_dir
+from lessonstudy.report.escape import clean
+from lessonstudy.report.templates import inside, shipped_dir
 
 CSS_FILE = "print.css"
+# The page is one self-contained file: nothing may load from outside, whatever a
+# group's stylesheet says (`@import url(https://...)` or a tracking background
+# image would tell a server who opened the report): inline styles, data: images.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def judgement_of(token: Token) -> Judgement | None:
@@ -96,8 +104,8 @@ def markdown_parser() -> MarkdownIt:
 
 def read_css(templates: Path | None) -> str:
     for folder in (templates, shipped_dir()):
-        if folder is not None and (folder / CSS_FILE).is_file():
-            path = folder / CSS_FILE
+        path = inside(folder, CSS_FILE) if folder is not None else None
+        if path is not None:
             try:
                 return path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
@@ -165,8 +173,9 @@ def to_html_page(body: str, *, title: str, kind: str, css: str, style: str = "")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n"
+        f"<title>{html.escape(clean(title))}</title>\n"
         f"<style>\n{css}</style>\n</head>\n"
         f'<body class="kind-{html.escape(kind)}"{style_attribute}>\n'
         f"<main>\n{body}</main>\n</body>\n</html>\n"

@@ -14,10 +14,13 @@ import contextlib
 import functools
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from lessonstudy.errors import LessonStudyError
@@ -160,13 +163,45 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return _QuietBytecodeCache(str(folder), "jinja-%s.cache")
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from one folder and nothing outside it: a symbolic link in a
+    group's templates folder must not pull another file (a key, a password file)
+    into a report."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, followlinks=False)
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise LessonStudyError(
+                f"{filename}: leads outside the templates folder {self.folder}; refused"
+            )
+        return source, filename, uptodate
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """`folder/name` if it is a file that really is inside `folder` (no link out)."""
+    path = folder / name
+    if not path.is_file():
+        return None
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise LessonStudyError(f"{path}: leads outside the templates folder {folder}; refused")
+    return path
+
+
 @functools.cache
 def _environment(override: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override is not None:
-        loaders.append(jinja2.FileSystemLoader(override))
+        loaders.append(ConfinedLoader(override))
     loaders.append(jinja2.FileSystemLoader(shipped_dir()))
-    env = jinja2.Environment(
+    # Sandboxed: a group's own template is text, not a program. Without the sandbox
+    # `{{ x.__class__.__mro__[1].__subclasses__() }}` reaches os.system.
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: _finalize escapes instead
         finalize=_finalize,
@@ -216,6 +251,10 @@ def render_markdown(context: dict[str, Any], kind: str, templates: Path | None =
         ) from None
     except LessonStudyError:
         raise
+    except SecurityError as error:
+        raise LessonStudyError(
+            f"{_template_frame(error, name)}: not allowed in a template ({error})"
+        ) from None
     except Exception as error:
         raise LessonStudyError(f"{_template_frame(error, name)}: {error}") from None
 

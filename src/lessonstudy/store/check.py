@@ -1,12 +1,14 @@
 """`lessonstudy check`: is a study file sound?
 
-Sound means SQLite's own integrity check passes, every document reads back
-strictly through the converter, and every note, stage mark, interview and
-discussion points at things that exist (its lesson, a stage of that lesson's
-plan, a case pupil or the class). Pending conflicts are not problems: they are
-listed as notes for the group to review, and so are notes in no stage of their
-lesson (taken before the first stage or after the end): the write-up prints
-them under a heading of their own, and the discussion places them.
+Sound means: no damage (store.damage: SQLite's integrity check, the tables,
+the study's id, every document's hash and JSON), every document reads back
+strictly through the converter under its own key, every note, stage mark,
+interview and discussion points at things that exist (its lesson, a stage of
+that lesson's plan, a case pupil or the class), and the documents keep the
+import's rules (rules.py). Pending conflicts are not problems: they are listed
+as notes for the group to review, and so are notes in no stage of their lesson
+(taken before the first stage or after the end): the write-up prints them under
+a heading of their own, and the discussion places them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -29,12 +32,22 @@ from lessonstudy.model import (
     OpenHouse,
     ResearchLesson,
     StageMark,
+    Study,
 )
 from lessonstudy.process import place_notes
+from lessonstudy.rules import study_problems
+from lessonstudy.store.connection import check_readable, connect
 from lessonstudy.store.converter import structure
-from lessonstudy.store.documents import BODY_TYPES, SINGLE_DOCUMENTS
-from lessonstudy.store.rows import NOTE_COLUMNS, mark_from_row, note_from_row
-from lessonstudy.store.study_file import StudyFile
+from lessonstudy.store.damage import describe_document, find_damage
+from lessonstudy.store.documents import BODY_TYPES
+from lessonstudy.store.rows import (
+    NOTE_COLUMNS,
+    DamagedContent,
+    mark_from_row,
+    note_from_row,
+    structure_problems,
+)
+from lessonstudy.store.schema import SCHEMA_VERSION
 
 
 @attrs.frozen
@@ -53,15 +66,32 @@ def check_study(path: str | os.PathLike[str]) -> CheckReport:
     Raises LessonStudyError (one line naming the file) when it cannot be opened
     as a study at all: missing, a folder, not SQLite, not a study, newer.
     """
+    path = Path(path)
+    check_readable(path)
     problems: list[str] = []
     notes: list[str] = []
-    with StudyFile.open(path, read_only=True) as study_file:
+    # A plain read-only connection, not StudyFile.open: that refuses damaged files,
+    # and saying what the damage is is this function's job.
+    con = connect(path, read_only=True)
+    try:
+        con.execute("BEGIN")
         try:
-            with study_file.snapshot() as con:
-                _check_integrity(con, problems)
-                _check_contents(con, problems, notes)
-        except (sqlite3.DatabaseError, LessonStudyError) as error:
-            problems.append(f"damaged: cannot be read ({_cause(error)})")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                notes.append("made by an older lessonstudy: opening it once in the app upgrades it")
+            found = find_damage(con, rows=False)
+            if found and found[0].startswith("SQLite's integrity check"):
+                problems.append(f"damaged: {found[0]}")
+            else:
+                problems += found
+                if not any(p.endswith("table is missing") or " column" in p for p in found):
+                    _check_contents(con, problems, notes)
+        finally:
+            con.execute("ROLLBACK")
+    except (sqlite3.DatabaseError, UnicodeDecodeError, LessonStudyError, DamagedContent) as error:
+        problems.append(f"damaged: cannot be read ({_cause(error)})")
+    finally:
+        con.close()
     return CheckReport(problems=problems, notes=notes)
 
 
@@ -71,35 +101,21 @@ def _cause(error: Exception) -> str:
     return text.split("damaged study file (", 1)[-1].rstrip(")") if "damaged" in text else text
 
 
-def _check_integrity(con: sqlite3.Connection, problems: list[str]) -> None:
-    rows = [row[0] for row in con.execute("PRAGMA integrity_check").fetchall()]
-    if rows != ["ok"]:
-        # One line however many pages are hurt: the first finding says enough.
-        more = f" (and {len(rows) - 1} more findings)" if len(rows) > 1 else ""
-        problems.append(f"damaged: SQLite's integrity check found {rows[0]}{more}")
-
-
 def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[str]) -> None:
-    row = con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()
-    if row is None:
-        problems.append("the study's id is missing")
-    else:
-        try:
-            UUID(row[0])
-        except (ValueError, TypeError, AttributeError):
-            problems.append(f"the study's id {row[0]!r} is not an id")
-
+    # The study's id, hashes, JSON and missing documents: find_damage, before this.
+    problems += structure_problems(con)
+    documents: dict[str, list[Any]] = {kind: [] for kind in BODY_TYPES}
     lessons: dict[int, ResearchLesson | None] = {}  # None: there, but unreadable
     labels: list[str] | None = None
     belongs: list[tuple[str, int]] = []  # interviews and discussions: (name, lesson)
     house: OpenHouse | None = None
-    seen: set[str] = set()
     for kind, key, body in con.execute("SELECT kind, key, body FROM document"):
-        seen.add(kind)
-        obj = _check_document(kind, key, body, problems)
+        obj = _read_document(kind, body)
+        if obj is not None:
+            documents[kind].append(obj)
         if isinstance(obj, ResearchLesson):
             lessons[obj.number] = obj
-        elif kind == "lesson" and key.isdigit():
+        elif kind == "lesson" and isinstance(key, str) and key.isdigit():
             lessons.setdefault(int(key), None)
         elif kind == "pupils" and obj is not None:
             labels = [pupil.label for pupil in obj]
@@ -107,10 +123,6 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
             belongs.append((describe_document(kind, key, body), obj.lesson))
         elif isinstance(obj, OpenHouse):
             house = obj
-    for document in SINGLE_DOCUMENTS:
-        if document.kind not in seen:
-            problems.append(f"{describe_document(document.kind, '')} is missing")
-
     for name, number in belongs:
         if number not in lessons:
             problems.append(f"{name}: lesson {number} is not in the study")
@@ -136,6 +148,7 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
         if mark is not None:
             read_marks.append(mark)
     _check_placed(read_notes, read_marks, timelines, notes)
+    problems += _rule_problems(documents)
 
     for kind, key, body, source, found_at in con.execute(
         "SELECT kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
@@ -147,29 +160,28 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
         )
 
 
-def _check_document(kind: str, key: str, body: str, problems: list[str]) -> Any:
-    name = describe_document(kind, key, body)
-    if kind not in BODY_TYPES:
-        problems.append(f"{name}: unknown kind of document {kind!r}")
+def _read_document(kind: str, body: object) -> Any:
+    """The document as its model object, or None (its problem is reported elsewhere)."""
+    if kind not in BODY_TYPES or not isinstance(body, str):
         return None
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, TypeError) as error:
-        problems.append(f"{name}: not valid JSON ({error})")
+        return structure(json.loads(body), BODY_TYPES[kind], where=kind)
+    except (ValueError, RecursionError, LessonStudyError):
         return None
-    try:
-        obj = structure(data, BODY_TYPES[kind], where=name)
-    except LessonStudyError as error:
-        problems.append(str(error))
-        return None
-    expected = {
-        "lesson": lambda: str(obj.number),
-        "discussion": lambda: str(obj.lesson),
-        "interview": lambda: str(obj.id),
-    }.get(kind, lambda: "")()
-    if key != expected:
-        problems.append(f"{name}: stored under key {key!r} but it says {expected!r}")
-    return obj
+
+
+def _rule_problems(documents: dict[str, list[Any]]) -> list[str]:
+    """The import's rules over the documents (notes and references are checked above)."""
+    if any(len(documents[kind]) != 1 for kind in ("overview", "members", "pupils", "open_house")):
+        return []  # a missing or unreadable one is reported already
+    study = Study(
+        overview=documents["overview"][0],
+        members=documents["members"][0],
+        pupils=documents["pupils"][0],
+        lessons=sorted(documents["lesson"], key=lambda lesson: lesson.number),
+        open_house=documents["open_house"][0],
+    )
+    return [f"breaks a rule: {problem}" for problem in study_problems(study)]
 
 
 def _check_note(
@@ -180,8 +192,8 @@ def _check_note(
 ) -> Observation | None:
     try:
         note = note_from_row(row)
-    except (ValueError, TypeError) as error:
-        problems.append(f"note {row[0]}: cannot be read ({error})")
+    except DamagedContent as error:
+        problems.append(str(error))
         return None
     name = f"note {note.id} (lesson {note.lesson}, {note.observer})"
     if note.lesson not in lessons:
@@ -206,8 +218,8 @@ def _check_mark(
 ) -> StageMark | None:
     try:
         mark = mark_from_row(row)
-    except (ValueError, TypeError) as error:
-        problems.append(f"stage mark {row[0]}: cannot be read ({error})")
+    except DamagedContent as error:
+        problems.append(str(error))
         return None
     name = f"stage mark {mark.id} (lesson {mark.lesson}, {mark.observer})"
     _check_lesson_and_stage(name, mark.lesson, mark.stage_id, lessons, problems, notes)
@@ -254,35 +266,3 @@ def _check_lesson_and_stage(
         # Not damage: a group may take a stage out of a plan after observing it.
         # The evidence grid lists such notes apart; worth knowing, not unsound.
         notes.append(f"{name}: its stage is not in lesson {number}'s plan (any more)")
-
-
-def describe_document(kind: str, key: str, body: str | None = None) -> str:
-    """A document's name as the group would say it: "lesson 2 plan"."""
-    names = {
-        "overview": "the overview",
-        "members": "the members list",
-        "pupils": "the case pupils",
-        "findings": "the findings",
-        "open_house": "the open house",
-        "lesson": f"lesson {key} plan",
-        "discussion": f"lesson {key} discussion",
-    }
-    if kind in names:
-        return names[kind]
-    data: Any = None
-    if body is not None:
-        try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, TypeError):
-            data = None
-    if not isinstance(data, dict):
-        data = {}
-    if kind == "interview":
-        who = data.get("interviewee") or key[:8]
-        lesson = data.get("lesson")
-        return f"interview with {who}" + (f" (lesson {lesson})" if lesson is not None else "")
-    if kind == "note":
-        text = str(data.get("text", ""))
-        text = text if len(text) <= 40 else text[:39] + "…"
-        return f"lesson {data.get('lesson', '?')} note by {data.get('observer', '?')} ({text!r})"
-    return f"{kind} {key}".strip()

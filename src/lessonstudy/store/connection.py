@@ -6,12 +6,13 @@ loading the model.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from pathlib import Path
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import SQLITE_HEADER
+from lessonstudy.files import SQLITE_HEADER, open_regular_file
 from lessonstudy.store import schema
 
 
@@ -22,13 +23,13 @@ def _is_read_only(path: Path) -> bool:
 
 
 def check_readable(path: Path) -> None:
-    """Raise LessonStudyError unless `path` looks like one of our study files."""
-    if not path.exists():
-        raise LessonStudyError(f"{path}: no such file")
-    if path.is_dir():
-        raise LessonStudyError(f"{path}: is a folder, not a study file")
+    """Raise LessonStudyError unless `path` looks like one of our study files.
+
+    Only ordinary files: a FIFO named *.lessonstudy would make SQLite (and
+    every command) wait forever, a device never ends."""
+    fd = open_regular_file(path, what="a study file")
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(fd, "rb") as handle:
             header = handle.read(100)
     except OSError as error:
         raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
@@ -58,7 +59,14 @@ def check_writable(path: Path) -> None:
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """A connection set up as design.md asks: WAL, busy timeout, autocommit.
+    """A connection set up as design.md asks: WAL, busy timeout, autocommit,
+    synchronous=FULL and secure_delete.
+
+    synchronous=FULL: in WAL mode each commit is synced to the disk, so a note
+    is kept through a power cut the moment Enter saved it (NORMAL would only
+    sync at checkpoints). secure_delete: text that is changed or deleted is
+    overwritten, not left in the file's free space (a real name typed by
+    mistake and then corrected must not stay readable in the file).
 
     Read-only connections open read-write with `query_only`: a `mode=ro`
     connection to a WAL file leaves -wal/-shm files behind that it may not
@@ -69,29 +77,69 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'rw' if read_only else 'rwc'}"
     try:
         con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         raise LessonStudyError(f"{path}: cannot be opened ({error})") from None
     try:
-        con.execute("PRAGMA busy_timeout = 5000")
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if read_only:
             con.execute("PRAGMA query_only = ON")
         else:
             con.execute("PRAGMA journal_mode = WAL")
-        con.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.Error as error:
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA secure_delete = ON")
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         con.close()
-        raise damaged(path, error) from None
+        raise explain(path, error) from None
     return con
 
 
-def verify(con: sqlite3.Connection, path: Path) -> None:
-    """SQLite's quick check (milliseconds even on a large study): never read a
-    damaged file as if it were sound, nor write into one."""
-    result = con.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if result != "ok":
-        first = " ".join(result.split())  # SQLite's report spans lines; ours is one
-        raise LessonStudyError(f"{path}: damaged study file ({first})")
+BUSY_TIMEOUT_MS = 5000
 
 
-def damaged(path: Path, error: sqlite3.Error) -> LessonStudyError:
+def damaged(path: Path, error: sqlite3.Error | str) -> LessonStudyError:
     return LessonStudyError(f"{path}: damaged study file ({error})")
+
+
+def explain(
+    path: Path, error: sqlite3.Error | UnicodeDecodeError, doing: str = ""
+) -> LessonStudyError:
+    """An SQLite error as one line a teacher can act on.
+
+    Only real damage is called damage: a full disk, a file another program
+    holds or a file the system will not let us write is not a damaged study,
+    and a teacher told "damaged" may throw away a good file. `doing` says what
+    did not happen ("the note was not saved")."""
+    if isinstance(error, UnicodeDecodeError):
+        # SQLite's own message named something whose bytes are broken (a table's name).
+        return damaged(path, "text in the file's own records is not UTF-8")
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error)
+    undone = f"; {doing}" if doing else ""
+    if primary == sqlite3.SQLITE_FULL or "disk is full" in text or _disk_full(path):
+        return LessonStudyError(
+            f"{path}: the disk is full; {doing or 'nothing was changed'}. "
+            "Free some space, then try again"
+        )
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        return LessonStudyError(
+            f"{path}: another program is holding the study (waited "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds){undone}; try again in a moment, or close "
+            "the other program"
+        )
+    if primary == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return LessonStudyError(f"{path}: read-only; changes cannot be saved{undone}")
+    if primary == sqlite3.SQLITE_IOERR:
+        return LessonStudyError(f"{path}: cannot be read or written ({text}){undone}")
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return LessonStudyError(f"{path}: cannot be opened ({text}){undone}")
+    return damaged(path, text)
+
+
+def _disk_full(path: Path) -> bool:
+    """Less than a page or two free where the study lives (SQLite may say "I/O error")."""
+    try:
+        usage = os.statvfs(path.parent if path.parent.exists() else Path("."))
+    except OSError:
+        return False
+    return usage.f_bavail * usage.f_frsize < 64 * 1024

@@ -35,6 +35,19 @@ def _strict(kind: type, name: str) -> Any:
     return hook
 
 
+def _structure_text(value: object, _type: object) -> str:
+    if type(value) is not str:
+        raise InvalidValue(f"expected text, got {_describe(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # "\ud800" in JSON: half of a character
+        raise InvalidValue(
+            f"text with a broken character (an unpaired {value[error.start]!r}) "
+            f"at position {error.start}"
+        ) from None
+    return value
+
+
 def _describe(value: object) -> str:
     if value is None:
         return "null"
@@ -97,7 +110,7 @@ def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(int, _strict(int, "a whole number"))
-    converter.register_structure_hook(str, _strict(str, "text"))
+    converter.register_structure_hook(str, _structure_text)
     converter.register_structure_hook(UUID, _structure_uuid)
     converter.register_unstructure_hook(UUID, str)
     converter.register_structure_hook(dt.datetime, _structure_datetime)
@@ -126,6 +139,12 @@ def structure(data: object, cls: type[T], *, where: str) -> T:
         raise LessonStudyError(f"{where}: {'; '.join(problems)}") from None
     except (TypeError, ValueError) as error:
         raise LessonStudyError(f"{where}: {error} @ $") from None
+    except (AttributeError, KeyError, IndexError):
+        # cattrs looks for an object's fields: a list or a number where an object
+        # belongs fails inside it before it can say so.
+        raise LessonStudyError(f"{where}: expected an object, got {_describe(data)} @ $") from None
+    except RecursionError:
+        raise LessonStudyError(f"{where}: nested too deeply @ $") from None
 
 
 def to_json(obj: object) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import write_atomically
+from lessonstudy.files import read_input, write_atomically
 from lessonstudy.model import Study
 from lessonstudy.rules import study_problems
 from lessonstudy.store.converter import structure, unstructure
@@ -55,7 +55,13 @@ DICT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 
 def without_private_notes(study: Study) -> Study:
-    return attrs.evolve(study, pupils=[attrs.evolve(p, private_note="") for p in study.pupils])
+    """What may leave the study file: no private notes on pupils, and no text of
+    deleted notes (a note is often deleted because it named a child)."""
+    return attrs.evolve(
+        study,
+        pupils=[attrs.evolve(p, private_note="") for p in study.pupils],
+        notes=[attrs.evolve(n, text="") if n.deleted else n for n in study.notes],
+    )
 
 
 def to_envelope(study: Study) -> dict[str, Any]:
@@ -83,7 +89,12 @@ def loads(text: str, *, where: str) -> Study:
         raise LessonStudyError(
             f"{where}: not valid JSON ({error.msg}) at line {error.lineno}, column {error.colno}"
         ) from None
-    return from_envelope(data, where=where)
+    except RecursionError:
+        raise LessonStudyError(f"{where}: not a lessonstudy export (nested too deeply)") from None
+    try:
+        return from_envelope(data, where=where)
+    except RecursionError:  # nested just shallowly enough for the parser
+        raise LessonStudyError(f"{where}: not a lessonstudy export (nested too deeply)") from None
 
 
 def from_envelope(data: object, *, where: str) -> Study:
@@ -125,16 +136,16 @@ def _structure_study(body: object, where: str) -> Study:
         raise LessonStudyError(str(error).replace("@ $", "@ $.study")) from None
 
 
+MAX_EXPORT_MB = 256  # a 90,000-note study exports to about 30 MB
+
+
 def read_json(path: str | os.PathLike[str]) -> Study:
     path = Path(path)
-    if not path.exists():
-        raise LessonStudyError(f"{path}: no such file")
-    if path.is_dir():
-        raise LessonStudyError(f"{path}: is a folder, not a JSON export")
+    data = read_input(path, what="a JSON export", limit_mb=MAX_EXPORT_MB)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Windows editors add a BOM
-    except UnicodeDecodeError:
-        raise LessonStudyError(f"{path}: not a JSON export (not UTF-8 text)") from None
-    except OSError as error:
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
+        text = data.decode("utf-8-sig")  # Windows editors add a BOM
+    except UnicodeDecodeError as error:
+        raise LessonStudyError(
+            f"{path}: not a JSON export (not UTF-8 text at byte {error.start})"
+        ) from None
     return loads(text, where=str(path))

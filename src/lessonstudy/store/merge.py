@@ -18,18 +18,20 @@ import attrs
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import now
-from lessonstudy.store.check import describe_document
 from lessonstudy.store.converter import to_json
+from lessonstudy.store.damage import describe_document
 from lessonstudy.store.rows import (
     NOTE_COLUMNS,
     NOTE_REVISION,
     body_hash,
+    erase_note_rows,
     insert_mark,
     insert_note,
     keep_conflict,
     mark_from_row,
     note_from_row,
     note_values,
+    read_erased,
     replace_note,
     structure_body,
 )
@@ -81,6 +83,7 @@ class _Copy:
     notes: list[tuple[Any, ...]]
     marks: list[tuple[Any, ...]]
     conflicts: list[tuple[str, str, str, str, str, str]]  # id, kind, key, body, hash, source
+    erased: list[tuple[str, str]]  # notes erased for good there: (id, when)
 
 
 def merge_into(target: StudyFile, other_path: Path) -> MergeReport:
@@ -89,44 +92,96 @@ def merge_into(target: StudyFile, other_path: Path) -> MergeReport:
     The other file is only read. All changes to `target` happen in one
     transaction: a failure leaves it exactly as it was.
     """
-    other_path = Path(other_path)
-    with StudyFile.open(other_path, read_only=True) as other:
-        if other.study_id != target.study_id:
-            raise LessonStudyError(
-                f"{other_path}: a different study (not a copy of {target.path.name}); "
-                "nothing merged"
-            )
-        copy = _read_copy(other)
+    [report] = merge_all(target, [Path(other_path)])
+    return report
+
+
+def merge_all(target: StudyFile, other_paths: list[Path]) -> list[MergeReport]:
+    """Bring in every copy, all of them or none: each is opened, checked and read
+    first, then everything is written in one transaction, so a problem with the
+    last copy leaves `target` exactly as it was (the copies are only read)."""
+    target_id = target.study_id
+    copies: list[tuple[Path, _Copy]] = []
+    for other_path in other_paths:
+        other_path = Path(other_path)
+        with StudyFile.open(other_path, read_only=True) as other:
+            if other.study_id != target_id:
+                raise LessonStudyError(
+                    f"{other_path}: a different study from {target.path.name}, not a copy of it "
+                    f"(this one: {identity_words(other)}; {target.path.name}: "
+                    f"{identity_words(target)}); nothing merged. Copies for observers are "
+                    "made with 'lessonstudy backup'"
+                )
+            copies.append((other_path, _read_copy(other)))
+    reports: list[MergeReport] = []
+    scrub = False
+    try:
+        with target.transaction() as con:
+            for other_path, copy in copies:
+                report, erased = _merge_copy(con, copy, other_path)
+                reports.append(report)
+                scrub = scrub or erased
+    except (ValueError, sqlite3.IntegrityError) as error:
+        raise LessonStudyError(f"{target.path}: nothing merged ({error})") from None
+    if scrub:
+        target.scrub()  # an erasure came in: the old text leaves the file's free space too
+    return reports
+
+
+def identity_words(study_file: StudyFile) -> str:
+    """How a person tells two studies apart: title, when and how the file was made."""
+    with study_file.snapshot() as con:
+        rows = dict(
+            con.execute(
+                "SELECT key, value FROM meta WHERE key IN ('created_at', 'made_from')"
+            ).fetchall()
+        )
+        overview = con.execute(
+            "SELECT json_extract(body, '$.title') FROM document WHERE kind = 'overview'"
+        ).fetchone()
+    title = overview[0] if overview and isinstance(overview[0], str) else ""
+    made = str(rows.get("created_at", ""))[:16].replace("T", " ")
+    how = rows.get("made_from", "")
+    parts = [repr(title or "untitled")]
+    if made:
+        parts.append(f"made {made}")
+    if how:
+        parts.append(str(how))
+    parts.append(f"id {str(study_file.study_id)[:8]}")
+    return ", ".join(parts)
+
+
+def _merge_copy(con: sqlite3.Connection, copy: _Copy, other_path: Path) -> tuple[MergeReport, bool]:
+    """Merge one copy inside the caller's transaction; True too if it erased notes."""
     source = other_path.name
     counts = {"notes_added": 0, "notes_updated": 0, "marks_added": 0}
     documents_added = documents_taken = 0
     conflicts: list[str] = []
-    try:
-        with target.transaction() as con:
-            _merge_notes(con, copy.notes, counts, conflicts, source)
-            counts["marks_added"] = _merge_marks(con, copy.marks)
-            for kind, key, revision, body, digest in copy.documents:
-                outcome = _merge_document(
-                    con, kind, key, revision, body, digest, copy.history, source, other_path
-                )
-                if outcome == "added":
-                    documents_added += 1
-                elif outcome == "taken":
-                    documents_taken += 1
-                elif outcome == "conflict":
-                    conflicts.append(
-                        f"{describe_document(kind, key, body)}: both copies edited it; "
-                        f"the version in {source} is kept as a conflict"
-                    )
-            for id_, kind, key, body, digest, their_source in copy.conflicts:
-                if _bring_conflict(con, id_, kind, key, body, digest, their_source):
-                    conflicts.append(
-                        f"{describe_document(kind, key, body)}: {source} had an unresolved "
-                        "conflicting version; it is kept as a conflict here too"
-                    )
-    except (ValueError, sqlite3.IntegrityError) as error:
-        raise LessonStudyError(f"{other_path}: cannot be merged ({error})") from None
-    return MergeReport(
+    erased = _merge_erasures(con, copy.erased)
+    _merge_notes(con, copy.notes, counts, conflicts, source)
+    counts["marks_added"] = _merge_marks(con, copy.marks)
+    for kind, key, revision, body, digest in copy.documents:
+        outcome = _merge_document(
+            con, kind, key, revision, body, digest, copy.history, source, other_path
+        )
+        if outcome == "added":
+            documents_added += 1
+        elif outcome == "taken":
+            documents_taken += 1
+        elif outcome == "conflict":
+            conflicts.append(
+                f"{describe_document(kind, key, body)}: both copies edited it; "
+                f"the version in {source} is kept as a conflict"
+            )
+    for id_, kind, key, body, digest, their_source in copy.conflicts:
+        if kind == "note" and _is_erased(con, key):
+            continue  # a kept version of an erased note: never brought back
+        if _bring_conflict(con, id_, kind, key, body, digest, their_source):
+            conflicts.append(
+                f"{describe_document(kind, key, body)}: {source} had an unresolved "
+                "conflicting version; it is kept as a conflict here too"
+            )
+    report = MergeReport(
         notes_added=counts["notes_added"],
         notes_updated=counts["notes_updated"],
         marks_added=counts["marks_added"],
@@ -134,6 +189,22 @@ def merge_into(target: StudyFile, other_path: Path) -> MergeReport:
         documents_taken=documents_taken,
         conflicts=conflicts,
     )
+    return report, bool(erased)
+
+
+def _is_erased(con: sqlite3.Connection, note_id: str) -> bool:
+    return con.execute("SELECT 1 FROM erased_note WHERE id = ?", (note_id,)).fetchone() is not None
+
+
+def _merge_erasures(con: sqlite3.Connection, erased: list[tuple[str, str]]) -> int:
+    """Notes the copy erased are erased here too (their text goes); returns how many."""
+    count = 0
+    for note_id, erased_at in erased:
+        if _is_erased(con, note_id):
+            continue
+        erase_note_rows(con, note_id, erased_at)
+        count += 1
+    return count
 
 
 def _read_copy(other: StudyFile) -> _Copy:
@@ -150,7 +221,8 @@ def _read_copy(other: StudyFile) -> _Copy:
             "SELECT id, kind, key, body, hash, source FROM conflict WHERE dismissed = 0"
             " ORDER BY found_at"
         ).fetchall()
-    return _Copy(documents, history, notes, marks, conflicts)
+        erased = read_erased(con)
+    return _Copy(documents, history, notes, marks, conflicts, erased)
 
 
 def _merge_notes(
@@ -163,7 +235,10 @@ def _merge_notes(
     ours: dict[str, tuple[Any, ...]] = {
         row[0]: row for row in con.execute(f"SELECT {NOTE_COLUMNS} FROM note")
     }
+    erased = {row[0] for row in con.execute("SELECT id FROM erased_note")}
     for row in rows:
+        if row[0] in erased:
+            continue  # erased for good here: the copy's text must not come back
         mine = ours.get(row[0])
         if mine == row:
             continue  # the same note, the same revision: the common case, kept cheap

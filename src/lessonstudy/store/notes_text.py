@@ -29,6 +29,7 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.files import read_input
 from lessonstudy.model import CLASS, Judgement, Observation, ResearchLesson
 from lessonstudy.store import documents
 from lessonstudy.store.rows import insert_note
@@ -155,21 +156,20 @@ def _parse_line(
     )
 
 
+MAX_NOTES_MB = 16  # a lesson's notes are kilobytes; /dev/zero must not fill the memory
+
+
 def read_notes_text(path: Path) -> str:
-    """The file's text, or LessonStudyError naming it."""
-    if not path.exists():
-        raise LessonStudyError(f"{path}: no such file")
-    if path.is_dir():
-        raise LessonStudyError(f"{path}: is a folder, not a notes file")
+    """The file's text, or LessonStudyError naming it (an ordinary file only: a FIFO
+    would wait forever, a device never ends)."""
+    data = read_input(path, what="a notes file", limit_mb=MAX_NOTES_MB)
     try:
         # utf-8-sig: Windows editors often start the file with a byte-order mark.
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise LessonStudyError(
             f"{path}: not a notes file (not UTF-8 text at byte {error.start})"
         ) from None
-    except OSError as error:
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def import_notes(

@@ -18,6 +18,7 @@ from uuid import UUID
 import attrs
 
 from lessonstudy import model
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     Interview,
     Judgement,
@@ -28,6 +29,7 @@ from lessonstudy.model import (
 from lessonstudy.process import place_notes
 from lessonstudy.store import documents
 from lessonstudy.store.converter import structure, to_json
+from lessonstudy.store.damage import describe_document
 
 
 @attrs.frozen
@@ -51,6 +53,11 @@ class Conflict:
     found_at: str
 
 
+class DamagedContent(ValueError):
+    """Something read back from the file is not what the program wrote: the file is
+    damaged. Its text names what (the StudyFile adds the file)."""
+
+
 def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -62,9 +69,29 @@ NOTE_COLUMNS = (
 NOTE_REVISION = 10  # index of `revision` in a row of NOTE_COLUMNS
 
 
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _number(value: object) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    return value
+
+
+def _time(value: object) -> dt.datetime:
+    at = dt.datetime.fromisoformat(_text(value))
+    if at.tzinfo is None:
+        raise ValueError(f"time {value!r} has no time zone")
+    return at
+
+
 def note_from_row(row: tuple[Any, ...]) -> Observation:
-    """A note as stored. A stage nobody chose is not stored (it is the timeline's):
-    `place_notes` fills it in for whoever reads the note."""
+    """A note as stored; DamagedContent if the row is not one the program wrote.
+    A stage nobody chose is not stored (it is the timeline's): `place_notes` fills
+    it in for whoever reads the note."""
     (
         id_,
         lesson,
@@ -80,21 +107,24 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
         chosen,
         starred,
     ) = row
-    return Observation(
-        id=UUID(id_),
-        lesson=lesson,
-        observer=observer,
-        at=dt.datetime.fromisoformat(at),
-        stage_id=UUID(stage_id) if stage_id else None,
-        about=about,
-        text=text,
-        judgement=Judgement(judgement) if judgement else None,
-        critical=bool(critical),
-        deleted=bool(deleted),
-        revision=rev,
-        stage_chosen=bool(chosen),
-        starred=bool(starred),
-    )
+    try:
+        return Observation(
+            id=UUID(_text(id_)),
+            lesson=_number(lesson),
+            observer=_text(observer),
+            at=_time(at),
+            stage_id=UUID(_text(stage_id)) if stage_id is not None else None,
+            about=_text(about),
+            text=_text(text),
+            judgement=Judgement(judgement) if judgement is not None else None,
+            critical=bool(_number(critical)),
+            deleted=bool(_number(deleted)),
+            revision=_number(rev),
+            stage_chosen=bool(_number(chosen)),
+            starred=bool(_number(starred)),
+        )
+    except (ValueError, TypeError) as error:
+        raise DamagedContent(f"note {id_!r} cannot be read ({error})") from None
 
 
 def in_time_order(notes: Iterable[Observation]) -> list[Observation]:
@@ -149,15 +179,47 @@ def replace_note(con: sqlite3.Connection, note: Observation) -> None:
 MARK_COLUMNS = "id, lesson, observer, stage_id, at"
 
 
+def erase_note_rows(con: sqlite3.Connection, note_id: str, erased_at: str) -> bool:
+    """Erase a note for good inside the caller's transaction: its text is blanked
+    (overwritten on disk: connections run with secure_delete), it is marked
+    deleted, every kept version of it goes, and it is recorded as erased so a
+    merge never brings it back. False if there was no such note here (it is
+    recorded all the same: a copy that has it must not bring it in)."""
+    found = con.execute("SELECT 1 FROM note WHERE id = ?", (note_id,)).fetchone() is not None
+    if found:
+        con.execute(
+            "UPDATE note SET text = '', deleted = 1, starred = 0, revision = revision + 1,"
+            " seq = ? WHERE id = ?",
+            (_next_seq(con), note_id),
+        )
+    con.execute("DELETE FROM conflict WHERE kind = 'note' AND key = ?", (note_id,))
+    con.execute("INSERT OR IGNORE INTO erased_note VALUES (?, ?)", (note_id, erased_at))
+    return found
+
+
+def read_erased(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, when) of every note erased for good; none in a file from before erasing
+    existed (schema 3, read as it is)."""
+    exists = con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'erased_note'"
+    ).fetchone()
+    if exists is None:
+        return []
+    return con.execute("SELECT id, erased_at FROM erased_note").fetchall()
+
+
 def mark_from_row(row: tuple[Any, ...]) -> StageMark:
     id_, lesson, observer, stage_id, at = row
-    return StageMark(
-        id=UUID(id_),
-        lesson=lesson,
-        observer=observer,
-        stage_id=UUID(stage_id) if stage_id else None,
-        at=dt.datetime.fromisoformat(at),
-    )
+    try:
+        return StageMark(
+            id=UUID(_text(id_)),
+            lesson=_number(lesson),
+            observer=_text(observer),
+            stage_id=UUID(_text(stage_id)) if stage_id is not None else None,
+            at=_time(at),
+        )
+    except (ValueError, TypeError) as error:
+        raise DamagedContent(f"stage mark {id_!r} cannot be read ({error})") from None
 
 
 def insert_mark(con: sqlite3.Connection, mark: StageMark) -> None:
@@ -226,7 +288,11 @@ def keep_conflict(
 
 
 def structure_body(path: Path, kind: str, body: str) -> Any:
-    return structure(json.loads(body), documents.BODY_TYPES[kind], where=f"{path} ({kind})")
+    """A document's body as its model object; DamagedContent if it is not one."""
+    try:
+        return structure(json.loads(body), documents.BODY_TYPES[kind], where=kind)
+    except (ValueError, TypeError, KeyError, RecursionError, LessonStudyError) as error:
+        raise DamagedContent(f"the {kind} document cannot be read ({error})") from None
 
 
 def insert_study(con: sqlite3.Connection, study: Study) -> None:
@@ -253,6 +319,52 @@ def documents_of(study: Study) -> Iterator[tuple[documents.Document[Any], object
     yield documents.OPEN_HOUSE, study.open_house
 
 
+def read_study_id(con: sqlite3.Connection) -> UUID:
+    row = con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()
+    try:
+        return UUID(_text(row[0] if row else None))
+    except (ValueError, TypeError):
+        raise DamagedContent("the study's id is missing or not an id") from None
+
+
+def document_key(kind: str, obj: Any) -> str:
+    """The key a document of `kind` is stored under: its lesson number or its id."""
+    if kind == "lesson":
+        return str(obj.number)
+    if kind == "discussion":
+        return str(obj.lesson)
+    if kind == "interview":
+        return str(obj.id)
+    return ""
+
+
+def structure_problems(con: sqlite3.Connection) -> list[str]:
+    """Documents that do not read back as their model object, or sit under a key
+    that does not match what they say (lesson 2's plan stored as lesson 3).
+    Bodies that are not JSON at all are left to damage.find_damage."""
+    problems = []
+    for kind, key, body in con.execute("SELECT kind, key, body FROM document"):
+        if kind not in documents.BODY_TYPES or not isinstance(body, str):
+            continue
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            continue
+        name = describe_document(kind, key, body)
+        try:
+            obj = structure(data, documents.BODY_TYPES[kind], where=name)
+        except RecursionError:
+            problems.append(f"{name}: nested too deeply")
+            continue
+        except LessonStudyError as error:
+            problems.append(str(error))
+            continue
+        expected = document_key(kind, obj)
+        if key != expected:
+            problems.append(f"{name}: stored under key {key!r} but it says {expected!r}")
+    return problems
+
+
 def load_study(
     path: Path, con: sqlite3.Connection, lesson: int | None = None, *, with_notes: bool = True
 ) -> Study:
@@ -269,7 +381,7 @@ def load_study(
     marks = con.execute(
         f"SELECT id, lesson, observer, stage_id, at FROM stage_mark {where} ORDER BY at", args
     ).fetchall()
-    study_id = UUID(con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()[0])
+    study_id = read_study_id(con)
     study = Study(id=study_id)
     for kind, _key, body in docs:
         obj = structure_body(path, kind, body)

@@ -10,7 +10,11 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x4C537479  # "LSty"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+READABLE_FROM = 3
+"""Files from this schema on are read (exported, reported, merged from) as they are,
+without an upgrade: the later schemas only added tables, which readers take as empty
+when missing. Older files are upgraded by opening them once for writing."""
 
 _V1 = """
 CREATE TABLE meta (
@@ -99,20 +103,30 @@ _V2 = [
 # Notes starred for the write-up.
 _V3 = ["ALTER TABLE note ADD COLUMN starred INTEGER NOT NULL DEFAULT 0"]
 
+# Notes erased for good (`lessonstudy notes erase`): their text is gone from the
+# file, and a merge must never bring it back from a copy that still has it.
+_V4 = [
+    """CREATE TABLE erased_note (
+    id        TEXT PRIMARY KEY,
+    erased_at TEXT NOT NULL
+)"""
+]
+
 # MIGRATIONS[n] takes a file from schema n to n + 1: a list of statements (not
 # one script split on ";", which a trigger or a string literal would break).
 MIGRATIONS: dict[int, list[str]] = {
     0: [s for s in _V1.split(";\n") if s.strip()],
     1: _V2,
     2: _V3,
+    3: _V4,
 }
 
 
-def migrate(con: sqlite3.Connection, from_version: int) -> None:
-    """Bring the schema up to SCHEMA_VERSION. Caller holds BEGIN IMMEDIATE."""
-    for version in range(from_version, SCHEMA_VERSION):
+def migrate(con: sqlite3.Connection, from_version: int, to_version: int = SCHEMA_VERSION) -> None:
+    """Bring the schema up to `to_version`. Caller holds BEGIN IMMEDIATE."""
+    for version in range(from_version, to_version):
         # executescript would COMMIT first; run statements one by one instead.
         for statement in MIGRATIONS[version]:
             con.execute(statement)
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    con.execute(f"PRAGMA user_version = {to_version}")

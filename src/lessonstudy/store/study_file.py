@@ -20,7 +20,7 @@ from uuid import UUID
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import partial_beside
+from lessonstudy.files import building, os_error
 from lessonstudy.model import (
     OPEN_HOUSE_LESSON,
     Discussion,
@@ -28,15 +28,16 @@ from lessonstudy.model import (
     ResearchLesson,
     StageMark,
     Study,
+    now,
 )
 from lessonstudy.process import Timeline, placed, timeline_of
-from lessonstudy.store import documents, schema, summary, three_way
+from lessonstudy.store import damage, documents, schema, summary, three_way
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
     connect,
     damaged,
-    verify,
+    explain,
 )
 from lessonstudy.store.converter import structure, to_json, unstructure
 from lessonstudy.store.documents import Document, Versioned
@@ -44,8 +45,10 @@ from lessonstudy.store.rows import (
     MARK_COLUMNS,
     NOTE_COLUMNS,
     Conflict,
+    DamagedContent,
     Saved,
     body_hash,
+    erase_note_rows,
     in_time_order,
     insert_mark,
     insert_note,
@@ -54,9 +57,12 @@ from lessonstudy.store.rows import (
     load_study,
     mark_from_row,
     note_from_row,
+    read_erased,
+    read_study_id,
     replace_note,
     save_document,
     structure_body,
+    structure_problems,
 )
 
 __all__ = ["Conflict", "Saved", "StudyFile"]
@@ -79,8 +85,13 @@ class StudyFile:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], study: Study) -> StudyFile:
-        """Create a new study file holding `study`. Refuses to overwrite anything."""
+    def create(
+        cls, path: str | os.PathLike[str], study: Study, *, made_from: str = "new"
+    ) -> StudyFile:
+        """Create a new study file holding `study`. Refuses to overwrite anything.
+
+        `made_from` says how ("new", "imported from x.json", "a copy of the
+        example"): with the time it was made, it tells two studies apart."""
         path = Path(path)
         if path.exists():
             raise LessonStudyError(f"{path}: already exists; choose another name")
@@ -89,25 +100,15 @@ class StudyFile:
         check_writable(path)
         # Build the whole study in a side file, then move it into place: the
         # target either does not exist or is complete, never half-written.
-        partial = partial_beside(path)
         try:
-            con = connect(partial, read_only=False)
-            try:
-                with _write(con):
-                    schema.migrate(con, 0)
-                    con.execute("INSERT INTO meta VALUES ('study_id', ?)", (str(study.id),))
-                    insert_study(con, study)
-                    summary.write_cached(con, summary.build(study, 0))
-                con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
-            finally:
-                con.close()
-            _move_into_place(partial, path)
+            with building(path) as partial:
+                _build(partial, path, study, made_from)
         except FileExistsError:
             raise LessonStudyError(f"{path}: already exists; choose another name") from None
         except OSError as error:
-            raise LessonStudyError(f"{path}: cannot be created ({error.strerror})") from None
-        finally:
-            _remove_partial(partial)
+            raise os_error(path, error, "cannot be created") from None
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise explain(path, error, "nothing was created") from None
         return cls.open(path)
 
     @classmethod
@@ -119,19 +120,24 @@ class StudyFile:
             check_writable(path)
         con = connect(path, read_only=read_only)
         try:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            verify(con, path)
+            # SQLite's own check first: never migrate (write) into a damaged file.
+            problem = damage.integrity_problem(con)
+            if problem:
+                raise damaged(path, problem)
             version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version < schema.SCHEMA_VERSION:
+            if version < schema.READABLE_FROM or (
+                version < schema.SCHEMA_VERSION and not read_only
+            ):
                 if read_only:
                     raise LessonStudyError(
                         f"{path}: made by an older lessonstudy; open it once to upgrade it"
                     )
                 with _write(con):
                     schema.migrate(con, version)
-        except sqlite3.Error as error:
+            _refuse_damage(con, path)
+        except (sqlite3.Error, UnicodeDecodeError) as error:
             con.close()
-            raise damaged(path, error) from None
+            raise explain(path, error) from None
         except LessonStudyError:
             con.close()
             raise
@@ -175,26 +181,36 @@ class StudyFile:
     # ------------------------------------------------------------------ reading
 
     @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """What goes wrong while reading, as one line: a full disk or a busy file
+        said as such, content the program did not write as damage."""
+        try:
+            yield
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise explain(self.path, error) from None
+        except DamagedContent as error:
+            raise damaged(self.path, error) from None
+
+    @contextlib.contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A read transaction for a consistent view, closed as soon as we are done."""
-        try:
+        with self._reading():
             self._con.execute("BEGIN")
             try:
                 yield self._con
             finally:
                 if self._con.in_transaction:
                     self._con.execute("ROLLBACK")  # a read: nothing to keep
-        except sqlite3.DatabaseError as error:
-            raise damaged(self.path, error) from None
 
     @property
     def study_id(self) -> UUID:
-        row = self._con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()
-        return UUID(row[0])
+        with self._reading():
+            return read_study_id(self._con)
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll."""
-        return self._con.execute("PRAGMA data_version").fetchone()[0]
+        with self._reading():
+            return self._con.execute("PRAGMA data_version").fetchone()[0]
 
     def load(self, lesson: int | None = None, *, notes: bool = True) -> Study:
         """The whole study, as one consistent snapshot; with `lesson`, only that
@@ -205,33 +221,34 @@ class StudyFile:
 
     def read(self, document: Document[T]) -> Versioned[T]:
         """One document and its revision (None and revision 0: never saved)."""
-        try:
+        with self._reading():
             row = self._con.execute(
                 "SELECT body, revision FROM document WHERE kind = ? AND key = ?",
                 (document.kind, document.key),
             ).fetchone()
-        except sqlite3.DatabaseError as error:
-            raise damaged(self.path, error) from None
-        if row is None:
-            return Versioned(None, 0)
-        return Versioned(structure_body(self.path, document.kind, row[0]), row[1])
+            if row is None:
+                return Versioned(None, 0)
+            return Versioned(structure_body(self.path, document.kind, row[0]), row[1])
 
     def revision(self, document: Document[Any]) -> int:
         """A document's current revision (0: never saved), without reading its body."""
-        row = self._con.execute(
-            "SELECT revision FROM document WHERE kind = ? AND key = ?",
-            (document.kind, document.key),
-        ).fetchone()
+        with self._reading():
+            row = self._con.execute(
+                "SELECT revision FROM document WHERE kind = ? AND key = ?",
+                (document.kind, document.key),
+            ).fetchone()
         return row[0] if row else 0
 
     def revisions(self) -> dict[tuple[str, str], int]:
         """Every document's current revision: what a screen compares to refresh."""
-        rows = self._con.execute("SELECT kind, key, revision FROM document").fetchall()
+        with self._reading():
+            rows = self._con.execute("SELECT kind, key, revision FROM document").fetchall()
         return {(kind, key): revision for kind, key, revision in rows}
 
     def lesson_numbers(self) -> list[int]:
         """The research lessons that have a plan document, in order."""
-        rows = self._con.execute("SELECT key FROM document WHERE kind = 'lesson'").fetchall()
+        with self._reading():
+            rows = self._con.execute("SELECT key FROM document WHERE kind = 'lesson'").fetchall()
         return sorted(int(key) for (key,) in rows if key.isdigit())
 
     def notes(self, lesson: int | None = None, *, after_seq: int = 0) -> list[Observation]:
@@ -284,7 +301,8 @@ class StudyFile:
         return ids
 
     def last_seq(self) -> int:
-        return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
+        with self._reading():
+            return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
 
     def marks(self, lesson: int | None = None, *, after_seq: int = 0) -> list[StageMark]:
         """Stage marks in time order; only those added after `after_seq` (see mark_seq)."""
@@ -293,8 +311,9 @@ class StudyFile:
         if lesson is not None:
             sql += " AND lesson = ?"
             args.append(lesson)
-        rows = self._con.execute(sql + " ORDER BY at", args).fetchall()
-        return [mark_from_row(row) for row in rows]
+        with self._reading():
+            rows = self._con.execute(sql + " ORDER BY at", args).fetchall()
+            return [mark_from_row(row) for row in rows]
 
     def mark_seq(self) -> int:
         """Grows with every stage mark added (marks are never changed in place, except
@@ -302,10 +321,11 @@ class StudyFile:
         return self._con.execute("SELECT coalesce(max(rowid), 0) FROM stage_mark").fetchone()[0]
 
     def conflicts(self) -> list[Conflict]:
-        rows = self._con.execute(
-            "SELECT id, kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
-            " ORDER BY found_at"
-        ).fetchall()
+        with self._reading():
+            rows = self._con.execute(
+                "SELECT id, kind, key, body, source, found_at FROM conflict WHERE dismissed = 0"
+                " ORDER BY found_at"
+            ).fetchall()
         return [Conflict(*row) for row in rows]
 
     # ------------------------------------------------------------------ writing
@@ -419,6 +439,40 @@ class StudyFile:
             replace_note(con, updated)
         return updated
 
+    def erased_notes(self) -> set[UUID]:
+        """The notes erased for good in this file."""
+        with self._reading():
+            rows = read_erased(self._con)
+        return {UUID(row[0]) for row in rows}
+
+    def erase_notes(self, note_ids: list[UUID]) -> bool:
+        """Erase notes for good: their text leaves the file (not only the screen).
+
+        A deleted note keeps its text (undo, and the record of what was seen);
+        a note holding a child's real name must lose it. The text is blanked and
+        every kept version dropped in one transaction, recorded as erased so no
+        merge brings it back, then the file is scrubbed (see `scrub`). True if
+        nothing of the old text is left in the file; False if another program
+        has the study open, so the journal could not be emptied yet (it is when
+        the last program closes it)."""
+        stamp = now().isoformat()
+        with self._write() as con:
+            for note_id in note_ids:
+                if not erase_note_rows(con, str(note_id), stamp):
+                    raise LessonStudyError(f"{self.path}: no note with id {note_id}")
+        return self.scrub()
+
+    def scrub(self) -> bool:
+        """Leave no old text in the file: rebuild it (VACUUM: free pages and freed
+        space inside pages from before secure_delete are dropped), then fold the
+        journal (-wal) into it and empty it. True if the journal was emptied."""
+        try:
+            self._con.execute("VACUUM")
+            busy, _log, _done = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise explain(self.path, error, "the erased text may still be in the file") from None
+        return busy == 0
+
     def remove_stage(
         self, lesson: int, stage_id: UUID, move_to: UUID | None, base_revision: int | None
     ) -> Saved:
@@ -515,19 +569,19 @@ class StudyFile:
         dest = Path(dest)
         if dest.exists():
             raise LessonStudyError(f"{dest}: already exists; choose another name")
-        partial = partial_beside(dest)
         try:
-            # VACUUM INTO only reads this file, but query_only refuses it all the same.
-            self._con.execute("PRAGMA query_only = OFF")
-            self._con.execute("VACUUM INTO ?", (str(partial),))
-            _move_into_place(partial, dest)
+            with building(dest) as partial:
+                # VACUUM INTO only reads this file, but query_only refuses it all the same.
+                self._con.execute("PRAGMA query_only = OFF")
+                self._con.execute("VACUUM INTO ?", (str(partial),))
+                _move_into_place(partial, dest)
         except FileExistsError:
             raise LessonStudyError(f"{dest}: already exists; choose another name") from None
-        except (OSError, sqlite3.Error) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise LessonStudyError(f"{dest}: cannot be written ({reason})") from None
+        except OSError as error:
+            raise os_error(dest, error, "cannot be written") from None
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise explain(dest, error, "no copy was made") from None
         finally:
-            _remove_partial(partial)
             if self.read_only:
                 self._con.execute("PRAGMA query_only = ON")
 
@@ -541,11 +595,11 @@ class StudyFile:
             self._wrote = True
         except sqlite3.IntegrityError as error:
             raise LessonStudyError(f"{self.path}: could not save ({error})") from None
-        except sqlite3.OperationalError as error:
-            if "readonly" in str(error):
-                raise LessonStudyError(f"{self.path}: read-only; changes cannot be saved") from None
-            raise LessonStudyError(f"{self.path}: could not save ({error})") from None
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise explain(
+                self.path, error, "nothing was saved and the study is as it was before"
+            ) from None
+        except DamagedContent as error:
             raise damaged(self.path, error) from None
 
     # The merge module works at the row level inside one transaction.
@@ -583,9 +637,41 @@ def _plan_key(con: sqlite3.Connection, lesson: int) -> str:
     return str(max(numbers)) if numbers else ""
 
 
-def _remove_partial(partial: Path) -> None:
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
+def _refuse_damage(con: sqlite3.Connection, path: Path) -> None:
+    """What `check` calls damage, found at every open: a damaged file is never read
+    as if it were sound, nor written into (about 35 ms on a 9,000-note study)."""
+    con.execute("BEGIN")  # one consistent view, even while others write
+    try:
+        problems = damage.find_damage(con, integrity=False)
+        if not problems:
+            problems = structure_problems(con)
+    finally:
+        con.execute("ROLLBACK")
+    if problems:
+        more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+        raise damaged(path, f"{problems[0]}{more}; 'lessonstudy check' lists them")
+
+
+def _build(partial: Path, path: Path, study: Study, made_from: str) -> None:
+    """Write the whole study into `partial`, then move it to `path`."""
+    con = connect(partial, read_only=False)
+    try:
+        with _write(con):
+            schema.migrate(con, 0)
+            con.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("study_id", str(study.id)),
+                    ("created_at", now().isoformat()),
+                    ("made_from", made_from),
+                ],
+            )
+            insert_study(con, study)
+            summary.write_cached(con, summary.build(study, 0))
+        con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
+    finally:
+        con.close()
+    _move_into_place(partial, path)
 
 
 def _move_into_place(partial: Path, path: Path) -> None:

@@ -12,13 +12,15 @@ This module imports only the standard library on the fast path.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lessonstudy import __version__
-from lessonstudy.store.connection import check_readable, connect, damaged, verify
+from lessonstudy.store.connection import check_readable, connect, damaged, explain
+from lessonstudy.store.damage import find_damage
 
 if TYPE_CHECKING:
     from lessonstudy.model import Study
@@ -37,7 +39,16 @@ SUMMARY_FORMAT = 3  # bump when the summary's shape changes: older caches are re
 
 
 def stamp(con: sqlite3.Connection) -> str:
-    return f"{__version__}/{SUMMARY_FORMAT}:{con.execute(_STAMP_SQL).fetchone()[0]}"
+    # The documents' hashes too: a document rewritten outside the program (with a
+    # hash to match) must not be summed up from an older reading of it.
+    hashes = (
+        con.execute(
+            "SELECT group_concat(hash, ',') FROM (SELECT hash FROM document ORDER BY kind, key)"
+        ).fetchone()[0]
+        or ""
+    )
+    digest = hashlib.sha256(str(hashes).encode()).hexdigest()[:16]
+    return f"{__version__}/{SUMMARY_FORMAT}:{con.execute(_STAMP_SQL).fetchone()[0]}:{digest}"
 
 
 def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:
@@ -53,21 +64,35 @@ def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:
         con.execute("COMMIT")
     if row is None:
         return None
-    cached = json.loads(row[0])
-    return cached["summary"] if cached.get("stamp") == current else None
+    try:
+        cached = json.loads(row[0])
+    except (TypeError, ValueError, RecursionError):
+        return None  # only a cache: rebuilt from the study
+    if not isinstance(cached, dict) or cached.get("stamp") != current:
+        return None
+    glance = cached.get("summary")
+    return glance if isinstance(glance, dict) else None
 
 
-def read_cached_at(path: Path) -> dict[str, Any] | None:
+def read_cached_at(path: Path, *, thorough: bool = True) -> dict[str, Any] | None:
     """Open `path` just to read its cached summary (None when out of date).
 
     Refuses what is not a sound study file with one clear line, like any open."""
     check_readable(path)
     con = connect(path, read_only=True)
     try:
-        verify(con, path)
+        con.execute("BEGIN")
+        try:
+            # Not thorough: the app paints its first map from the cache, then opens the
+            # study (which checks it all) right after the paint.
+            problems = find_damage(con, thorough=thorough, rows=thorough)
+        finally:
+            con.execute("ROLLBACK")
+        if problems:
+            raise damaged(path, problems[0])
         return read_cached(con)
-    except sqlite3.DatabaseError as error:
-        raise damaged(path, error) from None
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        raise explain(path, error) from None
     finally:
         con.close()
 

@@ -18,9 +18,12 @@ from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.printable import printable
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
     from lessonstudy.process import StepKind
@@ -111,14 +114,14 @@ class StudyCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, words, command in self._commands:
-            yield DiscoveryHit(name, command, help=words)
+            yield DiscoveryHit(name, command, help=escape(words))  # help is read as markup
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, words, command in self._commands:
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=words)
+                yield Hit(score, matcher.highlight(name), command, help=escape(words))
 
 
 class LessonStudyApp(App[None]):
@@ -182,6 +185,26 @@ class LessonStudyApp(App[None]):
     def study_file(self, value: StudyFile | None) -> None:
         self._study_file = value
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages carry typed text and file names
+        ("plan [draft].lessonstudy"), which Textual would otherwise read as markup.
+        (Widget.notify always passes markup=True, so it is ignored here.)"""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
@@ -232,7 +255,7 @@ class LessonStudyApp(App[None]):
         from lessonstudy.tui.screens.study_map import StudyMapScreen
 
         try:
-            glance = read_cached_at(path)
+            glance = read_cached_at(path, thorough=False)  # the open after the paint checks all
         except LessonStudyError:
             return False  # the full open below says what is wrong
         if glance is None:

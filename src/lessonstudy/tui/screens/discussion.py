@@ -50,6 +50,7 @@ from textual.widgets.option_list import Option
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Discussion, Judgement, Role, Study
+from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.process import StepKind as CycleStep
 from lessonstudy.protocols import (
@@ -62,6 +63,7 @@ from lessonstudy.protocols import (
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.interviews import interviews_summary
 from lessonstudy.tui.widgets.date_field import DateInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
@@ -280,7 +282,7 @@ class PointsEditor(Vertical):
         options = self.query_one("#point-list", OptionList)
         highlighted = options.highlighted
         options.set_options(
-            Option(Text(f"{n}. {text}"), id=str(n)) for n, text in enumerate(self.points, 1)
+            Option(plain_text(f"{n}. {text}"), id=str(n)) for n, text in enumerate(self.points, 1)
         )
         if self.points:
             options.highlighted = min(highlighted or 0, len(self.points) - 1)
@@ -352,7 +354,11 @@ class HeaderDialog(ModalScreen[Discussion | None]):
     def compose(self) -> ComposeResult:
         d = self.discussion
         names = list(dict.fromkeys([*self.members, *d.attendees]))
-        people = [(name, name) for name in dict.fromkeys([*names, d.chair, d.recorder]) if name]
+        people = [
+            (plain_text(name), name)
+            for name in dict.fromkeys([*names, d.chair, d.recorder])
+            if name
+        ]
         with Vertical(id="header-dialog"):
             yield Label(f"RL{d.lesson} discussion: who and when", classes="dialog-title")
             yield Label("Date")
@@ -366,7 +372,8 @@ class HeaderDialog(ModalScreen[Discussion | None]):
                     yield Select(people, value=d.recorder or Select.NULL, id="header-recorder")
             yield Label("Attending (space ticks)")
             yield SelectionList[str](
-                *((name, name, name in d.attendees) for name in names), id="header-attendees"
+                *((plain_text(name), name, name in d.attendees) for name in names),
+                id="header-attendees",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done (ctrl+s)", variant="primary", id="header-save")
@@ -518,13 +525,18 @@ class DiscussionScreen(Screen[None]):
         date = dates.show_date(d.date) or "no date"
         text = Text(f"RL{self.lesson} discussion", style="bold")
         if d.chair or d.recorder:
-            text.append(f" · {date} · chair {d.chair or '?'} · recorder {d.recorder or '?'}")
+            text.append(
+                printable(f" · {date} · chair {d.chair or '?'} · recorder {d.recorder or '?'}")
+            )
         else:
             text.append(f" · {date} · F2: who chairs and records")
         text.append(f" · {len(d.attendees)} attending")
         self.query_one("#discussion-title", Static).update(text)
         # The names are there on hover, and in full under F2.
-        self.query_one("#discussion-title", Static).tooltip = ", ".join(d.attendees) or None
+        attending = ", ".join(d.attendees)
+        self.query_one("#discussion-title", Static).tooltip = (
+            plain(attending) if attending else None
+        )
 
     def _show_step_list(self) -> None:
         options = self.query_one("#step-list", OptionList)
@@ -532,7 +544,7 @@ class DiscussionScreen(Screen[None]):
         for index, step in enumerate(self.protocol.steps):
             current = index == self.step_index
             prompt = Text("▶ " if current else "  ", style="bold")
-            prompt.append(f"{index + 1}. {step.title}", style="bold" if current else "")
+            prompt.append(printable(f"{index + 1}. {step.title}"), style="bold" if current else "")
             count = len(step_points(self.discussion, step))
             if step.kind is StepKind.COMMENTATOR:
                 count = int(bool(self.discussion.commentator_remarks.strip()))
@@ -554,11 +566,11 @@ class DiscussionScreen(Screen[None]):
         step = self.step
         self._show_step_list()
         heading = Text(f"{self.step_index + 1}/{len(self.protocol.steps)} ", style="dim")
-        heading.append(step.title, style="bold")
+        heading.append(printable(step.title), style="bold")
         speaker = speaker_words(self.study, self.lesson, self.discussion, step.speaker)
-        heading.append(f" ({speaker})", style="dim")
+        heading.append(printable(f" ({speaker})"), style="dim")
         heading.append("\n")
-        heading.append(step.prompt, style="italic")
+        heading.append(printable(step.prompt), style="italic")
         self.query_one("#step-heading", Static).update(heading)
         pane = self.query_one("#step-pane")
         for kind in StepKind:
@@ -630,7 +642,7 @@ class DiscussionScreen(Screen[None]):
             # Points the recorder noted while the changes were talked over (in the
             # write-up too, under this step).
             talk.append(Text("Noted while agreeing them:", style="bold"))
-            talk += [Text(f"  - {point}", style="dim") for point in noted]
+            talk += [plain_text(f"  - {point}", style="dim") for point in noted]
         if self.study.lesson(self.lesson + 1) is None:
             last = Text(
                 f"RL{self.lesson} is the last research lesson: these conclusions feed the "

@@ -36,6 +36,7 @@ from lessonstudy.store import Saved, StudyFile
 from lessonstudy.store.documents import Document
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
@@ -62,7 +63,7 @@ FORM_HINT = (
 
 def field_row(label: str, widget: Widget) -> Horizontal:
     """A label beside its input: dense enough for 80x24, easy to scan."""
-    return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
+    return Horizontal(Label(plain(label), classes="field-label"), widget, classes="field-row")
 
 
 def set_columns(table: DataTable[Any], labels: list[str], rows: list[list[Text]]) -> None:
@@ -75,7 +76,7 @@ def set_columns(table: DataTable[Any], labels: list[str], rows: list[list[Text]]
     table.clear(columns=True)
     for column, label in enumerate(labels):
         width = max([Text(label).cell_len, *(row[column].cell_len for row in rows)])
-        table.add_column(label, width=width)
+        table.add_column(plain_text(label), width=width)  # a str heading is read as markup
 
 
 @define

@@ -54,7 +54,9 @@ from lessonstudy.model import (
 )
 from lessonstudy.process import StepKind, lesson_contents
 from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
+from lessonstudy.rules import class_size_problem
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.plain import assemble, plain, plain_text
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
@@ -68,6 +70,7 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
 from lessonstudy.usecases import lessons as lesson_use
 from lessonstudy.usecases import pupils as pupil_use
+from lessonstudy.usecases.members import lessons_naming, rename_in_plans
 from lessonstudy.usecases.relabel import relabel_problem, relabel_pupil
 
 FOCUS_FIELDS = [  # every one a long answer: it wraps and shows all its text
@@ -132,8 +135,8 @@ def parse_count(text: str) -> int | None:
     if not text:
         return None
     number = int(text)  # ValueError: not saved until it is a number
-    if number < 0:
-        raise ValueError(text)
+    if class_size_problem(number):
+        raise ValueError(text)  # nor until it is a class size (rules.py)
     return number
 
 
@@ -229,7 +232,7 @@ class InitialMeetingScreen(EditingScreen):
         overview: Overview = self.overview.value
         with Horizontal(id="top-bar"):
             yield Static(
-                Text.assemble(("Initial meeting ", "bold"), "— ", overview.title),
+                assemble(("Initial meeting ", "bold"), "— ", overview.title),
                 classes="screen-title",
             )
             yield SaveStatus()
@@ -273,8 +276,13 @@ class InitialMeetingScreen(EditingScreen):
                 choices = protocol_choices()
                 names = [name for _title, name in choices]
                 chosen = overview.protocol if overview.protocol in names else names[0]
-                yield Select(choices, value=chosen, allow_blank=False, id="protocol-name")
-                yield Static(protocol_words(chosen), id="protocol-about", classes="hint")
+                yield Select(
+                    [(plain_text(title), name) for title, name in choices],
+                    value=chosen,
+                    allow_blank=False,
+                    id="protocol-name",
+                )
+                yield Static(plain(protocol_words(chosen)), id="protocol-about", classes="hint")
                 yield Label("Our ground rules: read them together and change what you want")
                 yield TextArea(overview.protocol_text, id="protocol-text", classes="tall")
                 yield Checkbox(
@@ -302,7 +310,7 @@ class InitialMeetingScreen(EditingScreen):
         table = self.query_one("#members-table", DataTable)
         cursor = table.cursor_row
         rows = [
-            [Text(member.name), Text(roles_words(member.roles)), Text(member.notes)]
+            [plain_text(member.name), Text(roles_words(member.roles)), plain_text(member.notes)]
             for member in self.members.value
         ]  # Text, not str: a DataTable reads a str as markup ("[Y4]" would vanish)
         if not rows:
@@ -353,7 +361,7 @@ class InitialMeetingScreen(EditingScreen):
         remove.disabled = len(self.pupils.value) <= MIN_PUPILS
         children.append(remove)
         form = Vertical(*children, classes="pupil-form")
-        form.border_title = pupil_title(pupil, self._keys())
+        form.border_title = plain(pupil_title(pupil, self._keys()))  # not markup
         return form
 
     def _keys(self) -> dict[str, str]:
@@ -367,11 +375,11 @@ class InitialMeetingScreen(EditingScreen):
             self._show_protocol()
         elif widget_id.endswith("-pseudonym"):
             for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
-                form.border_title = pupil_title(pupil, self._keys())
+                form.border_title = plain(pupil_title(pupil, self._keys()))  # not markup
 
     def _show_protocol(self) -> None:
         about = protocol_words(self.overview.value.protocol)
-        self.query_one("#protocol-about", Static).update(about)
+        self.query_one("#protocol-about", Static).update(plain(about))
 
     def refresh_views(self) -> None:
         self._fill_members()
@@ -383,7 +391,7 @@ class InitialMeetingScreen(EditingScreen):
             self._rebind_pupils()
         else:
             for form, pupil in zip(self.query(".pupil-form"), self.pupils.value, strict=False):
-                form.border_title = pupil_title(pupil, self._keys())
+                form.border_title = plain(pupil_title(pupil, self._keys()))  # not markup
 
     def on_screen_resume(self) -> None:
         self._fill_lessons()  # a plan edited meanwhile: what each lesson holds
@@ -440,6 +448,8 @@ class InitialMeetingScreen(EditingScreen):
                     ms[at] = result
 
             self.change(self.members, put)
+            if original is not None and original != result.name:
+                rename_in_plans(self.study_file, original, result.name)  # observer, teacher
             self._fill_members()
             names = [m.name for m in self.members.value]
             table = self.query_one("#members-table", DataTable)
@@ -452,9 +462,29 @@ class InitialMeetingScreen(EditingScreen):
         if not 0 <= index < len(members):
             return
         name = members[index].name
+        naming = lessons_naming(self.study_file, name)
+        if naming:
+            where = ", ".join(f"RL{number}" for number in naming)
+            self.notify(
+                f"{name} observes or teaches in {where}: take them off that plan first "
+                "(its Observers tab), then remove them here.",
+                severity="warning",
+                timeout=8,
+            )
+            return
         self.change(self.members, lambda ms: ms.pop(index))
         self._fill_members()
         self.notify(f"{name} removed. ctrl+z puts them back.", timeout=4)
+
+    def action_undo(self) -> None:
+        before = [m.name for m in self.members.value]
+        super().action_undo()
+        after = [m.name for m in self.members.value]
+        # Undoing a rename renames back in the plans too.
+        if len(before) == len(after):
+            renamed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+            if len(renamed) == 1:
+                rename_in_plans(self.study_file, *renamed[0])
 
     # pupils -------------------------------------------------------------
 
@@ -774,7 +804,7 @@ class MemberDialog(ModalScreen[Member | None]):
             self.notify("A member needs a name.", severity="warning")
             self.query_one("#member-name").focus()
             return
-        if name in self.taken:
+        if name.casefold() in {taken.casefold() for taken in self.taken}:
             self.notify(f"There is already a member called {name}.", severity="warning")
             return
         roles = [Role(value) for value in self.query_one("#member-roles", SelectionList).selected]

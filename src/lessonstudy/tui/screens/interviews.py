@@ -43,11 +43,13 @@ from lessonstudy.model import (
     Study,
     now,
 )
+from lessonstudy.printable import printable
 from lessonstudy.process import StepKind
 from lessonstudy.protocols import DEFAULT_PROTOCOL, Protocol, load_protocol
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.widgets.date_field import MomentInput
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
@@ -82,8 +84,8 @@ def interviewee_words(study: Study, interview: Interview) -> str:
     if interview.kind is IntervieweeKind.CASE_PUPIL:
         pupil = study.pupil(interview.interviewee)
         name = f" {pupil.pseudonym}" if pupil and pupil.pseudonym else ""
-        return f"Pupil {interview.interviewee or '?'}{name}"
-    return interview.interviewee or KIND_WORDS[interview.kind]
+        return printable(f"Pupil {interview.interviewee or '?'}{name}")
+    return printable(interview.interviewee) or KIND_WORDS[interview.kind]
 
 
 def timer_text(started: dt.datetime | None, at: dt.datetime) -> Text:
@@ -109,7 +111,7 @@ def interviews_summary(study: Study, interviews: list[Interview]) -> RenderableT
     if quotes:
         parts.append(Text(f"{QUOTE_MARK} Quotes for the write-up", style="bold"))
         for interview, answer in quotes:
-            line = Text(f'  "{answer.answer.strip()}"', style="bold")
+            line = Text(printable(f'  "{answer.answer.strip()}"'), style="bold")
             line.append(f" - {interviewee_words(study, interview)}", style="dim")
             parts.append(line)
         parts.append(Text(""))
@@ -117,15 +119,15 @@ def interviews_summary(study: Study, interviews: list[Interview]) -> RenderableT
         heading = Text(interviewee_words(study, interview), style="bold underline")
         heading.append(f" ({KIND_WORDS[interview.kind]})", style="dim")
         if interview.interviewer:
-            heading.append(f" interviewed by {interview.interviewer}", style="dim")
+            heading.append(printable(f" interviewed by {interview.interviewer}"), style="dim")
         parts.append(heading)
         answered = [a for a in interview.answers if a.answer.strip()]
         if not answered:
             parts.append(Text("  no answers typed", style="dim"))
         for answer in answered:
-            parts.append(Text(f"  {answer.prompt}", style="italic"))
+            parts.append(Text(printable(f"  {answer.prompt}"), style="italic"))
             said = Text(f"    {QUOTE_MARK} " if answer.quote else "    ")
-            said.append(answer.answer.strip(), style="bold" if answer.quote else "")
+            said.append(printable(answer.answer.strip()), style="bold" if answer.quote else "")
             parts.append(said)
         parts.append(Text(""))
     return Group(*parts)
@@ -140,7 +142,7 @@ def list_entry(study: Study, interview: Interview) -> Text:
     by = KIND_WORDS[interview.kind] if interview.kind is not IntervieweeKind.CASE_PUPIL else ""
     if interview.interviewer:
         by = f"{by}, by {interview.interviewer}" if by else f"by {interview.interviewer}"
-    entry.append(f"\n  {short(by, width - 2)}")
+    entry.append(f"\n  {short(printable(by), width - 2)}")
     entry.append(f"\n  {answered}/{len(interview.answers)} answered", style="dim")
     quotes = sum(1 for a in interview.answers if a.quote)
     if quotes:
@@ -155,7 +157,7 @@ def short(text: str, width: int) -> str:
 def questions_text(questions: str) -> Text:
     """What the observers jotted to ask in the interviews, at the end of the lesson."""
     text = Text("Observers' questions to ask: ", style="bold")
-    text.append(" ".join(questions.split()))
+    text.append(printable(" ".join(questions.split())))
     return text
 
 
@@ -175,10 +177,13 @@ class PromptsDialog(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompts-dialog"):
             yield Label("Interview prompts for this study: one a line", classes="dialog-title")
-            yield TextArea("\n".join(self.prompts), id="prompts-text", soft_wrap=True)
+            prompts = printable("\n".join(self.prompts))
+            yield TextArea(prompts, id="prompts-text", soft_wrap=True)
             if self.protocol and self.protocol.optional_interview_prompts:
                 optional = "\n".join(f"  {p}" for p in self.protocol.optional_interview_prompts)
-                yield Static(f"Optional prompts you may add:\n{optional}", id="prompts-optional")
+                yield Static(
+                    plain(f"Optional prompts you may add:\n{optional}"), id="prompts-optional"
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done (ctrl+s)", variant="primary", id="prompts-save")
                 yield Button("Protocol's prompts", id="prompts-reset")
@@ -247,7 +252,7 @@ class AnswerField(Vertical):
         yield area
 
     def _label_text(self) -> Text:
-        text = Text(f"{self.index + 1}. {self.answer.prompt}")
+        text = Text(printable(f"{self.index + 1}. {self.answer.prompt}"))
         if self.answer.quote:
             text.append(f"  {QUOTE_MARK} quote", style="bold reverse")
         return text
@@ -375,11 +380,13 @@ class InterviewsScreen(Screen[None]):
                     yield VerticalScroll(id="answers", can_focus=False)
         yield Footer()
 
-    def _pupil_choices(self) -> list[tuple[str, str]]:
-        return [(f"{p.label} {p.pseudonym}".strip(), p.label) for p in self.study.pupils]
+    def _pupil_choices(self) -> list[tuple[Text, str]]:
+        return [
+            (plain_text(f"{p.label} {p.pseudonym}".strip()), p.label) for p in self.study.pupils
+        ]
 
-    def _member_choices(self) -> list[tuple[str, str]]:
-        return [(m.name, m.name) for m in self.study.members]
+    def _member_choices(self) -> list[tuple[Text, str]]:
+        return [(plain_text(m.name), m.name) for m in self.study.members]
 
     def on_mount(self) -> None:
         self._show_questions()

@@ -16,6 +16,7 @@ from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Role
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.study_file import Conflict
+from lessonstudy.tui.plain import assemble
 from lessonstudy.usecases import conflicts
 
 
@@ -127,7 +128,7 @@ class WhoAreYouDialog(ModalScreen[str | None]):
             words = f"  watching {', '.join(watched)}" if watched else ""
             if plan is not None and name == plan.teacher:
                 words += "  (teaching this lesson)"
-            options.append(Option(Text.assemble((name, "bold"), (words, "dim")), id=name))
+            options.append(Option(assemble((name, "bold"), (words, "dim")), id=name))
         with Vertical(classes="dialog"):
             yield Label(f"Who are you? (observing RL{self.lesson})", classes="dialog-title")
             yield OptionList(*options, id="who-list")

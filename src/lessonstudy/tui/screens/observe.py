@@ -61,6 +61,7 @@ from lessonstudy.model import (
     now,
     pupil_keys,
 )
+from lessonstudy.printable import printable
 from lessonstudy.process import StepKind, Timeline, latest_mark, lesson_clock, placed, timeline
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
@@ -374,7 +375,7 @@ class ObserveScreen(Screen[None]):
         # What matters most comes first: an 80-column terminal cuts the end.
         text = Text()
         text.append(f" RL{self.lesson_number} ", "bold reverse")
-        text.append(f" {self.observer} · ")
+        text.append(printable(f" {self.observer} · "))
         ended = self._ended()
         if ended is not None:
             text.append(f"Lesson ended {ended.astimezone():%H:%M}", "bold")
@@ -385,7 +386,7 @@ class ObserveScreen(Screen[None]):
                 text.append("Stage not in the plan any more", "bold")
                 text.append(" · ctrl+n / ctrl+b move the clock", "dim")
             elif stages:
-                title = stages[0].title or "Stage 1"
+                title = printable(stages[0].title) or "Stage 1"
                 text.append("Not started", "bold")
                 text.append(f" · ctrl+n starts stage 1: {title}", "dim")
             elif self._planned:
@@ -402,9 +403,9 @@ class ObserveScreen(Screen[None]):
                 text.append(minutes_seconds(elapsed), "bold dark_orange" if over else "bold")
                 text.append(f" of {stage.minutes} min" if stage.minutes is not None else " in it")
             text.append(" · ")
-            text.append(stage.title or "(untitled)", "bold")
+            text.append(printable(stage.title) or "(untitled)", "bold")
             if mark is not None and mark.observer != self.observer:
-                text.append(f" · clock moved by {short_name(mark.observer)}", "dim")
+                text.append(printable(f" · clock moved by {short_name(mark.observer)}"), "dim")
         if self._last_saved is not None:
             text.append(f"  · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
         self.query_one("#stage", Static).update(text)
@@ -417,7 +418,8 @@ class ObserveScreen(Screen[None]):
             self.query_one("#predictions", Static).update(text)
             return
         number = self.lesson.stages.index(stage) + 1
-        text.append(f"Predictions, stage {number}: {stage.title or '(untitled)'}\n", "bold")
+        title = printable(stage.title) or "(untitled)"
+        text.append(f"Predictions, stage {number}: {title}\n", "bold")
         own = self._own_labels()
         picked = self.note_line.about if self.is_mounted else None
         keys = pupil_keys([p.label for p in self.pupils], reserved=[CLASS_KEY])  # as NoteLine's
@@ -428,7 +430,7 @@ class ObserveScreen(Screen[None]):
             text.append(f" {keys[pupil.label]} ", "reverse")
             text.append(f" {who}{mine}: ", style)
             prediction = stage.predictions.get(pupil.label, "").strip()
-            text.append(prediction or "(no prediction)", "" if prediction else "dim")
+            text.append(printable(prediction) or "(no prediction)", "" if prediction else "dim")
             text.append("\n")
         text.rstrip()
         self.query_one("#predictions", Static).update(text)
@@ -575,6 +577,9 @@ class ObserveScreen(Screen[None]):
         if note.observer != self.observer:
             self.notify(f"That is {note.observer}'s note: only {note.observer} can change it.")
             return
+        if event.action == "erase":
+            self._erase(note)
+            return
         if event.action == "correct":
             from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
 
@@ -606,6 +611,32 @@ class ObserveScreen(Screen[None]):
                 )
             else:
                 self.notify("Note brought back.", timeout=3)
+
+    def _erase(self, note: Observation) -> None:
+        """Erase a note for good: x, then y in the dialog that says what it means.
+        Allowed after the discussion too (unlike deleting): a real name must go."""
+        from lessonstudy.tui.screens.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.study_file.erase_notes([note.id])
+            except LessonStudyError as error:
+                self.notify(f"NOT erased: {error}", severity="error")
+                return
+            self.table.upsert([n for n in self.study_file.notes(self.lesson_number)
+                               if n.id == note.id])  # fmt: skip
+            self.notify("Erased for good: its text is gone from the study file.")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Erase this note for good?",
+                "Its text leaves the study file and cannot be brought back, not even by "
+                "merging a copy that still has it. Use this for a child's real name.",
+            ),
+            answered,
+        )
 
     def _corrected(self, before: Observation, note: Observation | None) -> None:
         if note is not None:

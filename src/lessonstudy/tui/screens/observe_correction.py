@@ -18,6 +18,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import attrs
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from lessonstudy.model import CLASS, Judgement, Observation
+from lessonstudy.tui.plain import plain_text
 from lessonstudy.tui.widgets.note_line import about_words
 
 NO_JUDGEMENT = "none"
@@ -83,10 +85,12 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
             yield Label("What you saw or heard")
             yield Input(note.text, id="text", select_on_focus=False)
             yield Label("About")
-            who = [(about_words(label, names), label) for label, _ in self.pupils]
+            who = [(plain_text(about_words(label, names)), label) for label, _ in self.pupils]
             if note.about not in names and note.about != CLASS:
-                who.append((note.about, note.about))  # a pupil no longer in the plan
-            yield Select([*who, ("class", CLASS)], value=note.about, allow_blank=False, id="who")
+                who.append((plain_text(note.about), note.about))  # a pupil no longer in the plan
+            yield Select(
+                [*who, (Text("class"), CLASS)], value=note.about, allow_blank=False, id="who"
+            )
             yield Label("Judgement")
             judgements = [(f"{j.symbol} {j.words}", j.value) for j in Judgement]
             yield Select(

@@ -33,10 +33,12 @@ from textual.widgets.text_area import Selection
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Observation, ResearchLesson, Study
+from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.plain import plain_text
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
@@ -53,18 +55,18 @@ def note_text(note: Observation, *, with_who: bool = False) -> Text:
         text.append("!", CRITICAL_STYLE)
         text.append(" ")
     if with_who:
-        text.append("class: " if note.about == CLASS else f"{note.about}: ", "bold")
+        text.append("class: " if note.about == CLASS else printable(f"{note.about}: "), "bold")
     if note.text:
-        text.append(note.text)
+        text.append(printable(note.text))
     elif note.judgement is not None:
         text.append(note.judgement.words, "italic")
-    text.append(f" ({note.observer})", "dim")
+    text.append(printable(f" ({note.observer})"), "dim")
     return text
 
 
 def pupil_evidence(grid: EvidenceGrid, label: str, title: str) -> RenderableType:
     """One pupil: a row per stage, prediction | what was observed."""
-    table = Table(title=title, title_justify="left", expand=True, show_lines=True)
+    table = Table(title=plain_text(title), title_justify="left", expand=True, show_lines=True)
     table.add_column("Stage", ratio=1)
     table.add_column("Predicted", ratio=2)
     table.add_column("Observed", ratio=3)
@@ -78,7 +80,9 @@ def pupil_evidence(grid: EvidenceGrid, label: str, title: str) -> RenderableType
         stage = f"{row.number} {row.stage.title}".strip()
         if row.stage.minutes is not None:
             stage += f" ({row.stage.minutes}′)"
-        table.add_row(stage, cell.prediction or Text("(no prediction)", "dim"), observed)
+        # Text, not str: a Rich table reads a str cell as markup.
+        prediction = plain_text(cell.prediction) if cell.prediction else None
+        table.add_row(plain_text(stage), prediction or Text("(no prediction)", "dim"), observed)
     return table
 
 
@@ -93,7 +97,7 @@ def other_evidence(grid: EvidenceGrid) -> RenderableType | None:
         for row in grid.rows:
             if row.class_notes:
                 table.add_row(
-                    f"{row.number} {row.stage.title}",
+                    plain_text(f"{row.number} {row.stage.title}"),
                     Text("\n").join(note_text(n) for n in row.class_notes),
                 )
         parts.append(table)

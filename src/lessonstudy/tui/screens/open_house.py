@@ -35,6 +35,7 @@ from textual.widgets import (
 from lessonstudy.model import CasePupil, Findings, OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.plain import assemble
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
@@ -223,9 +224,7 @@ class OpenHouseScreen(EditingScreen):
         lessons = [(f"RL{lesson.number}", lesson.number) for lesson in self.study.lessons]
         with Horizontal(id="open-house-header"):
             yield Static(
-                Text.assemble(
-                    ("Findings and open house", "bold"), f"  {self.study.overview.title}"
-                ),
+                assemble(("Findings and open house", "bold"), f"  {self.study.overview.title}"),
                 id="open-house-title",
             )
             yield SaveStatus()

@@ -29,6 +29,7 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.validation import Function
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -53,7 +54,9 @@ from lessonstudy.process import (
     record_prediction,
     unobserved_pupils,
 )
+from lessonstudy.rules import MAX_MINUTES, minutes_problem
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.plain import assemble, plain, plain_text
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
     EditingScreen,
@@ -376,9 +379,7 @@ class PlanScreen(EditingScreen):
     def _show_title(self) -> None:
         objective = self.plan.value.objective
         self.query_one("#plan-title", Static).update(
-            Text.assemble(
-                (f"RL{self.number}: plan", "bold"), f" — {objective}" if objective else ""
-            )
+            assemble((f"RL{self.number}: plan", "bold"), f" — {objective}" if objective else "")
         )
 
     def after_edit(self, widget_id: str) -> None:
@@ -413,7 +414,7 @@ class PlanScreen(EditingScreen):
         if count and self.app.size.width >= 100:
             parts.append("shift+↑↓ moves a stage, Delete removes it")
         status = self.query_one("#grid-status", Static)
-        status.update(" · ".join(parts))
+        status.update(plain(" · ".join(parts)))
         status.set_class(bool(gaps), "warning")
 
     def _observer_names(self) -> list[str]:
@@ -429,7 +430,7 @@ class PlanScreen(EditingScreen):
         names = self._observer_names()
         rows = [
             [
-                Text(name, style="bold"),
+                plain_text(name, style="bold"),
                 *[
                     Text(WATCHING if p.label in plan.assignments.get(name, []) else NOT_WATCHING)
                     for p in self.pupils
@@ -448,13 +449,13 @@ class PlanScreen(EditingScreen):
         hint = "Who watches which case pupil. Enter or space ticks a cell."
         if plan.teacher:
             hint += f" {plan.teacher} teaches this lesson, so is not listed."
-        self.query_one("#observer-hint", Static).update(hint)
+        self.query_one("#observer-hint", Static).update(plain(hint))
         warning = self.query_one("#observer-warning", Static)
         unwatched = unobserved_pupils(plan, self.labels)
         if not self._observer_names():
             warning.update("! Add group members at the initial meeting to assign observers.")
         elif unwatched:
-            warning.update(f"! No observer yet for case pupil {', '.join(unwatched)}.")
+            warning.update(plain(f"! No observer yet for case pupil {', '.join(unwatched)}."))
         else:
             warning.update("✓ Every case pupil has an observer.")
         warning.set_class(bool(unwatched), "warning")
@@ -673,6 +674,14 @@ class PlanScreen(EditingScreen):
         self._edit_prediction(index, labels[position])
 
 
+def minutes_ok(text: str) -> bool:
+    """Empty, or a whole number of minutes within the rules' bounds."""
+    text = text.strip()
+    if not text:
+        return True
+    return text.isdigit() and minutes_problem(int(text)) is None
+
+
 class StageRemovalDialog(ModalScreen[str | None]):
     """Deleting a stage that has evidence: where do its notes go? ("before", "after",
     "delete" when nothing was taught in it, None: keep the stage)."""
@@ -693,7 +702,7 @@ class StageRemovalDialog(ModalScreen[str | None]):
         if e.judgements:
             held.append(f"{e.judgements} judgements of the group")
         with Vertical(classes="dialog wide"):
-            yield Label(f"Delete stage {e.number}: {e.title}?", classes="dialog-title")
+            yield Label(plain(f"Delete stage {e.number}: {e.title}?"), classes="dialog-title")
             lines = [f"It holds {', '.join(held) or 'the lesson clock'}."]
             if e.taught:
                 lines.append(
@@ -767,7 +776,10 @@ class StageEditor(ModalScreen[str | None]):
                 Input(
                     "" if stage.minutes is None else str(stage.minutes),
                     id="stage-minutes",
-                    type="integer",
+                    restrict=r"\d*",  # no sign: minutes are 0 to MAX_MINUTES
+                    max_length=len(str(MAX_MINUTES)),
+                    validators=[Function(minutes_ok, f"0 to {MAX_MINUTES} minutes")],
+                    placeholder=f"0-{MAX_MINUTES}",
                     compact=True,
                 ),
             )
@@ -796,10 +808,9 @@ class StageEditor(ModalScreen[str | None]):
 
     @on(Input.Changed, "#stage-minutes")
     def _minutes(self, event: Input.Changed) -> None:
-        try:
-            minutes = int(event.value) if event.value.strip() else None
-        except ValueError:
-            return
+        if not minutes_ok(event.value):
+            return  # not saved until it is a number of minutes (the field shows it)
+        minutes = int(event.value) if event.value.strip() else None
         if minutes != self.stage.minutes:  # opening the editor is not an edit
             self.set_field("minutes", minutes)
 
@@ -862,8 +873,8 @@ class PredictionEditor(ModalScreen[str | None]):
         if self.criterion:
             context.append(f"{pupil.label}'s success criterion: {self.criterion}")
         with Vertical(classes="dialog wide editor"):
-            yield Label(f"How do we predict {who} will respond?", classes="dialog-title")
-            yield Static("\n".join(context), id="stage-context")
+            yield Label(plain(f"How do we predict {who} will respond?"), classes="dialog-title")
+            yield Static(plain("\n".join(context)), id="stage-context")
             if self.sealed:
                 yield Static(
                     "This lesson has begun: the prediction as it was then is kept, and a "

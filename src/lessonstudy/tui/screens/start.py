@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from lessonstudy.tui.plain import assemble, plain
 from lessonstudy.tui.recent import recent_studies
 
 SUFFIX = ".lessonstudy"
@@ -60,7 +61,7 @@ class StartScreen(Screen[None]):
         if recent:
             options.append(None)
             options += [
-                Option(Text.assemble((p.stem, "bold"), "  ", (str(p.parent), "dim")), id=str(p))
+                Option(assemble((p.stem, "bold"), "  ", (str(p.parent), "dim")), id=str(p))
                 for p in recent
             ]
         yield OptionList(*options, id="start-list")
@@ -119,8 +120,8 @@ class OpenFileDialog(ModalScreen[Path | None]):
             )
             yield Input(self.typed, placeholder="path/to/study.lessonstudy", id="open-path")
             if here:
-                yield Label(f"In this folder ({Path.cwd()}):")
-                yield OptionList(*[Option(p.name, id=str(p)) for p in here], id="open-here")
+                yield Label(plain(f"In this folder ({Path.cwd()}):"))
+                yield OptionList(*[Option(plain(p.name), id=str(p)) for p in here], id="open-here")
 
     def on_mount(self) -> None:
         self.query_one("#open-path").focus()

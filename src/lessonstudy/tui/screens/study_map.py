@@ -20,6 +20,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.printable import printable
+from lessonstudy.tui.plain import assemble, plain
 
 if TYPE_CHECKING:
     from lessonstudy.process import Step
@@ -89,18 +91,21 @@ def step_prompt(step: StepRow, width: int = 120) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("▶ " if is_next else "  ", style="bold")
     text.append(f"{symbol} ", style=colour)
-    text.append(f"{step.title:<28}", style="bold" if is_next else "")
+    text.append(printable(f"{step.title:<28}"), style="bold" if is_next else "")
     text.append(f" {step.state:<12}", style=colour)
     if step.detail:
         room = width - len(text) - 2
-        detail = step.detail if len(step.detail) <= room else step.detail[: room - 1] + "…"
+        detail = printable(step.detail)
+        detail = detail if len(detail) <= room else detail[: room - 1] + "…"
         text.append(f" {detail}", style="italic")
     return text
 
 
 def conflict_words(conflict: Conflict) -> str:
     what = DOCUMENT_WORDS.get(conflict.kind, conflict.kind).format(key=conflict.key)
-    return f"! Both versions kept: {what} (from {conflict.source}, {conflict.found_at[:16]})"
+    return printable(
+        f"! Both versions kept: {what} (from {conflict.source}, {conflict.found_at[:16]})"
+    )
 
 
 class StepList(OptionList):
@@ -166,7 +171,7 @@ class StudyMapScreen(Screen[None]):
     def _show_title(self, title: str) -> None:
         name = self._path.name if self._path else ""
         self.query_one("#map-title", Static).update(
-            Text.assemble((title or Path(name).stem, "bold"), "  ", (name, "dim"))
+            assemble((title or Path(name).stem, "bold"), "  ", (name, "dim"))
         )
 
     def app_first_screen(self) -> None:
@@ -241,7 +246,7 @@ class StudyMapScreen(Screen[None]):
         elif step is None or step.id != upcoming.id:
             parts.append(f"Next: {upcoming.title}.")
         parts.append("Enter opens a step; F1 explains it.")
-        self.query_one("#map-hint", Static).update(" ".join(parts))
+        self.query_one("#map-hint", Static).update(plain(" ".join(parts)))
 
     # ------------------------------------------------------------------ events
 

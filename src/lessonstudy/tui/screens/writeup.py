@@ -39,11 +39,13 @@ from textual.widgets.option_list import Option
 from lessonstudy import report
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import PrivateWord, PrivateWords
+from lessonstudy.printable import printable
 from lessonstudy.process import StepKind
 from lessonstudy.report import guard
 from lessonstudy.report.sections import Section, split_sections
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
@@ -247,7 +249,9 @@ class WriteUpScreen(EditingScreen):
         sections_list.clear_options()
         sections_list.add_options(
             Option(
-                Text(("  " if s.level == 3 else "") + s.title, no_wrap=True, overflow="ellipsis"),
+                plain_text(
+                    ("  " if s.level == 3 else "") + s.title, no_wrap=True, overflow="ellipsis"
+                ),
                 id=f"section-{n}",
             )
             for n, s in enumerate(self.sections)
@@ -276,7 +280,7 @@ class WriteUpScreen(EditingScreen):
 
     def show_section(self, index: int) -> None:
         if 0 <= index < len(self.sections):
-            self.query_one(Markdown).update(preview_markdown(self.sections, index))
+            self.query_one(Markdown).update(printable(preview_markdown(self.sections, index)))
             self.query_one("#writeup-preview", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#writeup-sections")
@@ -353,7 +357,7 @@ class WriteUpScreen(EditingScreen):
         if text is None:
             target = report.default_name(self.study_file.path, self.kind, self.fmt)
             text = f"ctrl+e writes {target.name} next to the study file"
-        self.query_one("#writeup-status", Label).update(text)
+        self.query_one("#writeup-status", Label).update(plain(text))
 
     # ------------------------------------------------------------------ actions
 

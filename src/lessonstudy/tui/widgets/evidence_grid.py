@@ -33,6 +33,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static
 
 from lessonstudy.model import Judgement, Observation, Study
+from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceCell, EvidenceGrid, EvidenceRow
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_COLOURS, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
@@ -125,20 +126,20 @@ def note_lines(notes: tuple[Observation, ...] | list[Observation]) -> Text:
         if index:
             text.append("\n")
         text.append(note.at.strftime("%H:%M"), style="dim")
-        text.append(f"  {note.observer}  ")
+        text.append(f"  {printable(note.observer)}  ")
         text.append_text(judgement_badge(note.judgement))
         if note.judgement is not None:
             text.append(f" {note.judgement.words}", style="italic")
         if note.critical:
             text.append(f"  {CRITICAL} critical incident", style="bold")
         text.append("\n    ")
-        text.append(note.text)
+        text.append(printable(note.text))
     return text
 
 
 def stage_heading(row: EvidenceRow) -> str:
     minutes = f" ({row.stage.minutes} min)" if row.stage.minutes else ""
-    return f"Stage {row.number}: {row.stage.title or 'untitled'}{minutes}"
+    return printable(f"Stage {row.number}: {row.stage.title or 'untitled'}{minutes}")
 
 
 class Beside:
@@ -167,7 +168,7 @@ def cell_detail(row: EvidenceRow, label: str, *, with_class: bool = True) -> Ren
     cell = row.cells[label]
     # Styled spans (Text.assemble), so only the label is bold, not what follows it.
     predicted = Text.assemble(
-        ("Predicted: ", "bold"), cell.prediction.strip() or "(no prediction written)"
+        ("Predicted: ", "bold"), printable(cell.prediction.strip()) or "(no prediction written)"
     )
     left: list[RenderableType] = [predicted]
     if cell.changed_to is not None:
@@ -175,11 +176,12 @@ def cell_detail(row: EvidenceRow, label: str, *, with_class: bool = True) -> Ren
         left.append(
             Text.assemble(
                 (f"Changed after the lesson began ({when}): ", "bold dark_orange"),
-                cell.changed_to.strip() or "(emptied)",
+                printable(cell.changed_to.strip()) or "(emptied)",
             )
         )
     if cell.observed.strip():
-        left.append(Text.assemble(("Observed (summary): ", "bold"), cell.observed.strip()))
+        observed = printable(cell.observed.strip())
+        left.append(Text.assemble(("Observed (summary): ", "bold"), observed))
     group = Text.assemble(("The group's judgement: ", "bold"))
     if cell.group is not None:
         group.append_text(judgement_badge(cell.group))
@@ -211,9 +213,9 @@ def pupil_heading(study: Study | None, label: str) -> Text:
     pupil = study.pupil(label) if study else None
     text = Text(f"Pupil {label}", style="bold")
     if pupil and pupil.pseudonym:
-        text.append(f" - {pupil.pseudonym}")
+        text.append(printable(f" - {pupil.pseudonym}"))
     if pupil and pupil.learner_group:
-        text.append(f" · typical of {pupil.learner_group}", style="italic")
+        text.append(printable(f" · typical of {pupil.learner_group}"), style="italic")
     return text
 
 
@@ -276,7 +278,7 @@ GRID_FITS = ((15, False), (10, False), (10, True))
 
 
 def row_label(row: EvidenceRow, title_width: int) -> Text:
-    title = short(row.stage.title or "untitled", title_width)
+    title = short(printable(row.stage.title) or "untitled", title_width)
     return Text(f"{row.number} {title}", no_wrap=True)
 
 

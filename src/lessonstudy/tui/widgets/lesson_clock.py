@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from lessonstudy.model import now
+from lessonstudy.printable import printable
 from lessonstudy.process import ClockRow
 
 TITLE_WIDTH = 16
@@ -70,7 +71,7 @@ class LessonClock(Static):
         planned_total = 0
         for row in self._rows:
             running = row.number == self._current
-            title = (row.stage.title or f"Stage {row.number}")[:TITLE_WIDTH]
+            title = printable(row.stage.title or f"Stage {row.number}")[:TITLE_WIDTH]
             plan = f"{row.planned_minutes}′" if row.planned_minutes is not None else "–"
             planned_total += row.planned_minutes or 0
             line_style = "bold" if running else ""

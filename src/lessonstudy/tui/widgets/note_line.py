@@ -37,6 +37,7 @@ from textual.widgets import Input, Static
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, now, pupil_keys
+from lessonstudy.printable import printable
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 
@@ -80,7 +81,7 @@ def about_words(about: str, pupils: dict[str, str]) -> str:
     if about == CLASS:
         return "class"
     pseudonym = pupils.get(about, "")
-    return f"{about} {pseudonym}".strip()
+    return printable(f"{about} {pseudonym}").strip()
 
 
 class NoteInput(OrderedKeys, Input):

@@ -35,7 +35,7 @@ from textual.strip import Strip
 from lessonstudy.model import CLASS, Observation
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 OBSERVER_WIDTH = 8
 WHO_WIDTH = 6  # "class" or a label, and a space
 WIDE_WHO_WIDTH = 13  # a label and the pseudonym ("K Kit"), where the list is wide
@@ -102,6 +102,8 @@ class NotesTable(ScrollView, can_focus=True):
         Binding("delete", "delete", "Delete", id="observe.delete"),
         Binding("ctrl+z", "undo_delete", "Undo delete", id="observe.undo_delete"),
         Binding("ctrl+d", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
+        # Not a letter either (letters go to the note line); it asks before it erases.
+        Binding("ctrl+e", "erase", "Erase for good", id="observe.erase"),
         Binding("escape", "done", "Note line", id="observe.note_line"),
     ]
 
@@ -109,7 +111,8 @@ class NotesTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0)
 
     class Chosen(Message):
-        """The observer asked to do something with a note ('correct', 'delete', 'restore')."""
+        """The observer asked to do something with a note ('correct', 'delete', 'restore',
+        'erase')."""
 
         def __init__(self, table: NotesTable, note: Observation, action: str) -> None:
             super().__init__()
@@ -345,6 +348,10 @@ class NotesTable(ScrollView, can_focus=True):
             return
         await super()._on_key(event)
 
+    def action_erase(self) -> None:
+        """A note's text out of the file for good (a child's real name); asks first."""
+        self._choose("erase")
+
     def _choose(self, action: str) -> None:
         note = self.selected
         if note is None:
@@ -354,7 +361,7 @@ class NotesTable(ScrollView, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         note = self.selected
-        if action == "delete":
+        if action in ("delete", "erase"):
             return note is not None
         if action == "correct":
             return note is not None and not note.deleted
@@ -404,7 +411,7 @@ class NotesTable(ScrollView, can_focus=True):
         if selected:
             style += self.get_component_rich_style("notes-table--cursor")
         stage = self.stage_numbers.get(note.stage_id) if note.stage_id else None
-        who = "class" if note.about == CLASS else note.about
+        who = "class" if note.about == CLASS else _CONTROL.sub(" ", note.about)
         who_width = WHO_WIDTH
         if width >= WIDE_LIST:
             who_width = WIDE_WHO_WIDTH
@@ -420,7 +427,7 @@ class NotesTable(ScrollView, can_focus=True):
             critical = Segment("!", style + Style.parse(CRITICAL_STYLE))
         else:
             critical = Segment(" ", style)
-        observer = short_name(note.observer).ljust(OBSERVER_WIDTH)
+        observer = short_name(_CONTROL.sub(" ", note.observer)).ljust(OBSERVER_WIDTH)
         text = _CONTROL.sub(" ", note.text)
         if not text and note.judgement is not None:
             text = f"({note.judgement.words})"  # a judgement-only note

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from lessonstudy.model import CasePupil, ResearchLesson
+from lessonstudy.printable import printable
 
 MISSING = "— missing —"
 CARRIED_MARK = "↻ "  # copied from the previous plan, not looked at again yet
@@ -117,7 +118,8 @@ class PredictionGrid(DataTable[Text]):
             self.clear(columns=True)
             self.add_column("Stage", width=self.side_width, key=STAGE_COLUMN)
             for pupil, name in zip(pupils, names, strict=True):
-                self.add_column(name, width=self.pupil_width, key=pupil.label)
+                # Text, not str: a column heading given as a str is read as markup.
+                self.add_column(Text(printable(name)), width=self.pupil_width, key=pupil.label)
             assess = ASSESS_TITLE if self.side_width >= len(ASSESS_TITLE) else ASSESS_SHORT
             self.add_column(assess, width=self.side_width, key=ASSESS_COLUMN)
             self._columns = columns
@@ -126,7 +128,7 @@ class PredictionGrid(DataTable[Text]):
         self._stage_ids = [stage.id for stage in lesson.stages]
         for number, stage in enumerate(lesson.stages, start=1):
             minutes = f" ({stage.minutes} min)" if stage.minutes else ""
-            title = stage.title or "untitled"
+            title = printable(stage.title) or "untitled"
             cells = [Text(clip(f"{number}. {title}{minutes}", self.side_width), style="bold")]
             for pupil in pupils:
                 prediction = stage.predictions.get(pupil.label, "").strip()
@@ -135,13 +137,16 @@ class PredictionGrid(DataTable[Text]):
                     cells.append(Text(MISSING, style="bold dark_orange"))
                 elif record.carried_from is not None:
                     cells.append(
-                        Text(clip(CARRIED_MARK + prediction, self.pupil_width), style="italic dim")
+                        Text(
+                            clip(CARRIED_MARK + printable(prediction), self.pupil_width),
+                            style="italic dim",
+                        )
                     )
                 elif record.changed_after_start:
-                    cells.append(Text(clip(CHANGED_MARK + prediction, self.pupil_width)))
+                    cells.append(Text(clip(CHANGED_MARK + printable(prediction), self.pupil_width)))
                 else:
-                    cells.append(Text(clip(prediction, self.pupil_width)))
-            cells.append(Text(clip(stage.assessment, self.side_width), style="italic"))
+                    cells.append(Text(clip(printable(prediction), self.pupil_width)))
+            cells.append(Text(clip(printable(stage.assessment), self.side_width), style="italic"))
             self.add_row(*cells, height=None, key=str(stage.id))
         if not lesson.stages:
             self.add_row(

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from lessonstudy.model import CasePupil, Study
+from lessonstudy.printable import printable
 from lessonstudy.process import JourneyPoint, pupil_journeys
 from lessonstudy.tui.widgets.evidence_grid import CRITICAL, JUDGEMENT_ORDER, legend
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_STYLES
@@ -45,7 +46,7 @@ def journey_counts(point: JourneyPoint) -> Text:
 def pupil_name(pupil: CasePupil) -> Text:
     name = Text(pupil.label, style="bold")
     if pupil.pseudonym:
-        name.append(f" {pupil.pseudonym}")
+        name.append(printable(f" {pupil.pseudonym}"))
     return name
 
 
