@@ -11,6 +11,7 @@ literally, and no control character reaches the terminal.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -55,6 +56,17 @@ def hostile(text: str) -> str:
     return f"{MARK}{text}{TAIL}"
 
 
+def _is_a_time(text: str) -> bool:
+    """Dates and times are written by the program (or parsed from what was typed)."""
+    for parse in (dt.datetime.fromisoformat, dt.date.fromisoformat):
+        try:
+            parse(text)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
 def poison(value: Any, key: str | None = None) -> Any:
     if isinstance(value, dict):
         return {
@@ -63,7 +75,7 @@ def poison(value: Any, key: str | None = None) -> Any:
         }
     if isinstance(value, list):
         return [poison(item, key) for item in value]
-    if isinstance(value, str) and key not in NOT_TYPED:
+    if isinstance(value, str) and key not in NOT_TYPED and not _is_a_time(value):
         return hostile(value)
     return value
 

@@ -121,7 +121,10 @@ async def test_a_note_can_be_erased_for_good_from_the_observe_screen(study_path)
         with StudyFile.open(study_path) as study_file:
             [note] = study_file.notes(1)
         await pilot.press("tab")  # the notes list
-        await pilot.press("x")
+        await pilot.press("x")  # a letter in the list is typing, never a command
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("tab", "ctrl+e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")  # only y erases

@@ -138,6 +138,7 @@ def test_an_old_file_keeps_its_notes_stages_and_places_the_rest(tmp_path):
         con.execute("UPDATE note SET stage_chosen = 1 WHERE stage_id IS NOT NULL")
         con.execute("ALTER TABLE note DROP COLUMN stage_chosen")
         con.execute("ALTER TABLE note DROP COLUMN starred")  # schema 3's
+        con.execute("DROP TABLE erased_note")  # schema 4's
         con.execute("PRAGMA user_version = 1")
     with StudyFile.open(path) as study_file:  # migrates
         notes = {n.text: n for n in study_file.notes(1)}

@@ -95,8 +95,9 @@ def test_a_schema_2_file_gains_stars_and_stars_go_through_export(tmp_path: Path)
     StudyFile.create(path, read_json(example_study_path())).close()
     with closing(sqlite3.connect(path, isolation_level=None)) as con:
         con.execute("ALTER TABLE note DROP COLUMN starred")
+        con.execute("DROP TABLE erased_note")  # schema 4's
         con.execute("PRAGMA user_version = 2")
-    with StudyFile.open(path) as study_file:  # migrates to schema 3
+    with StudyFile.open(path) as study_file:  # migrates to schema 3 (and 4)
         notes = study_file.notes(1)
         assert not any(n.starred for n in notes)
         study_file.update_note(attrs.evolve(notes[0], starred=True), notes[0])

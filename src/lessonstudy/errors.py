@@ -9,3 +9,10 @@ class LessonStudyError(Exception):
     The command line prints it and exits with code 2; the app shows it in a
     notification. Whatever raised it has left every file as it was.
     """
+
+    def __init__(self, message: str = "") -> None:
+        # One line whatever the message quotes: SQLite's errors can hold the SQL of
+        # a damaged table, a file name can hold a line break.
+        if any(c in message for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            message = " ".join(message.split())
+        super().__init__(message)

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 # C0 controls except tab and line feed, DEL, and the C1 controls (a lone 0x9b is
 # a CSI on some terminals).
-_CONTROLS = {code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (9, 10)}
+CONTROLS: dict[int, None] = {
+    code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (9, 10)
+}
 
 
 def printable(text: str) -> str:
     """`text` without control characters (tab and line feed are kept)."""
-    return text.translate(_CONTROLS)
-
-
-def one_line(text: str) -> str:
-    """`text` on one line: printable, with line breaks and tabs as spaces."""
-    return printable(text).replace("\n", " ").replace("\t", " ")
+    return text.translate(CONTROLS)

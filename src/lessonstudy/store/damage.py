@@ -30,11 +30,26 @@ from typing import Any
 
 from lessonstudy.store import schema
 
-# Every kind of document a study file may hold (store.documents.BODY_TYPES, by name).
+# Every kind of document a study file may hold (store.documents.BODY_TYPES, by name;
+# tests/test_damage.py keeps the two the same). Written out: `info` must not load
+# the model to check a file.
 DOCUMENT_KINDS = frozenset(
-    {"overview", "members", "pupils", "lesson", "discussion", "interview", "findings", "open_house"}
+    {
+        "overview",
+        "members",
+        "pupils",
+        "lesson",
+        "discussion",
+        "interview",
+        "findings",
+        "open_house",
+        "private_words",
+    }
 )
+# Every study has these from the day it is created (documents.SINGLE_DOCUMENTS).
 SINGLE_KINDS = ("overview", "members", "pupils", "findings", "open_house")
+# Kinds stored under the empty key (one per study), present or not.
+_UNKEYED_KINDS = (*SINGLE_KINDS, "private_words")
 
 _JUDGEMENTS = "('as_predicted', 'better', 'less', 'unexpected')"
 # A note's or mark's lesson: a research lesson of the study, or 0, the open house's
@@ -152,7 +167,7 @@ def document_row_problems(con: sqlite3.Connection) -> list[str]:
             continue
         seen.add(kind)
         name = describe_document(kind, key if isinstance(key, str) else repr(key), body)
-        if not isinstance(key, str) or (kind in SINGLE_KINDS) != (key == ""):
+        if not isinstance(key, str) or (kind in _UNKEYED_KINDS) != (key == ""):
             problems.append(f"{name}: stored under a key it cannot have")
         if type(revision) is not int or revision < 1:
             problems.append(f"{name}: its revision {revision!r} is not a number from 1")
@@ -179,6 +194,7 @@ def describe_document(kind: str, key: str, body: object = None) -> str:
         "pupils": "the case pupils",
         "findings": "the findings",
         "open_house": "the open house",
+        "private_words": "the private words",
         "lesson": f"lesson {key} plan",
         "discussion": f"lesson {key} discussion",
     }

@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
+from lessonstudy.tui.plain import keep_control_codes_off_the_screen
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
     from lessonstudy.process import StepKind
@@ -162,6 +163,7 @@ class LessonStudyApp(App[None]):
         lesson: int | None = None,
     ) -> None:
         super().__init__()
+        keep_control_codes_off_the_screen()
         self.study_path = Path(study_path) if study_path is not None else None
         self.observe_as = observe_as
         self.observe_lesson = lesson

@@ -18,7 +18,6 @@ import attrs
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import Saved, StudyFile
 from lessonstudy.store.documents import Document
-from lessonstudy.tui.plain import without_controls
 
 T = TypeVar("T")
 
@@ -67,7 +66,7 @@ class EditedDocument(Generic[T]):
             return False
         if self.revision:
             self._undo.clear()
-        self.value = without_controls(value) if value is not None else self._default()
+        self.value = value if value is not None else self._default()
         self._base = copy.deepcopy(self.value)
         self.revision = revision
         return True

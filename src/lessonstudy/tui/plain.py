@@ -9,15 +9,11 @@ built from them), which shows it literally.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
-from lessonstudy.printable import printable
-
-T = TypeVar("T")
+from lessonstudy.printable import CONTROLS, printable
 
 
 def plain(text: str) -> Content:
@@ -43,31 +39,17 @@ def assemble(*parts: str | tuple[str, str | Style] | Text) -> Text:
     return Text.assemble(*cleaned)
 
 
-def without_controls(obj: T) -> T:
-    """A document as the app shows and edits it: its text without control characters.
+def keep_control_codes_off_the_screen() -> None:
+    """Rich and Textual drop a few control characters (BEL, BS, CR ...) from the text
+    they draw, but not ESC: an escape sequence imported in a title or pasted into a
+    note would reach the terminal from the field that edits it (inputs and text
+    areas draw their value as it is). Their tables of what to drop are the one
+    hook both offer: extended here, nothing drawn carries a control character,
+    while the study keeps its text exactly as it was typed or imported."""
+    import rich.control
+    import textual.content
 
-    Inputs and text areas draw their text as it is, so an escape sequence in an
-    imported title would reach the terminal from the field that edits it. The
-    stored document keeps its text until someone edits it in the app; what is
-    saved then is what was on screen."""
-    from lessonstudy.store.converter import converter
-
-    data = converter.unstructure(obj)
-    cleaned = _clean(data)
-    if cleaned == data:
-        return obj
-    return converter.structure(cleaned, type(obj) if not isinstance(obj, list) else _list_type(obj))
-
-
-def _list_type(items: list[Any]) -> Any:
-    return list[type(items[0])] if items else list  # type: ignore[misc]
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    if isinstance(value, dict):
-        return {_clean(key): _clean(item) for key, item in value.items()}
-    return value
+    for module in (rich.control, textual.content):
+        table = getattr(module, "_CONTROL_STRIP_TRANSLATE", None)
+        if isinstance(table, dict):
+            table.update(CONTROLS)
