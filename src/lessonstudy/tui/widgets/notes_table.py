@@ -103,7 +103,7 @@ class NotesTable(ScrollView, can_focus=True):
         Binding("ctrl+z", "undo_delete", "Undo delete", id="observe.undo_delete"),
         Binding("ctrl+d", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
         # Not a letter either (letters go to the note line); it asks before it erases.
-        Binding("ctrl+e", "erase", "Erase for good", id="observe.erase"),
+        Binding("ctrl+e", "erase", "Erase", id="observe.erase", tooltip="Erase for good"),
         Binding("escape", "done", "Note line", id="observe.note_line"),
     ]
 
