@@ -146,7 +146,7 @@ def pristine(tmp_path_factory) -> Path:
         max_size=4,
     )
 )
-def test_a_damaged_file_is_refused_whenever_check_calls_it_damaged(pristine, tmp_path, flips):
+def test_a_file_is_refused_at_open_exactly_when_check_calls_it_damaged(pristine, tmp_path, flips):
     """The open-time check missed damage `check` found, so merges and note imports
     wrote into files `check` called damaged."""
     path = tmp_path / f"d{abs(hash(tuple(flips)))}.lessonstudy"
@@ -164,6 +164,8 @@ def test_a_damaged_file_is_refused_whenever_check_calls_it_damaged(pristine, tmp
         StudyFile.open(path).close()
     except LessonStudyError as error:
         one_line(error)
+        # Nor the other way round: a file check calls sound always opens.
+        assert not sound, f"refused a file check calls sound: {error}"
         return
     assert sound, "opened for writing a file that check calls damaged"
 

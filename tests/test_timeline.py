@@ -130,7 +130,17 @@ def test_an_old_file_keeps_its_notes_stages_and_places_the_rest(tmp_path):
     study.notes = [
         Observation(1, "Ruth", at(12), "B", "filed under Count by Ruth", stage_id=ids[0]),
         Observation(1, "Tia", at(13), "A", "no stage: Tia never pressed ctrl+n"),
-        Observation(1, "Tia", at(14), "A", "on a deleted stage", stage_id=process.new_id()),
+        # Not chosen yet: a file of this schema could not hold a chosen stage that is
+        # not in the plan; the UPDATE below chooses it, as schema 1 recorded it.
+        Observation(
+            1,
+            "Tia",
+            at(14),
+            "A",
+            "on a deleted stage",
+            stage_id=process.new_id(),
+            stage_chosen=False,
+        ),
     ]
     path = tmp_path / "old.lessonstudy"
     StudyFile.create(path, study).close()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from textual import events
 from textual.widgets import Footer, Input, OptionList, Static, TextArea
@@ -52,6 +53,12 @@ def example_without_rl1_discussion() -> Study:
     study = read_json(example_study_path())
     study.discussions = [d for d in study.discussions if d.lesson != 1]
     study.lessons[1] = ResearchLesson(number=2, date=study.lessons[1].date)
+    # RL2's plan is blank again: its notes are in no stage of it (none may point at
+    # a stage the plan does not have).
+    study.notes = [
+        attrs.evolve(n, stage_id=None, stage_chosen=False) if n.lesson == 2 else n
+        for n in study.notes
+    ]
     return study
 
 

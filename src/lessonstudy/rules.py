@@ -141,10 +141,24 @@ def study_problems(study: Study, root: str = "$") -> list[str]:
         problems.append(f"lesson {house} is not in the study @ {root}.open_house.lesson")
     # Notes and marks may also belong to the open house's own timeline.
     timelines = set(lessons) | {OPEN_HOUSE_LESSON}
+    house_plan = study.open_house_lesson()
+    stages = {number: {s.id for s in plan.stages} for number, plan in lessons.items()}
+    if house_plan is not None:
+        stages[OPEN_HOUSE_LESSON] = {s.id for s in house_plan.stages}
     for index, note in enumerate(study.notes):
         where = f"{root}.notes[{index}]"
         if note.lesson not in timelines:
             problems.append(f"lesson {note.lesson} is not in the study @ {where}.lesson")
+        elif (
+            note.stage_chosen
+            and note.stage_id is not None
+            and note.stage_id not in stages.get(note.lesson, set())
+        ):
+            # Nothing may point at a stage that no longer exists (removing one moves
+            # its notes): the app would not know where to show the note.
+            problems.append(
+                f"a stage that is not in lesson {note.lesson}'s plan @ {where}.stage_id"
+            )
         if note.about not in known:
             problems.append(f"{note.about!r} is neither a case pupil nor {CLASS!r} @ {where}.about")
         if not 1 <= note.revision <= MAX_REVISION:

@@ -250,6 +250,12 @@ def row_problems(con: sqlite3.Connection) -> list[str]:
         count = con.execute(sql).fetchone()[0]
         if count:
             problems.append(f"{count} {what}{'' if count == 1 else 's'} {word}")
+    misplaced = _misplaced_notes(con)
+    if misplaced:
+        problems.append(
+            f"{misplaced} note{'' if misplaced == 1 else 's'} placed in a stage that is not "
+            "in their lesson's plan"
+        )
     pupils_json = con.execute(
         "SELECT count(*) FROM document WHERE kind = 'pupils' AND json_valid(body)"
         " AND json_type(body) = 'array'"
@@ -263,6 +269,35 @@ def row_problems(con: sqlite3.Connection) -> list[str]:
                 f"{count} note{'' if count == 1 else 's'} about neither a case pupil nor the class"
             )
     return problems
+
+
+def _misplaced_notes(con: sqlite3.Connection) -> int:
+    """Notes placed by a person in a stage their lesson's plan does not have (removing
+    a stage moves its notes, so the program never leaves one there). The open
+    house's notes (lesson 0) run on the plan it teaches: its own lesson, or the last."""
+    plans: dict[int, set[str]] = {}
+    for key, body in con.execute("SELECT key, body FROM document WHERE kind = 'lesson'"):
+        try:
+            stages = json.loads(body).get("stages") or []
+            plans[int(key)] = {str(stage.get("id")) for stage in stages}
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            continue  # an unreadable plan is reported as such
+    row = con.execute("SELECT body FROM document WHERE kind = 'open_house'").fetchone()
+    try:
+        taught = json.loads(row[0]).get("lesson") if row else None
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        taught = None
+    if taught not in plans:
+        taught = max(plans, default=None)
+    if taught is not None:
+        plans[0] = plans[taught]
+    bad = 0
+    for lesson, stage_id in con.execute(
+        "SELECT lesson, stage_id FROM note WHERE stage_chosen = 1 AND stage_id IS NOT NULL"
+    ):
+        if lesson in plans and stage_id not in plans[lesson]:
+            bad += 1
+    return bad
 
 
 def _bad_ids(con: sqlite3.Connection, table: str) -> int:

@@ -81,6 +81,16 @@ def _number(value: object) -> int:
     return value
 
 
+def _uuid(value: object) -> UUID:
+    """An id as the program writes it (str(uuid)): "ABC..." or "{...}" is not one,
+    although UUID() would take it, so a flipped bit in an id is damage."""
+    text = _text(value)
+    parsed = UUID(text)
+    if str(parsed) != text:
+        raise ValueError(f"{text!r} is not an id as the program writes it")
+    return parsed
+
+
 def _time(value: object) -> dt.datetime:
     at = dt.datetime.fromisoformat(_text(value))
     if at.tzinfo is None:
@@ -109,11 +119,11 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
     ) = row
     try:
         return Observation(
-            id=UUID(_text(id_)),
+            id=_uuid(id_),
             lesson=_number(lesson),
             observer=_text(observer),
             at=_time(at),
-            stage_id=UUID(_text(stage_id)) if stage_id is not None else None,
+            stage_id=_uuid(stage_id) if stage_id is not None else None,
             about=_text(about),
             text=_text(text),
             judgement=Judgement(judgement) if judgement is not None else None,
@@ -212,10 +222,10 @@ def mark_from_row(row: tuple[Any, ...]) -> StageMark:
     id_, lesson, observer, stage_id, at = row
     try:
         return StageMark(
-            id=UUID(_text(id_)),
+            id=_uuid(id_),
             lesson=_number(lesson),
             observer=_text(observer),
-            stage_id=UUID(_text(stage_id)) if stage_id is not None else None,
+            stage_id=_uuid(stage_id) if stage_id is not None else None,
             at=_time(at),
         )
     except (ValueError, TypeError) as error:
