@@ -141,3 +141,21 @@ async def test_a_note_can_be_erased_for_good_from_the_observe_screen(study_path)
     assert b"Amira Khan" not in data
     with StudyFile.open(study_path) as study_file:
         assert study_file.erased_notes() == {note.id}
+
+
+async def test_an_open_house_taught_by_someone_no_longer_in_the_group_opens(tmp_path):
+    """Found by the attack: an import whose open house names a teacher who is not a
+    member crashed the open house screen (a choice the list did not offer)."""
+    study = new_study("Fractions")
+    study.members = [Member("Ann", [Role.CHAIR])]
+    study.open_house.teacher = "Priya Shah"
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, study).close()
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_step("open_house")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen.query_one("#house-teacher").value == "Priya Shah"

@@ -30,6 +30,7 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets.select import InvalidSelectValueError
 
 from lessonstudy.process import StepKind
 from lessonstudy.store import Saved, StudyFile
@@ -225,7 +226,10 @@ class EditingScreen(Screen[None]):
             elif isinstance(widget, Checkbox):
                 widget.value = bool(value)
             elif isinstance(widget, Select):
-                widget.value = value if value is not None else Select.NULL
+                try:
+                    widget.value = value if value is not None else Select.NULL
+                except InvalidSelectValueError:
+                    widget.value = Select.NULL  # a choice that is no longer offered
 
     def refresh_views(self) -> None:
         """Hook: redraw what is not a bound field (tables, grids, warnings)."""

@@ -284,9 +284,13 @@ class OpenHouseScreen(EditingScreen):
                         )
                     with Vertical():
                         yield Label("Taught by")
+                        teacher = self.widget_value("house-teacher")
+                        names = [m.name for m in self.study.members if m.name]
+                        if teacher and teacher not in names:
+                            names.append(teacher)  # no longer in the group: still shown
                         yield Select(
-                            [(Text(m.name), m.name) for m in self.study.members if m.name],
-                            value=self.widget_value("house-teacher") or Select.NULL,
+                            [(Text(name), name) for name in names],
+                            value=teacher or Select.NULL,
                             prompt="Who teaches it",
                             id="house-teacher",
                         )
