@@ -73,7 +73,12 @@ def build_context(study: Study, kind: str = "report") -> Data:
     pupils = {p.label: p for p in study.pupils}
     names = {label: pupil_name(p) for label, p in pupils.items()}
     step_titles = _step_titles(study.overview.protocol)
-    lessons = [_lesson(study, lesson, names, step_titles) for lesson in study.lessons]
+    grids = {lesson.number: process.evidence_grid(study, lesson.number) for lesson in study.lessons}
+    facts = [process.cycle_facts(study, lesson, grids[lesson.number]) for lesson in study.lessons]
+    lessons = [
+        _lesson(study, lesson, names, step_titles, grids[lesson.number], cycle)
+        for lesson, cycle in zip(study.lessons, facts, strict=True)
+    ]
     quotes = [quote for lesson in lessons for quote in lesson["quotes"]]
     progress = [_progress(study, p, names[p.label], lessons) for p in study.pupils]
     # The journeys' before-and-after quotes are not repeated among the key quotes.
@@ -135,7 +140,7 @@ def build_context(study: Study, kind: str = "report") -> Data:
             "next_steps": findings.next_steps,
         },
         "open_house": _open_house(study, lessons),
-        "methods": _methods(study, lessons, names, step_titles),
+        "methods": _methods(study, lessons, facts, names, step_titles),
         "notes_appendix": _notes_appendix(study, names) if kind == "report" else [],
         "judgements": [judgement_data(j) for j in JUDGEMENT_ORDER],
     }
@@ -145,11 +150,14 @@ def build_context(study: Study, kind: str = "report") -> Data:
 
 
 def _lesson(
-    study: Study, lesson: ResearchLesson, names: dict[str, str], step_titles: dict[str, Any]
+    study: Study,
+    lesson: ResearchLesson,
+    names: dict[str, str],
+    step_titles: dict[str, Any],
+    grid: process.EvidenceGrid,
+    facts: process.CycleFacts,
 ) -> Data:
-    grid = process.evidence_grid(study, lesson.number)
-    started = process.lesson_start(study.marks, lesson.number)
-    counts = process.prediction_counts(lesson, list(names), started)
+    counts = facts.predictions
     interviews = [_interview(i, names, lesson) for i in study.lesson_interviews(lesson.number)]
     discussion = study.discussion(lesson.number)
     previous = study.lesson(lesson.number - 1)
@@ -193,7 +201,7 @@ def _lesson(
             "before_teaching": counts.before_teaching,
             "undated": counts.undated,
             "changed_after_start": counts.changed_after_start,
-            "taught": started is not None,
+            "taught": process.lesson_start(study.marks, lesson.number) is not None,
         },
         "interviews": interviews,
         "quotes": [
@@ -209,7 +217,7 @@ def _lesson(
             if a["quote"]
         ],
         "discussion": _discussion(discussion, step_titles, lesson),
-        "changes": _changes(discussion, study.lesson(lesson.number + 1)),
+        "changes": _changes(facts.changes),
     }
 
 
@@ -361,32 +369,28 @@ def _discussion(
     }
 
 
-def _changes(discussion: Discussion | None, following: ResearchLesson | None) -> Data:
+CHANGE_OUTCOMES = {
+    process.ChangeStatus.LAST: "after the last research lesson",
+    process.ChangeStatus.DROPPED: "not carried into the RL{next} plan",
+    process.ChangeStatus.DONE: "worked into the RL{next} plan",
+    process.ChangeStatus.OPEN: "on the RL{next} checklist, not yet ticked as worked in",
+}
+
+
+def _changes(changes: process.ChangesCarried) -> Data:
     """Each change agreed after a lesson, once, with what became of it in the next plan."""
-    agreed = [c for c in (discussion.agreed_changes if discussion else []) if c.strip()]
-    carried = {c.text.strip(): c for c in following.carried_changes} if following else {}
-    items = []
-    for text in agreed:
-        item = carried.pop(text.strip(), None)
-        if following is None:
-            outcome = "after the last research lesson"
-            status = "last"
-        elif item is None:
-            outcome = f"not carried into the RL{following.number} plan"
-            status = "dropped"
-        elif item.done:
-            outcome = f"worked into the RL{following.number} plan"
-            status = "done"
-        else:
-            outcome = f"on the RL{following.number} checklist, not yet ticked as worked in"
-            status = "open"
-        items.append({"text": text, "outcome": outcome, "status": status})
-    # Changes on the next plan's checklist that were not agreed in these words.
-    extra = [{"text": c.text, "done": c.done} for c in carried.values() if c.text.strip()]
     return {
-        "agreed": items,
-        "extra": extra,
-        "next": f"RL{following.number}" if following else "",
+        "agreed": [
+            {
+                "text": c.text,
+                "outcome": CHANGE_OUTCOMES[c.status].format(next=changes.following),
+                "status": c.status.value,
+            }
+            for c in changes.agreed
+        ],
+        # Changes on the next plan's checklist that were not agreed in these words.
+        "extra": [{"text": c.text, "done": c.done} for c in changes.extra],
+        "next": f"RL{changes.following}" if changes.following else "",
     }
 
 
@@ -506,35 +510,31 @@ def _open_house(study: Study, lessons: list[Data]) -> Data:
 
 
 def _methods(
-    study: Study, lessons: list[Data], names: dict[str, str], step_titles: dict[str, Any]
+    study: Study,
+    lessons: list[Data],
+    facts: list[process.CycleFacts],
+    names: dict[str, str],
+    step_titles: dict[str, Any],
 ) -> Data:
-    """How the study was done, from what it recorded as it happened."""
+    """How the study was done, from what it recorded as it happened (process.cycle_facts)."""
     overview = study.overview
-    observers = []
-    for lesson, data in zip(study.lessons, lessons, strict=True):
-        per_pupil: dict[str, list[str]] = {label: [] for label in names}
-        for observer, labels in lesson.assignments.items():
-            for label in labels:
-                per_pupil.setdefault(label, []).append(observer)
-        stages = len(data["stages"])
-        cells = []
-        for label in names:
-            row_cells = [
-                c for stage in data["stages"] for c in stage["cells"] if c["label"] == label
-            ]
-            seen = sum(1 for c in row_cells if c["verdict"]["notes"])
-            written = sum(1 for c in row_cells if c["prediction"].strip())
-            cells.append(
+    observers = [
+        {
+            "lesson": f"RL{cycle.lesson}",
+            "stages": cycle.stages,
+            "cells": [
                 {
-                    "observers": ", ".join(per_pupil.get(label, [])),
-                    "stages_seen": seen,
-                    "predictions": written,
+                    "observers": ", ".join(cycle.observers.get(label, ())),
+                    "stages_seen": cycle.stages_seen.get(label, 0),
+                    "predictions": cycle.predictions_written.get(label, 0),
                 }
-            )
-        observers.append({"lesson": f"RL{lesson.number}", "stages": stages, "cells": cells})
+                for label in names
+            ],
+        }
+        for cycle in facts
+    ]
     interviews = []
     discussions = []
-    carried = []
     for lesson in lessons:
         for interview in lesson["interviews"]:
             interviews.append(
@@ -557,18 +557,6 @@ def _methods(
                 "held_at_all": d is not None,
             }
         )
-        changes = lesson["changes"]
-        if changes["next"]:
-            items = changes["agreed"]
-            carried.append(
-                {
-                    "lesson": lesson["name"],
-                    "next": changes["next"],
-                    "agreed": len(items),
-                    "carried": sum(1 for c in items if c["status"] in ("done", "open")),
-                    "done": sum(1 for c in items if c["status"] == "done"),
-                }
-            )
     return {
         "protocol_agreed": overview.protocol_agreed,
         "ground_rules": overview.protocol_text,
@@ -578,7 +566,17 @@ def _methods(
         "observers": observers,
         "interviews": interviews,
         "discussions": discussions,
-        "carried": carried,
+        "carried": [
+            {
+                "lesson": f"RL{cycle.lesson}",
+                "next": f"RL{cycle.changes.following}",
+                "agreed": len(cycle.changes.agreed),
+                "carried": cycle.changes.carried,
+                "done": cycle.changes.worked_in,
+            }
+            for cycle in facts
+            if cycle.changes.following is not None
+        ],
         "predictions": [
             {
                 "lesson": lesson["name"],
