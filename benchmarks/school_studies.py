@@ -252,9 +252,10 @@ def build_study(n: int, seed: int = 1) -> tuple[Study, PrivateWords]:
                 for label in labels
             }
             watched = labels if careful else labels[:-1]
-            lesson.assignments = {
-                names[1 + i % (len(names) - 1)]: [label] for i, label in enumerate(watched)
-            }
+            lesson.assignments = {}
+            for i, label in enumerate(watched):
+                observer = names[1 + i % (len(names) - 1)]
+                lesson.assignments.setdefault(observer, []).append(label)
             written_at = began - dt.timedelta(days=2 if careful or rng.random() < 0.5 else -1)
             lesson.stages = [
                 Stage(

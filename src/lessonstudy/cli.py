@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -343,6 +344,114 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_library(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise LessonStudyError(
+            f"{folder}: no such folder"
+            if not folder.exists()
+            else f"{folder}: not a folder (give the folder the studies are in)"
+        )
+    return _run_app(None, library=folder, library_index=_index_option(args))
+
+
+def _index_option(args: argparse.Namespace) -> Path | None:
+    return Path(args.index) if getattr(args, "index", None) else None
+
+
+def _library_filters(args: argparse.Namespace) -> Any:
+    from lessonstudy.archive import terms
+    from lessonstudy.archive.index import Filters
+
+    return Filters(
+        subject=args.subject or "",
+        year_group=args.year_group or "",
+        school_year=terms.parse_school_year(args.year) if args.year else None,
+        status=terms.parse_status(args.status) if args.status else "",
+    )
+
+
+def _synced_library(folder: Path, index: Path | None) -> Any:
+    """The library of `folder`, brought up to date; the files it skipped said on stderr."""
+    from lessonstudy.archive.index import Library
+
+    library = Library.open(folder, index)
+    try:
+        report = library.sync()
+    except BaseException:
+        library.close()
+        raise
+    for problem in report.problems:
+        print(f"lessonstudy: skipped {problem.path}: {problem.message}", file=sys.stderr)
+    return library
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from lessonstudy.archive import terms
+    from lessonstudy.archive.index import HIGHLIGHT_END, HIGHLIGHT_START
+
+    filters = _library_filters(args)
+    query = " ".join(args.query)
+    folder = Path(args.folder)
+    with _synced_library(folder, _index_option(args)) as library:
+        if query.strip():
+            found = library.search(query, filters, limit=args.limit)
+            results = [(f.study, f.matches, f.places) for f in found]
+        else:
+            results = [(card, (), 0) for card in library.studies(filters)[: args.limit]]
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    start, end = ("\x1b[1m", "\x1b[22m") if bold else ("", "")
+    for card, matches, places in results:
+        c = card.card
+        filed = ", ".join(
+            x
+            for x in (c["subject"], c["year_group"], terms.school_year_label(c["school_year"]))
+            if x
+        )
+        print(f"{_one_line(card.title)}  ({_one_line(filed) or 'not filed'}; {c['status']})")
+        print(f"  {folder / card.path}")
+        for copy in card.copies:
+            same = "same content" if copy.same else "differs: merge it"
+            print(f"  copy: {folder / copy.path} ({same})")
+        for match in matches:
+            text = _one_line(match.snippet).replace(HIGHLIGHT_START, start)
+            print(f"  {match.place}: {text.replace(HIGHLIGHT_END, end)}")
+        if places > len(matches):
+            print(f"  and {places - len(matches)} more places")
+    if not results:
+        what = f"for {query!r}" if query.strip() else ""
+        where = f" ({filters.words()})" if filters else ""
+        print(f"No studies found {what}{where}.".replace("  ", " "), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _one_line(text: str) -> str:
+    """Typed text on one line of a terminal: no control characters (an escape sequence
+    in a note must not reach the terminal), line breaks as spaces."""
+    import re
+
+    return re.sub(r"[\x00-\x01\x04-\x1f\x7f-\x9f]", " ", text)
+
+
+def cmd_impact(args: argparse.Namespace) -> int:
+    from lessonstudy.archive.impact import build_impact
+    from lessonstudy.files import write_atomically
+    from lessonstudy.report.impact import format_of, render_impact
+
+    out = Path(args.output)
+    fmt = format_of(out, args.format)
+    filters = _library_filters(args)
+    folder = Path(args.folder)
+    with _synced_library(folder, _index_option(args)) as library:
+        data = build_impact(library.facts(filters), folder=str(folder), filters=filters)
+    templates = Path(args.templates) if args.templates else None
+    write_atomically(out, render_impact(data, fmt=fmt, templates=templates), what="impact summary")
+    count = data["totals"]["studies"]
+    print(f"Wrote the impact summary of {count} {'study' if count == 1 else 'studies'} to {out}")
+    return 0
+
+
 # ---------------------------------------------------------------------- helpers
 
 
@@ -631,6 +740,38 @@ def build_parser() -> argparse.ArgumentParser:
         " instead of refusing to write",
     )
 
+    p = command(
+        "library",
+        cmd_library,
+        "the library: every study under a folder, to search and learn from (opens the app)",
+    )
+    p.add_argument("folder", nargs="?", default=".", help="the folder of studies (default: here)")
+    p.add_argument("--index", metavar="FILE", help="keep the library's index here")
+
+    p = command(
+        "search",
+        cmd_search,
+        "find studies under a folder by what they hold; prints the matches (exit 1: none)",
+        epilog='Every word must be found ("quoted words" as a phrase). With no words, '
+        "lists the studies that pass the filters. Pupils' pseudonyms and private words "
+        "are never indexed or shown.",
+    )
+    p.add_argument("query", nargs="*", help="words to find")
+    p.add_argument("--in", dest="folder", default=".", metavar="DIR", help="the folder of studies")
+    _library_options(p)
+    p.add_argument("--limit", type=number, default=20, help="at most this many studies (20)")
+
+    p = command(
+        "impact",
+        cmd_impact,
+        "what a school's studies achieved, for leaders and governors (HTML or Word)",
+    )
+    p.add_argument("folder", help="the folder of studies")
+    p.add_argument("-o", "--output", required=True, help="the file to write (.html or .docx)")
+    p.add_argument("--format", choices=("html", "docx", "md"), help="(default: from -o's name)")
+    p.add_argument("--templates", metavar="DIR", help="a folder of your own report templates")
+    _library_options(p)
+
     p = command("backup", cmd_backup, "make a complete, consistent copy of a study file")
     p.add_argument("path")
     p.add_argument("dest")
@@ -652,6 +793,16 @@ class _Printable:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def _library_options(p: argparse.ArgumentParser) -> None:
+    from lessonstudy.archive.terms import STATUSES
+
+    p.add_argument("--subject", help="only studies of this subject (maths finds Mathematics)")
+    p.add_argument("--year-group", help="only this year group (Year 4, Y4 or 4)")
+    p.add_argument("--year", metavar="2025/26", help="only studies of this school year")
+    p.add_argument("--status", help=f"only studies that are: {', '.join(STATUSES)}")
+    p.add_argument("--index", metavar="FILE", help="keep the library's index here")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -323,7 +323,7 @@ class Library:
             try:
                 probed = probe(self.folder / path)
             except LessonStudyError as error:
-                problems[path] = (signature, _relative(str(error), self.folder))
+                problems[path] = (signature, _relative(str(error), self.folder, path))
                 continue
             now[path] = (probed.study_id, signature, probed.stamp, probed.amount, mtime_ns)
         by_study: dict[str, list[str]] = {}
@@ -421,7 +421,7 @@ class Library:
             try:
                 return path, read_study(self.folder / path)
             except LessonStudyError as error:
-                problems[path] = (now[path][1], _relative(str(error), self.folder))
+                problems[path] = (now[path][1], _relative(str(error), self.folder, path))
         return None
 
     def _remove(self, sid: int) -> None:
@@ -623,10 +623,13 @@ def _card(row: tuple[Any, ...], copies: list[tuple[str, str, int]]) -> StudyCard
     return StudyCard(sid, study_id, path, json.loads(card), others)
 
 
-def _relative(message: str, folder: Path) -> str:
-    """An error names the file by its full path; the library names it within the folder."""
-    prefix = f"{folder}{os.sep}"
-    return message.replace(prefix, "")
+def _relative(message: str, folder: Path, path: str) -> str:
+    """An error names the file by its full path first; the library names the file
+    itself, so the message keeps only what is wrong (other paths within the folder)."""
+    full = str(folder / path)
+    if message.startswith(f"{full}: "):
+        message = message[len(full) + 2 :]
+    return message.replace(f"{folder}{os.sep}", "")
 
 
 def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
