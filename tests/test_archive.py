@@ -23,7 +23,7 @@ from archive_helpers import (
     reading_study,
     write_study,
 )
-from lessonstudy.archive import terms
+from lessonstudy import terms
 from lessonstudy.archive.index import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,

@@ -73,6 +73,7 @@ def printed(tmp_path_factory):
 
 PAPER = {
     "report": A4_PORTRAIT,
+    "case-report": A4_PORTRAIT,
     "handout": A4_PORTRAIT,
     "poster": A3_LANDSCAPE,
     "slides": SLIDE_16_9,

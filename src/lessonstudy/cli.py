@@ -317,10 +317,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         private = study_file.read(documents.PRIVATE_WORDS).value
     out = Path(args.output) if args.output else report.default_name(Path(args.path), args.kind, fmt)
     templates = Path(args.templates) if args.templates else None
+    keywords = [k for k in (args.keywords or "").split(",") if k.strip()]
+    if keywords and args.kind != "case-report":
+        raise LessonStudyError("--keywords is for the case report (--kind case-report)")
     written = report.write_report(
-        study, out, kind=args.kind, fmt=fmt, templates=templates, private=private, mask=args.mask
+        study,
+        out,
+        kind=args.kind,
+        fmt=fmt,
+        templates=templates,
+        private=private,
+        mask=args.mask,
+        keywords=keywords,
     )
     print(f"Wrote the {args.kind} ({fmt}) to {written}")
+    if args.kind == "case-report":
+        from lessonstudy.report.case_report import sidecar_path
+
+        print(f"Wrote its metadata (title, authors, abstract, keywords) to {sidecar_path(written)}")
     return 0
 
 
@@ -360,7 +374,7 @@ def _index_option(args: argparse.Namespace) -> Path | None:
 
 
 def _library_filters(args: argparse.Namespace) -> Any:
-    from lessonstudy.archive import terms
+    from lessonstudy import terms
     from lessonstudy.archive.index import Filters
 
     return Filters(
@@ -387,7 +401,7 @@ def _synced_library(folder: Path, index: Path | None) -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from lessonstudy.archive import terms
+    from lessonstudy import terms
     from lessonstudy.archive.index import HIGHLIGHT_END, HIGHLIGHT_START
 
     filters = _library_filters(args)
@@ -722,17 +736,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     from lessonstudy.report import FORMATS, KINDS
 
-    p = command("report", cmd_report, "write the report, open-house handout, poster or slides")
+    p = command(
+        "report",
+        cmd_report,
+        "write the report, case report (for a library), open-house handout, poster or slides",
+    )
     p.add_argument("path")
     p.add_argument("--kind", choices=KINDS, default="report")
     p.add_argument(
         "--format",
         choices=FORMATS,
-        help="html (the default, every kind), md, docx (report, handout, poster),"
+        help="html (the default, every kind), md, docx (report, case-report, handout, poster),"
         " pptx (slides), csv (the report's notes, one row a note)",
     )
     p.add_argument("-o", "--output", help="the file to write (default: next to the study)")
     p.add_argument("--templates", metavar="DIR", help="a folder of your own report templates")
+    p.add_argument(
+        "--keywords",
+        metavar="WORDS",
+        help="the case report's keywords, comma-separated (subject, year group and phase"
+        " are always in)",
+    )
     p.add_argument(
         "--mask",
         action="store_true",
@@ -796,7 +820,7 @@ class _Printable:
 
 
 def _library_options(p: argparse.ArgumentParser) -> None:
-    from lessonstudy.archive.terms import STATUSES
+    from lessonstudy.terms import STATUSES
 
     p.add_argument("--subject", help="only studies of this subject (maths finds Mathematics)")
     p.add_argument("--year-group", help="only this year group (Year 4, Y4 or 4)")

@@ -21,8 +21,7 @@ from typing import Any
 
 import attrs
 
-from lessonstudy import process
-from lessonstudy.archive import terms
+from lessonstudy import process, terms
 from lessonstudy.model import CLASS, IntervieweeKind, Judgement, PrivateWords, Study
 from lessonstudy.store import StudyFile, documents, summary
 

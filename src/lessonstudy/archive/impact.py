@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from lessonstudy.archive import terms
+from lessonstudy import terms
 from lessonstudy.archive.index import Filters, StudyCard
 
 Data = dict[str, Any]

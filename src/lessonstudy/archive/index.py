@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from lessonstudy.archive import terms
+from lessonstudy import terms
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.files import SQLITE_HEADER
 

@@ -23,12 +23,15 @@ from lessonstudy.errors import LessonStudyError
 if TYPE_CHECKING:
     from lessonstudy.model import PrivateWords, Study
 
-KINDS = ("report", "handout", "poster", "slides")
+KINDS = ("report", "case-report", "handout", "poster", "slides")
 FORMATS = ("html", "md", "docx", "pptx", "csv")
 SUFFIXES = {"html": ".html", "md": ".md", "docx": ".docx", "pptx": ".pptx", "csv": ".csv"}
 # What each kind can be written as (the first is the default).
 KIND_FORMATS = {
     "report": ("html", "md", "docx", "csv"),
+    # The report with a structured abstract, and its metadata beside it as JSON,
+    # for a digital library of teacher research (see case_report).
+    "case-report": ("html", "md", "docx"),
     "handout": ("html", "md", "docx"),
     "poster": ("html", "md", "docx"),
     "slides": ("html", "md", "pptx"),
@@ -62,7 +65,12 @@ def render_markdown(study: Study, *, kind: str = "report", templates: Path | Non
     from lessonstudy.report.templates import render_markdown as from_templates
 
     check_kind(kind, "md")
-    return from_templates(build_context(study, kind), kind, templates)
+    context = build_context(study, kind)
+    if kind == "case-report":
+        from lessonstudy.report.case_report import abstract
+
+        context["abstract"] = abstract(study, context)
+    return from_templates(context, kind, templates)
 
 
 def render(
@@ -116,17 +124,19 @@ def render(
         from lessonstudy.report.slides import to_slides_html
 
         return to_slides_html(markdown, title=title, templates=templates).encode("utf-8")
+    # The case report is laid out as the report is.
+    layout = "report" if kind == "case-report" else kind
     if fmt == "html":
         from lessonstudy.report.html import to_html
 
-        return to_html(markdown, title=title, kind=kind, templates=templates).encode("utf-8")
+        return to_html(markdown, title=title, kind=layout, templates=templates).encode("utf-8")
     if fmt == "pptx":
         from lessonstudy.report.slides import to_pptx
 
         return to_pptx(markdown, title=title, author=author)
     from lessonstudy.report.word import to_docx
 
-    return to_docx(markdown, title=title, kind=kind, author=author)
+    return to_docx(markdown, title=title, kind=layout, author=author)
 
 
 def _refuse(hits: list[Any], what: str) -> None:
@@ -151,14 +161,53 @@ def write_report(
     templates: Path | None = None,
     private: PrivateWords | None = None,
     mask: bool = False,
+    keywords: list[str] | None = None,
 ) -> Path:
-    """Render and write atomically (a reader never sees half a file); returns `out`."""
+    """Render and write atomically (a reader never sees half a file); returns `out`.
+
+    The case report's metadata is written beside it (`case_report.sidecar_path`),
+    checked against the private words like the report itself."""
     from lessonstudy.files import write_atomically
 
-    data = render(study, kind=kind, fmt=fmt, templates=templates, private=private, mask=mask)
     out = Path(out)
+    sidecar = None
+    if kind == "case-report":
+        sidecar = _case_report_metadata(study, out, private, mask, keywords or [])
+    data = render(study, kind=kind, fmt=fmt, templates=templates, private=private, mask=mask)
     write_atomically(out, data, what=kind)
+    if sidecar is not None:
+        from lessonstudy.report.case_report import sidecar_path
+
+        write_atomically(sidecar_path(out), sidecar, what="case report's metadata")
     return out
+
+
+def _case_report_metadata(
+    study: Study, out: Path, private: PrivateWords | None, mask: bool, keywords: list[str]
+) -> bytes:
+    import json
+
+    from lessonstudy.report.case_report import metadata, sidecar_path
+    from lessonstudy.report.context import build_context
+
+    if sidecar_path(out) == out:
+        raise LessonStudyError(
+            f"{out}: the case report's metadata goes beside it as {out.name}; give the report"
+            " another name (.html, .md or .docx)"
+        )
+    words = None
+    if private is not None and private.words:
+        from lessonstudy.report import guard
+
+        words = guard.checked(private, study.pupils)
+        if mask:
+            study = guard.masked(study, words)
+    data = metadata(study, build_context(study, "case-report"), out.name, keywords)
+    if words is not None:
+        from lessonstudy.report import guard
+
+        _refuse(guard.find_in_data(words, data), "case report's metadata")
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 __all__ = [

@@ -33,6 +33,7 @@ JUDGEMENT_ORDER = process.JUDGEMENT_ORDER
 # What each kind is called (the HTML <title>, Word and PowerPoint titles).
 KIND_TITLES = {
     "report": "case report",
+    "case-report": "case report",
     "handout": "open-house handout",
     "poster": "poster",
     "slides": "slides",
@@ -141,7 +142,9 @@ def build_context(study: Study, kind: str = "report") -> Data:
         },
         "open_house": _open_house(study, lessons),
         "methods": _methods(study, lessons, facts, names, step_titles),
-        "notes_appendix": _notes_appendix(study, names) if kind == "report" else [],
+        "notes_appendix": (
+            _notes_appendix(study, names) if kind in ("report", "case-report") else []
+        ),
         "judgements": [judgement_data(j) for j in JUDGEMENT_ORDER],
     }
 

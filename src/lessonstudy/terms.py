@@ -1,4 +1,4 @@
-"""The words the library files studies under: subject, year group, school year, status.
+"""The words studies are filed under: subject, year group, phase, school year, status.
 
 Teachers write "Maths", "Mathematics" or "maths", and "Year 4", "Y4" or "4":
 filters and the impact summary's tables compare them in one normal form.
