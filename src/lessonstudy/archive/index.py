@@ -561,7 +561,7 @@ class Library:
                 " WHERE part MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?",
                 (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1, per_study),
             ).fetchall()
-            matches = tuple(Match(place, " ".join(text.split())) for place, text, _s in snippets)
+            matches = tuple(Match(place, _one_line(text)) for place, text, _s in snippets)
             results.append(Found(card, matches, places))
             if len(results) >= limit:
                 break
@@ -601,6 +601,11 @@ def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
     if prefix_last and not text.rstrip().endswith('"'):
         terms_[-1] += "*"
     return " ".join(terms_)
+
+
+def _one_line(snippet: str) -> str:
+    """A snippet on one line: the lines of a part (one note a line) parted by " · "."""
+    return " · ".join(" ".join(line.split()) for line in snippet.splitlines() if line.strip())
 
 
 def _passes(

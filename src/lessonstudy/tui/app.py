@@ -161,10 +161,14 @@ class LessonStudyApp(App[None]):
         *,
         observe_as: str | None = None,
         lesson: int | None = None,
+        library: Path | None = None,
+        library_index: Path | None = None,
     ) -> None:
         super().__init__()
         keep_control_codes_off_the_screen()
         self.study_path = Path(study_path) if study_path is not None else None
+        self.library = library  # `lessonstudy library DIR`: the library of DIR first
+        self.library_index = library_index
         self.observe_as = observe_as
         self.observe_lesson = lesson
         self._study_file: StudyFile | None = None
@@ -212,6 +216,10 @@ class LessonStudyApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:  # tests keep the default theme, whatever the user chose
             self.remember_theme()
+        if self.library is not None:
+            self._show_start()
+            self.open_library(self.library, self.library_index)
+            return
         if self.study_path is None:
             self._show_start()
             return
@@ -326,6 +334,26 @@ class LessonStudyApp(App[None]):
             return False
         self.action_show_map()
         return True
+
+    def open_study_above(self, path: Path) -> bool:
+        """Open a study and show its map above the current screen (the library), so
+        going back from the map returns there; False (and a message) if it cannot be."""
+        from lessonstudy.tui.screens.study_map import StudyMapScreen
+
+        try:
+            self._open(path)
+        except LessonStudyError as error:
+            self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
+            return False
+        assert self.study_file is not None
+        self.push_screen(StudyMapScreen(self.study_file))
+        return True
+
+    def open_library(self, folder: Path, index: Path | None = None) -> None:
+        """The library of the studies under `folder`."""
+        from lessonstudy.tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen(folder, index))
 
     def create_study(
         self, path: Path, title: str, lessons: int = 3, labels: tuple[str, ...] = ("A", "B", "C")

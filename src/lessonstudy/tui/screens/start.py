@@ -41,6 +41,7 @@ class StartScreen(Screen[None]):
         Binding("n", "app.new_study", "New study", id="start.new"),
         Binding("o", "open_file", "Open a file", id="start.open"),
         Binding("x", "example", "Example", id="start.example"),
+        Binding("l", "library", "Library", id="start.library"),
         Binding("ctrl+q", "app.quit", "Quit", id="start.quit"),
     ]
 
@@ -56,6 +57,7 @@ class StartScreen(Screen[None]):
             Option("＋ New study…", id="new"),
             Option("… Open a study file…", id="open"),
             Option("★ Open the example study", id="example"),
+            Option("▤ Library: the studies in a folder…", id="library"),
         ]
         recent = recent_studies()
         if recent:
@@ -87,6 +89,8 @@ class StartScreen(Screen[None]):
             self.action_open_file()
         elif choice == "example":
             self.action_example()
+        elif choice == "library":
+            self.action_library()
         elif choice:
             self.app.open_study(Path(choice))  # type: ignore[attr-defined]
 
@@ -99,6 +103,16 @@ class StartScreen(Screen[None]):
 
     def action_example(self) -> None:
         self.app.open_example()  # type: ignore[attr-defined]
+
+    def action_library(self) -> None:
+        """Ask which folder of studies (tui/screens/library_folder.py), then show its library."""
+        from lessonstudy.tui.screens.library_folder import LibraryFolderDialog
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.app.open_library(folder)  # type: ignore[attr-defined]
+
+        self.app.push_screen(LibraryFolderDialog(), chosen)
 
 
 class OpenFileDialog(ModalScreen[Path | None]):

@@ -121,6 +121,7 @@ class StudyMapScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "open_next", "Next step", id="map.next"),
         Binding("c", "show_conflicts", "Both versions kept", id="map.conflicts"),
+        Binding("escape", "back_to_library", "Back to the library", id="map.library"),
         Binding("ctrl+q", "app.quit", "Quit", id="map.quit"),
     ]
 
@@ -308,7 +309,18 @@ class StudyMapScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_conflicts":
             return bool(self._conflicts)  # the key only shows while there are some
+        if action == "back_to_library":
+            return self._below_is_library()
         return True
+
+    def _below_is_library(self) -> bool:
+        """Opened from the library (tui/screens/library.py): Escape goes back there."""
+        stack = self.app.screen_stack
+        return self in stack[1:] and getattr(stack[stack.index(self) - 1], "LIBRARY", False)
+
+    def action_back_to_library(self) -> None:
+        if self._below_is_library():
+            self.app.pop_screen()
 
     def action_show_conflicts(self) -> None:
         if self._conflicts:
