@@ -626,3 +626,13 @@ def _texts(folder: Path, index: Path) -> list[str]:
     with Library.open(folder, index) as library:
         library.sync()
         return list(library.all_text())
+
+
+def test_two_processes_share_one_index(folder: Path, tmp_path: Path, monkeypatch) -> None:
+    """Seen: the library screen's worker opened the index a second time while the header
+    of the new file was still in its write-ahead log, took it for someone else's file
+    and made a new one: the screen's own connection then never saw a study."""
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(tmp_path / "data"))
+    with Library.open(folder) as screen, Library.open(folder) as worker:
+        assert worker.sync().studies == 2
+        assert titles(screen) == [FRACTIONS, READING]

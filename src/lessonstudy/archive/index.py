@@ -657,6 +657,7 @@ def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version != INDEX_FORMAT:
                 _create(con)
+            made = version != INDEX_FORMAT
             row = con.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
             if row is None:
                 con.execute("INSERT INTO meta VALUES ('folder', ?)", (str(folder),))
@@ -664,6 +665,8 @@ def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
                 raise LessonStudyError(
                     f"{path}: the index of another folder ({row[0]}); give another --index file"
                 )
+        if made:  # put the header (our application id) into the file itself at once
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.DatabaseError as error:
         con.close()
         if not own:
@@ -689,6 +692,7 @@ def _create(con: sqlite3.Connection) -> None:
 
 
 def _is_index(path: Path) -> bool:
+    """True for an index of ours (or an empty file or database, to make one in)."""
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -696,11 +700,22 @@ def _is_index(path: Path) -> bool:
         return False
     if len(header) == 0:
         return True  # an empty file: SQLite makes it a database
-    return (
-        header.startswith(SQLITE_HEADER)
-        and len(header) == 100
-        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
-    )
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        return False
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return True
+    # The header on disk can be behind the write-ahead log (another process made
+    # the index a moment ago): ask SQLite, which reads through the log.
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            application_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return application_id == APPLICATION_ID or tables == 0
 
 
 def _remove_index(path: Path) -> None:

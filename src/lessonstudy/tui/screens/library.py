@@ -199,6 +199,7 @@ class LibraryScreen(Screen[None]):
             placeholder="Search the studies: focus, technique, notes, findings …",
             id="library-search",
             compact=True,
+            select_on_focus=False,  # typing on the list continues the search, not replaces it
         )
         with Horizontal(id="library-filters"):
             yield Select[str]([], prompt="Any subject", id="filter-subject", compact=True)
