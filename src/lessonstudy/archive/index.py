@@ -30,9 +30,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessonstudy import terms
 from lessonstudy.errors import LessonStudyError
@@ -43,7 +41,7 @@ if TYPE_CHECKING:
 
 SUFFIX = ".lessonstudy"
 APPLICATION_ID = 0x4C534C62  # "LSLb": a library index, not a study
-INDEX_FORMAT = 1  # bump when what is indexed changes: an older index is rebuilt
+INDEX_FORMAT = 3  # bump when what is indexed changes: an older index is rebuilt
 PARTS_PER_STUDY = 1 << 10  # a part's rowid is (study's sid << 10) | n
 BATCH = 25  # studies read between commits: an interrupted first indexing keeps its work
 
@@ -77,9 +75,16 @@ _SCHEMA = [
     "CREATE TABLE problem (path TEXT PRIMARY KEY, signature TEXT NOT NULL, message TEXT NOT NULL)",
     """CREATE VIRTUAL TABLE part USING fts5(
         text, place UNINDEXED, weight UNINDEXED,
-        tokenize = 'porter unicode61 remove_diacritics 2'
+        tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'
+    )""",
+    # The same text, one row per study (rowid = sid): a search ranks studies here
+    # (a thousand rows at most) before it looks for the places in `part`. `head`
+    # holds what a study is about (title, focus, question, findings: weight > 1).
+    """CREATE VIRTUAL TABLE study_text USING fts5(
+        head, body, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'
     )""",
 ]
+HEAD_WEIGHT = 3.0  # a match in what a study is about counts three times one in its notes
 
 # How much a copy holds (the most complete copy is the one read).
 _AMOUNT_SQL = """
@@ -91,14 +96,12 @@ SELECT (SELECT coalesce(sum(revision), 0) FROM document)
 # --------------------------------------------------------------------------- what a sync finds
 
 
-@attrs.frozen
-class Problem:
+class Problem(NamedTuple):
     path: str  # relative to the folder
     message: str  # one line: what is wrong
 
 
-@attrs.frozen
-class SyncReport:
+class SyncReport(NamedTuple):
     studies: int  # studies in the library after the look
     read: int  # studies read (new or changed)
     moved: int  # studies now read from another path, nothing read again
@@ -118,8 +121,7 @@ class SyncReport:
         return ", ".join(parts)
 
 
-@attrs.frozen
-class Filters:
+class Filters(NamedTuple):
     subject: str = ""
     year_group: str = ""
     school_year: int | None = None
@@ -141,15 +143,13 @@ class Filters:
         return ", ".join(shown)
 
 
-@attrs.frozen
-class Copy:
+class Copy(NamedTuple):
     path: str
     same: bool  # holds the same as the copy the library read
     mtime_ns: int
 
 
-@attrs.frozen
-class StudyCard:
+class StudyCard(NamedTuple):
     """One study as the library lists it."""
 
     sid: int
@@ -163,14 +163,12 @@ class StudyCard:
         return str(self.card["title"])
 
 
-@attrs.frozen
-class Match:
+class Match(NamedTuple):
     place: str  # where the match is: "Focus", "RL2 notes, stage 3: Fraction wall"
     snippet: str  # the text around it; the matched words between \x02 and \x03
 
 
-@attrs.frozen
-class Found:
+class Found(NamedTuple):
     study: StudyCard
     matches: tuple[Match, ...]  # the best places first
     places: int  # how many places match in all
@@ -225,8 +223,7 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
         return None
 
 
-@attrs.frozen
-class _Probe:
+class _Probe(NamedTuple):
     study_id: str
     stamp: str
     amount: int
@@ -427,6 +424,7 @@ class Library:
     def _remove(self, sid: int) -> None:
         con = self._con
         con.execute("DELETE FROM study WHERE sid = ?", (sid,))
+        con.execute("DELETE FROM study_text WHERE rowid = ?", (sid,))
         con.execute(
             "DELETE FROM part WHERE rowid BETWEEN ? AND ?",
             (sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1),
@@ -471,6 +469,14 @@ class Library:
                 (new_sid * PARTS_PER_STUDY + n, part.text, part.place, part.weight)
                 for n, part in enumerate(parts)
             ],
+        )
+        con.execute(
+            "INSERT INTO study_text (rowid, head, body) VALUES (?, ?, ?)",
+            (
+                new_sid,
+                "\n".join(part.text for part in parts if part.weight > 1),
+                "\n".join(part.text for part in parts if part.weight <= 1),
+            ),
         )
 
     # ------------------------------------------------------------------ reading the index
@@ -540,32 +546,62 @@ class Library:
             return []
         con = self._con
         try:
+            # Rank the studies first (one row each), then find each one's places.
             ranked = con.execute(
-                "WITH hit AS MATERIALIZED (SELECT rowid >> 10 AS sid, bm25(part) * weight AS score"
-                " FROM part WHERE part MATCH ?)"
-                " SELECT sid, min(score), count(*) FROM hit GROUP BY sid ORDER BY 2",
-                (match,),
+                "SELECT rowid FROM study_text WHERE study_text MATCH ?"
+                " ORDER BY bm25(study_text, ?, 1.0)",
+                (match, HEAD_WEIGHT),
             ).fetchall()
         except sqlite3.OperationalError as error:  # a query FTS5 cannot parse
             raise LessonStudyError(f"cannot search for {query!r} ({error})") from None
         allowed = set(self._passing(filters)) if filters else None
         results = []
-        for sid, _score, places in ranked:
-            cards = self._cards([sid]) if allowed is None or sid in allowed else []
-            if not cards:
+        for (sid,) in ranked:
+            if allowed is not None and sid not in allowed:
                 continue
-            card = cards[0]
-            snippets = con.execute(
-                "SELECT place, snippet(part, 0, char(2), char(3), '…', 14),"
-                " bm25(part) * weight AS score FROM part"
-                " WHERE part MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?",
-                (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1, per_study),
+            # Every word must be in one place (a note, the focus ...), not just
+            # somewhere in the study: a study with no such place is no match.
+            places = con.execute(
+                "SELECT rowid FROM part WHERE part MATCH ? AND rowid BETWEEN ? AND ?"
+                " ORDER BY weight DESC, rowid",
+                (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1),
             ).fetchall()
-            matches = tuple(Match(place, _one_line(text)) for place, text, _s in snippets)
-            results.append(Found(card, matches, places))
+            if not places:
+                continue
+            matches = []
+            for (rowid,) in places[:per_study]:
+                place, text = con.execute(
+                    "SELECT place, snippet(part, 0, char(2), char(3), '…', 14) FROM part"
+                    " WHERE part MATCH ? AND rowid = ?",
+                    (match, rowid),
+                ).fetchone()
+                matches.append(Match(place, _one_line(text)))
+            cards = self._cards([sid])
+            if cards:
+                results.append(Found(cards[0], tuple(matches), len(places)))
             if len(results) >= limit:
                 break
         return results
+
+    def matches(
+        self, query: str, study_id: str, *, limit: int = 12, prefix_last: bool = False
+    ) -> tuple[Match, ...]:
+        """Every place (up to `limit`) one study matches `query`, best first."""
+        match = fts_query(query, prefix_last=prefix_last)
+        row = self._con.execute("SELECT sid FROM study WHERE study_id = ?", (study_id,)).fetchone()
+        if match is None or row is None:
+            return ()
+        sid = row[0]
+        try:
+            rows = self._con.execute(
+                "SELECT place, snippet(part, 0, char(2), char(3), '…', 14) FROM part"
+                " WHERE part MATCH ? AND rowid BETWEEN ? AND ? ORDER BY weight DESC, rowid"
+                " LIMIT ?",
+                (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return ()
+        return tuple(Match(place, _one_line(text)) for place, text in rows)
 
     def all_text(self) -> Iterator[str]:
         """Everything the index holds as text (the privacy tests read it all)."""
@@ -590,7 +626,8 @@ _TOKEN = re.compile(r"\w+")
 def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
     """A person's search words as an FTS5 query: every word (or "quoted phrase")
     must be found; nothing they type is read as FTS5 syntax. With `prefix_last`,
-    the last word may be the start of one (search as you type). None: no words."""
+    the last word may be the start of one (search as you type) once it has two
+    letters. None: no words."""
     terms_: list[str] = []
     for phrase, word in _WORD.findall(text):
         tokens = _TOKEN.findall(phrase if phrase else word)
@@ -598,7 +635,8 @@ def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
             terms_.append('"' + " ".join(tokens) + '"')
     if not terms_:
         return None
-    if prefix_last and not text.rstrip().endswith('"'):
+    # A one-letter start would match most of the index (and has no prefix index).
+    if prefix_last and not text.rstrip().endswith('"') and len(terms_[-1]) >= 4:
         terms_[-1] += "*"
     return " ".join(terms_)
 
@@ -702,13 +740,19 @@ def _is_index(path: Path) -> bool:
         return True  # an empty file: SQLite makes it a database
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
         return False
-    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
-        return True
-    # The header on disk can be behind the write-ahead log (another process made
-    # the index a moment ago): ask SQLite, which reads through the log.
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id != 0:
+        return application_id == APPLICATION_ID  # someone else's (a study, say): never
+    # No id yet: an empty database, or the header on disk is behind the write-ahead
+    # log (another process made the index a moment ago). Ask SQLite, which reads
+    # through the log; `query_only` on a read-write connection leaves no -wal/-shm
+    # behind (a `mode=ro` one would).
+    wal = header[18] == 2
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        uri = f"{path.resolve().as_uri()}?mode={'rw' if wal else 'ro'}"
+        con = sqlite3.connect(uri, uri=True)
         try:
+            con.execute("PRAGMA query_only = ON")
             application_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
