@@ -772,18 +772,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", nargs="?", default=".", help="the folder of studies (default: here)")
     p.add_argument("--index", metavar="FILE", help="keep the library's index here")
 
-    p = command(
-        "search",
-        cmd_search,
-        "find studies under a folder by what they hold; prints the matches (exit 1: none)",
-        epilog='Every word must be found ("quoted words" as a phrase). With no words, '
-        "lists the studies that pass the filters. Pupils' pseudonyms and private words "
-        "are never indexed or shown.",
-    )
-    p.add_argument("query", nargs="*", help="words to find")
-    p.add_argument("--in", dest="folder", default=".", metavar="DIR", help="the folder of studies")
-    _library_options(p)
-    p.add_argument("--limit", type=number, default=20, help="at most this many studies (20)")
+    _search_arguments(command("search", cmd_search, SEARCH_HELP, epilog=SEARCH_EPILOG))
 
     p = command(
         "impact",
@@ -819,6 +808,32 @@ class _Printable:
         return getattr(self._stream, name)
 
 
+SEARCH_HELP = "find studies under a folder by what they hold; prints the matches (exit 1: none)"
+SEARCH_EPILOG = (
+    'Every word must be found ("quoted words" as a phrase). With no words, lists the '
+    "studies that pass the filters. Pupils' pseudonyms and private words are never "
+    "indexed or shown."
+)
+
+
+def _search_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("query", nargs="*", help="words to find")
+    p.add_argument("--in", dest="folder", default=".", metavar="DIR", help="the folder of studies")
+    _library_options(p)
+    p.add_argument("--limit", type=number, default=20, help="at most this many studies (20)")
+    return p
+
+
+def _search_parser() -> argparse.ArgumentParser:
+    """`lessonstudy search` alone: scripts call it often, so it does not wait for the
+    whole command line's parser to be built (the same arguments, the same help)."""
+    p = argparse.ArgumentParser(
+        prog="lessonstudy search", description=SEARCH_HELP, epilog=SEARCH_EPILOG
+    )
+    p.set_defaults(handler=cmd_search)
+    return _search_arguments(p)
+
+
 def _library_options(p: argparse.ArgumentParser) -> None:
     from lessonstudy.terms import STATUSES
 
@@ -840,13 +855,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    parser = build_parser()
-    commands = _subcommands(parser)
-    if argv and argv[0] not in commands and not argv[0].startswith("-"):
-        argv.insert(0, "open")  # lessonstudy PATH
-    if not argv:
-        argv = ["open"]
-    args = parser.parse_args(argv)
+    if argv[:1] == ["search"]:
+        args = _search_parser().parse_args(argv[1:])
+    else:
+        parser = build_parser()
+        commands = _subcommands(parser)
+        if argv and argv[0] not in commands and not argv[0].startswith("-"):
+            argv.insert(0, "open")  # lessonstudy PATH
+        if not argv:
+            argv = ["open"]
+        args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except LessonStudyError as error:

@@ -193,6 +193,13 @@ def _study(card: StudyCard, facts: Data) -> Data:
         "cycles": cycles,
         "faithfulness": tally.data(),
         "practice_developed": facts["practice_developed"],
+        # the changes the next plans worked in, as the group agreed them
+        "carried": [
+            item["text"]
+            for cycle in facts["cycles"]
+            for item in cycle["changes"]["items"]
+            if item["status"] == "done"
+        ],
         "key_points": facts["key_points"],
         "learner_groups": sorted({p["learner_group"] for p in facts["pupils"]}),
     }

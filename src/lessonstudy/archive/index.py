@@ -23,18 +23,19 @@ neither the model nor the process (`extract` is imported to read a study).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessonstudy import terms
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import SQLITE_HEADER
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # (as lessonstudy.files has it; not imported: slow)
 
 if TYPE_CHECKING:
     from lessonstudy.archive.extract import Extract
@@ -43,6 +44,7 @@ SUFFIX = ".lessonstudy"
 APPLICATION_ID = 0x4C534C62  # "LSLb": a library index, not a study
 INDEX_FORMAT = 3  # bump when what is indexed changes: an older index is rebuilt
 PARTS_PER_STUDY = 1 << 10  # a part's rowid is (study's sid << 10) | n
+SCREEN_LIMIT = 100  # results the library screen lists while a person types
 BATCH = 25  # studies read between commits: an interrupted first indexing keeps its work
 
 _SCHEMA = [
@@ -185,7 +187,10 @@ def default_index_path(folder: Path) -> Path:
     from lessonstudy.resources import user_data_dir
 
     folder = folder.resolve()
-    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    # A checksum of the full path tells apart folders of the same name (zlib, not
+    # hashlib: importing OpenSSL costs the search command milliseconds). The index
+    # records its folder, so a clash is caught and that index made again.
+    digest = f"{zlib.crc32(str(folder).encode('utf-8', 'surrogateescape')):08x}"
     slug = re.sub(r"[^A-Za-z0-9]+", "-", folder.name).strip("-")[:40] or "folder"
     return user_data_dir() / "library" / f"{slug}-{digest}.sqlite3"
 
@@ -194,31 +199,42 @@ def scan(folder: Path) -> dict[str, tuple[str, int]]:
     """Every study file under `folder`: relative path -> (signature, mtime_ns).
 
     Hidden folders and files (a study's partial file while it is written) are
-    left out; links to folders are not followed (a loop cannot trap the scan)."""
+    left out; links to folders are not followed (a loop cannot trap the scan).
+    One listing and one stat a file (two with a -wal file): a look at a thousand
+    studies costs a few tens of milliseconds."""
     found: dict[str, tuple[str, int]] = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith(".") or not name.lower().endswith(SUFFIX):
-                continue
-            path = Path(root) / name
+    pending = [(str(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = [e for e in listing if not e.name.startswith(".")]
+        except OSError:
+            continue  # unreadable or gone: nothing to index there
+        names = {e.name for e in entries}
+        for entry in entries:
+            name = entry.name
             try:
-                info = path.stat()
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                if not name.lower().endswith(SUFFIX) or not entry.is_file():
+                    continue
+                info = entry.stat()
             except OSError:
                 continue  # gone since the folder was listed
-            if not path.is_file():
-                continue
-            wal = _stat_or_none(Path(f"{path}-wal"))
             signature = f"{info.st_size}:{info.st_mtime_ns}"
-            if wal is not None:
-                signature += f":{wal.st_size}:{wal.st_mtime_ns}"
-            found[path.relative_to(folder).as_posix()] = (signature, info.st_mtime_ns)
+            if f"{name}-wal" in names:
+                wal = _stat_or_none(f"{entry.path}-wal")
+                if wal is not None:
+                    signature += f":{wal.st_size}:{wal.st_mtime_ns}"
+            found[f"{prefix}{name}"] = (signature, info.st_mtime_ns)
     return found
 
 
-def _stat_or_none(path: Path) -> os.stat_result | None:
+def _stat_or_none(path: str) -> os.stat_result | None:
     try:
-        return path.stat()
+        return os.stat(path)
     except OSError:
         return None
 
@@ -305,14 +321,25 @@ class Library:
                 "SELECT path, signature, message FROM problem"
             )
         }
+        unchanged = len(found) == len(copies) + len(known_problems) and all(
+            (path in copies and copies[path][2] == signature)
+            or (path in known_problems and known_problems[path][0] == signature)
+            for path, (signature, _mtime) in found.items()
+        )
+        if unchanged:  # what every search finds first, usually: nothing to do
+            studies = con.execute("SELECT count(*) FROM study").fetchone()[0]
+            problems_now = tuple(Problem(p, m) for p, (_s, m) in sorted(known_problems.items()))
+            return SyncReport(studies, 0, 0, 0, problems_now)
         # path -> (study_id, signature, stamp, amount, mtime_ns) for every readable copy now
         now: dict[str, tuple[str, str, str, int, int]] = {}
         problems: dict[str, tuple[str, str]] = {}
+        probed_paths: set[str] = set()  # copies looked into: their rows are written
         for path, (signature, mtime_ns) in found.items():
             known = copies.get(path)
             if known is not None and known[2] == signature:
                 now[path] = (known[1], signature, known[3], known[4], mtime_ns)
                 continue
+            probed_paths.add(path)
             problem = known_problems.get(path)
             if problem is not None and problem[0] == signature:
                 problems[path] = problem
@@ -349,25 +376,29 @@ class Library:
         gone = [study_id for study_id in indexed if study_id not in by_study]
         read = 0
         reading = {study_id for study_id, _paths in to_read}
-        with _write(con):
-            # The copies of a study to read are written with it: if the reading is
-            # interrupted, the next look finds them unknown and reads them again.
-            con.execute("DELETE FROM copy")
-            con.executemany(
-                "INSERT INTO copy VALUES (?, ?, ?, ?, ?, ?)",
-                [(path, *row) for path, row in now.items() if row[0] not in reading],
-            )
-            con.execute("DELETE FROM problem")
-            con.executemany(
-                "INSERT INTO problem VALUES (?, ?, ?)",
-                [(path, signature, message) for path, (signature, message) in problems.items()],
-            )
-            for study_id in gone:
-                self._remove(indexed[study_id][0])
-            con.executemany(
-                "UPDATE study SET path = ?, stamp = ? WHERE study_id = ?",
-                [(path, stamp, study_id) for study_id, path, stamp in moved],
-            )
+        gone_paths = [path for path in copies if path not in now]
+        new_copies = [
+            (path, *now[path])
+            for path in probed_paths
+            if path in now and now[path][0] not in reading
+        ]
+        if gone_paths or new_copies or gone or moved or problems != known_problems:
+            with _write(con):
+                # The copies of a study to read are written with it: if the reading is
+                # interrupted, the next look finds them unknown and reads them again.
+                con.executemany("DELETE FROM copy WHERE path = ?", [(p,) for p in gone_paths])
+                con.executemany("INSERT OR REPLACE INTO copy VALUES (?, ?, ?, ?, ?, ?)", new_copies)
+                con.execute("DELETE FROM problem")
+                con.executemany(
+                    "INSERT INTO problem VALUES (?, ?, ?)",
+                    [(path, sig, message) for path, (sig, message) in problems.items()],
+                )
+                for study_id in gone:
+                    self._remove(indexed[study_id][0])
+                con.executemany(
+                    "UPDATE study SET path = ?, stamp = ? WHERE study_id = ?",
+                    [(path, stamp, study_id) for study_id, path, stamp in moved],
+                )
         total = len(to_read)
         if progress is not None and total:
             progress(0, total)
@@ -700,9 +731,13 @@ def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
             if row is None:
                 con.execute("INSERT INTO meta VALUES ('folder', ?)", (str(folder),))
             elif row[0] != str(folder):
-                raise LessonStudyError(
-                    f"{path}: the index of another folder ({row[0]}); give another --index file"
-                )
+                if own:  # two folders with one checksum: ours, a cache: made again
+                    _create(con)
+                    con.execute("INSERT INTO meta VALUES ('folder', ?)", (str(folder),))
+                else:
+                    raise LessonStudyError(
+                        f"{path}: the index of another folder ({row[0]}); give another --index file"
+                    )
         if made:  # put the header (our application id) into the file itself at once
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.DatabaseError as error:

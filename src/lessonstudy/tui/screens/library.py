@@ -33,6 +33,7 @@ from lessonstudy import terms
 from lessonstudy.archive.index import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
+    SCREEN_LIMIT,
     Filters,
     Found,
     Library,
@@ -52,7 +53,6 @@ STATUS_SYMBOLS = {
     "complete": ("●", "green"),
 }
 WIDE = 110  # from this width the highlighted study's details sit beside the list
-RESULTS = 300  # search results listed at most (the best first)
 TYPING_PAUSE = 0.12  # seconds: a search runs when typing pauses this long
 
 
@@ -360,8 +360,9 @@ class LibraryScreen(Screen[None]):
         filters = self._filters()
         self._found = {}
         if query.strip():
+            # One place each for the list; the highlighted study's places when shown.
             found = self._library.search(
-                query, filters, limit=RESULTS, per_study=12, prefix_last=True
+                query, filters, limit=SCREEN_LIMIT, per_study=1, prefix_last=True
             )
             self._found = {f.study.study_id: f for f in found}
             cards = [f.study for f in found]
@@ -444,8 +445,11 @@ class LibraryScreen(Screen[None]):
                     Text(f"No studies found in {self.folder} yet (files named *.lessonstudy).")
                 )
             return
-        found = self._found.get(card.study_id)
-        detail.update(details(card, self.folder, found.matches if found else ()))
+        matches: tuple[Match, ...] = ()
+        query = self._query()
+        if card.study_id in self._found and self._library is not None:
+            matches = self._library.matches(query, card.study_id, prefix_last=True)
+        detail.update(details(card, self.folder, matches))
         line = Text("Enter opens ")
         if self.has_class("narrow"):
             line.append(card.path, style="bold")
