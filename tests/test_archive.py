@@ -636,3 +636,10 @@ def test_two_processes_share_one_index(folder: Path, tmp_path: Path, monkeypatch
     with Library.open(folder) as screen, Library.open(folder) as worker:
         assert worker.sync().studies == 2
         assert titles(screen) == [FRACTIONS, READING]
+
+
+def test_common_words_narrow_nothing_and_are_left_out_unless_quoted() -> None:
+    assert fts_query("explained the idea") == '"explained" "idea"'
+    assert fts_query('"explained the idea"') == '"explained the idea"'
+    assert fts_query("the") == '"the"'  # all there is
+    assert fts_query("explained th", prefix_last=True) == '"explained" "th"*'

@@ -198,7 +198,7 @@ def test_impact_of_a_filtered_school(school: Path, data: Path, tmp_path: Path) -
     assert result.returncode == 0
     text = out.read_text()
     assert "1 lesson study in" in text and "(subject maths)" in text
-    assert "### Fractions in Year 4" in text and "Inference" not in text
+    assert "**Fractions in Year 4**" in text and "Inference" not in text
 
 
 def test_impact_needs_a_format_it_knows(school: Path, data: Path, tmp_path: Path) -> None:

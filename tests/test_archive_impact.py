@@ -199,7 +199,8 @@ def test_typed_text_stays_text_in_the_impact_outputs(tmp_path: Path) -> None:
     assert "<strong>bold</strong>" not in page
     assert 'href="http://e.x"' not in page
     document = docx.Document(io.BytesIO(render_impact(data, fmt="docx")))
-    body = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    body = "\n".join([p.text for p in document.paragraphs] + cells)
     assert "<script>alert(1)</script> **bold** | pipe" in body
 
 

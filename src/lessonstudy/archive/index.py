@@ -654,18 +654,82 @@ _WORD = re.compile(r'"([^"]*)"|(\S+)')
 _TOKEN = re.compile(r"\w+")
 
 
+# Words too common to narrow a search ("explained the idea" finds what "explained
+# idea" finds, without reading where every "the" is); kept inside "quoted phrases".
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+    }
+)
+
+
 def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
     """A person's search words as an FTS5 query: every word (or "quoted phrase")
-    must be found; nothing they type is read as FTS5 syntax. With `prefix_last`,
-    the last word may be the start of one (search as you type) once it has two
-    letters. None: no words."""
-    terms_: list[str] = []
+    must be found; nothing they type is read as FTS5 syntax. Common words ("the",
+    "of") are left out unless quoted or all there is. With `prefix_last`, the last
+    word may be the start of one (search as you type) once it has two letters.
+    None: no words."""
+    found: list[tuple[str, bool]] = []  # (term, quoted)
     for phrase, word in _WORD.findall(text):
         tokens = _TOKEN.findall(phrase if phrase else word)
         if tokens:
-            terms_.append('"' + " ".join(tokens) + '"')
-    if not terms_:
+            found.append((" ".join(tokens), bool(phrase)))
+    if not found:
         return None
+    last = found[-1]
+    kept = [t for t in found if t[1] or t[0].lower() not in STOPWORDS]
+    if not kept:
+        kept = found
+    elif prefix_last and last not in kept:
+        kept.append(last)  # the word being typed may become a rare one ("th" -> "theory")
+    terms_ = [f'"{term}"' for term, _quoted in kept]
     # A one-letter start would match most of the index (and has no prefix index).
     if prefix_last and not text.rstrip().endswith('"') and len(terms_[-1]) >= 4:
         terms_[-1] += "*"
