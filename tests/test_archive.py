@@ -457,18 +457,6 @@ def test_the_library_never_writes_into_a_study(folder: Path, index: Path) -> Non
     assert fingerprint(folder) == before  # same files, same bytes, same times
 
 
-def test_a_read_only_folder_is_indexed(folder: Path, index: Path) -> None:
-    for path in folder.rglob("*"):
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    folder.chmod(0o555)
-    try:
-        with Library.open(folder, index) as library:
-            assert library.sync().studies == 2
-    finally:
-        for path in [folder, *folder.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-
-
 # --------------------------------------------------------------------------- privacy
 
 
