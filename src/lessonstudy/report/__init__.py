@@ -23,7 +23,7 @@ from lessonstudy.errors import LessonStudyError
 if TYPE_CHECKING:
     from lessonstudy.model import PrivateWords, Study
 
-KINDS = ("report", "case-report", "handout", "poster", "slides")
+KINDS = ("report", "handout", "poster", "slides", "case-report")
 FORMATS = ("html", "md", "docx", "pptx", "csv")
 SUFFIXES = {"html": ".html", "md": ".md", "docx": ".docx", "pptx": ".pptx", "csv": ".csv"}
 # What each kind can be written as (the first is the default).

@@ -54,6 +54,7 @@ KIND_NAMES = {
     "handout": "Open-house handout",
     "poster": "Poster",
     "slides": "Slides",
+    "case-report": "Case report for a library (abstract + metadata)",
 }
 FORMAT_NAMES = {
     "html": "HTML, to print",
