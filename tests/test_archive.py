@@ -631,3 +631,21 @@ def test_common_words_narrow_nothing_and_are_left_out_unless_quoted() -> None:
     assert fts_query('"explained the idea"') == '"explained the idea"'
     assert fts_query("the") == '"the"'  # all there is
     assert fts_query("explained th", prefix_last=True) == '"explained" "th"*'
+
+
+def test_a_study_is_found_by_its_file_name(folder: Path, index: Path) -> None:
+    """Seen when trying it: a deputy head typed part of a file name ("lapt", for the
+    copy on a laptop) and the library found nothing."""
+    with Library.open(folder, index) as library:
+        library.sync()
+        (found,) = library.search("fractions lesson")  # maths/fractions.lessonstudy
+    assert found.study.title == FRACTIONS
+    assert found.matches[-1].place == "File"
+    assert found.matches[-1].snippet == (
+        f"maths/{HIGHLIGHT_START}fractions{HIGHLIGHT_END}.{HIGHLIGHT_START}lesson{HIGHLIGHT_END}study"
+    )
+    with Library.open(folder, index) as library:
+        # no study holds the word "lessonstudy": found by the file name alone
+        (found,) = library.search("fractions.lessonstudy")
+        assert [m.place for m in found.matches] == ["File"]
+        assert library.search("fractions.lessonstudy", Filters(subject="english")) == []

@@ -61,14 +61,14 @@ def test_faithfulness_is_counted_from_what_each_cycle_recorded(
     fractions = study_row(data, "Fractions in Year 4")
     rl1, rl2 = fractions["cycles"]
     assert rl1["discussion"] == "the next day"
-    assert rl1["changes"] == "1 agreed, 0 carried, 0 worked in"
+    assert rl1["changes"] == "1 agreed · 0 carried · 0 worked in"
     assert rl1["change_items"] == [
         {"text": "After RL1: start with halves and quarters", "status": "dropped"}
     ]
     assert rl2["changes"] == "1 agreed"  # after the last lesson: nothing to carry into
     reading = study_row(data, "Inference in whole-class reading")
     assert reading["cycles"][0]["discussion"] == "2 days later"
-    assert reading["cycles"][1]["predictions"] == "0 of 0 written"
+    assert reading["cycles"][1]["predictions"] == "not taught; 0 of 0 written"
 
 
 def test_predictions_written_before_the_lesson_began_are_told_from_later_ones(
@@ -92,9 +92,7 @@ def test_predictions_written_before_the_lesson_began_are_told_from_later_ones(
     write_study(folder / "r.lessonstudy", study)
     data = impact(folder, tmp_path / "i.sqlite3")
     assert data["totals"]["predictions_before"]["text"] == "1 of 2"
-    assert study_row(data, study.overview.title)["cycles"][0]["predictions"] == (
-        "1 of 2 before teaching"
-    )
+    assert study_row(data, study.overview.title)["cycles"][0]["predictions"] == "1 of 2"
 
 
 def test_changes_carried_and_worked_in(tmp_path: Path) -> None:

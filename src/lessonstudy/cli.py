@@ -458,7 +458,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     filters = _library_filters(args)
     folder = Path(args.folder)
     with _synced_library(folder, _index_option(args)) as library:
-        data = build_impact(library.facts(filters), folder=str(folder), filters=filters)
+        data = build_impact(library.facts(filters), folder=str(library.folder), filters=filters)
     templates = Path(args.templates) if args.templates else None
     write_atomically(out, render_impact(data, fmt=fmt, templates=templates), what="impact summary")
     count = data["totals"]["studies"]

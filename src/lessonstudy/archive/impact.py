@@ -37,6 +37,7 @@ JUDGEMENT_WORDS = {
     "unexpected": "unexpected",
 }
 END_POINT_EXAMPLES = 3  # end points quoted per learner group
+NOT_RECORDED = "learner group not recorded"  # (as extract writes it)
 
 
 def _ratio(count: int, total: int) -> Data:
@@ -46,6 +47,18 @@ def _ratio(count: int, total: int) -> Data:
 def _counts_text(counts: dict[str, int]) -> str:
     shown = [f"{counts[k]} {JUDGEMENT_WORDS[k]}" for k in JUDGEMENT_KEYS if counts.get(k)]
     return ", ".join(shown) if shown else "none"
+
+
+JUDGEMENT_SYMBOLS = {"as_predicted": "=", "better": "+", "less": "-", "unexpected": "?"}
+
+
+def _counts(counts: dict[str, int]) -> list[Data]:
+    """Counts in the judgements' order, each with its symbol (the templates' chips)."""
+    return [
+        {"key": k, "symbol": JUDGEMENT_SYMBOLS[k], "words": JUDGEMENT_WORDS[k], "count": counts[k]}
+        for k in JUDGEMENT_KEYS
+        if counts.get(k)
+    ]
 
 
 def _add(into: dict[str, int], counts: dict[str, int]) -> None:
@@ -135,38 +148,34 @@ def _study(card: StudyCard, facts: Data) -> Data:
     for cycle in facts["cycles"]:
         p = cycle["predictions"]
         changes = cycle["changes"]
+        taught = cycle["taught"]
+        undated = f" ({p['undated']} undated)" if p["undated"] else ""
+        interviews = cycle["interviews"]
         cycles.append(
             {
                 "lesson": f"RL{cycle['lesson']}",
                 "date": _date(cycle["date"]),
-                "taught": cycle["taught"],
+                "taught": taught,
                 "predictions": (
-                    f"{p['before_teaching']} of {p['cells']} before teaching"
-                    + (f" ({p['undated']} undated)" if p["undated"] else "")
-                    if cycle["taught"]
-                    else f"{p['written']} of {p['cells']} written"
+                    f"{p['before_teaching']} of {p['cells']}{undated}"
+                    if taught
+                    else f"not taught; {p['written']} of {p['cells']} written"
                 ),
-                "observers": f"{cycle['pupils_with_observer']} of {cycle['pupils']} pupils",
+                "observers": f"{cycle['pupils_with_observer']} of {cycle['pupils']}",
                 "seen": (
-                    f"{cycle['pupils_seen_every_stage']} of {cycle['pupils']} pupils"
-                    if cycle["taught"]
-                    else "–"
+                    f"{cycle['pupils_seen_every_stage']} of {cycle['pupils']}" if taught else "–"
                 ),
                 "interviews": (
-                    f"{cycle['interviews']}"
-                    + (
-                        f" ({cycle['pupils_interviewed']} case pupils)"
-                        if cycle["interviews"]
-                        else ""
-                    )
-                    if cycle["taught"]
+                    f"{interviews}"
+                    + (f" ({cycle['pupils_interviewed']} case pupils)" if interviews else "")
+                    if taught
                     else "–"
                 ),
-                "discussion": _discussion_words(cycle) if cycle["taught"] else "–",
+                "discussion": _discussion_words(cycle) if taught else "–",
                 "changes": (
                     f"{changes['agreed']} agreed"
                     + (
-                        f", {changes['carried']} carried, {changes['worked_in']} worked in"
+                        f" · {changes['carried']} carried · {changes['worked_in']} worked in"
                         if changes["following"] is not None and changes["agreed"]
                         else ""
                     )
@@ -254,6 +263,11 @@ class _GroupProgress:
             "last": _counts_text(self.last),
             "first_marks": _counts_text(self.first_marks),
             "last_marks": _counts_text(self.last_marks),
+            # the same as symbols, for the written summary (its key says them in words)
+            "first_counts": _counts(self.first),
+            "last_counts": _counts(self.last),
+            "first_marks_counts": _counts(self.first_marks),
+            "last_marks_counts": _counts(self.last_marks),
             "interviewed": _ratio(self.interviewed, self.pupils),
             "end_points": _ratio(len(self.end_points), self.pupils),
             "examples": self.end_points[:END_POINT_EXAMPLES],
@@ -307,7 +321,11 @@ def build_impact(
             {"name": name, **tally.data()} for name, tally in _sorted_groups(by_year, years=True)
         ],
         "learner_groups": [
-            g.data() for g in sorted(groups.values(), key=lambda g: (-g.pupils, g.name.casefold()))
+            g.data()
+            for g in sorted(
+                groups.values(),
+                key=lambda g: (g.name == NOT_RECORDED, -g.pupils, g.name.casefold()),
+            )
         ],
         "studies": rows,
     }

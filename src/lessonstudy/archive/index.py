@@ -586,6 +586,7 @@ class Library:
         except sqlite3.OperationalError as error:  # a query FTS5 cannot parse
             raise LessonStudyError(f"cannot search for {query!r} ({error})") from None
         allowed = set(self._passing(filters)) if filters else None
+        by_file = self._file_matches(query)
         results = []
         for (sid,) in ranked:
             if allowed is not None and sid not in allowed:
@@ -609,10 +610,40 @@ class Library:
                 matches.append(Match(place, _one_line(text)))
             cards = self._cards([sid])
             if cards:
-                results.append(Found(cards[0], tuple(matches), len(places)))
+                card = cards[0]
+                named = by_file.pop(card.study_id, None)
+                if named is not None:
+                    matches.append(named)
+                results.append(Found(card, tuple(matches), len(places) + (named is not None)))
             if len(results) >= limit:
                 break
+        # Studies found by their file's name alone ("where did I put that plan?").
+        for study_id, named in by_file.items():
+            if len(results) >= limit:
+                break
+            card = self.study(study_id)
+            if card is not None and (allowed is None or card.sid in allowed):
+                results.append(Found(card, (named,), 1))
         return results
+
+    def _file_matches(self, query: str) -> dict[str, Match]:
+        """Studies a copy of which has every word of `query` in its path (as typed:
+        the start of a word is enough), with the path, the words marked."""
+        words = [w.lower() for w in _TOKEN.findall(query)]
+        if not words:
+            return {}
+        found: dict[str, Match] = {}
+        for path, study_id in self._con.execute("SELECT path, study_id FROM copy ORDER BY path"):
+            low = path.lower()
+            if study_id not in found and all(w in low for w in words):
+                marked = re.sub(
+                    "(" + "|".join(re.escape(w) for w in words) + ")",
+                    lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}",
+                    path,
+                    flags=re.IGNORECASE,
+                )
+                found[study_id] = Match("File", marked)
+        return found
 
     def matches(
         self, query: str, study_id: str, *, limit: int = 12, prefix_last: bool = False

@@ -56,6 +56,9 @@ COLUMN_SHARES = {
     "t-time-stage": (0.09, 0.085, 0.075, 0.16, 0.59),
     "t-stage-we-predict": (0.22, 0.33, 0.45),
     "t-lesson-success-criterion": (0.10, 0.60, 0.30),
+    # the impact summary (templates/report/impact.md.j2)
+    "t-study-lesson": (0.22, 0.09, 0.12, 0.10, 0.10, 0.12, 0.12, 0.13),
+    "t-learner-group-case-pupils": (0.24, 0.11, 0.11, 0.20, 0.20, 0.14),
 }
 
 

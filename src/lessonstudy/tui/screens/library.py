@@ -69,6 +69,17 @@ def marked(text: str, style: str = "bold reverse") -> Text:
     return out
 
 
+def around_first_match(snippet: str, room: int) -> str:
+    """The snippet started where its first matched word can be seen in `room`
+    characters (a long one would otherwise be cut before the words searched for)."""
+    start = snippet.find(HIGHLIGHT_START)
+    if start < room // 2:
+        return snippet
+    cut = start - room // 3
+    space = snippet.rfind(" ", 0, cut + 1)
+    return "…" + snippet[(space + 1 if space > 0 else cut) :]
+
+
 def _date(iso: str | None) -> str:
     if not iso:
         return ""
@@ -106,8 +117,9 @@ def study_option(card: StudyCard, found: Found | None, width: int) -> Option:
     if found is not None and found.matches:
         match = found.matches[0]
         more = f"  (+{found.places - 1} more)" if found.places > 1 else ""
-        snippet = marked(match.snippet)
-        snippet.truncate(max(10, width - len(match.place) - len(more) - 4), overflow="ellipsis")
+        room = max(10, width - len(match.place) - len(more) - 4)
+        snippet = marked(around_first_match(match.snippet, room))
+        snippet.truncate(room, overflow="ellipsis")
         third.append(f"{match.place}: ", style="italic")
         third.append_text(snippet)
         third.append(more, style="dim")
@@ -571,7 +583,7 @@ class SkippedDialog(ModalScreen[None]):
             yield Static("Files the library skipped", classes="dialog-title")
             yield Static(
                 "These files are named like studies but cannot be read. They are left as "
-                "they are; `lessonstudy check FILE` says more. Esc closes.",
+                "they are; lessonstudy check FILE says more. Esc closes.",
                 classes="hint",
             )
             with VerticalScroll(id="skipped-list"):

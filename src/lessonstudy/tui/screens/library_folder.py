@@ -41,8 +41,12 @@ class LibraryFolderDialog(ModalScreen[Path | None]):
 
     @on(Input.Submitted, "#library-folder")
     def _chosen(self, event: Input.Submitted) -> None:
-        folder = Path(event.value.strip() or ".").expanduser()
         problem = self.query_one("#library-folder-problem", Static)
+        if not event.value.strip():  # never a guess (the current folder could be a home)
+            problem.update(Text("Type the folder the studies are in."))
+            problem.display = True
+            return
+        folder = Path(event.value.strip()).expanduser()
         if not folder.is_dir():
             why = "not a folder" if folder.exists() else "no such folder"
             problem.update(Text(f"{folder}: {why}"))
