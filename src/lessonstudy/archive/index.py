@@ -363,7 +363,9 @@ class Library:
         to_read: list[tuple[str, list[str]]] = []
         moved: list[tuple[str, str, str]] = []  # (study_id, path, stamp)
         for study_id, paths in by_study.items():
-            paths.sort(key=lambda p: (-now[p][3], -now[p][4], p))  # most held, newest first
+            # The copy that holds the most; of copies that hold as much, the oldest (the
+            # original, not a backup made of it or the copy on an observer's laptop).
+            paths.sort(key=lambda p: (-now[p][3], now[p][4], p))
             best = paths[0]
             held = indexed.get(study_id)
             if held is not None and held[2] == now[best][2]:
