@@ -48,6 +48,7 @@ COMMAND_RATIO = 1.5  # `lessonstudy search` against the floor of its imports
 IMPACT_HTML = 3.0  # from the index: a school's every study, one page a dozen studies
 IMPACT_WORD = 10.0  # python-docx builds a document of a few hundred pages slowly
 
+CLI_LIMIT = 20  # `lessonstudy search --limit` by default
 QUERIES = [
     "fractions",
     "pupils",
@@ -182,8 +183,9 @@ def main() -> int:
             for _round in range(repeats):
                 for filters in FILTERS:
                     for query in QUERIES:
+                        # as `lessonstudy search` does (its default --limit)
                         began = time.perf_counter()
-                        library.search(query, filters)
+                        library.search(query, filters, limit=CLI_LIMIT)
                         times.append(time.perf_counter() - began)
                     for prefix in PREFIXES:
                         # as the library screen does while a person types: its list,

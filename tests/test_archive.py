@@ -649,3 +649,17 @@ def test_a_study_is_found_by_its_file_name(folder: Path, index: Path) -> None:
         (found,) = library.search("fractions.lessonstudy")
         assert [m.place for m in found.matches] == ["File"]
         assert library.search("fractions.lessonstudy", Filters(subject="english")) == []
+
+
+def test_an_index_of_an_older_format_is_made_again(
+    folder: Path, index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lessonstudy.archive import index as index_module
+
+    with Library.open(folder, index) as library:
+        library.sync()
+    monkeypatch.setattr(index_module, "INDEX_FORMAT", index_module.INDEX_FORMAT + 1)
+    with Library.open(folder, index) as library:
+        assert library.studies() == []  # nothing kept from the old format ...
+        assert library.sync().read == 2  # ... every study read again
+        assert titles(library, "trembling") == [READING]

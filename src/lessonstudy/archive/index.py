@@ -45,6 +45,7 @@ APPLICATION_ID = 0x4C534C62  # "LSLb": a library index, not a study
 INDEX_FORMAT = 3  # bump when what is indexed changes: an older index is rebuilt
 PARTS_PER_STUDY = 1 << 10  # a part's rowid is (study's sid << 10) | n
 SCREEN_LIMIT = 100  # results the library screen lists while a person types
+ONE_PASS = 250  # studies matched: up to this many, their places are found in one pass
 BATCH = 25  # studies read between commits: an interrupted first indexing keeps its work
 
 _SCHEMA = [
@@ -589,36 +590,56 @@ class Library:
             raise LessonStudyError(f"cannot search for {query!r} ({error})") from None
         allowed = set(self._passing(filters)) if filters else None
         by_file = self._file_matches(query)
-        results = []
+        # Where each study matches: for a few studies, every matching place in one
+        # pass; for many (a common word), study by study until the list is full.
+        every: dict[int, list[tuple[float, int]]] | None = None
+        if len(ranked) <= ONE_PASS:
+            every = {}
+            for rowid, weight in con.execute(
+                "SELECT rowid, weight FROM part WHERE part MATCH ?", (match,)
+            ):
+                every.setdefault(rowid // PARTS_PER_STUDY, []).append((-weight, rowid))
+        chosen: list[tuple[int, list[int], int]] = []  # (sid, rowids to show, places)
         for (sid,) in ranked:
             if allowed is not None and sid not in allowed:
                 continue
             # Every word must be in one place (a note, the focus ...), not just
             # somewhere in the study: a study with no such place is no match.
-            places = con.execute(
-                "SELECT rowid FROM part WHERE part MATCH ? AND rowid BETWEEN ? AND ?"
-                " ORDER BY weight DESC, rowid",
-                (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1),
-            ).fetchall()
-            if not places:
-                continue
-            matches = []
-            for (rowid,) in places[:per_study]:
-                place, text = con.execute(
-                    "SELECT place, snippet(part, 0, char(2), char(3), '…', 14) FROM part"
-                    " WHERE part MATCH ? AND rowid = ?",
-                    (match, rowid),
-                ).fetchone()
-                matches.append(Match(place, _one_line(text)))
-            cards = self._cards([sid])
-            if cards:
-                card = cards[0]
-                named = by_file.pop(card.study_id, None)
-                if named is not None:
-                    matches.append(named)
-                results.append(Found(card, tuple(matches), len(places) + (named is not None)))
-            if len(results) >= limit:
+            if every is not None:
+                rowids = [rowid for _w, rowid in sorted(every.get(sid, []))]
+            else:
+                rowids = [
+                    rowid
+                    for (rowid,) in con.execute(
+                        "SELECT rowid FROM part WHERE part MATCH ? AND rowid BETWEEN ? AND ?"
+                        " ORDER BY weight DESC, rowid",
+                        (match, sid * PARTS_PER_STUDY, (sid + 1) * PARTS_PER_STUDY - 1),
+                    )
+                ]
+            if rowids:
+                chosen.append((sid, rowids[:per_study], len(rowids)))
+            if len(chosen) >= limit:
                 break
+        cards = {card.sid: card for card in self._cards([sid for sid, _r, _n in chosen])}
+        shown = [rowid for _sid, rowids, _n in chosen for rowid in rowids]
+        snippets = {
+            rowid: Match(place, _one_line(text))
+            for rowid, place, text in con.execute(
+                "SELECT rowid, place, snippet(part, 0, char(2), char(3), '…', 14) FROM part"
+                f" WHERE part MATCH ? AND rowid IN ({','.join('?' * len(shown))})",
+                (match, *shown),
+            )
+        }
+        results = []
+        for sid, rowids, places in chosen:
+            card = cards.get(sid)
+            if card is None:
+                continue
+            matches = [snippets[rowid] for rowid in rowids if rowid in snippets]
+            named = by_file.pop(card.study_id, None)
+            if named is not None:
+                matches.append(named)
+            results.append(Found(card, tuple(matches), places + (named is not None)))
         # Studies found by their file's name alone ("where did I put that plan?").
         for study_id, named in by_file.items():
             if len(results) >= limit:
@@ -635,9 +656,15 @@ class Library:
         if not words:
             return {}
         found: dict[str, Match] = {}
-        for path, study_id in self._con.execute("SELECT path, study_id FROM copy ORDER BY path"):
-            low = path.lower()
-            if study_id not in found and all(w in low for w in words):
+        likes = " AND ".join("path LIKE ? ESCAPE '\\'" for _w in words)
+        patterns = [
+            "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for w in words
+        ]
+        for path, study_id in self._con.execute(
+            f"SELECT path, study_id FROM copy WHERE {likes} ORDER BY path", patterns
+        ):
+            if study_id not in found:
                 marked = re.sub(
                     "(" + "|".join(re.escape(w) for w in words) + ")",
                     lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}",
@@ -850,9 +877,15 @@ def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
 
 
 def _create(con: sqlite3.Connection) -> None:
+    """(Re)make the index's tables, dropping whatever an older format left."""
+    # Full-text tables first: dropping one drops its own shadow tables with it.
+    for (name,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+    ).fetchall():
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')
     for name, kind in con.execute(
         "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"
-        " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'part_%'"
+        " AND name NOT LIKE 'sqlite_%'"
     ).fetchall():
         con.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     for statement in _SCHEMA:
