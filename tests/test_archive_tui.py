@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from archive_helpers import SECRETS, make_school, reading_study, write_study
 from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.impact import ImpactScreen, WriteImpactDialog
-from lessonstudy.tui.screens.library import LibraryScreen, SkippedDialog
+from lessonstudy.tui.screens.library import LibraryScreen, SkippedDialog, StudyDetailsDialog
 from lessonstudy.tui.screens.library_folder import LibraryFolderDialog
 from lessonstudy.tui.screens.start import StartScreen
 from lessonstudy.tui.screens.study_map import StudyMapScreen
@@ -185,11 +185,8 @@ async def test_the_impact_screen_sums_up_and_writes_a_file(school: Path, tmp_pat
         text = screen_text(app)
         assert "2 studies by 3 teachers: 1 teaching, 1 complete." in text
         assert "Predictions written before teaching" in text
-        table = app.screen.query_one("#impact-subjects")
-        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
-            "English",
-            "Mathematics",
-        ]
+        subjects = rendered(app.screen.query_one("#impact-subjects", Static), width=116)
+        assert subjects.index("English") < subjects.index("Mathematics")
         await pilot.press("f4")
         assert isinstance(app.screen, WriteImpactDialog)
         box = app.screen.query_one("#impact-path", Input)
@@ -237,3 +234,84 @@ async def test_a_narrow_terminal_shows_the_list_alone(school: Path) -> None:
         assert "1 file skipped (F3)" in status
         hint = rendered(screen.query_one("#library-hint", Static), width=80)
         assert "Enter opens reading.lessonstudy" in hint
+
+
+async def test_the_impact_summary_fits_80_columns_and_scrolls_as_one_page(school: Path) -> None:
+    """Seen in tmux at 80x24 and 120x40: the tables scrolled sideways ("11 of 11" cut to
+    "11 of 1") and each scrolled on its own inside the page, hiding rows."""
+    app = LessonStudyApp(None, library=school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        body = app.screen.query_one("#impact-body")
+        for table in app.screen.query(".impact-table"):
+            assert table.size.height == table.virtual_size.height  # all its rows, no scroll
+            assert table.outer_size.width <= body.scrollable_content_region.width
+        years = rendered(app.screen.query_one("#impact-years", Static), width=76)
+        assert "1 study, 1 lesson taught" in years  # what each row counts, under its name
+        text = screen_text(app)
+        assert "No teacher is rated" in text  # in the page, not a fixed line under it
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y > 0
+        # The page's end shows the last study's row, all of it.
+        studies = app.screen.query_one("#impact-studies", Static)
+        last_row = [
+            line.strip() for line in rendered(studies, width=studies.size.width).splitlines()
+        ][-4:]
+        text = screen_text(app)
+        assert all(line in text for line in last_row if line)
+
+
+async def test_a_narrow_screen_shows_a_studys_details_on_demand(school: Path) -> None:
+    """Seen at 80x24: with no room for the side pane, a study's group, learner groups,
+    focus and the places a search matched could only be read by opening it."""
+    app = LessonStudyApp(None, library=school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press(*"tremb")
+        await settled(pilot)
+        await pilot.press("down", "f6")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyDetailsDialog)
+        text = rendered(app.screen.query_one("#study-details-text", Static), width=76)
+        assert "Where it matches" in text and "Case pupils typical of" in text
+        for secret in SECRETS:
+            assert secret not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("f6", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+
+
+async def test_words_typed_on_a_filter_go_into_the_search_box(school: Path) -> None:
+    """Seen in tmux: after choosing a year group, the words typed next were lost."""
+    app = LessonStudyApp(None, library=school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        subject = app.screen.query_one("#filter-subject", Select)
+        subject.focus()
+        await pilot.pause()
+        await pilot.press(*"halves")
+        await settled(pilot)
+        search = app.screen.query_one("#library-search", Input)
+        assert search.value == "halves" and app.focused is search
+        assert titles(app) == [FRACTIONS]
+
+
+async def test_a_study_gone_since_it_was_listed_is_reported_by_its_name(tmp_path: Path) -> None:
+    """The message names the file as typed: brackets in a name are not markup."""
+    folder = tmp_path / "studies"
+    write_study(folder / "[red]Year 4[/red].lessonstudy", reading_study())
+    app = LessonStudyApp(None, library=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        assert titles(app) == [READING]
+        (folder / "[red]Year 4[/red].lessonstudy").unlink()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        (note,) = [n for n in app._notifications if n.title == "Cannot open the study"]
+        assert "[red]Year 4[/red].lessonstudy" in note.message and not note.markup

@@ -343,7 +343,13 @@ class LessonStudyApp(App[None]):
         try:
             self._open(path)
         except LessonStudyError as error:
-            self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
+            self.notify(
+                str(error),
+                title="Cannot open the study",
+                severity="error",
+                timeout=15,
+                markup=False,  # a file's name is typed text
+            )
             return False
         assert self.study_file is not None
         self.push_screen(StudyMapScreen(self.study_file))

@@ -11,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from lessonstudy.archive.impact import build_impact
 from lessonstudy.archive.index import Filters, StudyCard
@@ -28,38 +30,48 @@ Data = dict[str, Any]
 DEFAULT_NAME = "lesson-study-impact.html"
 
 
-Column = str | tuple[str, int]  # a header, or a header and a width (its cells wrap)
+Column = str | tuple[str, int]  # a count's header, or a text's header and its share of the room
 
 
-def _table(table_id: str, columns: list[Column], rows: list[list[str | Text]]) -> DataTable[Text]:
-    """A table to read (no cursor), of typed text: every cell a Text, so nothing typed
-    is read as markup. Headers may take two lines ("Lessons\ntaught"); a column given a
-    width wraps its cells, and its rows grow to fit."""
-    table: DataTable[Text] = DataTable(id=table_id, zebra_stripes=True, cursor_type="none")
-    headers = [c if isinstance(c, str) else c[0] for c in columns]
-    table.header_height = max(h.count("\n") + 1 for h in headers)
-    fixed = False
-    for column in columns:
+def _table(
+    table_id: str, columns: list[Column], rows: list[list[str | Text]], spaced: bool = False
+) -> Static:
+    """A table to read, of typed text: every cell a Text, so nothing typed is read as
+    markup. A Rich table in a Static rather than a DataTable: it fits the screen's width
+    and grows to its full height, so the page scrolls as one (seen at 120x40 and 80x24:
+    DataTables scrolled sideways, cutting "11 of 11" to "11 of 1", and each scrolled on
+    its own inside the page). A count's column is as wide as its longest count or its
+    header's longest word (so "96 of 120" never breaks; headers wrap by words); text
+    columns share the rest by their shares and wrap. `spaced`: a blank line between rows
+    of several lines."""
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_edge=False,
+        padding=0,  # the box's own space between columns is enough
+        show_lines=spaced,
+    )
+    cells = [[cell if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
+    for n, column in enumerate(columns):
         if isinstance(column, str):
-            table.add_column(Text(column, style="bold"))
+            widest = max((len(row[n].plain) for row in cells), default=0)
+            word = max(len(w) for w in column.split())
+            table.add_column(Text(column, style="bold"), width=max(widest, word))
         else:
-            table.add_column(Text(column[0], style="bold"), width=column[1])
-            fixed = True
-    for row in rows:
-        cells = [cell if isinstance(cell, Text) else Text(cell) for cell in row]
-        table.add_row(*cells, height=None if fixed else 1)
-    return table
+            table.add_column(Text(column[0], style="bold"), ratio=column[1])
+    for row in cells:
+        table.add_row(*row)
+    return Static(table, id=table_id, classes="impact-table")
 
 
-FAITHFULNESS_HEADERS = [
-    "",
-    "Studies",
-    "Lessons\ntaught",
-    "Predictions\nbefore teaching",
-    "Named observer\nfor every pupil",
-    "Interviews\nheld",
-    "Discussion\nwithin a day",
-    "Changes\ncarried",
+# The counts of every faithfulness table; what they count sits under each row's name,
+# so that at 80 columns the counts fit beside a name still readable.
+FAITHFULNESS_HEADERS: list[Column] = [
+    "Predictions before teaching",
+    "Named observer for every pupil",
+    "Interviews held",
+    "Discussion within a day",
+    "Changes carried",
 ]
 
 
@@ -67,21 +79,30 @@ def _studies(n: int) -> str:
     return f"{n} study" if n == 1 else f"{n} studies"
 
 
+def _lessons(n: int) -> str:
+    return f"{n} lesson taught" if n == 1 else f"{n} lessons taught"
+
+
 def _with_unit(ratio: Data, unit: str) -> str:
     """ "23 of 34 lessons" (or "–" when there is nothing to count)."""
     return f"{ratio['text']} {unit}" if ratio["of"] else ratio["text"]
 
 
-def _tally_row(name: str, r: Data) -> list[str]:
+def _counts(r: Data) -> list[str]:
     return [
-        name,
-        str(r["studies"]),
-        str(r["cycles"]),
         r["predictions_before"]["text"],
         r["observer_cycles"]["text"],
         r["interview_cycles"]["text"],
         r["discussions_soon"]["text"],
         r["changes_carried"]["text"],
+    ]
+
+
+def _tally_row(name: str, r: Data) -> list[str | Text]:
+    """A subject's or year group's row: its name over how many studies and lessons."""
+    return [
+        Text.assemble(name, "\n", (f"{_studies(r['studies'])}, {_lessons(r['cycles'])}", "dim")),
+        *_counts(r),
     ]
 
 
@@ -117,10 +138,16 @@ class ImpactScreen(Screen[None]):
         yield Static(title, classes="screen-title")
         with VerticalScroll(id="impact-body"):
             yield Static(self._glance(), id="impact-glance")
+            # In the page, not under it: at 80x24 two fixed lines were a tenth of the screen.
+            yield Static(
+                "No teacher is rated: these are facts about how each group ran its cycles. "
+                "F4 writes it all (with each study's practice and changes) as HTML or Word.",
+                classes="hint",
+            )
             yield Static("How faithfully the cycles were run", classes="section-title")
             yield _table(
                 "impact-faithfulness",
-                ["What makes a study worth trusting", "Across the school"],
+                [("What makes a study worth trusting", 1), "Across the school"],
                 [
                     [what, _with_unit(totals[key], unit)]
                     for what, key, unit in (
@@ -140,14 +167,16 @@ class ImpactScreen(Screen[None]):
             yield Static("By subject", classes="section-title")
             yield _table(
                 "impact-subjects",
-                ["Subject", *FAITHFULNESS_HEADERS[1:]],
+                [("Subject", 1), *FAITHFULNESS_HEADERS],
                 [_tally_row(r["name"], r) for r in data["by_subject"]],
+                spaced=True,
             )
             yield Static("By year group", classes="section-title")
             yield _table(
                 "impact-years",
-                ["Year group", *FAITHFULNESS_HEADERS[1:]],
+                [("Year group", 1), *FAITHFULNESS_HEADERS],
                 [_tally_row(r["name"], r) for r in data["by_year_group"]],
+                spaced=True,
             )
             yield Static("Case pupils' progress, by learner group", classes="section-title")
             yield Static(
@@ -159,16 +188,18 @@ class ImpactScreen(Screen[None]):
                 "impact-groups",
                 [
                     ("Learner group", 26),
-                    "Case\npupils",
-                    "Success criteria\nwritten",
+                    "Success criteria written",
                     ("The group's judgements\nfirst lesson", 24),
                     ("The group's judgements\nlast lesson", 24),
-                    "End points\nwritten",
+                    "End points written",
                 ],
                 [
                     [
-                        g["name"],
-                        f"{g['pupils']} in {_studies(g['studies'])}",
+                        Text.assemble(
+                            g["name"],
+                            "\n",
+                            (f"{g['pupils']} case pupils in {_studies(g['studies'])}", "dim"),
+                        ),
                         g["criteria"]["text"],
                         g["first"],
                         g["last"],
@@ -176,39 +207,39 @@ class ImpactScreen(Screen[None]):
                     ]
                     for g in data["learner_groups"]
                 ],
+                spaced=True,
             )
             yield Static("The studies", classes="section-title")
             yield _table(
                 "impact-studies",
                 [
-                    ("Study\nand its group", 28),
-                    ("Filed", 19),
-                    "Lessons\ntaught",
-                    "Predictions\nbefore",
-                    "Observer\nfor all",
-                    "Interviews",
-                    "Discussed\nin a day",
-                    "Changes\ncarried",
+                    ("Study, its group, what was taught", 1),
+                    *FAITHFULNESS_HEADERS,
                 ],
                 [
                     [
-                        Text.assemble((s["title"], "bold"), "\n", (s["group"], "dim")),
                         Text("\n").join(
                             [
-                                Text(", ".join(x for x in (s["subject"], s["year_group"]) if x)),
-                                Text.assemble(s["school_year"], " ", status_text(s["status"])),
+                                Text(s["title"], style="bold"),
+                                Text.assemble(
+                                    ", ".join(
+                                        x
+                                        for x in (s["subject"], s["year_group"], s["school_year"])
+                                        if x
+                                    ),
+                                    " ",
+                                    status_text(s["status"]),
+                                ),
+                                Text(s["group"], style="dim"),
+                                Text(_lessons(s["faithfulness"]["cycles"]), style="dim"),
                             ]
                         ),
-                        *_tally_row("", s["faithfulness"])[2:],
+                        *_counts(s["faithfulness"]),
                     ]
                     for s in data["studies"]
                 ],
+                spaced=True,
             )
-        yield Static(
-            "No teacher is rated: these are facts about how each group ran its cycles. "
-            "F4 writes it all (with each study's practice and changes) as HTML or Word.",
-            classes="hint",
-        )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -175,7 +175,7 @@ def details(card: StudyCard, folder: Path, matches: tuple[Match, ...] = ()) -> T
 class StudyList(OptionList):
     """The studies; Enter opens the highlighted one."""
 
-    BINDINGS = [Binding("enter", "select", "Open the study", id="library.open")]
+    BINDINGS = [Binding("enter", "select", "Open", id="library.open")]
 
 
 class LibraryScreen(Screen[None]):
@@ -184,11 +184,13 @@ class LibraryScreen(Screen[None]):
     LIBRARY = True  # the study map opened from here offers Escape back
     HELP_STEP = None
     CSS_PATH = "library.tcss"
+    # Most needed first: at 80 columns the footer shows five or so (seen in tmux: "Look agai").
     BINDINGS = [
+        Binding("f6", "details", "Details", id="library.details"),
         Binding("f2", "impact", "Impact summary", id="library.impact"),
+        Binding("escape", "back", "Clear / back", id="library.back"),
         Binding("f3", "skipped", "Skipped files", id="library.skipped"),
         Binding("f5", "look_again", "Look again", id="library.look_again"),
-        Binding("escape", "back", "Clear the search / back", id="library.back"),
         Binding("ctrl+q", "app.quit", "Quit", id="library.quit"),
     ]
 
@@ -509,9 +511,11 @@ class LibraryScreen(Screen[None]):
             opener(self.folder / card.path)
 
     def on_key(self, event: Key) -> None:
-        """Typing on the list goes into the search box (the screen says: type to search)."""
+        """Typing on the list or on a closed filter goes into the search box (the screen
+        says: type to search; seen in tmux: words typed after choosing a filter were lost)."""
         studies = self.query_one("#library-list", OptionList)
-        if studies.has_focus and event.is_printable and event.character:
+        on_a_filter = isinstance(self.focused, Select) and not self.focused.expanded
+        if (studies.has_focus or on_a_filter) and event.is_printable and event.character:
             search = self.query_one("#library-search", Input)
             search.focus()
             search.insert_text_at_cursor(event.character)
@@ -534,6 +538,8 @@ class LibraryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skipped":
             return bool(self._problems)
+        if action == "details":  # beside the list when wide; on demand when narrow
+            return self.has_class("narrow") and self._highlighted() is not None
         return True
 
     def action_back(self) -> None:
@@ -544,6 +550,24 @@ class LibraryScreen(Screen[None]):
             self._refresh(from_top=True)
         elif len(self.app.screen_stack) > 2:  # opened from the start screen
             self.app.pop_screen()
+
+    def action_details(self) -> None:
+        """The highlighted study's details, which a narrow screen has no room beside the
+        list for (seen at 80x24: its group, learner groups, focus and every place the
+        search matched could not be read without opening the study)."""
+        card = self._highlighted()
+        if card is None or self._library is None:
+            return
+        matches: tuple[Match, ...] = ()
+        if card.study_id in self._found:
+            matches = self._library.matches(self._query(), card.study_id, prefix_last=True)
+
+        def chosen(open_it: bool | None) -> None:
+            opener = getattr(self.app, "open_study_above", None)
+            if open_it and opener is not None:
+                opener(self.folder / card.path)
+
+        self.app.push_screen(StudyDetailsDialog(details(card, self.folder, matches)), chosen)
 
     def action_look_again(self) -> None:
         self._look()
@@ -567,6 +591,33 @@ def _year_order(year_group: str) -> tuple[int, str]:
     if year_group.startswith("Year ") and year_group[5:].isdigit():
         return (int(year_group[5:]), "")
     return (100, year_group.casefold())
+
+
+class StudyDetailsDialog(ModalScreen[bool]):
+    """One study's details on a screen too narrow to show them beside the list."""
+
+    CSS_PATH = "library.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "Open the study", id="study-details.open"),
+        Binding("escape", "dismiss(False)", "Back to the list", id="study-details.close"),
+    ]
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="study-details"):
+            with VerticalScroll(id="study-details-body"):
+                yield Static(self.text, id="study-details-text")
+            yield Static("Enter opens the study; Esc goes back to the list.", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#study-details-body").focus()
+
+    def action_open(self) -> None:
+        self.dismiss(True)
 
 
 class SkippedDialog(ModalScreen[None]):
