@@ -255,3 +255,13 @@ def test_the_impact_summary_prints_on_a4_in_chromium_and_in_word(
     assert all(same_size(size, A4_PORTRAIT) for size in converted.sizes)
     assert converted.outside() == []
     assert "Case pupils' progress, by learner group" in converted.text()
+
+
+def test_in_word_a_subjects_name_has_room_on_one_line(folder: Path, tmp_path: Path) -> None:
+    """Seen in LibreOffice: the by-subject table's first column broke "Mathemat-ics"."""
+    data = impact(folder, tmp_path / "i.sqlite3")
+    document = docx.Document(io.BytesIO(render_impact(data, fmt="docx")))
+    for heading in ("Subject", "Year group"):
+        (table,) = [t for t in document.tables if t.rows[0].cells[0].text == heading]
+        # "Mathematics" at the table's 8.5 pt (a letter about 0.6 of it) and the margins
+        assert table.columns[0].width >= docx.shared.Pt(8.5 * 0.6 * 11) + docx.shared.Mm(4)

@@ -59,6 +59,9 @@ COLUMN_SHARES = {
     # the impact summary (templates/report/impact.md.j2)
     "t-study-lesson": (0.22, 0.09, 0.12, 0.10, 0.10, 0.12, 0.12, 0.13),
     "t-learner-group-case-pupils": (0.24, 0.11, 0.11, 0.20, 0.20, 0.14),
+    # room for a subject's name on one line (seen in LibreOffice: "Mathemat-ics")
+    "t-subject-studies": (0.16, 0.08, 0.09, 0.14, 0.14, 0.12, 0.13, 0.14),
+    "t-year-group-studies": (0.16, 0.08, 0.09, 0.14, 0.14, 0.12, 0.13, 0.14),
 }
 
 
