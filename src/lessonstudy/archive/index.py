@@ -249,12 +249,15 @@ class _Probe(NamedTuple):
 def probe(path: Path) -> _Probe:
     """A study file's id and stamp, read-only, without loading the model."""
     from lessonstudy.store import summary
-    from lessonstudy.store.connection import check_readable, connect, damaged, verify
+    from lessonstudy.store.connection import check_readable, connect, damaged
+    from lessonstudy.store.damage import integrity_problem
 
     check_readable(path)
     con = connect(path, read_only=True)
     try:
-        verify(con, path)
+        problem = integrity_problem(con, thorough=False)  # reading it whole does the rest
+        if problem:
+            raise LessonStudyError(f"{path}: damaged study file ({problem})")
         con.execute("BEGIN")
         try:
             row = con.execute("SELECT value FROM meta WHERE key = 'study_id'").fetchone()
