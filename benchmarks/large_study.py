@@ -40,7 +40,7 @@ from lessonstudy.model import (
     StageMark,
     Study,
 )
-from lessonstudy.protocols import StepKind, default_ground_rules, load_protocol
+from lessonstudy.protocols import ProtocolStepKind, default_ground_rules, load_protocol
 from lessonstudy.store import StudyFile
 
 LESSONS = 3
@@ -220,7 +220,7 @@ def build_large_study(*, seed: int = 1, pupils: int = 3) -> Study:
             )
         )
 
-    step_ids = [step.id for step in protocol.steps if step.kind is not StepKind.COMMENTATOR]
+    step_ids = [step.id for step in protocol.steps if step.kind is not ProtocolStepKind.COMMENTATOR]
     for lesson in study.lessons:
         changes = [f"Change {n} agreed after RL{lesson.number}." for n in range(1, 6)]
         study.discussions.append(

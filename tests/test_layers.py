@@ -90,9 +90,9 @@ def test_info_fast_path_does_not_load_the_model(tmp_path) -> None:
 def test_real_commands_that_do_not_open_the_app_do_not_import_textual(
     argv: list[str], tmp_path
 ) -> None:
-    from lessonstudy.demo import create_demo
+    from lessonstudy.usecases.example import create_example
 
-    study = create_demo(tmp_path / "demo.lessonstudy")
+    study = create_example(tmp_path / "demo.lessonstudy")
     args = [a.format(study=study, tmp=tmp_path) for a in argv]
     code = (
         "import sys, contextlib, io\n"

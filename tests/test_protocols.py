@@ -10,7 +10,7 @@ from lessonstudy import protocols
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.protocols import (
     DEFAULT_PROTOCOL,
-    StepKind,
+    ProtocolStepKind,
     available_protocols,
     default_ground_rules,
     load_protocol,
@@ -97,24 +97,24 @@ def test_each_shipped_protocol_loads_with_one_agreed_changes_step(name):
     assert protocol.interview_prompts == USUAL_PROMPTS
     assert len(protocol.optional_interview_prompts) == 2
     assert "chair" in protocol.roles and "recorder" in protocol.roles
-    assert len(protocol.steps_of_kind(StepKind.AGREED_CHANGES)) == 1
-    assert protocol.agreed_changes_step.kind is StepKind.AGREED_CHANGES
+    assert len(protocol.steps_of_kind(ProtocolStepKind.AGREED_CHANGES)) == 1
+    assert protocol.agreed_changes_step.kind is ProtocolStepKind.AGREED_CHANGES
     assert not protocol.agreed_changes_step.optional
     assert len({step.id for step in protocol.steps}) == len(protocol.steps)
-    assert protocol.steps_of_kind(StepKind.EVIDENCE)
+    assert protocol.steps_of_kind(ProtocolStepKind.EVIDENCE)
     assert all(step.prompt and step.speaker for step in protocol.steps)
 
 
 def test_english_model_follows_the_primer_order():
     protocol = load_protocol()
     assert [step.kind for step in protocol.steps] == [
-        StepKind.EVIDENCE,
-        StepKind.INTERVIEWS,
-        StepKind.POINTS,
-        StepKind.POINTS,
-        StepKind.POINTS,
-        StepKind.AGREED_CHANGES,
-        StepKind.COMMENTATOR,
+        ProtocolStepKind.EVIDENCE,
+        ProtocolStepKind.INTERVIEWS,
+        ProtocolStepKind.POINTS,
+        ProtocolStepKind.POINTS,
+        ProtocolStepKind.POINTS,
+        ProtocolStepKind.AGREED_CHANGES,
+        ProtocolStepKind.COMMENTATOR,
     ]
     assert [step.optional for step in protocol.steps] == [False] * 6 + [True]
     assert protocol.step("progress").title == "Progress"
@@ -126,10 +126,10 @@ def test_us_model_teacher_first_knowledgeable_other_last():
     protocol = load_protocol("us")
     assert protocol.steps[0].speaker == "teacher"
     assert protocol.steps[-1].speaker == "knowledgeable other"
-    assert protocol.steps[-1].kind is StepKind.COMMENTATOR
+    assert protocol.steps[-1].kind is ProtocolStepKind.COMMENTATOR
     kinds = [step.kind for step in protocol.steps]
     # the teacher and the team speak before the data is shared
-    assert kinds.index(StepKind.EVIDENCE) == 2
+    assert kinds.index(ProtocolStepKind.EVIDENCE) == 2
 
 
 def test_chicago_model_thanks_the_teacher_first():

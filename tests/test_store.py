@@ -9,9 +9,9 @@ import attrs
 import pytest
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.model import Overview, new_study
+from lessonstudy.model import Discussion, Overview, new_study
 from lessonstudy.store import documents, schema
-from lessonstudy.store.study_file import StudyFile
+from lessonstudy.store.study_file import NoSuchDocument, StudyFile
 from store_helpers import make_file, mark, note, planned_study
 
 
@@ -77,10 +77,23 @@ def test_a_stale_save_keeps_the_other_version_as_a_conflict(tmp_path):
         assert first.conflicts() == []
 
 
-def test_read_of_a_document_never_saved_is_none(tmp_path):
-    path, _study = make_file(tmp_path / "s.lessonstudy")
+def test_a_document_never_saved_reads_as_its_default_and_one_that_cannot_exist_is_an_error(
+    tmp_path,
+):
+    """Issue 11: reading a kind that does not exist, or a lesson the study does not
+    have, used to give (None, 0), exactly as a document never saved."""
+    path, study = make_file(tmp_path / "s.lessonstudy")
     with StudyFile.open(path) as study_file:
-        assert study_file.read(documents.discussion(1)) == (None, 0)
+        assert study_file.read(documents.discussion(1)) == (Discussion(lesson=1), 0)
+        assert study_file.read(documents.FINDINGS).revision == 1  # made with the study
+        with pytest.raises(NoSuchDocument, match="the plan of RL9 is not in this study"):
+            study_file.read(documents.lesson(9))
+        with pytest.raises(NoSuchDocument, match="the discussion of RL9"):
+            study_file.read(documents.discussion(9))
+        assert study_file.find(documents.lesson(9)) is None
+        assert study_file.find(documents.lesson(1)) == (study.lessons[0], 1)
+    with pytest.raises(ValueError, match="no kind of document is called 'lessons'"):
+        documents.Document("lessons", "2", Discussion, None)
 
 
 def test_notes_after_seq_returns_only_changes(tmp_path):

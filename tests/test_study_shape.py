@@ -175,7 +175,7 @@ def test_a_lesson_is_added_at_the_end_and_an_empty_one_removed(two_lessons: Stud
         study = study_file.load()
         assert [lesson.number for lesson in study.lessons] == [1]
         assert study.overview.lesson_count == 1
-        assert study_file.read(documents.lesson(2)).value is None
+        assert study_file.find(documents.lesson(2)) is None  # gone: not a blank plan
         # A study keeps at least one lesson, and never more than six.
         with pytest.raises(LessonStudyError, match="only research lesson"):
             lesson_use.remove_lesson(study_file, 1)

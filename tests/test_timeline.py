@@ -22,6 +22,7 @@ from lessonstudy.model import (
     Observation,
     Stage,
     StageMark,
+    new_id,
     new_study,
 )
 from lessonstudy.resources import example_study_path
@@ -138,7 +139,7 @@ def test_an_old_file_keeps_its_notes_stages_and_places_the_rest(tmp_path):
             at(14),
             "A",
             "on a deleted stage",
-            stage_id=process.new_id(),
+            stage_id=new_id(),
             stage_chosen=False,
         ),
     ]

@@ -9,9 +9,10 @@ import pytest
 from textual.widgets import Static
 
 from lessonstudy.model import Member, Role, new_study
+from lessonstudy.process import lesson_to_observe
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui import recent
-from lessonstudy.tui.app import LessonStudyApp, first_lesson_to_observe, parse_step_id
+from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.help_screen import HelpScreen
 from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
 from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
@@ -75,7 +76,7 @@ def test_file_names_for_new_studies(tmp_path):
 
 
 def test_step_ids():
-    from lessonstudy.process import StepKind
+    from lessonstudy.cycle import StepKind, parse_step_id
 
     assert parse_step_id("plan:2") == (StepKind.PLAN, 2)
     assert parse_step_id("initial") == (StepKind.INITIAL, None)
@@ -220,7 +221,7 @@ async def test_teach_and_observe_asks_who_you_are_first(study_path):
 
 async def test_observe_as_goes_straight_to_observing(study_path):
     with StudyFile.open(study_path) as study_file:
-        assert first_lesson_to_observe(study_file) == 1
+        assert lesson_to_observe(study_file.load()) == 1
     app = LessonStudyApp(study_path, observe_as="Bo")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -24,14 +24,11 @@ if TYPE_CHECKING:
 
 BAD_INPUT = 2
 
-STATE_SYMBOLS = {"done": "✓", "in progress": "◐", "not started": "○"}
-
-
 # ---------------------------------------------------------------------- commands
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from lessonstudy.store.study_file import check_readable
+    from lessonstudy.store.connection import check_readable
 
     path = Path(args.path) if args.path else None
     if path is not None and (path.exists() or path.is_symlink()):
@@ -72,6 +69,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def _print_summary(path: str, glance: dict[str, Any]) -> None:
+    from lessonstudy.cycle import STATE_SYMBOLS
+
     print(glance["title"] or "(untitled study)")
     print(f"  file:     {path}")
     print(f"  focus:    {glance['focus'] or '-'}")
@@ -117,7 +116,7 @@ def _guard_export(path: Path, study: Study, *, mask: bool) -> Study:
 
     with StudyFile.open(path, read_only=True) as study_file:
         private = study_file.read(documents.PRIVATE_WORDS).value
-    if private is None or not private.words:
+    if not private.words:
         return study
     from lessonstudy.report import guard
     from lessonstudy.store import export
@@ -259,9 +258,9 @@ def cmd_notes_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from lessonstudy.demo import create_demo, make_demo_copy
+    from lessonstudy.usecases.example import create_example, make_example_copy
 
-    path = create_demo(Path(args.path)) if args.path else make_demo_copy()
+    path = create_example(Path(args.path)) if args.path else make_example_copy()
     # Said before the app takes the screen: it is still there when the app closes.
     print(f"Created the example study at {path}")
     print(f"Open it again later with: {how_to_run()} {_quoted(str(path))}")
@@ -271,7 +270,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
-    from lessonstudy.store.study_file import check_readable
+    from lessonstudy.store.connection import check_readable
 
     path = Path(args.path)
     check_readable(path)

@@ -33,7 +33,7 @@ DEFAULT_PROTOCOL = "english"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
 
-class StepKind(enum.StrEnum):
+class ProtocolStepKind(enum.StrEnum):
     """What the discussion screen shows and captures during a step."""
 
     EVIDENCE = "evidence"  # case pupils against predictions, stage by stage: the evidence grid
@@ -49,7 +49,7 @@ class ProtocolStep:
     title: str
     prompt: str  # the question the chair asks
     speaker: str  # who speaks: "observers", "teacher", "everyone", "final commentator" ...
-    kind: StepKind
+    kind: ProtocolStepKind
     optional: bool = False
     minutes: int | None = None  # suggested time, if the protocol gives one
 
@@ -74,9 +74,9 @@ class Protocol:
     @property
     def agreed_changes_step(self) -> ProtocolStep:
         """The one step whose points become the next plan's checklist."""
-        return next(s for s in self.steps if s.kind is StepKind.AGREED_CHANGES)
+        return next(s for s in self.steps if s.kind is ProtocolStepKind.AGREED_CHANGES)
 
-    def steps_of_kind(self, kind: StepKind) -> list[ProtocolStep]:
+    def steps_of_kind(self, kind: ProtocolStepKind) -> list[ProtocolStep]:
         return [step for step in self.steps if step.kind is kind]
 
 
@@ -127,6 +127,26 @@ def load_protocol(name_or_path: str | Path = DEFAULT_PROTOCOL) -> Protocol:
     else:
         path = protocol_path(name_or_path)
     return _load_file(path)
+
+
+@frozen
+class ChosenProtocol:
+    """The protocol a study runs its discussions by, and why not its own if not."""
+
+    protocol: Protocol
+    problem: str = ""  # the study's protocol could not be loaded: what to tell the group
+
+
+def protocol_or_default(name: str) -> ChosenProtocol:
+    """The protocol named `name` ("": the default); the default with the reason when
+    it cannot be loaded (a school's file gone or broken): the discussion, the
+    interviews and the write-up never stop for it, and the group is told."""
+    try:
+        return ChosenProtocol(load_protocol(name or DEFAULT_PROTOCOL))
+    except LessonStudyError as error:
+        if not name or name == DEFAULT_PROTOCOL:
+            raise  # the shipped default itself: a broken installation, not the study's
+        return ChosenProtocol(load_protocol(DEFAULT_PROTOCOL), f"{error} - using the English model")
 
 
 def default_ground_rules() -> str:
@@ -241,9 +261,9 @@ def _step(raw: object, index: int) -> ProtocolStep:
         )
     kind_text = _text(raw, "kind", where)
     try:
-        kind = StepKind(kind_text)
+        kind = ProtocolStepKind(kind_text)
     except ValueError:
-        kinds = ", ".join(k.value for k in StepKind)
+        kinds = ", ".join(k.value for k in ProtocolStepKind)
         raise _Invalid(
             (*where, "kind"),
             f'step "{step_id}" has unknown kind "{kind_text}" (use one of: {kinds})',
@@ -273,7 +293,7 @@ def _check_steps(steps: tuple[ProtocolStep, ...]) -> None:
         if step.id in seen:
             raise _Invalid(("steps", index, "id"), f'step id "{step.id}" is used twice')
         seen.add(step.id)
-    agreed = [i for i, s in enumerate(steps) if s.kind is StepKind.AGREED_CHANGES]
+    agreed = [i for i, s in enumerate(steps) if s.kind is ProtocolStepKind.AGREED_CHANGES]
     if not agreed:
         raise _Invalid(
             ("steps",), 'no step has kind "agreed_changes": a protocol needs exactly one'

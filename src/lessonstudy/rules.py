@@ -11,7 +11,7 @@ stage of 13-digit minutes ...). Pure: no storage, no UI.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 
 from lessonstudy.model import (
     CLASS,
@@ -20,6 +20,8 @@ from lessonstudy.model import (
     MIN_LESSONS,
     MIN_PUPILS,
     OPEN_HOUSE_LESSON,
+    Discussion,
+    Interview,
     Overview,
     ResearchLesson,
     Study,
@@ -130,7 +132,11 @@ def study_problems(study: Study, root: str = "$") -> list[str]:
 
     lessons = {lesson.number: lesson for lesson in study.lessons}
     known = set(labels) | {CLASS}
-    for name, items in (("interviews", study.interviews), ("discussions", study.discussions)):
+    in_lessons: tuple[tuple[str, Sequence[Interview | Discussion]], ...] = (
+        ("interviews", study.interviews),
+        ("discussions", study.discussions),
+    )
+    for name, items in in_lessons:
         for index, item in enumerate(items):
             if item.lesson not in lessons:
                 problems.append(

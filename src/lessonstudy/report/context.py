@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from lessonstudy import process
-from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     CLASS,
     CasePupil,
@@ -28,7 +27,6 @@ from lessonstudy.model import (
 )
 
 # Shown as a key wherever judgements appear; order = how the group reads them.
-JUDGEMENT_ORDER = process.JUDGEMENT_ORDER
 
 # What each kind is called (the HTML <title>, Word and PowerPoint titles).
 KIND_TITLES = {
@@ -145,7 +143,7 @@ def build_context(study: Study, kind: str = "report") -> Data:
         "notes_appendix": (
             _notes_appendix(study, names) if kind in ("report", "case-report") else []
         ),
-        "judgements": [judgement_data(j) for j in JUDGEMENT_ORDER],
+        "judgements": [judgement_data(j) for j in process.JUDGEMENT_ORDER],
     }
 
 
@@ -333,13 +331,14 @@ def _days_after(days: int) -> str:
 
 
 def _step_titles(protocol_name: str) -> dict[str, Any]:
-    """Step id -> (title, kind), in the protocol's order; empty if the protocol is not here."""
-    try:
-        from lessonstudy.protocols import load_protocol
+    """Step id -> (title, kind), in the protocol's order; empty if the protocol is not
+    here (the write-up then names the study's protocol, not the model used instead)."""
+    from lessonstudy.protocols import protocol_or_default
 
-        protocol = load_protocol(protocol_name or "english")
-    except (LessonStudyError, ImportError):
+    chosen = protocol_or_default(protocol_name)
+    if chosen.problem:
         return {}
+    protocol = chosen.protocol
     # "" holds the protocol's own title (step ids are never empty).
     return {"": (protocol.title, ""), **{s.id: (s.title, str(s.kind)) for s in protocol.steps}}
 
@@ -440,7 +439,7 @@ def _progress(study: Study, pupil: CasePupil, name: str, lessons: list[Data]) ->
             {
                 "lesson": lesson["name"],
                 "criterion": criterion,
-                "counts": [totals[j.value] for j in JUDGEMENT_ORDER if j.value in totals],
+                "counts": [totals[j.value] for j in process.JUDGEMENT_ORDER if j.value in totals],
                 "judged": judged,
                 "notes": sum(c["verdict"]["notes"] for c in cells),
                 "observed_last": next(
@@ -536,24 +535,24 @@ def _methods(
         }
         for cycle in facts
     ]
-    interviews = []
-    discussions = []
-    for lesson in lessons:
-        for interview in lesson["interviews"]:
+    interviews: list[Data] = []
+    discussions: list[Data] = []
+    for lesson_data in lessons:
+        for interview in lesson_data["interviews"]:
             interviews.append(
                 {
-                    "lesson": lesson["name"],
+                    "lesson": lesson_data["name"],
                     "who": interview["who"],
                     "interviewer": interview["interviewer"],
                     "when": interview["when"],
                     "answers": len(interview["answers"]),
                 }
             )
-        d = lesson["discussion"]
+        d = lesson_data["discussion"]
         discussions.append(
             {
-                "lesson": lesson["name"],
-                "taught": " ".join(x for x in (lesson["date"], lesson["time"]) if x),
+                "lesson": lesson_data["name"],
+                "taught": " ".join(x for x in (lesson_data["date"], lesson_data["time"]) if x),
                 "held": d["date"] if d else "",
                 "gap": d["gap"] if d else "",
                 "chair": d["chair"] if d else "",
@@ -609,7 +608,8 @@ def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
             continue
         unplaced = {note.id for note in process.evidence_grid(study, lesson.number).unplaced}
         numbers = {stage.id: n for n, stage in enumerate(lesson.stages, start=1)}
-        placed, elsewhere = [], []
+        placed: list[Data] = []
+        elsewhere: list[Data] = []
         for note in notes:
             row = {
                 "time": note.at.strftime("%H:%M"),

@@ -214,7 +214,8 @@ def masked(study: Study, private: PrivateWords) -> Study:
             )
         return value  # numbers, dates, times, ids, choices
 
-    return walk(study)
+    masked: Study = walk(study)
+    return masked
 
 
 # Fields that hold labels and names of choices, never typed prose.

@@ -24,7 +24,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.report.context import JUDGEMENT_ORDER, judgement_data
+from lessonstudy.process import JUDGEMENT_ORDER
+from lessonstudy.report.context import judgement_data
 from lessonstudy.report.escape import Markdown, md_line, md_text
 from lessonstudy.resources import templates_dir
 
@@ -87,7 +88,9 @@ def evidence_table(lesson: dict[str, Any]) -> Markdown:
                 mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
                 star = "★ " if note["starred"] else ""
                 flag = "critical moment, " if note["critical"] else ""
-                observed.append(f"{star}*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
+                observed.append(
+                    Markdown(f"{star}*{flag}{note['time']}:* {mark}{md_line(note['text'])}")
+                )
             predicted = md_line(cell["prediction"]) if cell["prediction"].strip() else "–"
             if cell.get("changed"):
                 changed = cell["changed"]

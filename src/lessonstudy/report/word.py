@@ -19,11 +19,11 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
@@ -175,7 +175,7 @@ def _set_columns(section: Section, layout: Layout) -> None:
 
 def _page_number_footer(paragraph: Paragraph) -> None:
     """ "page N of M" at the foot of every page, as Word fields (Word counts them)."""
-    paragraph.alignment = 2  # right
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for text, field in (("page ", "PAGE"), (" of ", "NUMPAGES")):
         paragraph.add_run(text).font.size = Pt(8)
         run = paragraph.add_run()
@@ -254,8 +254,7 @@ class _Writer:
             style = self._list_style(continued=not first)
             self.paragraph = self.add_paragraph(style)
             return
-        style = "Quote" if self.quote else None
-        self.paragraph = self.add_paragraph(style)
+        self.paragraph = self.add_paragraph("Quote" if self.quote else None)
 
     def _list_style(self, *, continued: bool = False) -> str:
         depth = min(len(self.lists), 3)
@@ -378,7 +377,7 @@ class _Writer:
         for width in self.widths:
             tc = tr.add_tc()
             if self.header_row:  # a fixed layout takes its widths from the first row
-                tc.width = width
+                tc.width = Length(width)
             self.row_cells.append(_Cell(tc, self.table))
         self.cell_index = 0
 

@@ -189,8 +189,8 @@ class LessonHub:
             wanted = self.served.documents()
             if any(revisions.get(k) != self._revisions.get(k) for k in wanted):
                 changes.plan = self.served.read_plan(study_file)
-                changes.pupils = study_file.read(documents.PUPILS).value or []
-                changes.members = study_file.read(documents.MEMBERS).value or []
+                changes.pupils = study_file.read(documents.PUPILS).value
+                changes.members = study_file.read(documents.MEMBERS).value
             self._revisions = revisions
         # The last seq first: a note committed in between is read now and again
         # next time (harmless), never missed.

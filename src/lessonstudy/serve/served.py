@@ -14,7 +14,7 @@ from attrs import frozen
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import OPEN_HOUSE_LESSON, ResearchLesson, Study
-from lessonstudy.process import StepKind, StepState, steps
+from lessonstudy.process import lesson_to_observe
 from lessonstudy.store import StudyFile, documents
 
 
@@ -35,9 +35,10 @@ class Served:
         return {("lesson", str(self.plan_number)), ("pupils", ""), ("members", "")}
 
     def read_plan(self, study_file: StudyFile) -> ResearchLesson:
-        plan = study_file.read(documents.lesson(self.plan_number)).value
-        if plan is None:
+        found = study_file.find(documents.lesson(self.plan_number))
+        if found is None:
             return ResearchLesson(number=self.number)
+        plan = found.value
         # Numbered as the notes are: the open house's stage marks make its own timeline.
         return attrs.evolve(plan, number=self.number)
 
@@ -47,15 +48,7 @@ def choose_lesson(study_file: StudyFile, lesson: int | None) -> Served:
     study = study_file.load(notes=False)  # every document, no notes
     numbers = [plan.number for plan in study.lessons]
     if lesson is None:
-        full = study_file.load()
-        lesson = next(
-            (
-                step.lesson
-                for step in steps(full)
-                if step.kind is StepKind.OBSERVE and step.state is not StepState.DONE
-            ),
-            numbers[-1] if numbers else None,
-        )
+        lesson = lesson_to_observe(study_file.load())
     if lesson is None or lesson not in numbers:
         have = ", ".join(f"RL{n}" for n in numbers) or "no lessons"
         raise LessonStudyError(f"{study_file.path}: there is no RL{lesson} (the study has {have})")

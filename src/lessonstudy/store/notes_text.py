@@ -188,19 +188,20 @@ def import_notes(
         raise LessonStudyError(f"{path}: the observer's name is empty")
     observer = _member_name(study_file, observer)
     text = read_notes_text(path)
-    plan, _revision = study_file.read(documents.lesson(lesson))
-    if plan is None:
+    found = study_file.find(documents.lesson(lesson))
+    if found is None:
         numbers = study_file.lesson_numbers()
         have = ", ".join(map(str, numbers)) or "none"
         raise LessonStudyError(
             f"{study_file.path}: lesson {lesson} is not in this study (lessons: {have})"
         )
-    pupils, _revision = study_file.read(documents.PUPILS)
+    plan = found.value
+    pupils = study_file.read(documents.PUPILS).value
     notes = parse_notes(
         text,
         where=str(path),
         lesson=plan,
-        labels=[pupil.label for pupil in pupils or []],
+        labels=[pupil.label for pupil in pupils],
         observer=observer,
         day=day or plan.date or dt.date.today(),
         tz=None,
@@ -219,8 +220,7 @@ def import_notes(
 def _member_name(study_file: StudyFile, observer: str) -> str:
     """The group member's name as the study spells it ("tom hughes" -> "Tom Hughes"),
     so the same notes imported under another spelling are not added twice."""
-    members, _revision = study_file.read(documents.MEMBERS)
-    names = [member.name for member in members or []]
+    names = [member.name for member in study_file.read(documents.MEMBERS).value]
     if not names:
         return observer  # a study without a group yet: take the name as given
     for name in names:

@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from lessonstudy import process
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     MAX_LESSONS,
-    CasePupil,
-    Overview,
-    PrivateWords,
     ResearchLesson,
     label_problem,
 )
 from lessonstudy.store import documents
 from lessonstudy.store.converter import to_json
+from lessonstudy.store.documents import Document
 from lessonstudy.store.rows import (
     NOTE_COLUMNS,
     load_study,
@@ -37,25 +35,32 @@ from lessonstudy.store.rows import (
 )
 from lessonstudy.store.study_file import StudyFile
 
+T = TypeVar("T")
 
-def _read(study_file: StudyFile, con: sqlite3.Connection, kind: str, key: str = "") -> Any:
+
+def _read(study_file: StudyFile, con: sqlite3.Connection, document: Document[T]) -> T:
+    """A study's own document (never a lesson's) inside the caller's transaction."""
     row = con.execute(
-        "SELECT body FROM document WHERE kind = ? AND key = ?", (kind, key)
+        "SELECT body FROM document WHERE kind = ? AND key = ?", (document.kind, document.key)
     ).fetchone()
-    return structure_body(study_file.path, kind, row[0]) if row else None
+    if row is not None:
+        body: T = structure_body(study_file.path, document.kind, row[0])
+        return body
+    assert document.make_default is not None, "only documents every study has"
+    return document.make_default()
 
 
-def _save(con: sqlite3.Connection, kind: str, key: str, obj: object) -> None:
-    save_document(con, kind, key, to_json(obj), None, source="edit")
+def _save(con: sqlite3.Connection, document: Document[T], obj: T) -> None:
+    save_document(con, document.kind, document.key, to_json(obj), None, source="edit")
 
 
 def _set_lesson_count(study_file: StudyFile, con: sqlite3.Connection) -> int:
     """The overview's count of lessons follows the plans the file has; returns it."""
-    count = con.execute("SELECT count(*) FROM document WHERE kind = 'lesson'").fetchone()[0]
-    overview: Overview = _read(study_file, con, "overview") or Overview()
+    count: int = con.execute("SELECT count(*) FROM document WHERE kind = 'lesson'").fetchone()[0]
+    overview = _read(study_file, con, documents.OVERVIEW)
     if overview.lesson_count != count:
         overview.lesson_count = count
-        _save(con, "overview", "", overview)
+        _save(con, documents.OVERVIEW, overview)
     return count
 
 
@@ -67,7 +72,7 @@ def add_lesson(study_file: StudyFile) -> int:
         if len(numbers) >= MAX_LESSONS:
             raise LessonStudyError(f"A study has at most {MAX_LESSONS} research lessons.")
         number = (numbers[-1] if numbers else 0) + 1
-        _save(con, "lesson", documents.lesson(number).key, ResearchLesson(number=number))
+        _save(con, documents.lesson(number), ResearchLesson(number=number))
         _set_lesson_count(study_file, con)
     return number
 
@@ -103,20 +108,20 @@ def remove_pupil(study_file: StudyFile, label: str) -> None:
             raise LessonStudyError(problem)
         if study.pupil(label) is None:
             raise LessonStudyError(f"There is no case pupil {label} (removed meanwhile?)")
-        _save(con, "pupils", "", [p for p in study.pupils if p.label != label])
+        _save(con, documents.PUPILS, [p for p in study.pupils if p.label != label])
         for lesson in study.lessons:
             before = to_json(lesson)
             process.without_pupil(lesson, label)
             if to_json(lesson) != before:
-                _save(con, "lesson", documents.lesson(lesson.number).key, lesson)
+                _save(con, documents.lesson(lesson.number), lesson)
         if label in study.findings.end_points:
             del study.findings.end_points[label]
-            _save(con, "findings", "", study.findings)
-        private: PrivateWords | None = _read(study_file, con, "private_words")
-        if private is not None and any(w.pupil == label for w in private.words):
+            _save(con, documents.FINDINGS, study.findings)
+        private = _read(study_file, con, documents.PRIVATE_WORDS)
+        if any(w.pupil == label for w in private.words):
             # The words stay guarded; they no longer stand for a pupil of the study.
             process.relabel_private_words(private, label, "")
-            _save(con, "private_words", "", private)
+            _save(con, documents.PRIVATE_WORDS, private)
 
 
 # How each kind of document names a case pupil, and how to rename them there.
@@ -141,7 +146,7 @@ def relabel_pupil(study_file: StudyFile, old: str, new: str) -> int:
     if problem:
         raise LessonStudyError(problem)
     with study_file.transaction() as con:
-        pupils: list[CasePupil] = _read(study_file, con, "pupils") or []
+        pupils = _read(study_file, con, documents.PUPILS)
         labels = [pupil.label for pupil in pupils]
         if old not in labels:
             raise LessonStudyError(f"There is no case pupil {old} (removed meanwhile?)")
@@ -153,7 +158,7 @@ def relabel_pupil(study_file: StudyFile, old: str, new: str) -> int:
         for pupil in pupils:
             if pupil.label == old:
                 pupil.label = new
-        _save(con, "pupils", "", pupils)
+        _save(con, documents.PUPILS, pupils)
         rows = con.execute("SELECT kind, key, body FROM document").fetchall()
         for kind, key, body in rows:
             rename = _RELABEL.get(kind)

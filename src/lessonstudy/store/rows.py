@@ -164,7 +164,8 @@ def note_values(note: Observation) -> tuple[object, ...]:
 
 
 def _next_seq(con: sqlite3.Connection) -> int:
-    return con.execute("SELECT coalesce(max(seq), 0) + 1 FROM note").fetchone()[0]
+    seq: int = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM note").fetchone()[0]
+    return seq
 
 
 def insert_note(con: sqlite3.Connection, note: Observation) -> None:

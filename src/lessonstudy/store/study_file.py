@@ -65,9 +65,17 @@ from lessonstudy.store.rows import (
     structure_problems,
 )
 
-__all__ = ["Conflict", "Saved", "StudyFile"]
+__all__ = ["AlreadyExists", "Conflict", "NoSuchDocument", "Saved", "StudyFile"]
 
 T = TypeVar("T")
+
+
+class AlreadyExists(LessonStudyError):
+    """A new study file was asked for where a file is already (never overwritten)."""
+
+
+class NoSuchDocument(LessonStudyError):
+    """A document the study cannot have was asked for (the plan of RL7 of three)."""
 
 
 class StudyFile:
@@ -94,7 +102,7 @@ class StudyFile:
         example"): with the time it was made, it tells two studies apart."""
         path = Path(path)
         if path.exists():
-            raise LessonStudyError(f"{path}: already exists; choose another name")
+            raise AlreadyExists(f"{path}: already exists; choose another name")
         if not path.parent.exists():
             raise LessonStudyError(f"{path.parent}: no such folder")
         check_writable(path)
@@ -104,7 +112,7 @@ class StudyFile:
             with building(path) as partial:
                 _build(partial, path, study, made_from)
         except FileExistsError:
-            raise LessonStudyError(f"{path}: already exists; choose another name") from None
+            raise AlreadyExists(f"{path}: already exists; choose another name") from None
         except OSError as error:
             raise os_error(path, error, "cannot be created") from None
         except (sqlite3.Error, UnicodeDecodeError) as error:
@@ -210,7 +218,8 @@ class StudyFile:
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll."""
         with self._reading():
-            return self._con.execute("PRAGMA data_version").fetchone()[0]
+            version: int = self._con.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def load(self, lesson: int | None = None, *, notes: bool = True) -> Study:
         """The whole study, as one consistent snapshot; with `lesson`, only that
@@ -220,15 +229,29 @@ class StudyFile:
             return load_study(self.path, con, lesson, with_notes=notes)
 
     def read(self, document: Document[T]) -> Versioned[T]:
-        """One document and its revision (None and revision 0: never saved)."""
+        """One document and its revision; never saved: its default, at revision 0.
+
+        Raises NoSuchDocument for a document the study cannot have (the plan or
+        the discussion of a lesson it does not have)."""
         with self._reading():
             row = self._con.execute(
                 "SELECT body, revision FROM document WHERE kind = ? AND key = ?",
                 (document.kind, document.key),
             ).fetchone()
-            if row is None:
-                return Versioned(None, 0)
-            return Versioned(structure_body(self.path, document.kind, row[0]), row[1])
+            if row is not None:
+                body: T = structure_body(self.path, document.kind, row[0])
+                return Versioned(body, row[1])
+        within = document.within
+        if document.make_default is None or (within is not None and not self.revision(within)):
+            raise NoSuchDocument(f"{self.path}: {document.words} is not in this study")
+        return Versioned(document.make_default(), 0)
+
+    def find(self, document: Document[T]) -> Versioned[T] | None:
+        """As `read`, but None for a document the study cannot have."""
+        try:
+            return self.read(document)
+        except NoSuchDocument:
+            return None
 
     def revision(self, document: Document[Any]) -> int:
         """A document's current revision (0: never saved), without reading its body."""
@@ -302,7 +325,8 @@ class StudyFile:
 
     def last_seq(self) -> int:
         with self._reading():
-            return self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
+            seq: int = self._con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()[0]
+        return seq
 
     def marks(self, lesson: int | None = None, *, after_seq: int = 0) -> list[StageMark]:
         """Stage marks in time order; only those added after `after_seq` (see mark_seq)."""
@@ -318,7 +342,8 @@ class StudyFile:
     def mark_seq(self) -> int:
         """Grows with every stage mark added (marks are never changed in place, except
         when a stage is removed from a plan, which changes the plan too)."""
-        return self._con.execute("SELECT coalesce(max(rowid), 0) FROM stage_mark").fetchone()[0]
+        seq: int = self._con.execute("SELECT coalesce(max(rowid), 0) FROM stage_mark").fetchone()[0]
+        return seq
 
     def conflicts(self) -> list[Conflict]:
         with self._reading():

@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lessonstudy import __version__
+from lessonstudy import __version__, cycle
 from lessonstudy.store.connection import check_readable, connect, damaged, explain
 from lessonstudy.store.damage import find_damage
 
@@ -48,7 +48,8 @@ def stamp(con: sqlite3.Connection) -> str:
         or ""
     )
     digest = hashlib.sha256(str(hashes).encode()).hexdigest()[:16]
-    return f"{__version__}/{SUMMARY_FORMAT}:{con.execute(_STAMP_SQL).fetchone()[0]}:{digest}"
+    made_by = f"{__version__}/{SUMMARY_FORMAT}/{cycle.fingerprint()}"
+    return f"{made_by}:{con.execute(_STAMP_SQL).fetchone()[0]}:{digest}"
 
 
 def read_cached(con: sqlite3.Connection) -> dict[str, Any] | None:

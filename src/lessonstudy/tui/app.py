@@ -20,36 +20,16 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.plain import keep_control_codes_off_the_screen
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
-    from lessonstudy.process import StepKind
     from lessonstudy.store import StudyFile
 
 EXIT_AFTER_FIRST_SCREEN_ENV = "LESSONSTUDY_EXIT_AFTER_FIRST_SCREEN"
 """Benchmarks set this: the app exits as soon as its first screen has been drawn."""
-
-# StepKind value -> (module under lessonstudy.tui.screens, class name, takes a lesson number)
-STEP_SCREENS: dict[str, tuple[str, str, bool]] = {
-    "initial": ("initial_meeting", "InitialMeetingScreen", False),
-    "plan": ("plan", "PlanScreen", True),
-    "interviews": ("interviews", "InterviewsScreen", True),
-    "discussion": ("discussion", "DiscussionScreen", True),
-    "open_house": ("open_house", "OpenHouseScreen", False),
-    "write_up": ("writeup", "WriteUpScreen", False),
-}
-
-
-def parse_step_id(step_id: str) -> tuple[StepKind, int | None]:
-    """Split a step id: "plan:2" -> (StepKind.PLAN, 2); "initial" -> (StepKind.INITIAL, None)."""
-    from lessonstudy.process import StepKind
-
-    kind, _, lesson = step_id.partition(":")
-    return StepKind(kind), int(lesson) if lesson else None
 
 
 class StudyCommands(Provider):
@@ -376,6 +356,8 @@ class LessonStudyApp(App[None]):
 
     def open_example(self) -> None:
         """Open a fresh copy of the bundled example study."""
+        from lessonstudy.usecases.example import make_example_copy
+
         try:
             path = make_example_copy()
         except (LessonStudyError, OSError) as error:
@@ -413,45 +395,23 @@ class LessonStudyApp(App[None]):
 
     def open_step(self, step_id: str) -> None:
         """Open the screen of one step ("initial", "plan:1", "observe:2" ...)."""
+        from lessonstudy.cycle import parse_step_id
+        from lessonstudy.tui.steps import OPEN_STEP
+
         if self.study_file is None:
             return
         kind, lesson = parse_step_id(step_id)
-        if kind.value == "observe":
-            self._ask_observer(lesson or 1)
-            return
-        module_name, class_name, per_lesson = STEP_SCREENS[kind.value]
-        screen_class = _screen_class(module_name, class_name)
-        if screen_class is None:
-            self.notify(
-                f"The {kind.value.replace('_', ' ')} screen is not ready yet in this version.",
-                title="Not available",
-                severity="warning",
-            )
-            return
-        args: tuple[object, ...] = (self.study_file, lesson) if per_lesson else (self.study_file,)
-        self.push_screen(screen_class(*args))
-
-    def _ask_observer(self, lesson: int) -> None:
-        from lessonstudy.tui.screens.map_dialogs import WhoAreYouDialog
-
-        assert self.study_file is not None
-
-        def chosen(observer: str | None) -> None:
-            if observer:
-                self._observe(observer, lesson)
-
-        self.push_screen(WhoAreYouDialog(self.study_file, lesson), chosen)
+        OPEN_STEP[kind](self, self.study_file, lesson)
 
     def _observe(self, observer: str, lesson: int | None) -> None:
+        """Straight into observing (`lessonstudy observe --as NAME`)."""
+        from lessonstudy.process import lesson_to_observe
+        from lessonstudy.tui.steps import observe
+
         assert self.study_file is not None
-        screen_class = _screen_class("observe", "ObserveScreen")
-        if screen_class is None:
-            self.notify("The observation screen is not ready yet.", severity="warning")
-            self.action_show_map()
-            return
         if lesson is None:
-            lesson = first_lesson_to_observe(self.study_file)
-        self.push_screen(screen_class(self.study_file, lesson, observer))
+            lesson = lesson_to_observe(self.study_file.load()) or 1
+        observe(self, self.study_file, lesson, observer)
 
     # ------------------------------------------------------------------ fields
 
@@ -517,42 +477,3 @@ class LessonStudyApp(App[None]):
     def on_unmount(self) -> None:
         if self._study_file is not None:
             self._study_file.close()
-
-
-def _screen_class(module_name: str, class_name: str) -> type[Screen[object]] | None:
-    """A step screen's class, imported on first use (None if not built yet)."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"lessonstudy.tui.screens.{module_name}")
-    except ImportError:
-        return None
-    return getattr(module, class_name, None)
-
-
-def first_lesson_to_observe(study_file: StudyFile) -> int:
-    """The first research lesson whose teach-and-observe step is not done."""
-    from lessonstudy.process import StepKind, StepState, steps
-
-    study = study_file.load()
-    for step in steps(study):
-        if step.kind is StepKind.OBSERVE and step.state is not StepState.DONE:
-            return step.lesson or 1
-    return study.lessons[-1].number if study.lessons else 1
-
-
-def make_example_copy() -> Path:
-    """A fresh copy of the example study in the user's data folder."""
-    from lessonstudy.demo import make_demo_copy
-
-    return make_demo_copy()
-
-
-def run(path: Path | None = None) -> None:
-    LessonStudyApp(path).run()
-
-
-if __name__ == "__main__":
-    import sys
-
-    run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

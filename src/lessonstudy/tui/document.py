@@ -39,12 +39,12 @@ class EditedDocument(Generic[T]):
         self,
         study_file: StudyFile,
         document: Document[T],
-        default: Callable[[], T] | None = None,
+        new: Callable[[], T] | None = None,
     ) -> None:
-        """`default`: what to show before anyone saved it (the document's own default if None)."""
+        """`new`: what to show while nobody has saved the document (else its default)."""
         self.study_file = study_file
         self.document = document
-        self._default = default or document.default
+        self._new = new
         self.value: T
         self._base: T  # the value as last read or saved: what our edits are made from
         self.revision = 0
@@ -66,7 +66,7 @@ class EditedDocument(Generic[T]):
             return False
         if self.revision:
             self._undo.clear()
-        self.value = value if value is not None else self._default()
+        self.value = self._new() if revision == 0 and self._new is not None else value
         self._base = copy.deepcopy(self.value)
         self.revision = revision
         return True

@@ -1,30 +1,24 @@
-"""The studies this user opened lately, remembered in their data folder.
+"""The studies this user opened lately, and their settings (the theme), remembered
+in their data folder (`resources.user_data_dir()`: `$LESSONSTUDY_DATA_DIR` in tests,
+so they never touch the real one).
 
-The list lives in `platformdirs.user_data_dir("lessonstudy")/recent.json`
-(or `$LESSONSTUDY_DATA_DIR/recent.json`, so tests never touch the real one).
-It is a convenience: a missing or damaged list is simply empty.
+A convenience: a missing or damaged list is simply empty.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
-DATA_DIR_ENV = "LESSONSTUDY_DATA_DIR"
+from lessonstudy.resources import user_data_dir
+
 MAX_RECENT = 10
 
 
 def data_dir() -> Path:
     """The user's lessonstudy data folder (created on first use)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        folder = Path(override)
-    else:
-        import platformdirs  # only needed when no override is given
-
-        folder = Path(platformdirs.user_data_dir("lessonstudy"))
+    folder = user_data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

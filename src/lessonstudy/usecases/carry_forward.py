@@ -13,6 +13,7 @@ import attrs
 from lessonstudy import process
 from lessonstudy.model import ResearchLesson
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.words import counted
 
 
 @attrs.frozen
@@ -37,22 +38,22 @@ class Carried:
             else f"{following}'s checklist has"
         )
         return (
-            f"{head} {_count(self.on_checklist, 'agreed change')} ({self.to_work_in} to work in)."
+            f"{head} {counted(self.on_checklist, 'agreed change')} ({self.to_work_in} to work in)."
         )
 
 
 def carry_into_next_plan(study_file: StudyFile, lesson: int) -> Carried:
     """Bring lesson `lesson`'s agreed changes onto the next plan's checklist (and start a
     blank next plan as a copy of this one). Saves only when something changed."""
-    following, revision = study_file.read(documents.lesson(lesson + 1))
-    if following is None:
+    if lesson + 1 not in study_file.lesson_numbers():
         return Carried(None)
+    following, revision = study_file.read(documents.lesson(lesson + 1))
     discussion, _ = study_file.read(documents.discussion(lesson))
-    agreed = discussion.agreed_changes if discussion else []
+    agreed = discussion.agreed_changes
     current, _ = study_file.read(documents.lesson(lesson))
     copied = False
     plan: ResearchLesson
-    if process.is_blank_plan(following) and current is not None and agreed:
+    if process.is_blank_plan(following) and agreed:
         if not process.is_blank_plan(current):
             plan = attrs.evolve(
                 process.carry_forward(current, discussion, lesson + 1), date=following.date
@@ -79,26 +80,19 @@ def carry_into_next_plan(study_file: StudyFile, lesson: int) -> Carried:
 def start_from_previous(study_file: StudyFile, lesson: int) -> ResearchLesson | None:
     """The plan lesson `lesson` would start as (a copy of the previous one with its agreed
     changes), or None when it has a plan of its own or there is nothing to copy."""
-    if lesson <= 1:
+    numbers = study_file.lesson_numbers()
+    if lesson not in numbers or lesson - 1 not in numbers:
         return None
     plan, _ = study_file.read(documents.lesson(lesson))
-    if plan is not None and not process.is_blank_plan(plan):
+    if not process.is_blank_plan(plan):
         return None
     previous, _ = study_file.read(documents.lesson(lesson - 1))
-    if previous is None or process.is_blank_plan(previous):
+    if process.is_blank_plan(previous):
         return None
     discussion, _ = study_file.read(documents.discussion(lesson - 1))
     copy = process.carry_forward(previous, discussion, lesson)
-    if plan is not None:
-        copy = attrs.evolve(
-            copy,
-            date=plan.date,
-            carried_changes=process.checklist(
-                plan.carried_changes, discussion.agreed_changes if discussion else []
-            ),
-        )
-    return copy
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return attrs.evolve(
+        copy,
+        date=plan.date,
+        carried_changes=process.checklist(plan.carried_changes, discussion.agreed_changes),
+    )

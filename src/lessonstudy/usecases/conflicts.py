@@ -21,7 +21,7 @@ from lessonstudy.model import Judgement, Observation, new_id
 from lessonstudy.process import placed
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.converter import structure, unstructure
-from lessonstudy.store.study_file import Conflict
+from lessonstudy.store.study_file import Conflict, NoSuchDocument
 
 Path = tuple[str | int, ...]
 
@@ -122,11 +122,9 @@ def _stage_words(
             lesson = data["lesson"]
     if conflict.kind == "lesson" and conflict.key.isdigit():
         lesson = int(conflict.key)
-    if lesson is None:
+    if lesson not in study_file.lesson_numbers():
         return {}
-    plan, _ = study_file.read(documents.lesson(lesson))
-    if plan is None:
-        return {}
+    plan = study_file.read(documents.lesson(lesson)).value
     return {
         str(stage.id): f"stage {n} ({stage.title})" if stage.title else f"stage {n}"
         for n, stage in enumerate(plan.stages, start=1)
@@ -167,7 +165,7 @@ def _judgement_words(value: Any) -> str:
 def _get(data: Any, path: Path) -> Any:
     for step in path:
         if isinstance(data, dict):
-            data = data.get(step)  # type: ignore[call-overload]
+            data = data.get(step)
         elif isinstance(data, list) and isinstance(step, int) and step < len(data):
             data = data[step]
         else:
@@ -214,8 +212,10 @@ def _current(study_file: StudyFile, conflict: Conflict) -> Any:
     if conflict.kind == "note":
         note = _current_note(study_file, conflict)
         return unstructure(note) if note is not None else {}
-    value, _revision = study_file.read(_document(conflict))
-    return unstructure(value) if value is not None else {}
+    try:
+        return unstructure(study_file.read(_document(conflict)).value)
+    except NoSuchDocument:  # the lesson it was in has been removed since
+        return {}
 
 
 def _current_note(study_file: StudyFile, conflict: Conflict) -> Observation | None:
@@ -223,10 +223,12 @@ def _current_note(study_file: StudyFile, conflict: Conflict) -> Observation | No
 
 
 def _document(conflict: Conflict) -> documents.Document[Any]:
-    body_type = documents.BODY_TYPES.get(conflict.kind)
-    if body_type is None:
-        raise LessonStudyError(f"a conflict on an unknown kind of document {conflict.kind!r}")
-    return documents.Document(conflict.kind, conflict.key, body_type, lambda: None)
+    try:
+        return documents.from_row(conflict.kind, conflict.key)
+    except ValueError:
+        raise LessonStudyError(
+            f"a conflict on an unknown kind of document {conflict.kind!r}"
+        ) from None
 
 
 def _resolve(study_file: StudyFile, conflict: Conflict, *, both: bool) -> None:
@@ -241,7 +243,7 @@ def _resolve(study_file: StudyFile, conflict: Conflict, *, both: bool) -> None:
     else:
         document = _document(conflict)
         value, revision = study_file.read(document)
-        current = unstructure(value) if value is not None else {}
+        current = unstructure(value)
         changed = _apply(current, other, both)
         study_file.save(
             document, structure(changed, document.body_type, where="conflict"), revision

@@ -16,7 +16,7 @@ def lessons_naming(study_file: StudyFile, name: str) -> list[int]:
     found = []
     for number in study_file.lesson_numbers():
         plan, _revision = study_file.read(documents.lesson(number))
-        if plan is not None and (name in plan.assignments or plan.teacher == name):
+        if name in plan.assignments or plan.teacher == name:
             found.append(number)
     return found
 
@@ -26,7 +26,7 @@ def rename_in_plans(study_file: StudyFile, old: str, new: str) -> list[int]:
     changed = []
     for number in study_file.lesson_numbers():
         plan, revision = study_file.read(documents.lesson(number))
-        if plan is None or (old not in plan.assignments and plan.teacher != old):
+        if old not in plan.assignments and plan.teacher != old:
             continue
         plan.assignments = {
             (new if observer == old else observer): labels

@@ -35,7 +35,7 @@ def study_for(title: str, lessons: int, labels: Sequence[str]) -> Study:
             title,
             lesson_count=lessons,
             labels=list(labels),
-            interview_prompts=load_protocol("english").interview_prompts,
+            interview_prompts=list(load_protocol("english").interview_prompts),
             protocol_text=ground_rules_for(labels),
         )
     except ValueError as error:

@@ -51,15 +51,8 @@ from textual.widgets.option_list import Option
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Discussion, Judgement, Role, Study
 from lessonstudy.printable import printable
-from lessonstudy.process import EvidenceGrid, evidence_grid
-from lessonstudy.process import StepKind as CycleStep
-from lessonstudy.protocols import (
-    DEFAULT_PROTOCOL,
-    Protocol,
-    ProtocolStep,
-    StepKind,
-    load_protocol,
-)
+from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid
+from lessonstudy.protocols import Protocol, ProtocolStep, ProtocolStepKind, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
@@ -73,16 +66,17 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
+from lessonstudy.words import counted
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
 
 # Which panel each kind of step shows above the points.
 CONTENT_OF_KIND = {
-    StepKind.EVIDENCE: "content-evidence",
-    StepKind.INTERVIEWS: "content-interviews",
-    StepKind.POINTS: "content-journey",
-    StepKind.AGREED_CHANGES: "content-agreed",
-    StepKind.COMMENTATOR: "content-commentator",
+    ProtocolStepKind.EVIDENCE: "content-evidence",
+    ProtocolStepKind.INTERVIEWS: "content-interviews",
+    ProtocolStepKind.POINTS: "content-journey",
+    ProtocolStepKind.AGREED_CHANGES: "content-agreed",
+    ProtocolStepKind.COMMENTATOR: "content-commentator",
 }
 
 
@@ -99,14 +93,6 @@ def default_discussion(study: Study, lesson: int) -> Discussion:
         recorder=holder(Role.RECORDER),
         attendees=[m.name for m in study.members],
     )
-
-
-def study_protocol(study: Study) -> tuple[Protocol, str]:
-    """The study's protocol, or the default with a warning when it cannot be loaded."""
-    try:
-        return load_protocol(study.overview.protocol or DEFAULT_PROTOCOL), ""
-    except LessonStudyError as error:
-        return load_protocol(DEFAULT_PROTOCOL), f"{error} - using the English model"
 
 
 def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
@@ -155,13 +141,8 @@ def other_protocol_points(discussion: Discussion, protocol: Protocol) -> dict[st
     }
 
 
-def counted(count: int, noun: str) -> str:
-    """'1 change', '2 changes'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
-    if step.kind is StepKind.AGREED_CHANGES:
+    if step.kind is ProtocolStepKind.AGREED_CHANGES:
         return discussion.agreed_changes
     return discussion.records.get(step.id, [])
 
@@ -410,7 +391,7 @@ class DiscussionScreen(Screen[None]):
     """Run the post-lesson discussion of research lesson `lesson`."""
 
     CSS_PATH = "discussion.tcss"
-    HELP_STEP = CycleStep.DISCUSSION  # F1 explains the step (the app's help screen)
+    HELP_STEP = StepKind.DISCUSSION  # F1 explains the step (the app's help screen)
 
     BINDINGS = [
         # Short words: the footer must keep "esc Study map" in view at 80 columns.
@@ -456,7 +437,8 @@ class DiscussionScreen(Screen[None]):
         self.lesson = lesson
         self.study = study_for_lesson(study_file, lesson)
         self._whole_study = False  # True once every lesson's notes are loaded
-        self.protocol, self._protocol_warning = study_protocol(self.study)
+        chosen = protocol_or_default(self.study.overview.protocol)
+        self.protocol, self._protocol_warning = chosen.protocol, chosen.problem
         self.doc: EditedDocument[Discussion] = EditedDocument(
             study_file, documents.discussion(lesson), lambda: default_discussion(self.study, lesson)
         )
@@ -546,7 +528,7 @@ class DiscussionScreen(Screen[None]):
             prompt = Text("▶ " if current else "  ", style="bold")
             prompt.append(printable(f"{index + 1}. {step.title}"), style="bold" if current else "")
             count = len(step_points(self.discussion, step))
-            if step.kind is StepKind.COMMENTATOR:
+            if step.kind is ProtocolStepKind.COMMENTATOR:
                 count = int(bool(self.discussion.commentator_remarks.strip()))
             if count:
                 prompt.append(f" ({count})", style="dim")
@@ -573,12 +555,12 @@ class DiscussionScreen(Screen[None]):
         heading.append(printable(step.prompt), style="italic")
         self.query_one("#step-heading", Static).update(heading)
         pane = self.query_one("#step-pane")
-        for kind in StepKind:
+        for kind in ProtocolStepKind:
             pane.set_class(step.kind is kind, f"-{kind.value}")
         self.query_one("#step-content", ContentSwitcher).current = CONTENT_OF_KIND[step.kind]
         self._show_content()
         points = self.query_one(PointsEditor)
-        points.display = step.kind is not StepKind.COMMENTATOR
+        points.display = step.kind is not ProtocolStepKind.COMMENTATOR
         # What was typed and not yet added stays with its own step (each step its
         # draft): it never turns up as a point of another step.
         field = self.query_one("#point-input", Input)
@@ -586,7 +568,7 @@ class DiscussionScreen(Screen[None]):
             self._drafts[self._draft_step] = field.value
         field.value = self._drafts.pop(step.id, "")
         self._draft_step = step.id
-        if step.kind is StepKind.AGREED_CHANGES:
+        if step.kind is ProtocolStepKind.AGREED_CHANGES:
             points.show(
                 "Agreed changes",
                 self.discussion.agreed_changes,
@@ -603,28 +585,28 @@ class DiscussionScreen(Screen[None]):
 
     def _focus_for_step(self) -> None:
         kind = self.step.kind
-        if kind is StepKind.EVIDENCE:
+        if kind is ProtocolStepKind.EVIDENCE:
             self.query_one(EvidenceView).table.focus()
-        elif kind is StepKind.COMMENTATOR:
+        elif kind is ProtocolStepKind.COMMENTATOR:
             self.query_one("#content-commentator", TextArea).focus()
         else:
             self.query_one("#point-input", Input).focus()
 
     def _show_content(self) -> None:
         kind = self.step.kind
-        if kind is StepKind.EVIDENCE:
+        if kind is ProtocolStepKind.EVIDENCE:
             self.query_one(EvidenceView).show(self.grid(), self.study)
-        elif kind is StepKind.INTERVIEWS:
+        elif kind is ProtocolStepKind.INTERVIEWS:
             self.query_one("#interviews-text", Static).update(
                 interviews_summary(self.study, self.study.lesson_interviews(self.lesson))
             )
-        elif kind is StepKind.POINTS:
+        elif kind is ProtocolStepKind.POINTS:
             if not self._whole_study:
                 self.study, self._whole_study = self.study_file.load(), True
             self.query_one(PupilJourneyChart).show(self.study)
-        elif kind is StepKind.AGREED_CHANGES:
+        elif kind is ProtocolStepKind.AGREED_CHANGES:
             self.query_one("#content-agreed", Static).update(self._agreed_explanation())
-        elif kind is StepKind.COMMENTATOR:
+        elif kind is ProtocolStepKind.COMMENTATOR:
             area = self.query_one("#content-commentator", TextArea)
             if area.text != self.discussion.commentator_remarks:
                 area.load_text(self.discussion.commentator_remarks)
@@ -679,7 +661,7 @@ class DiscussionScreen(Screen[None]):
     def _points_changed(self, edit: PointEdit, field: str) -> list[str]:
         step = self.step
         undo_field = f"{step.id}:{field}" if field else ""
-        agreed = step.kind is StepKind.AGREED_CHANGES
+        agreed = step.kind is ProtocolStepKind.AGREED_CHANGES
         result: list[str] = []
 
         def mutate(d: Discussion) -> None:
@@ -694,7 +676,7 @@ class DiscussionScreen(Screen[None]):
             self.doc.reload()  # apply the edit to the newest version, not an old copy
         self._saved(self.doc.change(mutate, undo_field))
         self._show_step_list()
-        if self._back_to_grid and step.kind is StepKind.EVIDENCE:
+        if self._back_to_grid and step.kind is ProtocolStepKind.EVIDENCE:
             self.query_one(EvidenceView).table.focus()
         self._back_to_grid = False
         if agreed:
@@ -732,7 +714,7 @@ class DiscussionScreen(Screen[None]):
         self.go_to_step(self.step_index - 1)
 
     def action_note_point(self) -> None:
-        if self.step.kind is StepKind.COMMENTATOR:
+        if self.step.kind is ProtocolStepKind.COMMENTATOR:
             self.query_one("#content-commentator", TextArea).focus()
         else:
             self.query_one("#point-input", Input).focus()

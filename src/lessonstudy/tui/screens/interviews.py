@@ -45,7 +45,7 @@ from lessonstudy.model import (
 )
 from lessonstudy.printable import printable
 from lessonstudy.process import StepKind
-from lessonstudy.protocols import DEFAULT_PROTOCOL, Protocol, load_protocol
+from lessonstudy.protocols import Protocol, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
@@ -53,6 +53,8 @@ from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.widgets.date_field import MomentInput
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
+from lessonstudy.usecases.interviews import interview_prompts, start_interview
+from lessonstudy.words import short
 
 INTERVIEW_SECONDS = 5 * 60
 STALE_SECONDS = 60 * 60  # after an hour the timer gives way to when it happened
@@ -64,20 +66,6 @@ KIND_WORDS = {
     IntervieweeKind.OTHER_PUPIL: "another pupil",
     IntervieweeKind.GROUP: "small group",
 }
-
-
-def protocol_of(study: Study) -> Protocol | None:
-    try:
-        return load_protocol(study.overview.protocol or DEFAULT_PROTOCOL)
-    except LessonStudyError:
-        return None
-
-
-def study_prompts(study: Study, protocol: Protocol | None) -> list[str]:
-    """The study's own prompts if it has edited them, else the protocol's."""
-    if study.overview.interview_prompts:
-        return list(study.overview.interview_prompts)
-    return list(protocol.interview_prompts) if protocol else []
 
 
 def interviewee_words(study: Study, interview: Interview) -> str:
@@ -148,10 +136,6 @@ def list_entry(study: Study, interview: Interview) -> Text:
     if quotes:
         entry.append(f", {quotes} {QUOTE_MARK}", style="bold")
     return entry
-
-
-def short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def questions_text(questions: str) -> Text:
@@ -324,7 +308,8 @@ class InterviewsScreen(Screen[None]):
         self.clock = clock  # tests pass a fixed clock
         self.live_timer = live_timer  # tests and snapshots turn the ticking off
         self.study = study_file.load()
-        self.protocol = protocol_of(self.study)
+        chosen = protocol_or_default(self.study.overview.protocol)
+        self.protocol, self._protocol_problem = chosen.protocol, chosen.problem
         self.doc: EditedDocument[Interview] | None = None
         self._docs: dict[UUID, EditedDocument[Interview]] = {}
 
@@ -389,6 +374,8 @@ class InterviewsScreen(Screen[None]):
         return [(plain_text(m.name), m.name) for m in self.study.members]
 
     def on_mount(self) -> None:
+        if self._protocol_problem:
+            self.notify(self._protocol_problem, severity="warning")
         self._show_questions()
         self._show_list()
         interviews = self._interviews()
@@ -509,20 +496,13 @@ class InterviewsScreen(Screen[None]):
         self._show_editor(focus_first=focus_first)
 
     def new_interview(self) -> Interview | None:
-        interviewed = {i.interviewee for i in self._interviews()}
-        waiting = [label for label in self.study.labels if label not in interviewed]
-        interviewer = self.study.members[0].name if self.study.members else ""
-        interview = Interview(
-            lesson=self.lesson,
-            interviewee=waiting[0] if waiting else "",
-            interviewer=interviewer,
-            answers=[Answer(prompt) for prompt in study_prompts(self.study, self.protocol)],
-        )
+        prompts = interview_prompts(self.study.overview, self.protocol)
         try:
-            self._saved(self.study_file.save(documents.interview(interview), interview, None))
+            interview, saved = start_interview(self.study_file, self.study, self.lesson, prompts)
         except LessonStudyError as error:
             self.notify(f"Could not start an interview: {error}", severity="error")
             return None
+        self._saved(saved)
         self.study.interviews.append(interview)
         # Straight to the first answer: the pupil and interviewer are guessed
         # sensibly, and shift+tab goes back to them.
@@ -683,9 +663,8 @@ class InterviewsScreen(Screen[None]):
             self.study.overview = overview.value
             self._apply_prompts(prompts)
 
-        self.app.push_screen(
-            PromptsDialog(study_prompts(self.study, self.protocol), self.protocol), done
-        )
+        prompts = interview_prompts(self.study.overview, self.protocol)
+        self.app.push_screen(PromptsDialog(prompts, self.protocol), done)
 
     def _apply_prompts(self, prompts: list[str]) -> None:
         """The open interview follows the new prompts, keeping every typed answer."""
@@ -708,7 +687,7 @@ class InterviewsScreen(Screen[None]):
     def _study_changed(self) -> None:
         """Another process saved: refresh the list (the open interview keeps what is typed)."""
         self.study = self.study_file.load()
-        self.protocol = protocol_of(self.study)
+        self.protocol = protocol_or_default(self.study.overview.protocol).protocol
         self._show_questions()
         if self.doc is not None and self.doc.is_stale():
             if isinstance(self.focused, AnswerArea):

@@ -108,15 +108,17 @@ class WhoAreYouDialog(ModalScreen[str | None]):
         self.lesson = lesson
 
     def compose(self) -> ComposeResult:
-        members, _ = self.study_file.read(documents.MEMBERS)
-        plan, _ = self.study_file.read(documents.lesson(self.lesson))
-        pupils, _ = self.study_file.read(documents.PUPILS)
-        pseudonyms = {p.label: p.pseudonym.strip() for p in pupils or []}
+        members = self.study_file.read(documents.MEMBERS).value
+        found = self.study_file.find(documents.lesson(self.lesson))
+        plan = found.value if found else None
+        pupils = self.study_file.read(documents.PUPILS).value
+        pseudonyms = {p.label: p.pseudonym.strip() for p in pupils}
         assigned = plan.assignments if plan is not None else {}
+        teacher = plan.teacher if plan is not None else None
         names: list[str] = list(assigned)
-        for member in members or []:
+        for member in members:
             if member.name not in names and (
-                Role.OBSERVER in member.roles or not assigned or member.name != plan.teacher
+                Role.OBSERVER in member.roles or not assigned or member.name != teacher
             ):
                 names.append(member.name)
         options = []
@@ -126,7 +128,7 @@ class WhoAreYouDialog(ModalScreen[str | None]):
                 for label in assigned.get(name, [])
             ]
             words = f"  watching {', '.join(watched)}" if watched else ""
-            if plan is not None and name == plan.teacher:
+            if name == teacher:
                 words += "  (teaching this lesson)"
             options.append(Option(assemble((name, "bold"), (words, "dim")), id=name))
         with Vertical(classes="dialog"):

@@ -205,10 +205,9 @@ class ObserveScreen(Screen[None]):
         pupils_rev = revisions.get(("pupils", ""), 0)
         if (lesson_rev, pupils_rev) == (self._lesson_revision, self._pupils_revision):
             return False
-        lesson, self._lesson_revision = self.study_file.read(documents.lesson(self.lesson_number))
-        self.lesson = lesson if lesson is not None else ResearchLesson(number=self.lesson_number)
-        pupils, self._pupils_revision = self.study_file.read(documents.PUPILS)
-        self.pupils = pupils or []
+        plan = self.study_file.find(documents.lesson(self.lesson_number))
+        self.lesson, self._lesson_revision = plan or (ResearchLesson(self.lesson_number), 0)
+        self.pupils, self._pupils_revision = self.study_file.read(documents.PUPILS)
         return True
 
     @property
@@ -218,8 +217,7 @@ class ObserveScreen(Screen[None]):
 
     def _known_observers(self) -> list[str]:
         """The group's members, and anyone the plan assigns pupils to."""
-        members, _revision = self.study_file.read(documents.MEMBERS)
-        names = [member.name for member in members or []]
+        names = [member.name for member in self.study_file.read(documents.MEMBERS).value]
         names += [name for name in self.lesson.assignments if name not in names]
         return names
 
@@ -660,8 +658,7 @@ class ObserveScreen(Screen[None]):
         ]
 
     def _discussion_held(self) -> bool:
-        discussion, _revision = self.study_file.read(documents.discussion(self.lesson_number))
-        return discussion is not None
+        return self.study_file.revision(documents.discussion(self.lesson_number)) > 0
 
     def action_focus_line(self) -> None:
         self.note_line.input.focus()

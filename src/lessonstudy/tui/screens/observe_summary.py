@@ -292,8 +292,8 @@ class LessonSummaryScreen(Screen[None]):
         if note.observer != self.observer:
             self.notify(f"That is {note.observer}'s note: only {note.observer} can place it.")
             return
-        plan, _ = self.study_file.read(documents.lesson(self.lesson_number))
-        stages = plan.stages if plan else []
+        plan = self.study_file.find(documents.lesson(self.lesson_number))
+        stages = plan.value.stages if plan else []
         if not 1 <= event.number <= len(stages):
             return
         placed = attrs.evolve(note, stage_id=stages[event.number - 1].id, stage_chosen=True)

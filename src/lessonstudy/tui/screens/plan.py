@@ -152,10 +152,8 @@ class PlanScreen(EditingScreen):
     # ------------------------------------------------------------------ data
 
     def _load_people(self) -> None:
-        pupils, _ = self.study_file.read(documents.PUPILS)
-        members, _ = self.study_file.read(documents.MEMBERS)
-        self.pupils: list[CasePupil] = pupils or []
-        self.members: list[Member] = members or []
+        self.pupils: list[CasePupil] = self.study_file.read(documents.PUPILS).value
+        self.members: list[Member] = self.study_file.read(documents.MEMBERS).value
 
     @property
     def labels(self) -> list[str]:

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from lessonstudy.cycle import STATE_SYMBOLS, StepState
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.plain import assemble, plain
@@ -28,14 +29,14 @@ if TYPE_CHECKING:
     from lessonstudy.store import StudyFile
     from lessonstudy.store.study_file import Conflict
 
-# A symbol as well as a colour, so the state reads in monochrome and on a projector.
-# Keyed by StepState values, so the cached summary can be shown without the process.
-STATE_SYMBOLS = {
-    "done": ("✓", "green"),
-    "in progress": ("◐", "yellow"),
-    "not started": ("○", "dim"),
+# A colour beside each state's symbol (cycle.STATE_SYMBOLS). Keyed by StepState
+# values, so the cached summary can be shown without the process.
+STATE_COLOURS = {
+    StepState.DONE.value: "green",
+    StepState.IN_PROGRESS.value: "yellow",
+    StepState.NOT_STARTED.value: "dim",
 }
-DONE = "done"
+DONE = StepState.DONE.value
 
 
 class StepRow(NamedTuple):
@@ -86,7 +87,7 @@ DOCUMENT_WORDS = {
 
 def step_prompt(step: StepRow, width: int = 120) -> Text:
     """One line per step; what is missing is cut to fit (the hint line shows it all)."""
-    symbol, colour = STATE_SYMBOLS.get(step.state, ("?", ""))
+    symbol, colour = STATE_SYMBOLS.get(step.state, "?"), STATE_COLOURS.get(step.state, "")
     is_next = step.is_next
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("▶ " if is_next else "  ", style="bold")

@@ -34,18 +34,14 @@ from textual.widgets import DataTable, Static
 
 from lessonstudy.model import Judgement, Observation, Study
 from lessonstudy.printable import printable
-from lessonstudy.process import EvidenceCell, EvidenceGrid, EvidenceRow
+from lessonstudy.process import JUDGEMENT_ORDER, EvidenceCell, EvidenceGrid, EvidenceRow
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_COLOURS, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
+from lessonstudy.words import short
 
 RUN_WIDTH = 6
-JUDGEMENT_ORDER = (Judgement.AS_PREDICTED, Judgement.BETTER, Judgement.LESS, Judgement.UNEXPECTED)
 NO_NOTES = "·"
 CRITICAL = "!"
-
-
-def short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def judgement_badge(judgement: Judgement | None) -> Text:

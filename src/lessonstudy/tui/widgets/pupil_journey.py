@@ -16,8 +16,8 @@ from textual.widgets import Static
 
 from lessonstudy.model import CasePupil, Study
 from lessonstudy.printable import printable
-from lessonstudy.process import JourneyPoint, pupil_journeys
-from lessonstudy.tui.widgets.evidence_grid import CRITICAL, JUDGEMENT_ORDER, legend
+from lessonstudy.process import JUDGEMENT_ORDER, JourneyPoint, pupil_journeys
+from lessonstudy.tui.widgets.evidence_grid import CRITICAL, legend
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_STYLES
 
 NAME_WIDTH = 12  # columns kept for a pupil's label and pseudonym

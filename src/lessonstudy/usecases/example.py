@@ -11,9 +11,10 @@ from lessonstudy import resources
 from lessonstudy.model import new_id
 from lessonstudy.store import StudyFile
 from lessonstudy.store.export import read_json
+from lessonstudy.store.study_file import AlreadyExists
 
 
-def create_demo(path: Path) -> Path:
+def create_example(path: Path) -> Path:
     """Create a study file at `path` from the bundled example.
 
     Each copy is a study of its own (a new id): two people trying the example
@@ -23,16 +24,18 @@ def create_demo(path: Path) -> Path:
     return path
 
 
-def make_demo_copy() -> Path:
+def make_example_copy() -> Path:
     """A fresh copy of the example in the user's data folder (a new file each time,
-    so a demo someone is still using is never overwritten)."""
+    so a copy someone is still using is never overwritten)."""
     folder = resources.user_data_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
     name = resources.example_study_path().stem
-    path = folder / f"{name}-{stamp}.lessonstudy"
     counter = 1
-    while path.exists():
-        counter += 1
-        path = folder / f"{name}-{stamp}-{counter}.lessonstudy"
-    return create_demo(path)
+    while True:
+        suffix = f"-{counter}" if counter > 1 else ""
+        path = folder / f"{name}-{stamp}{suffix}.lessonstudy"
+        try:
+            return create_example(path)
+        except AlreadyExists:  # a copy made in the same second (by another process too)
+            counter += 1
