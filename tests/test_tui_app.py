@@ -80,6 +80,22 @@ def test_step_ids():
 
     assert parse_step_id("plan:2") == (StepKind.PLAN, 2)
     assert parse_step_id("initial") == (StepKind.INITIAL, None)
+    with pytest.raises(ValueError):
+        parse_step_id("plan")  # a step of a lesson needs its number
+    with pytest.raises(ValueError):
+        parse_step_id("initial:2")
+
+
+def test_every_step_of_the_cycle_has_a_screen_and_help():
+    """A step is declared in cycle.STEPS; the app's side of it is one entry in STEP_SCREENS."""
+    from lessonstudy.cycle import STEPS
+    from lessonstudy.tui.help import step_help
+    from lessonstudy.tui.steps import STEP_SCREENS
+
+    assert [info.kind for info in STEPS] == list(STEP_SCREENS)
+    for info in STEPS:
+        assert step_help(info.kind).startswith("# ")
+    assert "Lesson study, step by step" in step_help(None)
 
 
 # --------------------------------------------------------------------------- start screen

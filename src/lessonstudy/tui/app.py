@@ -396,12 +396,12 @@ class LessonStudyApp(App[None]):
     def open_step(self, step_id: str) -> None:
         """Open the screen of one step ("initial", "plan:1", "observe:2" ...)."""
         from lessonstudy.cycle import parse_step_id
-        from lessonstudy.tui.steps import OPEN_STEP
+        from lessonstudy.tui.steps import STEP_SCREENS
 
         if self.study_file is None:
             return
         kind, lesson = parse_step_id(step_id)
-        OPEN_STEP[kind](self, self.study_file, lesson)
+        STEP_SCREENS[kind].open(self, self.study_file, lesson)
 
     def _observe(self, observer: str, lesson: int | None) -> None:
         """Straight into observing (`lessonstudy observe --as NAME`)."""
