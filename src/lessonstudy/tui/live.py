@@ -8,7 +8,7 @@ the user is typing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.message import Message
@@ -24,7 +24,7 @@ class StudyChanged(Message):
     """Another process (an observer, a merge) committed a change to the study."""
 
 
-def watch_study(app: App[object], study_file: StudyFile) -> Timer:
+def watch_study(app: App[Any], study_file: StudyFile) -> Timer:
     """Poll the study file from `app`; post StudyChanged to every open screen.
 
     Returns the timer, so a caller that opens another study can stop it."""

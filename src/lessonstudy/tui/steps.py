@@ -10,7 +10,7 @@ and the command line then says in plain words what happened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessonstudy.cycle import StepKind
 
@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
     from lessonstudy.store import StudyFile
 
-Opener = Callable[["App[object]", "StudyFile", "int | None"], None]
+Opener = Callable[["App[Any]", "StudyFile", "int | None"], None]
 
 
 # ------------------------------------------------------------------ initial
 
 
-def _initial(app: App[object], study_file: StudyFile, _lesson: int | None) -> None:
+def _initial(app: App[Any], study_file: StudyFile, _lesson: int | None) -> None:
     from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
 
     app.push_screen(InitialMeetingScreen(study_file))
@@ -55,7 +55,7 @@ protocol are all there.
 # ------------------------------------------------------------------ plan
 
 
-def _plan(app: App[object], study_file: StudyFile, lesson: int | None) -> None:
+def _plan(app: App[Any], study_file: StudyFile, lesson: int | None) -> None:
     from lessonstudy.tui.screens.plan import PlanScreen
 
     app.push_screen(PlanScreen(study_file, _number(lesson)))
@@ -88,7 +88,7 @@ change with its time.
 # ------------------------------------------------------------------ observe
 
 
-def _observe(app: App[object], study_file: StudyFile, lesson: int | None) -> None:
+def _observe(app: App[Any], study_file: StudyFile, lesson: int | None) -> None:
     """Observing starts by asking who is taking the notes."""
     from lessonstudy.tui.screens.map_dialogs import WhoAreYouDialog
 
@@ -101,7 +101,7 @@ def _observe(app: App[object], study_file: StudyFile, lesson: int | None) -> Non
     app.push_screen(WhoAreYouDialog(study_file, number), chosen)
 
 
-def observe(app: App[object], study_file: StudyFile, lesson: int, observer: str) -> None:
+def observe(app: App[Any], study_file: StudyFile, lesson: int, observer: str) -> None:
     """The observation screen of `lesson` for `observer` (`lessonstudy observe --as`)."""
     from lessonstudy.tui.screens.observe import ObserveScreen
 
@@ -136,7 +136,7 @@ pupil, judgement, critical flag or stage); the **Delete** key deletes it, and
 # ------------------------------------------------------------------ interviews
 
 
-def _interviews(app: App[object], study_file: StudyFile, lesson: int | None) -> None:
+def _interviews(app: App[Any], study_file: StudyFile, lesson: int | None) -> None:
     from lessonstudy.tui.screens.interviews import InterviewsScreen
 
     app.push_screen(InterviewsScreen(study_file, _number(lesson)))
@@ -153,7 +153,7 @@ Keep their exact words: they are some of the best evidence you will have.
 # ------------------------------------------------------------------ discussion
 
 
-def _discussion(app: App[object], study_file: StudyFile, lesson: int | None) -> None:
+def _discussion(app: App[Any], study_file: StudyFile, lesson: int | None) -> None:
     from lessonstudy.tui.screens.discussion import DiscussionScreen
 
     app.push_screen(DiscussionScreen(study_file, _number(lesson)))
@@ -181,7 +181,7 @@ written, and **Enter** adds it, in every step.
 # ------------------------------------------------------------------ open house
 
 
-def _open_house(app: App[object], study_file: StudyFile, _lesson: int | None) -> None:
+def _open_house(app: App[Any], study_file: StudyFile, _lesson: int | None) -> None:
     from lessonstudy.tui.screens.open_house import OpenHouseScreen
 
     app.push_screen(OpenHouseScreen(study_file))
@@ -199,7 +199,7 @@ lesson: a public research lesson with a briefing and a discussion afterwards.
 # ------------------------------------------------------------------ write up
 
 
-def _write_up(app: App[object], study_file: StudyFile, _lesson: int | None) -> None:
+def _write_up(app: App[Any], study_file: StudyFile, _lesson: int | None) -> None:
     from lessonstudy.tui.screens.writeup import WriteUpScreen
 
     app.push_screen(WriteUpScreen(study_file))

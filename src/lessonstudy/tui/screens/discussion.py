@@ -54,7 +54,7 @@ from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid
 from lessonstudy.protocols import Protocol, ProtocolStep, ProtocolStepKind, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
-from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.interviews import interviews_summary
@@ -655,7 +655,7 @@ class DiscussionScreen(Screen[None]):
 
     # ------------------------------------------------------------------ editing
 
-    def _saved(self, saved: Saved | None) -> None:
+    def _saved(self, saved: Saved | NotSaved | None) -> None:
         self.query_one(SaveStatus).show_saved(saved)
 
     def _points_changed(self, edit: PointEdit, field: str) -> list[str]:

@@ -43,8 +43,10 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 
 T = TypeVar("T")
 
-Getter = Callable[[Any], Any]
-Setter = Callable[[Any, Any], None]
+# Called as get(value) and set(value, new); `...` because the screens bind them as
+# lambdas that keep their loop variable as a default (lambda o, n=name: ...).
+Getter = Callable[..., Any]
+Setter = Callable[..., None]
 
 
 class FieldInput(OrderedKeys, Input):

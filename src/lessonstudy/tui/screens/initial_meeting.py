@@ -21,6 +21,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import (
@@ -625,7 +626,7 @@ class InitialMeetingScreen(EditingScreen):
         table = self.query_one("#lessons-table", DataTable)
         if not table.row_count:
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         number = int(key or 0)
         try:
             removed = lesson_use.remove_lesson(self.study_file, number)

@@ -47,7 +47,7 @@ from lessonstudy.printable import printable
 from lessonstudy.process import StepKind
 from lessonstudy.protocols import Protocol, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
-from lessonstudy.tui.document import EditedDocument
+from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.widgets.date_field import MomentInput
@@ -534,7 +534,7 @@ class InterviewsScreen(Screen[None]):
 
     # ------------------------------------------------------------------ editing
 
-    def _saved(self, saved: Saved | None) -> None:
+    def _saved(self, saved: Saved | NotSaved | None) -> None:
         self.query_one(SaveStatus).show_saved(saved)
 
     def _change(self, mutate: Callable[[Interview], object], field: str) -> None:

@@ -116,14 +116,15 @@ class ChangeCheckbox(Checkbox):
     """
 
     @property
-    def BUTTON_INNER(self) -> str:  # Textual reads this name: a ✓ reads without colour
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual reads this name: a ✓ reads without colour
         return "✓" if self.value else " "
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.render().get_height(self.styles, width)
+        # RenderStyles answers every rule a RulesMap has: Textual's Widget passes it too.
+        return self.render().get_height(self.styles, width)  # type: ignore[arg-type]
 
 
 class PlanScreen(EditingScreen):
@@ -145,6 +146,7 @@ class PlanScreen(EditingScreen):
         self.number = lesson
         self.plan = self.document(documents.lesson(lesson))
         self.carried_from: int | None = None
+        self._checklist_shown: list[str] = []
         self._load_people()
         self._start_from_previous()
         self._bind()
@@ -589,7 +591,7 @@ class PlanScreen(EditingScreen):
 
         self.change(self.plan, move)
         grid = self.query_one(PredictionGrid)
-        column = grid.cursor_column()
+        column = grid.cursor_column_name()
         self.refresh_views()
         grid.move_to(target, column)
 

@@ -578,7 +578,7 @@ class EvidenceView(Vertical):
         self.query_one("#evidence-legend", Static).update(text)
 
     @on(DataTable.CellHighlighted, "#evidence-table")
-    def _cell_highlighted(self, event: DataTable.CellHighlighted[Text]) -> None:
+    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
         self._show_detail()
         if self.chosen:

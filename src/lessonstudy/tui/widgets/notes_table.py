@@ -393,7 +393,13 @@ class NotesTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         note = self._notes[self._visible[len(self._visible) - 1 - row]]
         selected = row == self.cursor and self.has_focus
-        key = (note.id, note.revision, width, selected, self.stage_numbers.get(note.stage_id))
+        key = (
+            note.id,
+            note.revision,
+            width,
+            selected,
+            self.stage_numbers.get(note.stage_id) if note.stage_id else None,
+        )
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_note(note, width, base, selected)

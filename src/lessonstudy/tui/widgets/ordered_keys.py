@@ -26,7 +26,7 @@ class OrderedKeys(_Base):
     """Mix in before Input or TextArea: `class FieldInput(OrderedKeys, Input)`."""
 
     async def _on_key(self, event: events.Key) -> None:
-        await super()._on_key(event)  # type: ignore[misc]
+        await super()._on_key(event)
         if event._stop_propagation:
             return  # handled by the field (a letter typed) or by a subclass
         for binding in self._bindings.key_to_bindings.get(event.key, ()):

@@ -167,7 +167,8 @@ class PredictionGrid(DataTable[Text]):
         row = self.cursor_coordinate.row
         return row if row < len(self._stage_ids) else None
 
-    def cursor_column(self) -> str:
+    def cursor_column_name(self) -> str:
+        """The pupil (or stage) column the cursor is in (DataTable's cursor_column: its number)."""
         return self._columns[self.cursor_coordinate.column] if self._columns else STAGE_COLUMN
 
     def move_to(self, stage_index: int, column: str) -> None:
@@ -181,7 +182,7 @@ class PredictionGrid(DataTable[Text]):
         if stage is None:
             self.post_message(self.AddStage(None))
         else:
-            self.post_message(self.EditCell(stage, self.cursor_column()))
+            self.post_message(self.EditCell(stage, self.cursor_column_name()))
 
     def action_add_stage(self) -> None:
         self.post_message(self.AddStage(self.cursor_stage()))
@@ -198,7 +199,7 @@ class PredictionGrid(DataTable[Text]):
 
     def action_confirm(self) -> None:
         stage = self.cursor_stage()
-        column = self.cursor_column()
+        column = self.cursor_column_name()
         if stage is not None and column not in (STAGE_COLUMN, ASSESS_COLUMN):
             self.post_message(self.ConfirmPrediction(stage, column))
 
