@@ -57,6 +57,12 @@ DOCUMENT_WORDS: dict[str, str] = {
 }
 
 
+def words_for(kind: str, key: str) -> str:
+    """A document named by a row or a conflict, as the group would say it ("the plan
+    of RL2"); a kind this version does not know is named as it is."""
+    return DOCUMENT_WORDS.get(kind, kind).format(key=key)
+
+
 def _known_kind(_document: object, _attribute: object, kind: str) -> None:
     if kind not in BODY_TYPES:
         raise ValueError(f"no kind of document is called {kind!r}")
@@ -78,7 +84,7 @@ class Document(Generic[T]):
     @property
     def words(self) -> str:
         """The document as the group would say it: "the plan of RL2"."""
-        return DOCUMENT_WORDS[self.kind].format(key=self.key)
+        return words_for(self.kind, self.key)
 
 
 class Versioned(NamedTuple, Generic[T]):

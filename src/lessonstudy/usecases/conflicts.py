@@ -25,16 +25,6 @@ from lessonstudy.store.study_file import Conflict, NoSuchDocument
 
 Path = tuple[str | int, ...]
 
-KIND_WORDS = {
-    "overview": "the initial meeting",
-    "members": "the group members",
-    "pupils": "the case pupils",
-    "lesson": "the plan of RL{key}",
-    "discussion": "the discussion of RL{key}",
-    "interview": "an interview",
-    "findings": "the findings",
-    "open_house": "the open house",
-}
 FIELD_WORDS = {
     "about": "who it is about",
     "text": "what was seen",
@@ -88,7 +78,7 @@ def describe(study_file: StudyFile, conflict: Conflict) -> ConflictView:
         what = f"{note.observer}'s note of {note.at.astimezone():%H:%M} (RL{note.lesson})"
         who = f"{note.observer}'s other version, kept {when}"
     else:
-        what = KIND_WORDS.get(conflict.kind, conflict.kind).format(key=conflict.key)
+        what = documents.words_for(conflict.kind, conflict.key)
         source = (
             "from another window on this computer"
             if conflict.source == "edit"

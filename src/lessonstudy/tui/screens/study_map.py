@@ -23,6 +23,7 @@ from lessonstudy.cycle import STATE_SYMBOLS, StepState
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.plain import assemble, plain
+from lessonstudy.words import short
 
 if TYPE_CHECKING:
     from lessonstudy.process import Step
@@ -73,18 +74,6 @@ def rows_from_glance(glance: dict[str, Any]) -> list[StepRow] | None:
         return None
 
 
-DOCUMENT_WORDS = {
-    "overview": "the initial meeting",
-    "members": "the group members",
-    "pupils": "the case pupils",
-    "lesson": "the plan of RL{key}",
-    "discussion": "the discussion of RL{key}",
-    "interview": "an interview",
-    "findings": "the findings",
-    "open_house": "the open house",
-}
-
-
 def step_prompt(step: StepRow, width: int = 120) -> Text:
     """One line per step; what is missing is cut to fit (the hint line shows it all)."""
     symbol, colour = STATE_SYMBOLS.get(step.state, "?"), STATE_COLOURS.get(step.state, "")
@@ -96,14 +85,14 @@ def step_prompt(step: StepRow, width: int = 120) -> Text:
     text.append(f" {step.state:<12}", style=colour)
     if step.detail:
         room = width - len(text) - 2
-        detail = printable(step.detail)
-        detail = detail if len(detail) <= room else detail[: room - 1] + "…"
-        text.append(f" {detail}", style="italic")
+        text.append(f" {short(printable(step.detail), room)}", style="italic")
     return text
 
 
 def conflict_words(conflict: Conflict) -> str:
-    what = DOCUMENT_WORDS.get(conflict.kind, conflict.kind).format(key=conflict.key)
+    from lessonstudy.store import documents  # the map opens before the model is imported
+
+    what = documents.words_for(conflict.kind, conflict.key)
     return printable(
         f"! Both versions kept: {what} (from {conflict.source}, {conflict.found_at[:16]})"
     )
