@@ -861,7 +861,7 @@ def _library_options(p: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)
     try:
         return _main(argv)
     finally:

@@ -112,7 +112,7 @@ def clear_litter(dest: Path) -> list[Path]:
     """Remove partial files a killed run left beside `dest` (not those being built)."""
     import glob
 
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(dest.parent.glob(f".{glob.escape(dest.name)}.*{PARTIAL_SUFFIX}"))
     except OSError:

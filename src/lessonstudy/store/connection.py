@@ -96,7 +96,7 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
 BUSY_TIMEOUT_MS = 5000
 
 
-def damaged(path: Path, error: sqlite3.Error | str) -> LessonStudyError:
+def damaged(path: Path, error: Exception | str) -> LessonStudyError:
     return LessonStudyError(f"{path}: damaged study file ({error})")
 
 

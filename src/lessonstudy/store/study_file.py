@@ -496,7 +496,7 @@ class StudyFile:
             busy, _log, _done = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except (sqlite3.Error, UnicodeDecodeError) as error:
             raise explain(self.path, error, "the erased text may still be in the file") from None
-        return busy == 0
+        return bool(busy == 0)
 
     def remove_stage(
         self, lesson: int, stage_id: UUID, move_to: UUID | None, base_revision: int | None
