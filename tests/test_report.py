@@ -697,3 +697,17 @@ def test_a_crowded_cell_prints_its_critical_notes_and_every_note_in_the_appendix
     assert "crowded note 29" not in body
     for i in range(40):
         assert f"crowded note {i}" in appendix
+
+
+def test_every_kind_of_write_up_is_declared_once_with_its_template():
+    """A kind is one WriteUpKind (report/kinds.py) and one template: the command line,
+    the write-up screen and the outputs' titles read it from there."""
+    from lessonstudy.report.kinds import WRITE_UPS
+    from lessonstudy.resources import templates_dir
+
+    assert tuple(kind.name for kind in WRITE_UPS) == report.KINDS
+    for kind in WRITE_UPS:
+        assert (templates_dir() / "report" / f"{kind.name}.md.j2").is_file()
+        assert set(kind.formats) <= set(report.FORMATS)
+        assert report.KIND_FORMATS[kind.name] == kind.formats
+        assert (kind.name in report.WITHOUT_NOTES) is not kind.notes

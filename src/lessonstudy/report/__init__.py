@@ -19,26 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.report.kinds import KIND_FORMATS, KIND_LABELS, KIND_TITLES, KINDS, WITHOUT_NOTES
 
 if TYPE_CHECKING:
     from lessonstudy.model import PrivateWords, Study
 
-KINDS = ("report", "handout", "poster", "slides", "case-report")
 FORMATS = ("html", "md", "docx", "pptx", "csv")
 SUFFIXES = {"html": ".html", "md": ".md", "docx": ".docx", "pptx": ".pptx", "csv": ".csv"}
-# What each kind can be written as (the first is the default).
-KIND_FORMATS = {
-    "report": ("html", "md", "docx", "csv"),
-    # The report with a structured abstract, and its metadata beside it as JSON,
-    # for a digital library of teacher research (see case_report).
-    "case-report": ("html", "md", "docx"),
-    "handout": ("html", "md", "docx"),
-    "poster": ("html", "md", "docx"),
-    "slides": ("html", "md", "pptx"),
-}
-# The kinds that print no observation note: loaded without them (a large study
-# holds thousands). The slides and poster quote interviews, not notes.
-WITHOUT_NOTES = frozenset({"handout", "poster", "slides"})
 
 
 def check_kind(kind: str, fmt: str) -> None:
@@ -54,8 +41,6 @@ def check_kind(kind: str, fmt: str) -> None:
 
 def output_title(study: Study, kind: str) -> str:
     """The title of one output: the study's title and what the output is."""
-    from lessonstudy.report.context import KIND_TITLES
-
     return f"{study.overview.title or 'Lesson study'} — {KIND_TITLES[kind]}"
 
 
@@ -214,6 +199,8 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "KIND_FORMATS",
+    "KIND_LABELS",
+    "KIND_TITLES",
     "WITHOUT_NOTES",
     "check_kind",
     "default_name",

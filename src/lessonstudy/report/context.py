@@ -25,17 +25,7 @@ from lessonstudy.model import (
     ResearchLesson,
     Study,
 )
-
-# Shown as a key wherever judgements appear; order = how the group reads them.
-
-# What each kind is called (the HTML <title>, Word and PowerPoint titles).
-KIND_TITLES = {
-    "report": "case report",
-    "case-report": "case report",
-    "handout": "open-house handout",
-    "poster": "poster",
-    "slides": "slides",
-}
+from lessonstudy.report.kinds import KIND_TITLES
 
 Data = dict[str, Any]
 

@@ -49,13 +49,6 @@ from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
-KIND_NAMES = {
-    "report": "Case report",
-    "handout": "Open-house handout",
-    "poster": "Poster",
-    "slides": "Slides",
-    "case-report": "Case report for a library (abstract + metadata)",
-}
 FORMAT_NAMES = {
     "html": "HTML, to print",
     "md": "Markdown",
@@ -172,7 +165,7 @@ class WriteUpScreen(EditingScreen):
                 with Horizontal(id="writeup-choices"):
                     yield Label("Write-up")
                     yield Select(
-                        [(name, kind) for kind, name in KIND_NAMES.items()],
+                        [(name, kind) for kind, name in report.KIND_LABELS.items()],
                         value=self.kind,
                         allow_blank=False,
                         id="writeup-kind",
