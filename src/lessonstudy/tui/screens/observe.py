@@ -700,31 +700,3 @@ def _settle_memory() -> None:
     would cost the very pause we avoid; a little garbage is kept, once.)
     """
     gc.freeze()
-
-
-def _main() -> None:
-    """`python -m lessonstudy.tui.screens.observe STUDY --as NAME [--lesson N]`:
-    observer mode on its own, until the app shell opens it."""
-    import argparse
-
-    from textual.app import App
-
-    from lessonstudy.tui.live import watch_study
-
-    parser = argparse.ArgumentParser(description=_main.__doc__)
-    parser.add_argument("study")
-    parser.add_argument("--as", dest="observer", required=True)
-    parser.add_argument("--lesson", type=int, default=1)
-    args = parser.parse_args()
-
-    class ObserveApp(App[None]):
-        def on_mount(self) -> None:
-            study_file = StudyFile.open(args.study)
-            self.push_screen(ObserveScreen(study_file, args.lesson, args.observer))
-            watch_study(self, study_file)
-
-    ObserveApp().run()
-
-
-if __name__ == "__main__":
-    _main()
