@@ -19,30 +19,22 @@ press and nothing to forget.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 
 import attrs
 from attrs import evolve
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events, on
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
     ContentSwitcher,
     DataTable,
     Footer,
     Input,
-    Label,
     OptionList,
-    Select,
-    SelectionList,
     Static,
     TextArea,
 )
@@ -57,10 +49,15 @@ from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
+from lessonstudy.tui.screens.discussion.header import HeaderDialog
+from lessonstudy.tui.screens.discussion.points import (
+    PointEdit,
+    PointInput,
+    PointsEditor,
+    step_points,
+)
 from lessonstudy.tui.screens.interviews import interviews_summary
-from lessonstudy.tui.widgets.date_field import DateInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
-from lessonstudy.tui.widgets.note_line import FIELD_KEYS
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
@@ -139,252 +136,6 @@ def other_protocol_points(discussion: Discussion, protocol: Protocol) -> dict[st
         for step_id, points in discussion.records.items()
         if step_id not in ids and any(p.strip() for p in points)
     }
-
-
-def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
-    if step.kind is ProtocolStepKind.AGREED_CHANGES:
-        return discussion.agreed_changes
-    return discussion.records.get(step.id, [])
-
-
-class PointInput(Input):
-    """The recorder's input: Enter takes the point at once and empties the field.
-
-    Handled here rather than by Input's enter binding, which runs only after the
-    key has bubbled up to the app: a fast typist's next characters would land
-    in the field first and be taken as part of this point.
-    """
-
-    class Entered(Message):
-        def __init__(self, field: PointInput, value: str) -> None:
-            super().__init__()
-            self.field = field
-            self.value = value
-
-        @property
-        def control(self) -> PointInput:
-            return self.field
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.submit()
-            return
-        await super()._on_key(event)
-
-    def submit(self) -> None:
-        value, self.value = self.value, ""
-        self.post_message(self.Entered(self, value))
-
-    def take(self, event: events.Key) -> None:
-        """A key typed elsewhere (the evidence grid) that belongs to this point."""
-        if event.key == "enter":
-            self.submit()
-        elif event.is_printable and event.character:
-            self.insert_text_at_cursor(event.character)
-        elif event.key in FIELD_KEYS:
-            getattr(self, f"action_{FIELD_KEYS[event.key]}")()
-
-
-PointEdit = Callable[[list[str]], list[str]]
-
-
-def add_point(text: str, points: list[str]) -> list[str]:
-    return [*points, text]
-
-
-def replace_point(old: str, new: str, points: list[str]) -> list[str]:
-    """Change a point; if someone changed or removed it meanwhile, keep both."""
-    if old not in points:
-        return [*points, new]
-    at = points.index(old)
-    return [*points[:at], new, *points[at + 1 :]]
-
-
-def remove_point(old: str, points: list[str]) -> list[str]:
-    if old not in points:
-        return points
-    at = points.index(old)
-    return [*points[:at], *points[at + 1 :]]
-
-
-class PointsEditor(Vertical):
-    """The recorder's list of points for one step: Enter adds, Enter on a point edits it."""
-
-    BINDINGS = [
-        Binding("delete", "delete_point", "Delete point", id="points.delete"),
-        Binding("escape", "cancel_edit", "Cancel edit", id="points.cancel"),
-    ]
-
-    def __init__(
-        self, changed: Callable[[PointEdit, str], list[str]], *, id: str | None = None
-    ) -> None:
-        super().__init__(id=id)
-        # (edit, undo field) -> the points as saved. An edit is applied to the
-        # points as they are in the file, not to this copy, so a point another
-        # recorder added meanwhile is kept.
-        self._changed = changed
-        self.points: list[str] = []
-        self._editing: int | None = None
-        self.heading = ""
-        self.placeholder = ""
-
-    @property
-    def editing(self) -> int | None:
-        """The point being edited in the input, or None when typing a new one."""
-        return self._editing
-
-    @editing.setter
-    def editing(self, index: int | None) -> None:
-        self._editing = index
-        if self.is_attached:
-            self.screen.refresh_bindings()  # the footer's Esc: cancel the edit, or leave
-
-    def compose(self) -> ComposeResult:
-        yield Label("Points", id="points-title")
-        yield OptionList(id="point-list")
-        yield PointInput(
-            placeholder="Type a point, Enter to add it",
-            id="point-input",
-            compact=True,
-            select_on_focus=False,  # keys typed on the grid went in first: keep them
-        )
-
-    def show(self, title: str, points: list[str], placeholder: str) -> None:
-        self.points, self.heading, self.placeholder = list(points), title, placeholder
-        self.query_one("#points-title", Label).update(title)
-        self.query_one("#point-input", Input).placeholder = placeholder
-        self._fill()
-
-    def _fill(self) -> None:
-        self.query_one("#points-title", Label).set_class(not self.points, "-empty")
-        self.query_one("#point-list", OptionList).set_class(not self.points, "-empty")
-        options = self.query_one("#point-list", OptionList)
-        highlighted = options.highlighted
-        options.set_options(
-            Option(plain_text(f"{n}. {text}"), id=str(n)) for n, text in enumerate(self.points, 1)
-        )
-        if self.points:
-            options.highlighted = min(highlighted or 0, len(self.points) - 1)
-
-    @on(PointInput.Entered, "#point-input")
-    def _submitted(self, event: PointInput.Entered) -> None:
-        event.stop()
-        text = event.value.strip()
-        field = f"point-{len(self.points)}" if self.editing is None else f"point-{self.editing}"
-        edit: PointEdit
-        if self.editing is not None:
-            old = self.points[self.editing]
-            edit = partial(replace_point, old, text) if text else partial(remove_point, old)
-        elif text:
-            edit = partial(add_point, text)
-        else:
-            return
-        index = self.editing if self.editing is not None else len(self.points)
-        self.editing = None
-        self.points = self._changed(edit, field)
-        self._fill()
-        if self.points:
-            self.query_one("#point-list", OptionList).highlighted = min(index, len(self.points) - 1)
-
-    @on(OptionList.OptionSelected, "#point-list")
-    def _edit(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.editing = event.option_index
-        field = self.query_one("#point-input", Input)
-        field.value = self.points[event.option_index]
-        field.focus()
-        self.notify(f"Editing point {event.option_index + 1}: Enter saves, Esc cancels", timeout=3)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Escape cancels an edit; otherwise it is the screen's (back to the study
-        # map), and the footer shows that.
-        if action == "cancel_edit":
-            return self.editing is not None
-        return True
-
-    def action_cancel_edit(self) -> None:
-        if self.editing is None:
-            raise SkipAction()
-        self.editing = None
-        self.query_one("#point-input", Input).value = ""
-
-    def action_delete_point(self) -> None:
-        options = self.query_one("#point-list", OptionList)
-        if options.highlighted is None or not self.points or not options.has_focus:
-            return
-        index = options.highlighted
-        self.points = self._changed(partial(remove_point, self.points[index]), "")
-        self._fill()
-
-
-class HeaderDialog(ModalScreen[Discussion | None]):
-    """Date, chair, recorder and attendees of the discussion."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="discussion_header.cancel"),
-        Binding("ctrl+s", "save", "Done", id="discussion_header.save"),
-    ]
-
-    def __init__(self, discussion: Discussion, members: list[str]) -> None:
-        super().__init__()
-        self.discussion = discussion
-        self.members = members
-
-    def compose(self) -> ComposeResult:
-        d = self.discussion
-        names = list(dict.fromkeys([*self.members, *d.attendees]))
-        people = [
-            (plain_text(name), name)
-            for name in dict.fromkeys([*names, d.chair, d.recorder])
-            if name
-        ]
-        with Vertical(id="header-dialog"):
-            yield Label(f"RL{d.lesson} discussion: who and when", classes="dialog-title")
-            yield Label("Date")
-            yield DateInput(dates.show_date(d.date), id="header-date", compact=False)
-            with Horizontal(classes="dialog-row"):
-                with Vertical():
-                    yield Label("Chair")
-                    yield Select(people, value=d.chair or Select.NULL, id="header-chair")
-                with Vertical():
-                    yield Label("Recorder")
-                    yield Select(people, value=d.recorder or Select.NULL, id="header-recorder")
-            yield Label("Attending (space ticks)")
-            yield SelectionList[str](
-                *((plain_text(name), name, name in d.attendees) for name in names),
-                id="header-attendees",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Done (ctrl+s)", variant="primary", id="header-save")
-                yield Button("Cancel (esc)", id="header-cancel")
-
-    @on(Button.Pressed, "#header-save")
-    @on(Input.Submitted, "#header-date")
-    def action_save(self) -> None:
-        text = self.query_one("#header-date", Input).value
-        try:
-            date = dates.parse_date(text)
-        except ValueError as error:  # it says what to write instead
-            self.notify(str(error), severity="error")
-            self.query_one("#header-date").focus()
-            return
-        chair = self.query_one("#header-chair", Select).value
-        recorder = self.query_one("#header-recorder", Select).value
-        self.dismiss(
-            evolve(
-                self.discussion,
-                date=date,
-                chair=chair if isinstance(chair, str) else "",
-                recorder=recorder if isinstance(recorder, str) else "",
-                attendees=list(self.query_one("#header-attendees", SelectionList).selected),
-            )
-        )
-
-    @on(Button.Pressed, "#header-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DiscussionScreen(Screen[None]):

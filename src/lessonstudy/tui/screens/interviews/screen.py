@@ -14,17 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from uuid import UUID
 
-from attrs import evolve
-from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
     Footer,
     Input,
     Label,
@@ -40,214 +36,27 @@ from lessonstudy.model import (
     Answer,
     Interview,
     IntervieweeKind,
-    Study,
     now,
 )
-from lessonstudy.printable import printable
 from lessonstudy.process import StepKind
-from lessonstudy.protocols import Protocol, protocol_or_default
+from lessonstudy.protocols import protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
-from lessonstudy.tui.plain import plain, plain_text
+from lessonstudy.tui.plain import plain_text
+from lessonstudy.tui.screens.interviews.fields import AnswerArea, AnswerField, PromptsDialog
+from lessonstudy.tui.screens.interviews.words import (
+    KIND_WORDS,
+    NEW_INTERVIEW,
+    interviewee_words,
+    list_entry,
+    questions_text,
+    timer_text,
+)
 from lessonstudy.tui.widgets.date_field import MomentInput
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.interviews import interview_prompts, start_interview
-from lessonstudy.words import short
-
-INTERVIEW_SECONDS = 5 * 60
-STALE_SECONDS = 60 * 60  # after an hour the timer gives way to when it happened
-NEW_INTERVIEW = "new"
-QUOTE_MARK = "❝"
-LIST_TEXT_WIDTH = 25  # the interview list is 28 wide: its border and padding take 3
-KIND_WORDS = {
-    IntervieweeKind.CASE_PUPIL: "case pupil",
-    IntervieweeKind.OTHER_PUPIL: "another pupil",
-    IntervieweeKind.GROUP: "small group",
-}
-
-
-def interviewee_words(study: Study, interview: Interview) -> str:
-    if interview.kind is IntervieweeKind.CASE_PUPIL:
-        pupil = study.pupil(interview.interviewee)
-        name = f" {pupil.pseudonym}" if pupil and pupil.pseudonym else ""
-        return printable(f"Pupil {interview.interviewee or '?'}{name}")
-    return printable(interview.interviewee) or KIND_WORDS[interview.kind]
-
-
-def timer_text(started: dt.datetime | None, at: dt.datetime) -> Text:
-    """'3:12 left' while the five minutes run, 'Time is up (+0:40)' after."""
-    if started is None:
-        return Text("Timer: 5:00 - starts with the first answer (ctrl+t)", style="dim")
-    elapsed = int((at - started).total_seconds())
-    if elapsed > STALE_SECONDS:  # reading an interview afterwards: no clock to watch
-        return Text("")  # the "Held" field beside it says when
-    left = INTERVIEW_SECONDS - elapsed
-    if left > 0:
-        return Text(f"Timer: {left // 60}:{left % 60:02d} left of 5:00", style="bold")
-    over = -left
-    return Text(f"Time is up (+{over // 60}:{over % 60:02d})", style="bold reverse")
-
-
-def interviews_summary(study: Study, interviews: list[Interview]) -> RenderableType:
-    """What the pupils said: quotes flagged for the write-up first, then every answer."""
-    if not interviews:
-        return Text("No interviews recorded for this lesson yet.", style="dim")
-    parts: list[RenderableType] = []
-    quotes = [(i, a) for i in interviews for a in i.answers if a.quote and a.answer.strip()]
-    if quotes:
-        parts.append(Text(f"{QUOTE_MARK} Quotes for the write-up", style="bold"))
-        for interview, answer in quotes:
-            line = Text(printable(f'  "{answer.answer.strip()}"'), style="bold")
-            line.append(f" - {interviewee_words(study, interview)}", style="dim")
-            parts.append(line)
-        parts.append(Text(""))
-    for interview in interviews:
-        heading = Text(interviewee_words(study, interview), style="bold underline")
-        heading.append(f" ({KIND_WORDS[interview.kind]})", style="dim")
-        if interview.interviewer:
-            heading.append(printable(f" interviewed by {interview.interviewer}"), style="dim")
-        parts.append(heading)
-        answered = [a for a in interview.answers if a.answer.strip()]
-        if not answered:
-            parts.append(Text("  no answers typed", style="dim"))
-        for answer in answered:
-            parts.append(Text(printable(f"  {answer.prompt}"), style="italic"))
-            said = Text(f"    {QUOTE_MARK} " if answer.quote else "    ")
-            said.append(printable(answer.answer.strip()), style="bold" if answer.quote else "")
-            parts.append(said)
-        parts.append(Text(""))
-    return Group(*parts)
-
-
-def list_entry(study: Study, interview: Interview) -> Text:
-    """Three short lines for the list: who, by whom, how far. Cut, never wrapped,
-    so each interview keeps its three lines in the narrow list."""
-    width = LIST_TEXT_WIDTH
-    answered = sum(1 for a in interview.answers if a.answer.strip())
-    entry = Text(short(interviewee_words(study, interview), width), style="bold")
-    by = KIND_WORDS[interview.kind] if interview.kind is not IntervieweeKind.CASE_PUPIL else ""
-    if interview.interviewer:
-        by = f"{by}, by {interview.interviewer}" if by else f"by {interview.interviewer}"
-    entry.append(f"\n  {short(printable(by), width - 2)}")
-    entry.append(f"\n  {answered}/{len(interview.answers)} answered", style="dim")
-    quotes = sum(1 for a in interview.answers if a.quote)
-    if quotes:
-        entry.append(f", {quotes} {QUOTE_MARK}", style="bold")
-    return entry
-
-
-def questions_text(questions: str) -> Text:
-    """What the observers jotted to ask in the interviews, at the end of the lesson."""
-    text = Text("Observers' questions to ask: ", style="bold")
-    text.append(printable(" ".join(questions.split())))
-    return text
-
-
-class PromptsDialog(ModalScreen[list[str] | None]):
-    """Edit the study's interview prompts, one a line."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="prompts.cancel"),
-        Binding("ctrl+s", "save", "Done", id="prompts.save"),
-    ]
-
-    def __init__(self, prompts: list[str], protocol: Protocol | None) -> None:
-        super().__init__()
-        self.prompts = prompts
-        self.protocol = protocol
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompts-dialog"):
-            yield Label("Interview prompts for this study: one a line", classes="dialog-title")
-            prompts = printable("\n".join(self.prompts))
-            yield TextArea(prompts, id="prompts-text", soft_wrap=True)
-            if self.protocol and self.protocol.optional_interview_prompts:
-                optional = "\n".join(f"  {p}" for p in self.protocol.optional_interview_prompts)
-                yield Static(
-                    plain(f"Optional prompts you may add:\n{optional}"), id="prompts-optional"
-                )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Done (ctrl+s)", variant="primary", id="prompts-save")
-                yield Button("Protocol's prompts", id="prompts-reset")
-                yield Button("Cancel (esc)", id="prompts-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#prompts-text", TextArea).focus()
-
-    @on(Button.Pressed, "#prompts-save")
-    def action_save(self) -> None:
-        text = self.query_one("#prompts-text", TextArea).text
-        prompts = [line.strip() for line in text.splitlines() if line.strip()]
-        if not prompts:
-            self.notify("Keep at least one prompt.", severity="error")
-            return
-        self.dismiss(prompts)
-
-    @on(Button.Pressed, "#prompts-reset")
-    def _reset(self) -> None:
-        prompts = self.protocol.interview_prompts if self.protocol else ()
-        self.query_one("#prompts-text", TextArea).load_text("\n".join(prompts))
-
-    @on(Button.Pressed, "#prompts-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AnswerArea(TextArea):
-    """An answer, typed as said: it wraps so the whole answer shows; Enter moves on."""
-
-    class Next(Message):
-        def __init__(self, area: AnswerArea) -> None:
-            super().__init__()
-            self.area = area
-
-        @property
-        def control(self) -> AnswerArea:
-            return self.area
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.Next(self))
-            return
-        await super()._on_key(event)
-
-
-class AnswerField(Vertical):
-    """One prompt and the answer typed as said."""
-
-    def __init__(self, index: int, answer: Answer) -> None:
-        super().__init__(classes="answer")
-        self.index = index
-        self.answer = answer
-
-    def compose(self) -> ComposeResult:
-        yield Label(self._label_text(), classes="answer-prompt")
-        area = AnswerArea(
-            self.answer.answer,
-            placeholder="The pupil's exact words (Enter: next prompt)",
-            soft_wrap=True,
-            compact=True,
-            classes="answer-input",
-        )
-        yield area
-
-    def _label_text(self) -> Text:
-        text = Text(printable(f"{self.index + 1}. {self.answer.prompt}"))
-        if self.answer.quote:
-            text.append(f"  {QUOTE_MARK} quote", style="bold reverse")
-        return text
-
-    def set_quote(self, quote: bool) -> None:
-        self.answer = evolve(self.answer, quote=quote)
-        self.set_class(quote, "-quote")
-        self.query_one(".answer-prompt", Label).update(self._label_text())
-
-    def on_mount(self) -> None:
-        self.set_class(self.answer.quote, "-quote")
 
 
 class InterviewsScreen(Screen[None]):
