@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 
-import attrs
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -42,6 +41,7 @@ from lessonstudy.tui.plain import plain_text
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
+from lessonstudy.usecases.placing import place_in_stage
 
 
 def note_text(note: Observation, *, with_who: bool = False) -> Text:
@@ -292,13 +292,9 @@ class LessonSummaryScreen(Screen[None]):
         if note.observer != self.observer:
             self.notify(f"That is {note.observer}'s note: only {note.observer} can place it.")
             return
-        plan = self.study_file.find(documents.lesson(self.lesson_number))
-        stages = plan.value.stages if plan else []
-        if not 1 <= event.number <= len(stages):
-            return
-        placed = attrs.evolve(note, stage_id=stages[event.number - 1].id, stage_chosen=True)
         try:
-            self.study_file.update_note(placed, note)
+            if not place_in_stage(self.study_file, note, self.lesson_number, event.number):
+                return
         except LessonStudyError as error:
             self.notify(f"Not placed: {error}", severity="error")
             return

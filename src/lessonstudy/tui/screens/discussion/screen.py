@@ -63,6 +63,7 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
+from lessonstudy.usecases.placing import place_in_stage
 from lessonstudy.words import counted
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
@@ -562,13 +563,9 @@ class DiscussionScreen(Screen[None]):
     @on(UnplacedNotes.Place)
     def _place_note(self, event: UnplacedNotes.Place) -> None:
         """The group puts a note that is in no stage into a stage of the plan."""
-        lesson = self.study.lesson(self.lesson)
-        if lesson is None or not 1 <= event.number <= len(lesson.stages):
-            return
-        note = event.note
-        placed = attrs.evolve(note, stage_id=lesson.stages[event.number - 1].id, stage_chosen=True)
         try:
-            self.study_file.update_note(placed, note)
+            if not place_in_stage(self.study_file, event.note, self.lesson, event.number):
+                return
         except LessonStudyError as error:
             self.notify(f"Not placed: {error}", severity="error")
             return
