@@ -488,7 +488,7 @@ async def test_two_observers_jot_interview_questions_at_once(study_path: Path) -
 
 
 def test_merging_question_lines_keeps_everyone_s() -> None:
-    from lessonstudy.tui.screens.observe_summary import merge_lines
+    from lessonstudy.store.three_way import merge_lines
 
     assert merge_lines("Q1", "Q1\nmine", "Q1\ntheirs") == "Q1\nmine\ntheirs"
     assert merge_lines("Q1\nM: wh", "Q1\nM: whe", "Q1\nS: how\nM: wh") == "Q1\nS: how\nM: whe"
