@@ -17,8 +17,8 @@ from lessonstudy.model import CLASS, Discussion, Judgement, Stage, new_study
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged, watch_study
 from lessonstudy.tui.screens.observe import ObserveScreen
-from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
-from lessonstudy.tui.screens.observe_summary import LessonSummaryScreen
+from lessonstudy.tui.screens.observe.correction import NoteCorrectionScreen
+from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
 

@@ -14,7 +14,7 @@ from lessonstudy.resources import example_study_path
 from lessonstudy.store import StudyFile
 from lessonstudy.store.export import read_json
 from lessonstudy.tui.screens.discussion import DiscussionScreen
-from lessonstudy.tui.screens.observe_summary import LessonSummaryScreen
+from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.screens.star_notes import StarNotesScreen
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from tui_helpers import ScreenApp

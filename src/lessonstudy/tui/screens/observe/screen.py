@@ -312,7 +312,7 @@ class ObserveScreen(Screen[None]):
     def action_end_lesson(self) -> None:
         if self._ended() is None and not self._add_mark(None):
             return
-        from lessonstudy.tui.screens.observe_summary import LessonSummaryScreen
+        from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 
         self.app.push_screen(
             LessonSummaryScreen(self.study_file, self.lesson_number, self.observer)
@@ -579,7 +579,7 @@ class ObserveScreen(Screen[None]):
             self._erase(note)
             return
         if event.action == "correct":
-            from lessonstudy.tui.screens.observe_correction import NoteCorrectionScreen
+            from lessonstudy.tui.screens.observe.correction import NoteCorrectionScreen
 
             self.app.push_screen(
                 NoteCorrectionScreen(
