@@ -521,3 +521,31 @@ async def test_with_no_color_every_state_and_judgement_keeps_its_symbol(
     legend = ["as&#160;predicted", "better", "less", "unexpected"]
     assert all(word in screens[1] for word in legend)
     assert all(symbol in screens[1] for symbol in ("=", "+", "-", "?"))
+
+
+async def test_a_long_field_painted_as_it_is_removed_draws_nothing_instead_of_stopping_the_app():
+    """Seen in the full suite under load: rebuilding the pupils' forms, Textual painted
+    a text area after its removal had cleared its styles, and TextArea raised
+    KeyError 'text-area--gutter', which stops the app."""
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+    from textual.widgets import TextArea
+
+    from lessonstudy.tui.widgets.long_field import LongField
+
+    class Form(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LongField("why this pupil", id="long")
+            yield TextArea("plain", id="plain")
+
+    app = Form()
+    async with app.run_test(size=(40, 10)) as pilot:
+        long_field, plain_area = app.query_one(LongField), app.query_one("#plain", TextArea)
+        await long_field.remove()
+        await plain_area.remove()
+        await pilot.pause()
+        with pytest.raises(KeyError, match="text-area--gutter"):
+            plain_area.render_lines(Region(0, 0, 20, 2))  # Textual's own, as it is
+        strips = long_field.render_lines(Region(0, 0, 20, 2))
+        assert [strip.cell_length for strip in strips] == [20, 20]
+        assert all(not strip.text.strip() for strip in strips)

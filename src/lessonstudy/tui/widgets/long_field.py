@@ -9,12 +9,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 
 
-class LongField(OrderedKeys, TextArea):
+class SteadyTextArea(TextArea):
+    """A TextArea that sits out a frame Textual paints it in without its styles.
+
+    Under load Textual can paint a text area in the frame it is being removed in,
+    after its component styles were cleared (seen when a form is rebuilt: the
+    initial meeting's pupils): TextArea then raises KeyError ("No 'text-area--gutter'
+    key in COMPONENT_CLASSES") and the app stops. Such a frame shows nothing of
+    it; the next frame has it styled, or gone."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        try:
+            return super().render_lines(crop)
+        except KeyError as error:
+            if "COMPONENT_CLASSES" not in str(error):
+                raise
+            return [Strip.blank(crop.width)] * crop.height
+
+
+class LongField(OrderedKeys, SteadyTextArea):
     DEFAULT_CSS = """
     LongField {
         height: auto;

@@ -58,7 +58,7 @@ from lessonstudy.tui.screens.editing import (
 )
 from lessonstudy.tui.screens.initial_meeting.dialogs import ConfirmDialog
 from lessonstudy.tui.screens.initial_meeting.members import MemberDialog, roles_words
-from lessonstudy.tui.widgets.long_field import LongField
+from lessonstudy.tui.widgets.long_field import LongField, SteadyTextArea
 from lessonstudy.tui.widgets.note_line import CLASS_KEY
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
@@ -341,7 +341,7 @@ class InitialMeetingScreen(EditingScreen):
                     getattr(pupil, name), id=field_id, compact=True, placeholder=placeholder
                 )
             children.append(field_row(words, field))
-        private = TextArea(pupil.private_note, id=f"pupil-{label}-private_note", compact=True)
+        private = SteadyTextArea(pupil.private_note, id=f"pupil-{label}-private_note", compact=True)
         private.add_class("private")
         private.border_title = PRIVATE_TITLE
         children.append(private)

@@ -24,6 +24,7 @@ from lessonstudy.printable import printable
 from lessonstudy.protocols import Protocol
 from lessonstudy.tui.plain import plain
 from lessonstudy.tui.screens.interviews.words import QUOTE_MARK
+from lessonstudy.tui.widgets.long_field import SteadyTextArea
 
 
 class PromptsDialog(ModalScreen[list[str] | None]):
@@ -76,7 +77,7 @@ class PromptsDialog(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class AnswerArea(TextArea):
+class AnswerArea(SteadyTextArea):
     """An answer, typed as said: it wraps so the whole answer shows; Enter moves on."""
 
     class Next(Message):
