@@ -126,6 +126,27 @@ class EditingScreen(Screen[None]):
     ) -> None:
         self._fields[widget_id] = BoundField(document, get, set, parse, show)
 
+    def bind_attribute(
+        self,
+        widget_id: str,
+        document: EditedDocument[Any],
+        name: str,
+        *,
+        of: Callable[[Any], Any] = lambda value: value,
+        parse: Callable[[Any], Any] | None = None,
+        show: Callable[[Any], Any] | None = None,
+    ) -> None:
+        """Bind a field to the attribute `name` of the document's value (or of the part
+        of it `of` picks: the overview's class details)."""
+        self.bind_field(
+            widget_id,
+            document,
+            lambda value: getattr(of(value), name),
+            lambda value, new: setattr(of(value), name, new),
+            parse=parse,
+            show=show,
+        )
+
     def widget_value(self, widget_id: str) -> Any:
         """What the bound widget should show for the document as it is now."""
         bound = self._fields[widget_id]

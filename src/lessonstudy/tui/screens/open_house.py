@@ -117,25 +117,18 @@ class OpenHouseScreen(EditingScreen):
         self.findings = self.document(documents.FINDINGS)
         self.house = self.document(documents.OPEN_HOUSE)
         for name, _label in FINDINGS_FIELDS:
-            self.bind_field(
-                f"find-{name}",
-                self.findings,
-                lambda f, n=name: getattr(f, n),
-                lambda f, v, n=name: setattr(f, n, v),
-            )
-        self.bind_field(
+            self.bind_attribute(f"find-{name}", self.findings, name)
+        self.bind_attribute(
             "find-key_points",
             self.findings,
-            lambda f: f.key_points,
-            lambda f, v: setattr(f, "key_points", v),
+            "key_points",
             parse=parse_lines,
             show="\n".join,
         )
-        self.bind_field(
+        self.bind_attribute(
             "find-next_steps",
             self.findings,
-            lambda f: f.next_steps,
-            lambda f, v: setattr(f, "next_steps", v),
+            "next_steps",
         )
         for pupil in self.study.pupils:
             self.bind_field(
@@ -150,19 +143,17 @@ class OpenHouseScreen(EditingScreen):
             lambda f: f.how_shared,
             lambda f, v: setattr(f, "how_shared", v),
         )
-        self.bind_field(
+        self.bind_attribute(
             "house-date",
             self.house,
-            lambda h: h.date,
-            lambda h, v: setattr(h, "date", v),
+            "date",
             parse=dates.parse_date,
             show=dates.show_date,
         )
-        self.bind_field(
+        self.bind_attribute(
             "house-time",
             self.house,
-            lambda h: h.time,
-            lambda h, v: setattr(h, "time", v),
+            "time",
             parse=dates.parse_time,
             show=dates.show_time,
         )
@@ -181,26 +172,23 @@ class OpenHouseScreen(EditingScreen):
             lambda h: h.lesson if h.lesson is not None else self.last_lesson,
             lambda h, v: setattr(h, "lesson", v),
         )
-        self.bind_field(
+        self.bind_attribute(
             "house-invitees",
             self.house,
-            lambda h: h.invitees,
-            lambda h, v: setattr(h, "invitees", v),
+            "invitees",
             parse=parse_lines,
             show="\n".join,
         )
-        self.bind_field(
+        self.bind_attribute(
             "house-briefing",
             self.house,
-            lambda h: h.briefing,
-            lambda h, v: setattr(h, "briefing", v),
+            "briefing",
             show=lambda v: v or self.briefing_default(),
         )
-        self.bind_field(
+        self.bind_attribute(
             "house-notes",
             self.house,
-            lambda h: h.visitor_notes,
-            lambda h, v: setattr(h, "visitor_notes", v),
+            "visitor_notes",
         )
 
     @property

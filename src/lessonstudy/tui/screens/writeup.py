@@ -134,17 +134,11 @@ class WriteUpScreen(EditingScreen):
         self.private = self.document(documents.PRIVATE_WORDS)
         self.pupils = study_file.load(notes=False).pupils
         for name, _label in CASE_REPORT_FIELDS:
-            self.bind_field(
-                f"case-{name}",
-                self.overview,
-                lambda o, n=name: getattr(o, n),
-                lambda o, v, n=name: setattr(o, n, v),
-            )
-        self.bind_field(
+            self.bind_attribute(f"case-{name}", self.overview, name)
+        self.bind_attribute(
             "case-references",
             self.overview,
-            lambda o: o.references,
-            lambda o, v: setattr(o, "references", v),
+            "references",
             parse=lambda text: [line.strip() for line in text.splitlines() if line.strip()],
             show="\n".join,
         )

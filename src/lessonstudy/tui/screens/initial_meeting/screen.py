@@ -169,40 +169,28 @@ class InitialMeetingScreen(EditingScreen):
 
     def _bind(self) -> None:
         for name, _label in FOCUS_FIELDS:
-            self.bind_field(
-                f"ov-{name}",
-                self.overview,
-                lambda o, n=name: getattr(o, n),
-                lambda o, v, n=name: setattr(o, n, v),
-            )
+            self.bind_attribute(f"ov-{name}", self.overview, name)
         for name, _label in CLASS_FIELDS:
             extra: dict[str, Any] = {}
             if name == "pupil_count":
                 extra = {"parse": parse_count, "show": lambda v: "" if v is None else str(v)}
-            self.bind_field(
-                f"class-{name}",
-                self.overview,
-                lambda o, n=name: getattr(o.class_details, n),
-                lambda o, v, n=name: setattr(o.class_details, n, v),
-                **extra,
+            self.bind_attribute(
+                f"class-{name}", self.overview, name, of=lambda o: o.class_details, **extra
             )
-        self.bind_field(
+        self.bind_attribute(
             "protocol-name",
             self.overview,
-            lambda o: o.protocol,
-            lambda o, v: setattr(o, "protocol", v),
+            "protocol",
         )
-        self.bind_field(
+        self.bind_attribute(
             "protocol-text",
             self.overview,
-            lambda o: o.protocol_text,
-            lambda o, v: setattr(o, "protocol_text", v),
+            "protocol_text",
         )
-        self.bind_field(
+        self.bind_attribute(
             "protocol-agreed",
             self.overview,
-            lambda o: o.protocol_agreed,
-            lambda o, v: setattr(o, "protocol_agreed", v),
+            "protocol_agreed",
         )
         self._bind_pupils()
 

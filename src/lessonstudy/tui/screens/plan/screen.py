@@ -158,13 +158,7 @@ class PlanScreen(EditingScreen):
                 extra = {"parse": dates.parse_date, "show": dates.show_date}
             elif name == "time":
                 extra = {"parse": dates.parse_time, "show": dates.show_time}
-            self.bind_field(
-                f"plan-{name}",
-                self.plan,
-                lambda p, n=name: getattr(p, n),
-                lambda p, v, n=name: setattr(p, n, v),
-                **extra,
-            )
+            self.bind_attribute(f"plan-{name}", self.plan, name, **extra)
         for label in self.labels:
             self.bind_field(
                 f"criterion-{label}",
