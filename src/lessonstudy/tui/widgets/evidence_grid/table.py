@@ -1,0 +1,151 @@
+"""The evidence grid itself: stages down, case pupils across, the group's judgement keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import events
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from lessonstudy.model import Judgement
+from lessonstudy.printable import printable
+from lessonstudy.process import EvidenceGrid, EvidenceRow
+from lessonstudy.tui.widgets.evidence_grid.cells import cell_text
+from lessonstudy.words import short
+
+# How the grid gives way when narrow, in order: stage titles cut to 15, then
+# to 10, then the cells lose their run of symbols (compact). The run says how
+# the observers' notes were judged, so it goes last.
+GRID_FITS = ((15, False), (10, False), (10, True))
+
+
+def row_label(row: EvidenceRow, title_width: int) -> Text:
+    title = short(printable(row.stage.title) or "untitled", title_width)
+    return Text(f"{row.number} {title}", no_wrap=True)
+
+
+def grid_width(
+    grid: EvidenceGrid, title_width: int, compact: bool, headers: dict[str, str] | None = None
+) -> int:
+    """Columns the grid takes: the stage labels, then each pupil (headed by `headers`,
+    else the label). Each DataTable column has one cell of padding either side."""
+    labels = max((row_label(row, title_width).cell_len for row in grid.rows), default=0)
+    width = labels + 2
+    for label in grid.labels:
+        cells = [cell_text(row.cells[label], compact=compact).cell_len for row in grid.rows]
+        header = headers.get(label, label) if headers else label
+        width += max([Text(header).cell_len, *cells]) + 2
+    return width
+
+
+def pupil_header(label: str, pseudonym: str) -> Text:
+    """A column's heading: the label, and the pseudonym where there is room."""
+    text = Text(label, style="bold")
+    if pseudonym.strip():
+        text.append(f" {pseudonym.strip()}")
+    return text
+
+
+def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
+    """(stage title width, compact) for the first fit in GRID_FITS within `width`."""
+    if width <= 0 or not grid.rows:
+        return GRID_FITS[0]
+    for title_width, compact in GRID_FITS:
+        if grid_width(grid, title_width, compact) <= width:
+            return title_width, compact
+    return GRID_FITS[-1]
+
+
+JUDGEMENT_KEYS = {judgement.symbol: judgement for judgement in Judgement}
+# Moving the cursor is handled with the judgement keys, in the order typed: a
+# binding would run only after the key bubbled up to the app, behind a judgement
+# key typed after it in a burst (which would then judge the cell left behind).
+CURSOR_KEYS = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "home": "scroll_home",
+    "end": "scroll_end",
+}
+
+
+class EvidenceTable(DataTable[Text]):
+    """The grid itself: a cell cursor over stages x case pupils (virtualised).
+
+    = + - ? judge the cell under the cursor, Backspace / Delete take the
+    judgement back (`judge`); any other printable key is handed on (`type_into`):
+    typing is never lost, nor taken as a command."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.judge: Callable[[Judgement | None], None] | None = None
+        self.type_into: Callable[[events.Key], None] | None = None
+        # A point began here: every key until the grid has the focus again is the
+        # point's (Enter adds it, Backspace edits it), in the order typed.
+        self._typing = False
+
+    def on_focus(self) -> None:
+        self._typing = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        char = event.character
+        if self._typing and self.type_into is not None:
+            event.stop()
+            event.prevent_default()
+            self.type_into(event)
+            return
+        if event.key in CURSOR_KEYS:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(CURSOR_KEYS[event.key])
+            return
+        if self.judge is not None and (
+            event.key in ("backspace", "delete") or (char and char in JUDGEMENT_KEYS)
+        ):
+            event.stop()
+            event.prevent_default()
+            self.judge(JUDGEMENT_KEYS.get(char or ""))
+            return
+        if event.is_printable and char and self.type_into is not None:
+            event.stop()
+            event.prevent_default()
+            self._typing = True
+            self.type_into(event)
+            return
+        await super()._on_key(event)
+
+    DEFAULT_CSS = """
+    EvidenceTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    def show(
+        self,
+        grid: EvidenceGrid,
+        *,
+        compact: bool = False,
+        title_width: int = 15,
+        pseudonyms: dict[str, str] | None = None,
+    ) -> None:
+        """`pseudonyms` given: each column is headed by label and pseudonym ("K Kit")."""
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        for label in grid.labels:
+            self.add_column(pupil_header(label, (pseudonyms or {}).get(label, "")), key=label)
+        for row in grid.rows:
+            self.add_row(
+                *(cell_text(row.cells[label], compact=compact) for label in grid.labels),
+                key=str(row.number),
+                label=row_label(row, title_width),
+            )
+        if grid.rows and grid.labels:
+            self.cursor_coordinate = Coordinate(
+                min(cursor.row, len(grid.rows) - 1), min(cursor.column, len(grid.labels) - 1)
+            )
