@@ -927,7 +927,7 @@ def _is_index(path: Path) -> bool:
             con.close()
     except sqlite3.Error:
         return False
-    return application_id == APPLICATION_ID or tables == 0
+    return bool(application_id == APPLICATION_ID or tables == 0)
 
 
 def _remove_index(path: Path) -> None:

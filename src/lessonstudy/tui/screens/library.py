@@ -392,8 +392,8 @@ class LibraryScreen(Screen[None]):
         self._built_width = width
         if cards:
             ids = [card.study_id for card in cards]
-            keep = highlighted in ids and not from_top
-            studies.highlighted = ids.index(highlighted) if keep else 0
+            keep = highlighted is not None and highlighted in ids and not from_top
+            studies.highlighted = ids.index(highlighted) if keep and highlighted is not None else 0
             if not keep:
                 studies.scroll_home(animate=False)
         self._show_status()
