@@ -14,6 +14,7 @@ import pytest
 from lessonstudy import report
 from lessonstudy.model import OPEN_HOUSE_LESSON, Observation, StageMark
 from lessonstudy.process import evidence_grid
+from lessonstudy.report.notes_csv import notes_csv
 from lessonstudy.rules import study_problems
 from lessonstudy.store import StudyFile
 from lessonstudy.store.check import check_study
@@ -75,8 +76,33 @@ def test_guests_notes_stay_out_of_the_research_lesson_and_its_report(tmp_path):
     written = report.write_report(study, tmp_path / "r.md", kind="report", fmt="md")
     text = written.read_text()
     assert "in RL3" in text
-    assert "a guest's note" not in text and "Sam at the house" not in text
+    # The open house's notes are in the report only under the open house.
+    _before, _, rest = text.partition("### RL3")
+    in_rl3 = rest.split("\n### ", 1)[0]
+    assert "a guest's note" not in in_rl3 and "Sam at the house" not in in_rl3
     assert [n.text for n in study.guest_notes()] == ["a guest's note"]
+
+
+def test_the_open_house_has_its_own_grid_and_its_notes_reach_the_report(tmp_path):
+    path = with_open_house_notes(tmp_path)
+    with StudyFile.open(path, read_only=True) as study_file:
+        study = study_file.load()
+    grid = evidence_grid(study, OPEN_HOUSE_LESSON)
+    first = grid.rows[0]
+    assert first.stage.title == study.lesson(3).stages[0].title
+    assert sorted(n.text for n in first.cells["B"].notes) == ["Sam at the house", "a guest's note"]
+    assert grid.unplaced == ()
+    text = report.write_report(study, tmp_path / "r.md", kind="report", fmt="md").read_text()
+    assert "**Notes taken at the open house:** 2 (1 visitor and the group: 1)" in text
+    house = text.split("### The open house (the RL3 plan)", 1)[1].split("\n## ", 1)[0]
+    assert "a guest's note" in house and "Sam at the house" in house
+    # A visitor gave a name to join, not to be published: numbered, never named.
+    assert "Visitor 1" in house
+    assert "Jo Visitor" not in text
+    rows = notes_csv(study).decode("utf-8-sig").splitlines()
+    at_house = [row for row in rows if row.startswith("open house,")]
+    assert len(at_house) == 2 and any("Visitor 1" in row for row in at_house)
+    assert not any("Jo Visitor" in row for row in rows)
 
 
 def test_the_open_house_timeline_is_sound_and_survives_export_and_import(tmp_path):

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Footer, Input, Select, TabbedContent, TextArea
 
-from lessonstudy.model import Findings, Judgement, OpenHouse
+from lessonstudy.model import OPEN_HOUSE_LESSON, Findings, Judgement, Observation, OpenHouse
 from lessonstudy.process import StepState, open_house_step, pupil_journey, write_up_step
 from lessonstudy.resources import example_study_path
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
+from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.open_house import OpenHouseScreen, default_briefing
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import (
@@ -198,3 +199,48 @@ async def test_f5_puts_back_the_briefing_only_where_it_can_be_seen(study_file: S
         assert "f5" in screen.active_bindings
         # At 80 columns the footer is compact, so the keys fit beside the palette.
         assert screen.query_one(Footer).compact is True
+
+
+async def test_notes_taken_at_the_open_house_are_counted_and_shown_on_their_grid(
+    study_file: StudyFile,
+) -> None:
+    study = study_file.load()
+    members = [member.name for member in study.members]
+    house_plan = study.lessons[-1]
+    first_stage = house_plan.stages[0]
+    app = open_house_app(study_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        line = rendered(screen.query_one("#open-house-notes-count"))
+        assert "No notes were taken at the open house" in line
+        # A visitor and a member of the group observe the open house (from their phones).
+        at = dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC)
+        for observer, text in (("Jo Visitor", "counts on in quarters"), (members[0], "stuck")):
+            study_file.add_note(
+                Observation(
+                    lesson=OPEN_HOUSE_LESSON,
+                    observer=observer,
+                    at=at,
+                    about="A",
+                    text=text,
+                    stage_id=first_stage.id,
+                    judgement=Judgement.BETTER,
+                )
+            )
+        screen.post_message(StudyChanged())
+        await pilot.pause()
+        line = rendered(screen.query_one("#open-house-notes-count"))
+        assert "2 notes taken at the open house, by 1 visitor and the group (1)" in line
+        await pilot.press("f4")
+        choices = screen.query_one("#pictures-lesson", Select)
+        choices.value = OPEN_HOUSE_LESSON
+        await pilot.pause()
+        view = screen.query_one(EvidenceView)
+        assert view.grid is not None and view.grid.lesson == OPEN_HOUSE_LESSON
+        cell = view.grid.rows[0].cells["A"]
+        assert sorted(n.text for n in cell.notes) == ["counts on in quarters", "stuck"]
+        assert cell.prediction == first_stage.predictions["A"]

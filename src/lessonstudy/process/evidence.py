@@ -16,6 +16,7 @@ from attrs import frozen
 
 from lessonstudy.model import (
     CLASS,
+    OPEN_HOUSE_LESSON,
     Judgement,
     Observation,
     Stage,
@@ -126,7 +127,13 @@ class EvidenceGrid:
 
 
 def evidence_grid(study: Study, lesson_number: int) -> EvidenceGrid:
-    lesson = study.lesson(lesson_number)
+    """The grid of one research lesson, or of the open house (OPEN_HOUSE_LESSON):
+    the plan it teaches, with the notes of its own timeline."""
+    lesson = (
+        study.open_house_lesson()
+        if lesson_number == OPEN_HOUSE_LESSON
+        else study.lesson(lesson_number)
+    )
     labels = tuple(study.labels)
     if lesson is None:
         return EvidenceGrid(lesson_number, labels, (), tuple(study.live_notes(lesson_number)))

@@ -16,6 +16,7 @@ from typing import Any
 from lessonstudy import process
 from lessonstudy.model import (
     CLASS,
+    OPEN_HOUSE_LESSON,
     CasePupil,
     Discussion,
     Interview,
@@ -495,7 +496,33 @@ def _open_house(study: Study, lessons: list[Data]) -> Data:
         "invitees": house.invitees,
         "briefing": house.briefing,
         "visitor_notes": house.visitor_notes,
+        "notes": _open_house_counts(study),
     }
+
+
+def _open_house_counts(study: Study) -> Data:
+    """How many notes were taken at the open house itself, and by how many visitors."""
+    notes = study.live_notes(OPEN_HOUSE_LESSON)
+    guests = study.guest_notes()
+    return {
+        "count": len(notes),
+        "visitors": len({note.observer for note in guests}),
+        "by_group": len(notes) - len(guests),
+    }
+
+
+def house_plan_number(study: Study) -> int | None:
+    plan = study.open_house_plan()
+    return None if plan is None else plan.number
+
+
+def visitor_names(study: Study) -> dict[str, str]:
+    """Visitors by number in the order they first wrote ("Visitor 1"): a visitor
+    gave a name to join, not to be named in what the group publishes."""
+    names: dict[str, str] = {}
+    for note in study.guest_notes():
+        names.setdefault(note.observer, f"Visitor {len(names) + 1}")
+    return names
 
 
 # --------------------------------------------------------------------------- the methods appendix
@@ -592,7 +619,10 @@ def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
     """Every note that is not deleted, lesson by lesson in time order; the notes in no
     stage of the plan (as the evidence grid places them) under a heading of their own."""
     lessons = []
-    for lesson in study.lessons:
+    visitors = visitor_names(study)
+    house = study.open_house_lesson()
+    timelines = [*study.lessons, *([house] if house is not None else [])]
+    for lesson in timelines:
         notes = study.live_notes(lesson.number)
         if not notes:
             continue
@@ -605,17 +635,20 @@ def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
                 "time": note.at.strftime("%H:%M"),
                 "stage": str(numbers.get(note.stage_id, "–")),  # type: ignore[arg-type]
                 "about": "class" if note.about == CLASS else note.about,
-                "observer": note.observer,
+                "observer": visitors.get(note.observer, note.observer),
                 "judgement": judgement_data(note.judgement),
                 "critical": note.critical,
                 "starred": note.starred,
                 "text": note.text,
             }
             (elsewhere if note.id in unplaced else placed).append(row)
+        at_open_house = lesson.number == OPEN_HOUSE_LESSON
         lessons.append(
             {
-                "name": f"RL{lesson.number}",
-                "date": long_date(lesson.date),
+                "name": f"The open house (the RL{house_plan_number(study)} plan)"
+                if at_open_house
+                else f"RL{lesson.number}",
+                "date": long_date(study.open_house.date if at_open_house else lesson.date),
                 "count": len(notes),
                 "notes": placed,
                 "unplaced": elsewhere,

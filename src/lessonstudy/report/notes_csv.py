@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
-from lessonstudy.model import CLASS, Study
+from lessonstudy.model import CLASS, OPEN_HOUSE_LESSON, Study
+from lessonstudy.report.context import visitor_names
 
 HEADER = (
     "lesson",
@@ -41,21 +42,25 @@ def notes_csv(study: Study) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for lesson in study.lessons:
+    visitors = visitor_names(study)
+    house = study.open_house_lesson()  # the open house's own timeline, after the lessons
+    for lesson in [*study.lessons, *([house] if house is not None else [])]:
+        at_open_house = lesson.number == OPEN_HOUSE_LESSON
+        date = study.open_house.date if at_open_house else lesson.date
         stages = {stage.id: (n, stage.title) for n, stage in enumerate(lesson.stages, start=1)}
         for note in study.live_notes(lesson.number):
             number, title = stages.get(note.stage_id, (None, ""))  # type: ignore[arg-type]
             writer.writerow(
                 [
-                    f"RL{lesson.number}",
-                    lesson.date.isoformat() if lesson.date else "",
+                    "open house" if at_open_house else f"RL{lesson.number}",
+                    date.isoformat() if date else "",
                     note.at.strftime("%H:%M"),
                     note.at.isoformat(),
                     number if number is not None else "",
                     _cell(title),
                     "class" if note.about == CLASS else note.about,
                     _cell(pseudonyms.get(note.about, "")),
-                    _cell(note.observer),
+                    _cell(visitors.get(note.observer, note.observer)),
                     note.judgement.words if note.judgement else "",
                     "yes" if note.critical else "",
                     "yes" if note.starred else "",

@@ -32,7 +32,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from lessonstudy.model import CasePupil, Findings, OpenHouse, Study
+from lessonstudy.model import OPEN_HOUSE_LESSON, CasePupil, Findings, OpenHouse, Study
 from lessonstudy.process import StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.plain import assemble
@@ -42,6 +42,7 @@ from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
+from lessonstudy.words import counted
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
 
@@ -208,6 +209,33 @@ class OpenHouseScreen(EditingScreen):
 
     # ------------------------------------------------------------------ layout
 
+    def open_house_notes_line(self) -> str:
+        """What was noted at the open house itself, counted (the notes are on the
+        Pictures tab's grid): the group reads them before writing its own notes."""
+        notes = self.study.live_notes(OPEN_HOUSE_LESSON)
+        if not notes:
+            return (
+                "No notes were taken at the open house in this study file"
+                " (visitors write them with 'lessonstudy serve --open-house')."
+            )
+        visitors = len({note.observer for note in self.study.guest_notes()})
+        group = len(notes) - len(self.study.guest_notes())
+        who = [counted(visitors, "visitor")] if visitors else []
+        if group:
+            who.append(f"the group ({group})")
+        return (
+            f"{counted(len(notes), 'note')} taken at the open house, by {' and '.join(who)}:"
+            " F4 Pictures shows them on the open house's evidence grid."
+        )
+
+    def grid_choices(self) -> list[tuple[str, int]]:
+        """The lessons whose evidence grid the Pictures tab shows: each research
+        lesson, and the open house once something was noted there."""
+        choices = [(f"RL{lesson.number}", lesson.number) for lesson in self.study.lessons]
+        if self.study.live_notes(OPEN_HOUSE_LESSON) and self.study.open_house_plan():
+            choices.append(("Open house", OPEN_HOUSE_LESSON))
+        return choices
+
     def compose(self) -> ComposeResult:
         lessons = [(f"RL{lesson.number}", lesson.number) for lesson in self.study.lessons]
         with Horizontal(id="open-house-header"):
@@ -292,6 +320,9 @@ class OpenHouseScreen(EditingScreen):
                     self.widget_value("house-briefing"), id="house-briefing", classes="tall"
                 )
                 yield Label("Notes from the discussion with the visitors")
+                yield Static(
+                    self.open_house_notes_line(), id="open-house-notes-count", classes="hint"
+                )
                 yield TextArea(self.widget_value("house-notes"), id="house-notes", classes="tall")
                 yield Label(
                     "How the work was shared (once it was: the open house, handouts, talks)"
@@ -302,7 +333,7 @@ class OpenHouseScreen(EditingScreen):
                 with Horizontal(classes="row"):
                     yield Label("Evidence grid of ", classes="inline-label")
                     yield Select(
-                        lessons,
+                        self.grid_choices(),
                         value=self.observed_lesson or Select.NULL,
                         allow_blank=not lessons,
                         id="pictures-lesson",
@@ -359,4 +390,10 @@ class OpenHouseScreen(EditingScreen):
 
     def on_study_changed(self) -> None:
         self.study = self.study_file.load()
+        self.query_one("#open-house-notes-count", Static).update(self.open_house_notes_line())
+        choices = self.query_one("#pictures-lesson", Select)
+        shown = choices.value
+        choices.set_options(self.grid_choices())
+        if shown in {value for _name, value in self.grid_choices()}:
+            choices.value = shown
         self.refresh_views()

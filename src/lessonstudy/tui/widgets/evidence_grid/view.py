@@ -25,7 +25,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from lessonstudy.model import Study
+from lessonstudy.model import OPEN_HOUSE_LESSON, Study
 from lessonstudy.process import EvidenceGrid
 from lessonstudy.tui.widgets.evidence_grid.cells import cell_text, legend, note_lines
 from lessonstudy.tui.widgets.evidence_grid.detail import (
@@ -120,7 +120,8 @@ class EvidenceView(Vertical):
         empty = self.query_one("#evidence-empty", Static)
         has_notes = any(cell.notes for row in grid.rows for cell in row.cells.values())
         if not grid.rows:
-            empty.update(f"RL{grid.lesson} has no stages in its plan yet: nothing to compare.")
+            name = "The open house" if grid.lesson == OPEN_HOUSE_LESSON else f"RL{grid.lesson}"
+            empty.update(f"{name} has no stages in its plan yet: nothing to compare.")
         elif not has_notes:
             empty.update("No observation notes yet for this lesson.")
         empty.display = not (grid.rows and has_notes)
