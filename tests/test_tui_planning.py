@@ -502,7 +502,7 @@ async def test_f1_on_the_plan_lists_the_grids_keys_from_any_tab(group_study):
 
 
 async def test_agreed_changes_are_shown_in_full_at_80_columns(group_study):
-    long = "Count the jumps, not the marks: push one bead across and draw an arc on the line " * 2
+    long = "Count the jumps [laminated], not the marks: push one bead across and draw an arc " * 2
     with StudyFile.open(group_study) as study_file:
         plan, revision = study_file.read(documents.lesson(1))
         plan.stages = [Stage(title="Wall")]
@@ -518,7 +518,9 @@ async def test_agreed_changes_are_shown_in_full_at_80_columns(group_study):
         await pilot.pause()
         box = app.screen.query_one("#change-0")
         assert box.size.height >= 3  # wrapped, not cut with "…"
-        assert "…" not in "".join(strip.text for strip in box.render_lines(box.region.reset_offset))
+        shown = "".join(strip.text for strip in box.render_lines(box.region.reset_offset))
+        assert "…" not in shown
+        assert "[laminated]" in shown  # typed text, never markup
         assert box.BUTTON_INNER == " "  # not yet worked in; ✓ once ticked
         await pilot.press("space")
         await pilot.pause()

@@ -21,7 +21,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import (
     Button,
-    Checkbox,
     DataTable,
     Footer,
     Input,
@@ -61,6 +60,7 @@ from lessonstudy.tui.screens.initial_meeting.members import MemberDialog, roles_
 from lessonstudy.tui.widgets.long_field import LongField, SteadyTextArea
 from lessonstudy.tui.widgets.note_line import CLASS_KEY
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.tui.widgets.tick_box import TickBox
 from lessonstudy.usecases import dates
 from lessonstudy.usecases import lessons as lesson_use
 from lessonstudy.usecases import pupils as pupil_use
@@ -263,7 +263,7 @@ class InitialMeetingScreen(EditingScreen):
                 yield Static(plain(protocol_words(chosen)), id="protocol-about", classes="hint")
                 yield Label("Our ground rules: read them together and change what you want")
                 yield TextArea(overview.protocol_text, id="protocol-text", classes="tall")
-                yield Checkbox(
+                yield TickBox(
                     "We agree to these ground rules", overview.protocol_agreed, id="protocol-agreed"
                 )
             with TabPane("F6 Case pupils", id="pupils"), VerticalScroll(classes="form"):

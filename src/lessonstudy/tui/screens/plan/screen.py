@@ -258,7 +258,7 @@ class PlanScreen(EditingScreen):
                 classes="hint",
             ),
             *(
-                ChangeCheckbox(change.text, change.done, id=f"change-{index}")
+                ChangeCheckbox(plain(change.text), change.done, id=f"change-{index}")
                 for index, change in enumerate(plan.carried_changes)
             ),
         ]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from textual.geometry import Size
-from textual.widgets import (
-    Checkbox,
-)
+
+from lessonstudy.tui.widgets.tick_box import TickBox
 
 
-class ChangeCheckbox(Checkbox):
+class ChangeCheckbox(TickBox):
     """An agreed change to tick off: a sentence or two, so the label wraps
     (a Checkbox is one line and would cut the change short)."""
 
@@ -21,10 +20,6 @@ class ChangeCheckbox(Checkbox):
         margin-bottom: 1;
     }
     """
-
-    @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual reads this name: a ✓ reads without colour
-        return "✓" if self.value else " "
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
