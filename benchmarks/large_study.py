@@ -1,8 +1,8 @@
 """A large study for benchmarks: 3 lessons, 6 observers, 9,000 notes, 30 interviews.
 
-    python benchmarks/large_study.py OUT.lessonstudy [--seed N] [--pupils 3]
+    python benchmarks/large_study.py OUT.lessonstudy [--notes 9000] [--seed N] [--pupils 3]
 
-From other benchmarks: `make_large_study(path, seed=1)`. The same seed gives
+From other benchmarks: `make_large_study(path, seed=1, notes=90_000)`. The same seed gives
 the same study, ids included. The study is built in memory and written with
 one `StudyFile.create`, so generating it takes a second or two.
 """
@@ -135,14 +135,16 @@ ANSWERS = [
 ]
 
 
-def make_large_study(path: Path, *, seed: int = 1, pupils: int = 3) -> Path:
+def make_large_study(
+    path: Path, *, seed: int = 1, pupils: int = 3, notes: int = NOTES
+) -> Path:
     """Create the large study file at `path` (which must not exist) and return `path`."""
-    with StudyFile.create(path, build_large_study(seed=seed, pupils=pupils)):
+    with StudyFile.create(path, build_large_study(seed=seed, pupils=pupils, notes=notes)):
         pass
     return path
 
 
-def build_large_study(*, seed: int = 1, pupils: int = 3) -> Study:
+def build_large_study(*, seed: int = 1, pupils: int = 3, notes: int = NOTES) -> Study:
     """The large study in memory, the same for the same seed."""
     rng = random.Random(seed)
 
@@ -195,7 +197,7 @@ def build_large_study(*, seed: int = 1, pupils: int = 3) -> Study:
             name: [labels[i % len(labels)]] for i, name in enumerate(OBSERVER_NAMES)
         }
 
-    per_lesson = [NOTES // LESSONS + (1 if n < NOTES % LESSONS else 0) for n in range(LESSONS)]
+    per_lesson = [notes // LESSONS + (1 if n < notes % LESSONS else 0) for n in range(LESSONS)]
     for lesson, count, start in zip(study.lessons, per_lesson, starts, strict=True):
         study.notes.extend(_notes(lesson, count, start, rng, uid))
         study.marks.extend(_marks(lesson, start, rng, uid))
@@ -343,14 +345,15 @@ def _marks(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="the study file to create (.lessonstudy)")
+    parser.add_argument("--notes", type=int, default=NOTES, help="how many notes (9000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pupils", type=int, default=3, choices=range(2, 7))
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    make_large_study(args.out, seed=args.seed, pupils=args.pupils)
+    make_large_study(args.out, seed=args.seed, pupils=args.pupils, notes=args.notes)
     took = time.perf_counter() - began
     size = args.out.stat().st_size / 1e6
-    print(f"{args.out}: {NOTES} notes, {INTERVIEWS} interviews, {size:.1f} MB in {took:.2f} s")
+    print(f"{args.out}: {args.notes} notes, {INTERVIEWS} interviews, {size:.1f} MB in {took:.2f} s")
     return 0
 
 
