@@ -48,6 +48,7 @@ from lessonstudy.store.rows import (
     DamagedContent,
     Saved,
     body_hash,
+    collection_paused,
     erase_note_rows,
     in_time_order,
     insert_mark,
@@ -284,7 +285,7 @@ class StudyFile:
         if lesson is not None:
             sql += " AND lesson = ?"
             args.append(lesson)
-        with self.snapshot() as con:
+        with self.snapshot() as con, collection_paused():
             rows = con.execute(sql + " ORDER BY seq", args).fetchall()
             notes = [note_from_row(row) for row in rows]
             numbers = {note.lesson for note in notes if not note.stage_chosen}
