@@ -269,6 +269,33 @@ class StudyFile:
             rows = self._con.execute("SELECT kind, key, revision FROM document").fetchall()
         return {(kind, key): revision for kind, key, revision in rows}
 
+    def watch_state(self) -> tuple[dict[tuple[str, str], int], int, int, int]:
+        """What tells one moment of the file from another, in one snapshot and a few
+        index lookups (no scan of the notes): every document's revision, the last
+        note seq, the last stage mark's rowid and how many conflicts wait."""
+        with self.snapshot() as con:
+            documents = con.execute("SELECT kind, key, revision FROM document").fetchall()
+            (note_seq,) = con.execute("SELECT coalesce(max(seq), 0) FROM note").fetchone()
+            (mark_seq,) = con.execute("SELECT coalesce(max(rowid), 0) FROM stage_mark").fetchone()
+            (conflicts,) = con.execute(
+                "SELECT count(*) FROM conflict WHERE dismissed = 0"
+            ).fetchone()
+        return {(kind, key): rev for kind, key, rev in documents}, note_seq, mark_seq, conflicts
+
+    def lessons_changed(
+        self, after_note_seq: int, after_mark_seq: int
+    ) -> tuple[set[int], set[int]]:
+        """The lessons with a note added or changed after `after_note_seq`, and those
+        with a stage mark added after `after_mark_seq` (both found through an index)."""
+        with self.snapshot() as con:
+            notes = con.execute(
+                "SELECT DISTINCT lesson FROM note WHERE seq > ?", (after_note_seq,)
+            ).fetchall()
+            marks = con.execute(
+                "SELECT DISTINCT lesson FROM stage_mark WHERE rowid > ?", (after_mark_seq,)
+            ).fetchall()
+        return {lesson for (lesson,) in notes}, {lesson for (lesson,) in marks}
+
     def lesson_numbers(self) -> list[int]:
         """The research lessons that have a plan document, in order."""
         with self._reading():
