@@ -57,7 +57,9 @@ def test_no_notes_and_every_kind_of_note(tmp_path):
     assert texts.index("before any mark") < texts.index("chosen") < texts.index("utc")
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(min_size=1), st.text(min_size=1, max_size=8))
 def test_any_typed_text_streams_as_dumps_writes_it(tmp_path_factory, text, observer):
     study = planned_study()

@@ -9,13 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lessonstudy.bulk import collection_paused
 from lessonstudy.model import Judgement
-from lessonstudy.store.rows import (
-    DamagedContent,
-    _canonical_uuid,
-    collection_paused,
-    note_from_row,
-)
+from lessonstudy.store.rows import DamagedContent, _canonical_uuid, note_from_row
 
 
 @given(st.uuids())

@@ -46,16 +46,18 @@ def output_title(study: Study, kind: str) -> str:
 
 def render_markdown(study: Study, *, kind: str = "report", templates: Path | None = None) -> str:
     """The write-up as Markdown text (what every format but CSV is made from)."""
+    from lessonstudy.bulk import collection_paused
     from lessonstudy.report.context import build_context
     from lessonstudy.report.templates import render_markdown as from_templates
 
     check_kind(kind, "md")
-    context = build_context(study, kind)
-    if kind == "case-report":
-        from lessonstudy.report.case_report import abstract
+    with collection_paused():  # a report's rows: one dict per note, none in a cycle
+        context = build_context(study, kind)
+        if kind == "case-report":
+            from lessonstudy.report.case_report import abstract
 
-        context["abstract"] = abstract(study, context)
-    return from_templates(context, kind, templates)
+            context["abstract"] = abstract(study, context)
+        return from_templates(context, kind, templates)
 
 
 def render(
@@ -72,6 +74,20 @@ def render(
     With `private` words, the text is checked before anything is made of it:
     a hit raises `guard.PrivateWordsFound` (saying where), unless `mask`
     first replaces each one with the pupil's pseudonym."""
+    from lessonstudy.bulk import collection_paused
+
+    with collection_paused():  # tens of thousands of rows, tokens and cells at 90k notes
+        return _render(study, kind, fmt, templates, private, mask)
+
+
+def _render(
+    study: Study,
+    kind: str,
+    fmt: str,
+    templates: Path | None,
+    private: PrivateWords | None,
+    mask: bool,
+) -> bytes:
     check_kind(kind, fmt)
     words = None
     if private is not None and private.words:

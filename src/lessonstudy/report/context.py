@@ -45,6 +45,12 @@ def judgement_data(judgement: Judgement | None) -> Data | None:
     return {"key": judgement.value, "symbol": judgement.symbol, "words": judgement.words}
 
 
+# One read-only copy per judgement for the appendix's thousands of rows.
+_APPENDIX_JUDGEMENTS: dict[Judgement | None, Data | None] = {
+    judgement: judgement_data(judgement) for judgement in [*Judgement, None]
+}
+
+
 def pupil_name(pupil: CasePupil) -> str:
     """Label and pseudonym only: "A (Sam)", or "A" while the pseudonym is blank."""
     pseudonym = pupil.pseudonym.strip()
@@ -132,7 +138,7 @@ def build_context(study: Study, kind: str = "report") -> Data:
         "open_house": _open_house(study, lessons),
         "methods": _methods(study, lessons, facts, names, step_titles),
         "notes_appendix": (
-            _notes_appendix(study, names) if kind in ("report", "case-report") else []
+            _notes_appendix(study, grids) if kind in ("report", "case-report") else []
         ),
         "judgements": [judgement_data(j) for j in process.JUDGEMENT_ORDER],
     }
@@ -615,33 +621,43 @@ def _methods(
 # --------------------------------------------------------------------------- every note
 
 
-def _notes_appendix(study: Study, names: dict[str, str]) -> list[Data]:
+def _notes_appendix(study: Study, grids: dict[int, process.EvidenceGrid]) -> list[Data]:
     """Every note that is not deleted, lesson by lesson in time order; the notes in no
-    stage of the plan (as the evidence grid places them) under a heading of their own."""
+    stage of the plan (as the evidence grid places them) under a heading of their own.
+
+    Tens of thousands of rows in a large study: ids are compared by their int (a
+    UUID hashes in Python), and the notes are sorted into lessons in one pass."""
+    by_lesson: dict[int, list[Observation]] = {}
+    for note in study.notes:
+        if not note.deleted:
+            by_lesson.setdefault(note.lesson, []).append(note)
     lessons = []
     visitors = visitor_names(study)
     house = study.open_house_lesson()
     timelines = [*study.lessons, *([house] if house is not None else [])]
     for lesson in timelines:
-        notes = study.live_notes(lesson.number)
+        # In time order (as Study.live_notes); a study read from the file is already.
+        notes = sorted(by_lesson.get(lesson.number, []), key=lambda note: note.at)
         if not notes:
             continue
-        unplaced = {note.id for note in process.evidence_grid(study, lesson.number).unplaced}
-        numbers = {stage.id: n for n, stage in enumerate(lesson.stages, start=1)}
+        grid = grids.get(lesson.number) or process.evidence_grid(study, lesson.number)
+        unplaced = {note.id.int for note in grid.unplaced}
+        numbers = {stage.id.int: str(n) for n, stage in enumerate(lesson.stages, start=1)}
         placed: list[Data] = []
         elsewhere: list[Data] = []
         for note in notes:
+            stage = note.stage_id
             row = {
-                "time": note.at.strftime("%H:%M"),
-                "stage": str(numbers.get(note.stage_id, "–")),  # type: ignore[arg-type]
+                "time": f"{note.at.hour:02d}:{note.at.minute:02d}",  # strftime: 6 µs a note
+                "stage": numbers.get(stage.int, "–") if stage is not None else "–",
                 "about": "class" if note.about == CLASS else note.about,
                 "observer": visitors.get(note.observer, note.observer),
-                "judgement": judgement_data(note.judgement),
+                "judgement": _APPENDIX_JUDGEMENTS[note.judgement],
                 "critical": note.critical,
                 "starred": note.starred,
                 "text": note.text,
             }
-            (elsewhere if note.id in unplaced else placed).append(row)
+            (elsewhere if note.id.int in unplaced else placed).append(row)
         at_open_house = lesson.number == OPEN_HOUSE_LESSON
         lessons.append(
             {

@@ -28,6 +28,14 @@ _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 _UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# Anything _escape_line or clean() would change: a line of plain words (most of
+# what teachers type) needs neither, and goes through untouched.
+_PLAIN = re.compile(
+    "[\\\\`*_\\[\\]<>&|~#\\r\\n\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+    "|^[-+=\\d\\s]|\\s$"
+)
+
+
 class Markdown(str):
     """A string that is already Markdown: templates output it unchanged."""
 
@@ -65,6 +73,13 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def md_line(value: object) -> Markdown:
     """One line of user text (table cell, heading, list-item lead): line breaks become spaces."""
+    if type(value) is str and value and _PLAIN.search(value) is None:
+        return Markdown(value)  # nothing to escape, clean or keep (a 90k-note appendix)
+    return escaped_line(value)
+
+
+def escaped_line(value: object) -> Markdown:
+    """md_line() without its shortcut for plain words."""
     text = clean("" if value is None else str(value)).strip("\n")
     return Markdown(_escape_line(text.replace("\n", " ")))
 

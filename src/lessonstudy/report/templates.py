@@ -123,14 +123,20 @@ def notes_table(notes: list[dict[str, Any]]) -> Markdown:
     """Notes of one lesson, in time order (the report's appendix)."""
     lines = ["| Time | Stage | Pupil | Observer | Note |", "|---|---|---|---|---|"]
     append = lines.append
+    names: dict[str, str] = {}  # pupils and observers: a handful, escaped once each
     for note in notes:
         mark = f"{chip(note['judgement'])} " if note["judgement"] else ""
         flag = "**critical moment:** " if note["critical"] else ""
         if note["starred"]:
             flag = "★ " + flag
+        about, observer = note["about"], note["observer"]
+        if about not in names:
+            names[about] = md_line(about)
+        if observer not in names:
+            names[observer] = md_line(observer)
         append(
-            f"| {note['time']} | {note['stage']} | {md_line(note['about'])} | "
-            f"{md_line(note['observer'])} | {mark}{flag}{md_line(note['text'])} |"
+            f"| {note['time']} | {note['stage']} | {names[about]} | "
+            f"{names[observer]} | {mark}{flag}{md_line(note['text'])} |"
         )
     return Markdown("\n".join(lines))
 

@@ -6,10 +6,8 @@ check): nothing here begins or commits one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import json
 import re
@@ -22,6 +20,7 @@ from uuid import UUID, SafeUUID
 import attrs
 
 from lessonstudy import model
+from lessonstudy.bulk import collection_paused
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
     Interview,
@@ -204,22 +203,6 @@ def _canonical_uuid(text: str) -> UUID:
 def _stage_uuid(text: str) -> UUID:
     # A study has a few dozen stages and tens of thousands of notes in them.
     return _canonical_uuid(text)
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while thousands of objects are made at once.
-
-    Each note allocates several objects; the collector's passes over the ever
-    growing heap cost as much as making the notes (none of them form cycles)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def in_time_order(notes: Iterable[Observation]) -> list[Observation]:
