@@ -1,8 +1,8 @@
 """Live refresh: notice when another process changed the study file.
 
 `PRAGMA data_version` changes when another connection commits, and costs
-microseconds to read, so the app polls it often (every 25 ms: another
-observer's note shows within a frame or two of its commit, at no visible idle
+microseconds to read, so the app polls it often (every 50 ms: another
+observer's note shows well within 100 ms of its commit, at no visible idle
 cost). When it changes, every open screen gets a `StudyChanged` message that
 says what changed (`usecases.changes.Change`: which documents, which lessons'
 notes and marks), so it can refresh only that, keeping whatever the user is
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from lessonstudy.store import StudyFile
     from lessonstudy.usecases.changes import Change
 
-POLL_SECONDS = 0.025
+POLL_SECONDS = 0.05
 
 
 class StudyChanged(Message):
