@@ -113,8 +113,133 @@ def read_css(templates: Path | None) -> str:
     raise LessonStudyError(f"{CSS_FILE}: not found in {shipped_dir()}")
 
 
+# --------------------------------------------------------------------------- notes tables
+
+# The report's appendix lists every note: at 90,000 notes markdown-it takes a
+# minute over its tables. They are the one table the templates make whose every
+# cell comes from templates.notes_table (md_line text, a chip, two fixed marks),
+# so they are turned into HTML here, row by row, exactly as markdown-it would
+# (test_report_fast_tables checks it, byte for byte), and markdown-it renders
+# the rest of the report.
+NOTES_HEADER = "| Time | Stage | Pupil | Observer | Note |\n|---|---|---|---|---|\n"
+_MD_ESCAPE = re.compile(r"\\(.)|&#(\d+);")
+_CHIP = re.compile(r"`([^`]+)` ?")
+_CRITICAL = "**critical moment:**"
+_NOTES_TABLE_HEAD = (
+    '<table class="t-time-stage">\n<thead>\n<tr>\n<th>Time</th>\n<th>Stage</th>\n'
+    "<th>Pupil</th>\n<th>Observer</th>\n<th>Note</th>\n</tr>\n</thead>\n"
+)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return match.group(1) if match.group(1) is not None else chr(int(match.group(2)))
+
+
+def _cell_html(markdown: str) -> str:
+    """md_line() output as markdown-it renders it: escapes and entities undone, then
+    &, <, > and " escaped (markdown-it's escapeHtml)."""
+    text = (
+        _MD_ESCAPE.sub(_unescaped, markdown) if ("\\" in markdown or "&#" in markdown) else markdown
+    )
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _note_cell_html(markdown: str) -> str:
+    """A note cell: [`chip` ][★ ][**critical moment:** ]text."""
+    td = "<td>"
+    chip = ""
+    found = _CHIP.match(markdown)
+    if found is not None:
+        try:
+            judgement = Judgement.from_symbol(found.group(1))
+        except ValueError:
+            return ""  # not one of ours: the caller falls back to markdown-it
+        td = f'<td class="j-cell j-{judgement.value}">'
+        chip = (
+            f'<span class="j j-{judgement.value}" title="{judgement.words}">'
+            f"{html.escape(judgement.symbol)}</span>"
+            + (" " if found.group(0).endswith(" ") else "")
+        )
+        markdown = markdown[found.end() :]
+    star = ""
+    if markdown.startswith("★ "):
+        star, markdown = "★ ", markdown[2:]
+    critical = ""
+    if markdown.startswith(_CRITICAL):
+        critical, markdown = "<strong>critical moment:</strong>", markdown[len(_CRITICAL) :]
+    return f"{td}{chip}{star}{critical}{_cell_html(markdown)}</td>\n"
+
+
+def _notes_table_html(rows: list[str]) -> str | None:
+    """The HTML of a notes table's body rows; None if a row is not one notes_table makes.
+
+    md_line() escapes every `|` typed, so " | " only ever separates cells."""
+    out = [_NOTES_TABLE_HEAD, "<tbody>\n"] if rows else [_NOTES_TABLE_HEAD]
+    starts: dict[tuple[str, ...], str] = {}  # (time, stage, pupil, observer): often repeated
+    for row in rows:
+        if not row.endswith(" |"):
+            return None
+        cells = row[2:-2].split(" | ")
+        if len(cells) != 5:
+            return None
+        time_, stage, about, observer, note = (cell.strip() for cell in cells)
+        note_html = _note_cell_html(note)
+        if not note_html:
+            return None
+        key = (time_, stage, about, observer)
+        line = starts.get(key)
+        if line is None:
+            line = starts[key] = (
+                f"<tr>\n<td>{_cell_html(time_)}</td>\n<td>{_cell_html(stage)}</td>\n"
+                f"<td>{_cell_html(about)}</td>\n<td>{_cell_html(observer)}</td>\n"
+            )
+        out.append(f"{line}{note_html}</tr>\n")
+    if rows:
+        out.append("</tbody>\n")
+    out.append("</table>\n")
+    return "".join(out)
+
+
+def _set_notes_tables_aside(markdown: str) -> tuple[str, dict[str, str]]:
+    """The Markdown with each notes table replaced by a placeholder paragraph, and
+    each placeholder's HTML (a table with a row we do not recognise stays put)."""
+    import secrets
+
+    if NOTES_HEADER not in markdown:
+        return markdown, {}
+    nonce = secrets.token_hex(8)  # typed text cannot guess it
+    tables: dict[str, str] = {}
+    parts = markdown.split(NOTES_HEADER)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        lines = part.split("\n")
+        end = 0
+        while end < len(lines) and lines[end].startswith("| "):
+            end += 1
+        # Only a table with a blank line on either side: a block of its own.
+        alone = (not kept[-1] or kept[-1].endswith("\n\n")) and end < len(lines) and not lines[end]
+        converted = _notes_table_html(lines[:end]) if alone else None
+        if converted is None:
+            kept.append(NOTES_HEADER + part)
+            continue
+        placeholder = f"notestable{nonce}n{len(tables)}"
+        tables[f"<p>{placeholder}</p>\n"] = converted
+        kept.append(placeholder + "\n" + "\n".join(lines[end:]))
+    return "".join(kept), tables
+
+
 def render_sections(markdown: str) -> str:
     """The HTML body, each `## ` section in a <section> (the poster lays them out in columns)."""
+    markdown, tables = _set_notes_tables_aside(markdown)
+    html_text = _render_sections(markdown)
+    for placeholder, table in tables.items():
+        html_text = html_text.replace(placeholder, table, 1)
+    return html_text
+
+
+def _render_sections(markdown: str) -> str:
     md = markdown_parser()
     env: dict[str, Any] = {}
     tokens = md.parse(markdown, env)

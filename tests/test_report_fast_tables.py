@@ -1,0 +1,77 @@
+"""The report's notes tables, turned into HTML without markdown-it, read exactly as
+markdown-it renders them: byte for byte, whatever was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lessonstudy import report
+from lessonstudy.model import Judgement, Observation
+from lessonstudy.report import html
+from store_helpers import AT, planned_study
+
+JUDGEMENTS = st.sampled_from([*Judgement, None])
+
+
+def both_ways(study) -> tuple[str, str]:
+    markdown = report.render_markdown(study, kind="report")
+    _aside, tables = html._set_notes_tables_aside(markdown)
+    assert tables  # the fast path was taken: equal because it reads the same
+    return html.render_sections(markdown), html._render_sections(markdown)
+
+
+def test_the_fast_path_is_taken_and_reads_the_same():
+    study = planned_study()
+    stage = study.lessons[0].stages[1].id
+    texts = ["plain words", "a | b \\ c `d` *e* _f_ <g> &amp; #h ~i~", "  edges  ", "- 1. + = 3)"]
+    for index, text in enumerate(texts):
+        study.notes.append(
+            Observation(
+                1,
+                "Ruth <R&D>",
+                AT + dt.timedelta(minutes=index),
+                "A" if index % 2 else "class",
+                text,
+                stage_id=stage if index != 3 else None,  # one in no stage: a second table
+                judgement=[*Judgement, None][index % 5],
+                critical=index % 2 == 0,
+                starred=index % 3 == 0,
+            )
+        )
+    markdown = report.render_markdown(study, kind="report")
+    aside, tables = html._set_notes_tables_aside(markdown)
+    assert len(tables) == 2 and html.NOTES_HEADER not in aside
+    fast, slow = both_ways(study)
+    assert fast == slow
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.text(), st.text(max_size=6), JUDGEMENTS, st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_typed_note_reads_the_same(notes):
+    study = planned_study()
+    stage = study.lessons[0].stages[0].id
+    for index, (text, observer, judgement, critical, starred) in enumerate(notes):
+        study.notes.append(
+            Observation(
+                1,
+                observer,
+                AT + dt.timedelta(seconds=index),
+                "B",
+                text,
+                stage_id=stage,
+                judgement=judgement,
+                critical=critical,
+                starred=starred,
+            )
+        )
+    fast, slow = both_ways(study)
+    assert fast == slow
