@@ -1,9 +1,11 @@
-"""The report's notes tables, turned into HTML without markdown-it, read exactly as
-markdown-it renders them: byte for byte, whatever was typed."""
+"""The report's notes tables, made without markdown-it (HTML) or python-docx's cells
+(Word), are exactly what the general path makes: byte for byte, whatever was typed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,9 +13,23 @@ from hypothesis import strategies as st
 from lessonstudy import report
 from lessonstudy.model import Judgement, Observation
 from lessonstudy.report import html
+from lessonstudy.report.html import notes_tables_aside
+from lessonstudy.report.word import _notes_rows, to_docx
 from store_helpers import AT, planned_study
 
 JUDGEMENTS = st.sampled_from([*Judgement, None])
+
+
+def word_xml(markdown: str, *, fast: bool) -> str:
+    data = to_docx(markdown, title="t", kind="report", author="a", fast=fast)
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+
+
+def word_both_ways(study) -> tuple[str, str]:
+    markdown = report.render_markdown(study, kind="report")
+    _aside, tables = notes_tables_aside(markdown, _notes_rows)
+    assert tables  # the fast path was taken
+    return word_xml(markdown, fast=True), word_xml(markdown, fast=False)
 
 
 def both_ways(study) -> tuple[str, str]:
@@ -46,6 +62,8 @@ def test_the_fast_path_is_taken_and_reads_the_same():
     assert len(tables) == 2 and html.NOTES_HEADER not in aside
     fast, slow = both_ways(study)
     assert fast == slow
+    fast, slow = word_both_ways(study)
+    assert fast == slow
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,4 +92,6 @@ def test_any_typed_note_reads_the_same(notes):
             )
         )
     fast, slow = both_ways(study)
+    assert fast == slow
+    fast, slow = word_both_ways(study)
     assert fast == slow

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -26,6 +26,7 @@ from lessonstudy.report.escape import clean
 from lessonstudy.report.templates import inside, shipped_dir
 
 CSS_FILE = "print.css"
+T = TypeVar("T")
 # The page is one self-contained file: nothing may load from outside, whatever a
 # group's stylesheet says (`@import url(https://...)` or a tracking background
 # image would tell a server who opened the report): inline styles, data: images.
@@ -202,15 +203,18 @@ def _notes_table_html(rows: list[str]) -> str | None:
     return "".join(out)
 
 
-def _set_notes_tables_aside(markdown: str) -> tuple[str, dict[str, str]]:
+def notes_tables_aside(
+    markdown: str, convert: Callable[[list[str]], T | None]
+) -> tuple[str, dict[str, T]]:
     """The Markdown with each notes table replaced by a placeholder paragraph, and
-    each placeholder's HTML (a table with a row we do not recognise stays put)."""
+    what `convert` made of each one's rows, by placeholder (a table `convert` gives
+    None for, a row it does not recognise, stays put for markdown-it)."""
     import secrets
 
     if NOTES_HEADER not in markdown:
         return markdown, {}
     nonce = secrets.token_hex(8)  # typed text cannot guess it
-    tables: dict[str, str] = {}
+    tables: dict[str, T] = {}
     parts = markdown.split(NOTES_HEADER)
     kept = [parts[0]]
     for part in parts[1:]:
@@ -220,14 +224,26 @@ def _set_notes_tables_aside(markdown: str) -> tuple[str, dict[str, str]]:
             end += 1
         # Only a table with a blank line on either side: a block of its own.
         alone = (not kept[-1] or kept[-1].endswith("\n\n")) and end < len(lines) and not lines[end]
-        converted = _notes_table_html(lines[:end]) if alone else None
+        converted = convert(lines[:end]) if alone else None
         if converted is None:
             kept.append(NOTES_HEADER + part)
             continue
         placeholder = f"notestable{nonce}n{len(tables)}"
-        tables[f"<p>{placeholder}</p>\n"] = converted
+        tables[placeholder] = converted
         kept.append(placeholder + "\n" + "\n".join(lines[end:]))
     return "".join(kept), tables
+
+
+def _set_notes_tables_aside(markdown: str) -> tuple[str, dict[str, str]]:
+    markdown, tables = notes_tables_aside(markdown, _notes_table_html)
+    return markdown, {f"<p>{key}</p>\n": table for key, table in tables.items()}
+
+
+def unescaped(markdown: str) -> str:
+    """md_line() output as the text it was made from (its escapes and entities undone)."""
+    if "\\" not in markdown and "&#" not in markdown:
+        return markdown
+    return _MD_ESCAPE.sub(_unescaped, markdown)
 
 
 def render_sections(markdown: str) -> str:

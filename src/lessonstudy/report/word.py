@@ -10,8 +10,10 @@ restyle the whole document in Word.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -20,8 +22,8 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell, _Row
@@ -31,11 +33,14 @@ from markdown_it.token import Token
 from lessonstudy.model import Judgement
 from lessonstudy.report.escape import clean
 from lessonstudy.report.html import (
+    NOTES_HEADER,
     cell_judgement,
     judgement_of,
     markdown_parser,
+    notes_tables_aside,
     poster_font_pt,
     table_class,
+    unescaped,
     visible_length,
 )
 
@@ -98,7 +103,7 @@ LAYOUTS = {
 }
 
 
-def to_docx(markdown: str, *, title: str, kind: str, author: str) -> bytes:
+def to_docx(markdown: str, *, title: str, kind: str, author: str, fast: bool = True) -> bytes:
     layout = LAYOUTS.get(kind, LAYOUTS["report"])
     if kind == "poster":  # as large as the poster's text allows, as in the HTML
         layout = attrs.evolve(layout, body_pt=poster_font_pt(visible_length(markdown)))
@@ -106,8 +111,11 @@ def to_docx(markdown: str, *, title: str, kind: str, author: str) -> bytes:
     document = docx.Document()
     _page_setup(document, layout)
     _properties(document, title=title, author=author, subject=f"Lesson study {kind}")
+    # The notes appendix's tables (tens of thousands of rows) are built as XML
+    # in one go, not through markdown-it and python-docx cell by cell.
+    markdown, notes_tables = notes_tables_aside(markdown, _notes_rows) if fast else (markdown, {})
     tokens = markdown_parser().parse(markdown)
-    writer = _Writer(document, layout, _text_width(layout))
+    writer = _Writer(document, layout, _text_width(layout), notes_tables)
     if layout.columns > 1:
         # The title across the page, then the sections in columns (a new section
         # on the same page: Word sets columns per section).
@@ -195,8 +203,15 @@ def _page_number_footer(paragraph: Paragraph) -> None:
 class _Writer:
     """Turns block tokens into paragraphs and tables, inline tokens into runs."""
 
-    def __init__(self, document: Document, layout: Layout, text_width: int) -> None:
+    def __init__(
+        self,
+        document: Document,
+        layout: Layout,
+        text_width: int,
+        notes_tables: dict[str, list[NoteRow]] | None = None,
+    ) -> None:
         self.document = document
+        self.notes_tables = notes_tables or {}
         self.layout = layout
         self.text_width = text_width
         self.table_kind = ""
@@ -247,6 +262,11 @@ class _Writer:
 
     def _paragraph_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
         if self.table is not None:
+            return
+        rows = self.notes_tables.get(tokens[index + 1].content)
+        if rows is not None:
+            self._notes_table(rows)
+            self.paragraph = None  # the placeholder's text is not written
             return
         if self.lists:
             # The first paragraph of a list item is the item itself; later ones continue it.
@@ -394,6 +414,26 @@ class _Writer:
 
     _th_open = _td_open
 
+    def _notes_table(self, rows: list[NoteRow]) -> None:
+        """A notes table: its header as every table's, its rows as one piece of XML
+        (the same elements the cell-by-cell path makes: test_report_fast_tables)."""
+        header = markdown_parser().parse(NOTES_HEADER)
+        self.write(header[:-1])  # up to, not including, table_close
+        assert self.table is not None
+        style = ""
+        if self.layout.table_pt != self.layout.body_pt:
+            style = f'<w:pPr><w:pStyle w:val="{self.style_ids[self._table_style()]}"/></w:pPr>'
+        chunk: list[str] = []
+        tbl = self.table._tbl
+        for row in rows:
+            chunk.append(_row_xml(row, style))
+            if len(chunk) == 2000:
+                tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunk)}</w:tbl>"))
+                chunk = []
+        if chunk:
+            tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunk)}</w:tbl>"))
+        self.write(header[-1:])
+
     # ---------------------------------------------------------------- inline
 
     def _inline(self, token: Token, tokens: Sequence[Token], index: int) -> None:
@@ -488,3 +528,94 @@ def _shade(cell: _Cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+# --------------------------------------------------------------------------- notes tables
+
+
+@attrs.frozen
+class NoteRow:
+    """One row of a notes table, as templates.notes_table wrote it, unescaped."""
+
+    cells: tuple[str, str, str, str]  # time, stage, pupil, observer
+    judgement: Judgement | None
+    # The note cell's text around its bold "critical moment:" (before: the star
+    # and the space after a chip; after: the note), as markdown-it splits it.
+    before: str
+    critical: bool
+    after: str
+
+
+_CRITICAL = "**critical moment:**"
+
+
+def _notes_rows(rows: list[str]) -> list[NoteRow] | None:
+    """A notes table's rows; None if one is not as notes_table makes them."""
+    found: list[NoteRow] = []
+    for row in rows:
+        if not row.endswith(" |"):
+            return None
+        cells = row[2:-2].split(" | ")  # md_line escapes every typed |
+        if len(cells) != 5:
+            return None
+        time_, stage, about, observer, note = (cell.strip() for cell in cells)
+        judgement = None
+        if note.startswith("`"):
+            end = note.find("`", 1)
+            try:
+                judgement = Judgement.from_symbol(note[1:end])
+            except ValueError:
+                return None
+            note = note[end + 1 :]
+        before, critical, after = note, False, ""
+        at = note.find(_CRITICAL)
+        if at != -1:  # typed text cannot hold "**" (md_line escapes *)
+            before, critical, after = note[:at], True, note[at + len(_CRITICAL) :]
+        found.append(
+            NoteRow(
+                (unescaped(time_), unescaped(stage), unescaped(about), unescaped(observer)),
+                judgement,
+                unescaped(before),
+                critical,
+                unescaped(after),
+            )
+        )
+    return found
+
+
+@functools.lru_cache(maxsize=1024)  # times, stages, pupils, observers: many repeats
+def _run_xml(text: str, properties: str = "") -> str:
+    """A run as python-docx's run.text makes it: tabs as <w:tab/>, line breaks as
+    <w:br/>, whitespace at either end of a <w:t> kept."""
+    if not text:
+        return ""
+    parts = []
+    for piece in re.split(r"(\t|\n|\r)", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\n", "\r"):
+            parts.append("<w:br/>")
+        elif piece:
+            escaped = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            space = ' xml:space="preserve"' if piece.strip() != piece else ""
+            parts.append(f"<w:t{space}>{escaped}</w:t>")
+    return f"<w:r>{properties}{''.join(parts)}</w:r>"
+
+
+_BOLD = "<w:rPr><w:b/></w:rPr>"
+_CHIP_RUN = f'<w:rPr><w:rFonts w:ascii="{MONO}" w:hAnsi="{MONO}"/><w:b/></w:rPr>'
+
+
+def _row_xml(row: NoteRow, style: str) -> str:
+    cells = "".join(f"<w:tc><w:p>{style}{_run_xml(text)}</w:p></w:tc>" for text in row.cells)
+    note_cell = "<w:tc>"
+    runs = ""
+    if row.judgement is not None:
+        fill = SHADES[row.judgement]
+        note_cell = f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
+        runs = _run_xml(row.judgement.symbol, _CHIP_RUN)
+    runs += _run_xml(row.before)
+    if row.critical:
+        runs += _run_xml("critical moment:", _BOLD)
+    runs += _run_xml(row.after)
+    return f"<w:tr>{cells}{note_cell}<w:p>{style}{runs}</w:p></w:tc></w:tr>"
