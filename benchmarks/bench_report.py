@@ -1,24 +1,27 @@
-"""Write-up benchmarks. Run: python benchmarks/bench_report.py [--quick] [--only KIND]
+"""Write-up benchmarks. Run: python benchmarks/bench_report.py [--quick] [--only KIND] [--notes N]
 
 Every kind x format, as a whole process (`lessonstudy report STUDY --kind K
 --format F`: start Python, open the study file, load it, render, write), on
-the bundled example and on the large study (benchmarks/large_study.py: 3
-lessons, 6 observers, 9,000 notes, 30 interviews). Each is measured against
-two baselines in the same run, interleaved (one run of each in turn, so a
-busy machine slows all three alike):
+the bundled example and on a large study (benchmarks/large_study.py: 3
+lessons, 6 observers, 90,000 notes by default, 30 interviews). Each is
+measured against two baselines in the same run, interleaved (one run of each
+in turn, so a busy machine slows all three alike):
 
   - `python -c pass`;
   - the floor: a Python that imports what that kind and format needs
     (SQLite, attrs, cattrs, Jinja2, markdown-it-py, and python-docx or
     python-pptx) and nothing else.
 
-Target: at most 1.5x the floor. Prints one table with the medians, both
+Targets (issue 16): on the example, at most 1.5x the floor (every command);
+on the large study, under 0.5 s. Bytecode is written and used, as in an
+installed copy. Prints the load average and one table with the medians, both
 ratios and a verdict per row; exits non-zero if any row misses.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -34,7 +37,8 @@ from lessonstudy.resources import example_study_path  # noqa: E402
 from lessonstudy.store import export  # noqa: E402
 from lessonstudy.store.study_file import StudyFile  # noqa: E402
 
-TARGET = 1.5  # x the floor
+TARGET = 1.5  # x the floor, on the example
+LARGE_SECONDS = 0.5  # on the large study
 BASE = "import sqlite3, attrs, cattrs"
 FLOORS = {
     "html": f"{BASE}, jinja2, markdown_it",
@@ -52,9 +56,14 @@ def lessonstudy_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "lessonstudy"]
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
     return time.perf_counter() - start
 
 
@@ -69,7 +78,7 @@ def interleaved(commands: list[list[str]], runs: int) -> list[float]:
     return [statistics.median(t) for t in times]
 
 
-def studies(folder: Path) -> list[tuple[str, Path]]:
+def studies(folder: Path, notes: int) -> list[tuple[str, Path]]:
     found = []
     example = folder / "example.lessonstudy"
     with StudyFile.create(example, export.read_json(example_study_path())):
@@ -80,15 +89,15 @@ def studies(folder: Path) -> list[tuple[str, Path]]:
     except ImportError:
         return found
     large = folder / "large.lessonstudy"
-    make_large_study(large, seed=1)
-    found.append(("9,000 notes", large))
+    make_large_study(large, seed=1, notes=notes)
+    found.append((f"{notes:,} notes", large))
     return found
 
 
-def bench(folder: Path, runs: int, only: str | None) -> list[Row]:
+def bench(folder: Path, runs: int, only: str | None, notes: int) -> list[Row]:
     cli = lessonstudy_command()
     rows: list[Row] = []
-    for name, path in studies(folder):
+    for name, path in studies(folder, notes):
         for kind in report.KINDS:
             if only and kind != only:
                 continue
@@ -100,14 +109,18 @@ def bench(folder: Path, runs: int, only: str | None) -> list[Row]:
                 floor = [sys.executable, "-c", FLOORS[fmt]]
                 measured, bare_s, floor_s = interleaved([command, bare, floor], runs)
                 ratio = measured / floor_s
+                if name == "example":
+                    target, ok = f"<= {TARGET}x floor", ratio <= TARGET
+                else:
+                    target, ok = f"< {LARGE_SECONDS} s", measured < LARGE_SECONDS
                 rows.append(
                     (
                         f"{kind} {fmt}, {name}",
                         f"{measured * 1000:.0f} ms",
                         f"{measured / bare_s:.1f}x",
                         f"{floor_s * 1000:.0f} ms = {ratio:.1f}x",
-                        f"<= {TARGET}x floor",
-                        "ok" if ratio <= TARGET else "MISSED",
+                        target,
+                        "ok" if ok else "MISSED",
                     )
                 )
                 print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
@@ -125,10 +138,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--only", choices=report.KINDS, help="one kind of write-up")
+    parser.add_argument("--notes", type=int, default=90_000, help="notes in the large study")
     args = parser.parse_args()
     runs = 3 if args.quick else 7
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = bench(Path(tmp), runs, args.only)
+        rows = bench(Path(tmp), runs, args.only, args.notes)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print_table(rows)
     return 0 if all(row[-1] == "ok" for row in rows) else 1
 

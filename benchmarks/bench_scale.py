@@ -94,8 +94,12 @@ class Measure:
 
 
 def run_once(argv: list[str], src: Path) -> tuple[float, float, bytes]:
-    """(seconds, peak resident MB, what it printed) of one whole process run from `src`."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    """(seconds, peak resident MB, what it printed) of one whole process run from `src`.
+
+    Bytecode is written and used, as in an installed copy (PYTHONDONTWRITEBYTECODE
+    would have every run compile the project's modules again)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
