@@ -10,6 +10,8 @@
          is on the screen. Median and max over the runs (targets <= 100 ms, <= 200 ms).
   idle   the app's CPU while idle on the study map for 10 s (utime + stime from
          /proc): must stay negligible (target < 1 % of a core).
+  busy   the app's CPU on the study map of a 90,000-note study (--notes) while
+         three writer processes add 5 notes a second each, for 10 s (target < 15 %).
 
 With --baseline, every figure is also taken from an older checkout's src
 (PYTHONPATH), interleaved run by run with ours. Prints the load average, a
@@ -58,6 +60,24 @@ with StudyFile.open(Path(sys.argv[1])) as study_file:
 """
 
 MAP_TEXT = "Fractions on a number line"  # the example's title, on the map's first frame
+BUSY_TARGET = 0.15
+
+# One observer writing 5 notes a second for `seconds` (argv: study, observer, seconds).
+BUSY_WRITER = """
+import datetime as dt, sys, time
+from pathlib import Path
+from lessonstudy.model import Observation
+from lessonstudy.store import StudyFile
+path, observer, seconds = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+with StudyFile.open(path) as study_file:
+    end = time.monotonic() + seconds
+    count = 0
+    while time.monotonic() < end:
+        at = dt.datetime(2026, 1, 20, 11, 0, tzinfo=dt.UTC) + dt.timedelta(seconds=count)
+        study_file.add_note(Observation(1, observer, at, "A", f"note {count} from {observer}"))
+        count += 1
+        time.sleep(0.2)
+"""
 
 
 def environment(src: Path, data: Path) -> dict[str, str]:
@@ -193,6 +213,43 @@ def idle_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0
     return [(b - a) / seconds for a, b in zip(before, after, strict=True)]
 
 
+def busy_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0) -> list[float]:
+    """Share of a core each side's app uses on the map while three writers add notes."""
+    shares = []
+    for index, src in enumerate(sources):
+        copy = study.with_name(f"busy-{index}.lessonstudy")
+        subprocess.run(["cp", str(study), str(copy)], check=True)
+        session = f"perf-bench-busy-{index}"
+        start(session, [sys.executable, "-m", "lessonstudy", str(copy)], environment(src, data))
+        try:
+            wait_for(session, "Large study", timeout=60)
+            time.sleep(2)  # settle after the first screen
+            pid = int(
+                subprocess.run(
+                    ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.strip()
+            )
+            env = environment(sources[0], data)
+            writers = [
+                subprocess.Popen(
+                    [sys.executable, "-c", BUSY_WRITER, str(copy), name, str(seconds + 1)], env=env
+                )
+                for name in ("Ben Carter", "Chloe Davies", "Dev Patel")
+            ]
+            time.sleep(1)
+            before = cpu_seconds(pid)
+            time.sleep(seconds)
+            shares.append((cpu_seconds(pid) - before) / seconds)
+            for writer in writers:
+                writer.wait()
+        finally:
+            stop(session)
+    return shares
+
+
 Row = tuple[str, str, str, str, str]
 
 
@@ -204,7 +261,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", type=Path, help="an older checkout's src folder")
-    parser.add_argument("--only", choices=("first", "note", "idle"))
+    parser.add_argument("--only", choices=("first", "note", "idle", "busy"))
+    parser.add_argument("--notes", type=int, default=90_000, help="notes in the busy study")
     args = parser.parse_args()
     sources = [ROOT / "src"] + ([args.baseline.resolve()] if args.baseline else [])
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
@@ -268,6 +326,21 @@ def main() -> int:
                     f"{shares[0] * 100:.2f} %",
                     f"< {IDLE_TARGET * 100:.0f} % of a core",
                     ok(shares[0] < IDLE_TARGET),
+                )
+            )
+        if args.only in (None, "busy"):
+            sys.path.insert(0, str(ROOT / "benchmarks"))
+            from large_study import make_large_study
+
+            large = make_large_study(folder / "large.lessonstudy", notes=args.notes)
+            shares = busy_cpu(large, sources, data)
+            rows.append(
+                (
+                    f"app CPU on the map, {args.notes:,} notes, 3 writers x 5/s",
+                    f"{shares[1] * 100:.0f} %" if len(shares) > 1 else "",
+                    f"{shares[0] * 100:.0f} %",
+                    f"< {BUSY_TARGET * 100:.0f} % of a core",
+                    ok(shares[0] < BUSY_TARGET),
                 )
             )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported when first needed: the first screen does not wait 
     from lessonstudy.store import StudyFile
 
 EXIT_AFTER_FIRST_SCREEN_ENV = "LESSONSTUDY_EXIT_AFTER_FIRST_SCREEN"
+PAINT_SECONDS = 1 / 30  # a frame or two: the first one is on the terminal by then
 """Benchmarks set this: the app exits as soon as its first screen has been drawn."""
 
 
@@ -283,7 +284,11 @@ class LessonStudyApp(App[None]):
             return
         self._first_screen_shown = True
         if self._pending_open is not None:
-            self._open_behind_map(self._pending_open)
+            # first_screen_shown runs after the layout, before the frame is written:
+            # opening now would keep the painted map off the terminal until the
+            # study is loaded. A timer runs after the frame is out.
+            path = self._pending_open
+            self.set_timer(PAINT_SECONDS, lambda: self._open_behind_map(path))
 
     def _show_start(self) -> None:
         from lessonstudy.tui.screens.start import StartScreen

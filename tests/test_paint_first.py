@@ -1,0 +1,41 @@
+"""The first frame is the map from the cached summary: the study opens after it is out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lessonstudy.resources import example_study_path
+from lessonstudy.store import StudyFile
+from lessonstudy.store.export import read_json
+from lessonstudy.tui.app import LessonStudyApp
+from lessonstudy.tui.screens.study_map import StudyMapScreen
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(folder))
+    return folder
+
+
+async def test_the_study_opens_after_the_first_frame_not_before_it(tmp_path):
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    open_when_first_shown: list[bool] = []
+
+    class Watching(LessonStudyApp):
+        def first_screen_shown(self) -> None:
+            super().first_screen_shown()
+            # Still the summary's map: opening here would hold the frame back.
+            open_when_first_shown.append(self._pending_open is None)
+
+    app = Watching(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while app._pending_open is not None:  # bounded by the timer: a frame or two
+            await pilot.pause(0.01)
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen) and screen.study_file is not None
+    assert open_when_first_shown == [False]
