@@ -287,12 +287,14 @@ class StudyFile:
     ) -> tuple[set[int], set[int]]:
         """The lessons with a note added or changed after `after_note_seq`, and those
         with a stage mark added after `after_mark_seq` (both found through an index)."""
+        # No DISTINCT: with it SQLite scans the (lesson, at) index, all of it
+        # (30 ms at 90,000 notes), instead of the few rows past `after_note_seq`.
         with self.snapshot() as con:
             notes = con.execute(
-                "SELECT DISTINCT lesson FROM note WHERE seq > ?", (after_note_seq,)
+                "SELECT lesson FROM note WHERE seq > ?", (after_note_seq,)
             ).fetchall()
             marks = con.execute(
-                "SELECT DISTINCT lesson FROM stage_mark WHERE rowid > ?", (after_mark_seq,)
+                "SELECT lesson FROM stage_mark WHERE rowid > ?", (after_mark_seq,)
             ).fetchall()
         return {lesson for (lesson,) in notes}, {lesson for (lesson,) in marks}
 

@@ -8,6 +8,7 @@ after and the map refreshed from it (and shows any conflicts).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,6 +39,9 @@ STATE_COLOURS = {
     StepState.NOT_STARTED.value: "dim",
 }
 DONE = StepState.DONE.value
+# After reading the study for another process's change, the map rests this many
+# times the read's CPU time before reading again (at most 1/(1+8) of a core).
+REFRESH_REST = 8
 
 
 class StepRow(NamedTuple):
@@ -132,6 +136,8 @@ class StudyMapScreen(Screen[None]):
         self._suspended = False
         self._built_width = 0
         self._opened: str | None = None  # the step opened from here, until we are back
+        self._refreshing = False  # a worker is reading the study, or resting after it
+        self._refresh_again = False  # another change came meanwhile
 
     def compose(self) -> ComposeResult:
         yield Static(id="map-title", classes="screen-title")
@@ -189,9 +195,15 @@ class StudyMapScreen(Screen[None]):
         except LessonStudyError as error:
             self.notify(str(error), severity="error")
             return
+        self._show_refreshed(
+            rows_from_steps(steps(study), next_step(study)), study.overview.title, self._conflicts
+        )
+
+    def _show_refreshed(self, rows: list[StepRow], title: str, found: list[Conflict]) -> None:
+        self._conflicts = found
         had_conflicts = bool(self.query_one("#conflicts", OptionList).option_count)
-        self._steps = rows_from_steps(steps(study), next_step(study))
-        self._show_title(study.overview.title)
+        self._steps = rows
+        self._show_title(title)
         self._show_steps()
         conflicts = self.query_one("#conflicts", OptionList)
         conflicts.set_options(
@@ -287,8 +299,57 @@ class StudyMapScreen(Screen[None]):
             self.query_one("#steps", OptionList).highlighted = self._option_index(upcoming)
 
     def on_study_changed(self) -> None:
-        """Another process changed the study (tui.live.StudyChanged): show new states."""
-        self.refresh_steps()
+        """Another process changed the study (tui.live.StudyChanged): show new states.
+
+        Not while another screen is on top (it refreshes when shown again), and
+        never by loading the study on the UI thread: a worker reads it with a
+        connection of its own, at most one at a time, and waits a while after
+        each read while notes keep arriving, so that a large study with several
+        observers writing costs a small share of a core (a 90,000-note load is
+        a third of a second)."""
+        if self._suspended or self.study_file is None:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self.run_worker(self._read_steps, thread=True, group="map-refresh", exit_on_error=False)
+
+    def _read_steps(self) -> None:
+        """In a worker thread: the steps, title and conflicts as the file has them now."""
+        from lessonstudy.process import next_step, steps
+        from lessonstudy.store import StudyFile
+
+        assert self._path is not None
+        began = time.thread_time()  # this thread's CPU: waiting for the GIL is not work
+        try:
+            with StudyFile.open(self._path, read_only=True) as reader:
+                study = reader.load()
+                conflicts = reader.conflicts()
+            rows = rows_from_steps(steps(study), next_step(study))
+        except Exception:  # a damaged file: the next full refresh on the UI thread says so
+            rows = None
+        took = time.thread_time() - began
+        if rows is None:
+            self.app.call_from_thread(self._refreshed_in_background, None, "", [], took)
+        else:
+            self.app.call_from_thread(
+                self._refreshed_in_background, rows, study.overview.title, conflicts, took
+            )
+
+    def _refreshed_in_background(
+        self, rows: list[StepRow] | None, title: str, conflicts: list[Conflict], took: float
+    ) -> None:
+        if rows is not None and not self._suspended:
+            self._show_refreshed(rows, title, conflicts)
+        # Rest REFRESH_REST times as long as the read took before reading again.
+        self.set_timer(max(took * REFRESH_REST, 0.05), self._refresh_rested)
+
+    def _refresh_rested(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.on_study_changed()
 
     def action_open_next(self) -> None:
         upcoming = next((s for s in self._steps if s.state != DONE), None)

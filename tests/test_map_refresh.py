@@ -1,0 +1,65 @@
+"""The map follows other processes' notes without loading the study on the UI thread,
+and only while it shows (a hidden map catches up when shown again)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.screen import Screen
+
+from lessonstudy.store import StudyFile
+from lessonstudy.tui.app import LessonStudyApp
+from lessonstudy.tui.screens.study_map import StudyMapScreen
+from store_helpers import make_file, note
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("LESSONSTUDY_DATA_DIR", str(folder))
+    return folder
+
+
+def observe_detail(screen: StudyMapScreen) -> str:
+    step = next(s for s in screen._steps if s.id == "observe:1")
+    return step.detail
+
+
+async def wait_until(pilot, condition, polls: int = 200) -> None:
+    for _ in range(polls):  # a bound, not a sleep for timing
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never happened")
+
+
+async def test_the_map_shows_another_process_s_notes_reading_off_the_ui_thread(tmp_path):
+    path, study = make_file(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.study_file is not None)
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen)
+        await wait_until(pilot, lambda: screen.study_file is not None)
+        ui_thread_loads = []
+        original = screen.study_file.load
+
+        def load(*args, **kwargs):
+            ui_thread_loads.append(threading.current_thread() is threading.main_thread())
+            return original(*args, **kwargs)
+
+        screen.study_file.load = load  # type: ignore[method-assign]
+        with StudyFile.open(path) as theirs:
+            theirs.add_note(note(study))
+            await wait_until(pilot, lambda: observe_detail(screen).startswith("1 note"))
+            assert not any(ui_thread_loads)
+
+            # Hidden under another screen: no reading; shown again: caught up.
+            await app.push_screen(Screen())
+            theirs.add_note(note(study, "a second"))
+            await pilot.pause(0.3)
+            assert not screen._refreshing and observe_detail(screen).startswith("1 note")
+            app.pop_screen()
+            await wait_until(pilot, lambda: observe_detail(screen).startswith("2 notes"))
