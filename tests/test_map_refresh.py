@@ -63,3 +63,33 @@ async def test_the_map_shows_another_process_s_notes_reading_off_the_ui_thread(t
             assert not screen._refreshing and observe_detail(screen).startswith("1 note")
             app.pop_screen()
             await wait_until(pilot, lambda: observe_detail(screen).startswith("2 notes"))
+
+
+async def test_the_discussion_reads_nothing_for_another_lesson_s_notes(tmp_path):
+    from lessonstudy.resources import example_study_path
+    from lessonstudy.store.export import read_json
+    from lessonstudy.tui.live import StudyChanged
+    from lessonstudy.tui.screens.discussion import DiscussionScreen
+    from lessonstudy.usecases.changes import Change
+    from tui_helpers import ScreenApp
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    with StudyFile.open(path) as study_file:
+        app = ScreenApp(lambda: DiscussionScreen(study_file, 1))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            reads = []
+            original = screen._reload_study
+            screen._reload_study = lambda: (reads.append(1), original())  # type: ignore[method-assign]
+            screen.post_message(StudyChanged(Change(note_lessons=frozenset({2}))))
+            await pilot.pause()
+            assert reads == []
+            screen.post_message(StudyChanged(Change(note_lessons=frozenset({1}))))
+            await pilot.pause()
+            assert reads == [1]
+            screen.post_message(StudyChanged())  # not known what changed: read
+            await pilot.pause()
+            assert reads == [1, 1]

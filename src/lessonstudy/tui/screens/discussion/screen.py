@@ -576,8 +576,20 @@ class DiscussionScreen(Screen[None]):
     # ------------------------------------------------------------------ live refresh
 
     @on(StudyChanged)
-    def _study_changed(self) -> None:
-        """Another process saved: show its notes and edits, keeping what is being typed."""
+    def _study_changed(self, message: StudyChanged) -> None:
+        """Another process saved: show its notes and edits, keeping what is being typed.
+
+        Notes and stage marks of another lesson change nothing here: no reading."""
+        change = message.change
+        if (
+            change is not None
+            and not change.documents
+            and not change.conflicts
+            and not change.notes(self.lesson)
+            and not change.marks(self.lesson)
+            and not self._whole_study
+        ):
+            return
         self._reload_study()
         if self.doc.reload():
             self._show_header()
