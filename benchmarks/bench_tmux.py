@@ -11,7 +11,7 @@
   idle   the app's CPU while idle on the study map for 10 s (utime + stime from
          /proc): must stay negligible (target < 1 % of a core).
   busy   the app's CPU on the study map of a 90,000-note study (--notes) while
-         three writer processes add 5 notes a second each, for 10 s (target < 15 %).
+         three writer processes add 5 notes a second each, for 30 s (target < 15 %).
 
 With --baseline, every figure is also taken from an older checkout's src
 (PYTHONPATH), interleaved run by run with ours. Prints the load average, a
@@ -213,7 +213,7 @@ def idle_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0
     return [(b - a) / seconds for a, b in zip(before, after, strict=True)]
 
 
-def busy_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0) -> list[float]:
+def busy_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 30.0) -> list[float]:
     """Share of a core each side's app uses on the map while three writers add notes."""
     shares = []
     for index, src in enumerate(sources):

@@ -40,8 +40,8 @@ STATE_COLOURS = {
 }
 DONE = StepState.DONE.value
 # After reading the study for another process's change, the map rests this many
-# times the read's CPU time before reading again (at most 1/(1+8) of a core).
-REFRESH_REST = 8
+# times the read's CPU time before reading again (at most 1/13 of a core).
+REFRESH_REST = 12
 
 
 class StepRow(NamedTuple):
