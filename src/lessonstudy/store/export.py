@@ -13,12 +13,13 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterator
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
+from lessonstudy.bulk import collection_paused
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.files import (
     building,
@@ -110,7 +111,7 @@ def stream(study_file: StudyFile, out: TextIO) -> None:
     notes, which are most of a study, are laid out straight from their rows."""
     from lessonstudy.store import rows as stored
 
-    with study_file.snapshot() as con, stored.collection_paused():
+    with study_file.snapshot() as con, collection_paused():
         study = stored.load_study(study_file.path, con, with_notes=False)
         study.marks = [
             stored.mark_from_row(row)

@@ -19,6 +19,7 @@ from uuid import UUID
 
 import attrs
 
+from lessonstudy.bulk import collection_paused
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.files import building, os_error
 from lessonstudy.model import (
@@ -48,7 +49,6 @@ from lessonstudy.store.rows import (
     DamagedContent,
     Saved,
     body_hash,
-    collection_paused,
     erase_note_rows,
     in_time_order,
     insert_mark,
