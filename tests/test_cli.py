@@ -71,6 +71,14 @@ def test_new_then_info_shows_every_step(tmp_path: Path) -> None:
     assert "next:     Initial meeting" in info.stdout
 
 
+def test_new_adds_the_ending_the_app_and_the_library_look_for(tmp_path: Path) -> None:
+    result = run("new", str(tmp_path / "second"), "--title", "Second")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "second.lessonstudy").is_file()
+    assert not (tmp_path / "second").exists()
+    assert f"Created {tmp_path / 'second.lessonstudy'}" in result.stdout
+
+
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "s.lessonstudy"
     path.write_bytes(b"precious")

@@ -265,12 +265,21 @@ async def test_pupils_are_added_and_removed_by_the_rules_of_evidence(tmp_path: P
         screen.query_one("#remove-K", Button).press()
         await pilot.pause()
         assert "Case pupil K cannot be removed: the study holds 2 observation notes" in notices(app)
-        # A pupil added holds nothing: removed at once.
+        # A pupil added holds nothing yet: still asked (undo cannot bring a pupil back).
         screen.query_one("#add-pupil", Button).press()
         await pilot.pause()
         await pilot.pause()
         assert app.focused is screen.query_one("#label-B")  # to give them their label
         screen.query_one("#remove-B", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "undo cannot bring them back" in app.screen.question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.query("#label-B")  # Esc keeps them
+        screen.query_one("#remove-B", Button).press()
+        await pilot.pause()
+        app.screen.query_one("#confirm-yes", Button).press()
         await pilot.pause()
         await pilot.pause()
         assert not screen.query("#label-B")

@@ -43,16 +43,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     from lessonstudy.usecases.new_study import create_study
 
     labels: list[str] = args.pupils
-    create_study(Path(args.path), args.title, args.lessons, labels)
-    _warn_location(Path(args.path))
+    path = Path(args.path)
+    if path.suffix != ".lessonstudy":  # the app, the library and search look for this ending
+        path = path.with_name(path.name + ".lessonstudy")
+    create_study(path, args.title, args.lessons, labels)
+    _warn_location(path)
     lessons = "1 research lesson" if args.lessons == 1 else f"{args.lessons} research lessons"
     print(
-        f"Created {args.path}: {args.title!r}, {lessons}, "
+        f"Created {path}: {args.title!r}, {lessons}, "
         f"{len(labels)} case pupils ({', '.join(labels)})."
     )
     if args.open:
-        return _run_app(Path(args.path))
-    print(f"Open it with: {how_to_run()} {_quoted(args.path)}")
+        return _run_app(path)
+    print(f"Open it with: {how_to_run()} {_quoted(str(path))}")
     return 0
 
 
@@ -437,9 +440,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         if places > len(matches):
             print(f"  and {places - len(matches)} more places")
     if not results:
-        what = f"for {query!r}" if query.strip() else ""
-        where = f" ({filters.words()})" if filters else ""
-        print(f"No studies found {what}{where}.".replace("  ", " "), file=sys.stderr)
+        said = ["No studies found"]
+        said += [f"for {query!r}"] if query.strip() else []
+        said += [f"({filters.words()})"] if filters else []
+        print(" ".join(said) + ".", file=sys.stderr)
         return 1
     return 0
 
@@ -613,7 +617,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="the study file (*.lessonstudy)")
 
     p = command("new", cmd_new, "create a new, empty study file")
-    p.add_argument("path", help="where to create it, e.g. fractions.lessonstudy")
+    p.add_argument(
+        "path", help="where to create it, e.g. fractions.lessonstudy (the ending added if missing)"
+    )
     p.add_argument("--title", required=True, help="the study's title")
     p.add_argument(
         "--lessons", type=lesson_count, default=3, help="research lessons, 1 to 6 (default 3)"

@@ -487,18 +487,22 @@ class InitialMeetingScreen(EditingScreen):
             self.notify(problem, title="Not removed", severity="warning", timeout=10)
             return
         mentions = pupil_use.plan_mentions(self.study_file, label)
-        if not mentions:
-            self._do_remove_pupil(label)
-            return
 
         def answered(remove: bool | None) -> None:
             if remove:
                 self._do_remove_pupil(label)
 
-        question = (
-            f"Remove case pupil {label}? The study holds {', '.join(mentions)} about {label}: "
-            "they go with them, and undo cannot bring them back."
-        )
+        # Always asked: a removed pupil's label, pseudonym and details cannot be undone.
+        if mentions:
+            question = (
+                f"Remove case pupil {label}? The study holds {', '.join(mentions)} about "
+                f"{label}: they go with them, and undo cannot bring them back."
+            )
+        else:
+            question = (
+                f"Remove case pupil {label}? Their pseudonym and what the group wrote about "
+                "them here go too, and undo cannot bring them back."
+            )
         self.app.push_screen(
             ConfirmDialog(question, f"Remove {label}", f"Keep {label} (Esc)"), answered
         )
