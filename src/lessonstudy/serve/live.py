@@ -204,6 +204,7 @@ class LessonHub:
         return changes
 
     def _poll_once(self) -> Changes | None:
+        self.study_file.settle()  # the phones' notes reach the file itself between bursts
         if self.study_file.data_version() == self._data_version:
             return None
         return self._read_changes()

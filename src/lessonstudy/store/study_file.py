@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -79,6 +80,10 @@ class NoSuchDocument(LessonStudyError):
     """A document the study cannot have was asked for (the plan of RL7 of three)."""
 
 
+# Seconds without a commit before the app copies the write-ahead log into the file.
+SETTLE_AFTER_IDLE = 1.0
+
+
 class StudyFile:
     """An open study file. Use as a context manager, or call close()."""
 
@@ -87,6 +92,9 @@ class StudyFile:
         self.read_only = read_only
         self._con = con
         self._wrote = False
+        # When this connection last committed, while its commits are still only in the
+        # write-ahead log (settle() copies them into the study file itself).
+        self._unsettled_since: float | None = None
         # plan key -> (plan revision, its stage ids): placing notes on the timeline
         # needs only the ids, not the whole plan read through the converter.
         self._stage_ids: dict[str, tuple[int, tuple[UUID, ...]]] = {}
@@ -215,6 +223,24 @@ class StudyFile:
     def study_id(self) -> UUID:
         with self._reading():
             return read_study_id(self._con)
+
+    def settle(self, *, after_idle: float = SETTLE_AFTER_IDLE) -> bool:
+        """Copy what was committed from the write-ahead log into the study file itself
+        once writing has paused for `after_idle` seconds, so that a copy of the file
+        made while the app is open (a USB stick, an e-mail) holds the work. PASSIVE:
+        it neither waits for nor blocks another writer; a busy log is settled at the
+        next pause. Cheap when there is nothing to do. True if it settled."""
+        since = self._unsettled_since
+        if since is None or self.read_only or time.monotonic() - since < after_idle:
+            return False
+        try:
+            busy, _log, _done = self._con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            return False  # locked or busy now: tried again at the next pause
+        if busy:
+            return False
+        self._unsettled_since = None
+        return True
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll."""
@@ -652,6 +678,7 @@ class StudyFile:
             with _write(self._con) as con:
                 yield con
             self._wrote = True
+            self._unsettled_since = time.monotonic()
         except sqlite3.IntegrityError as error:
             raise LessonStudyError(f"{self.path}: could not save ({error})") from None
         except (sqlite3.Error, UnicodeDecodeError) as error:

@@ -45,6 +45,7 @@ def watch_study(app: App[Any], study_file: StudyFile) -> Timer:
 
     def poll() -> None:
         nonlocal last, state
+        study_file.settle()  # what this app wrote reaches the file itself once typing pauses
         version = study_file.data_version()
         if version == last:
             return
