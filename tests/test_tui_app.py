@@ -434,3 +434,20 @@ async def test_a_file_that_cannot_be_opened_leaves_the_open_dialog_up_with_its_n
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+
+
+async def test_the_palette_finds_a_step_by_what_people_call_it(study_path):
+    """A teacher looks for "report" or "poster", not "Write-up" (seen in a user trial)."""
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        await pilot.press(*"poster")
+        await pilot.pause(0.5)
+        commands = app.screen.query_one("CommandList")
+        first = str(commands.get_option_at_index(0).prompt)
+        assert first.startswith("Open Write-up"), first
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "WriteUpScreen"

@@ -53,16 +53,48 @@ class StepInfo(NamedTuple):
     kind: StepKind
     title: str  # "Plan"; a step of one lesson reads "RL2: plan"
     per_lesson: bool  # once per research lesson, or once per study
+    # Other words people use for what the step holds: the palette finds the step by them.
+    also: str = ""
 
 
 STEPS: tuple[StepInfo, ...] = (
-    StepInfo(StepKind.INITIAL, "Initial meeting", per_lesson=False),
-    StepInfo(StepKind.PLAN, "Plan", per_lesson=True),
-    StepInfo(StepKind.OBSERVE, "Teach & observe", per_lesson=True),
-    StepInfo(StepKind.INTERVIEWS, "Pupil interviews", per_lesson=True),
-    StepInfo(StepKind.DISCUSSION, "Post-lesson discussion", per_lesson=True),
-    StepInfo(StepKind.OPEN_HOUSE, "Open house", per_lesson=False),
-    StepInfo(StepKind.WRITE_UP, "Write-up", per_lesson=False),
+    StepInfo(
+        StepKind.INITIAL,
+        "Initial meeting",
+        per_lesson=False,
+        also="focus research question group members roles case pupils ground rules protocol",
+    ),
+    StepInfo(
+        StepKind.PLAN,
+        "Plan",
+        per_lesson=True,
+        also="lesson plan stages predictions observers success criteria agreed changes",
+    ),
+    StepInfo(
+        StepKind.OBSERVE,
+        "Teach & observe",
+        per_lesson=True,
+        also="observation notes live lesson clock research lesson",
+    ),
+    StepInfo(StepKind.INTERVIEWS, "Pupil interviews", per_lesson=True, also="pupil voice"),
+    StepInfo(
+        StepKind.DISCUSSION,
+        "Post-lesson discussion",
+        per_lesson=True,
+        also="reflection debrief evidence grid judgements agreed changes",
+    ),
+    StepInfo(
+        StepKind.OPEN_HOUSE,
+        "Open house",
+        per_lesson=False,
+        also="findings visitors briefing journeys pictures",
+    ),
+    StepInfo(
+        StepKind.WRITE_UP,
+        "Write-up",
+        per_lesson=False,
+        also="report handout poster slides export Word PowerPoint HTML CSV case report print",
+    ),
 )
 """The cycle in order. The steps of one lesson stand together: those before them
 come once before the first lesson, those after them once after the last."""

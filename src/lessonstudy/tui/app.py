@@ -21,6 +21,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 
+from lessonstudy.cycle import INFO
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.plain import keep_control_codes_off_the_screen
@@ -38,6 +39,8 @@ class StudyCommands(Provider):
     the screen, then Textual's own commands (theme, quit ...), in that order."""
 
     async def startup(self) -> None:
+        # The other words each step is known by ("report" for the write-up), by command name.
+        self._also: dict[str, str] = {}
         self._commands = list(self._all_commands())
 
     def _all_commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
@@ -65,6 +68,7 @@ class StudyCommands(Provider):
             return
         for step in steps(study):
             words = step.state.value + (f" - {step.detail}" if step.detail else "")
+            self._also[f"Open {step.title}"] = INFO[step.kind].also
             yield f"Open {step.title}", words, partial(app.open_step, step.id)
         yield "Help", "What the current step is for, and its keys", app.action_help
 
@@ -100,10 +104,15 @@ class StudyCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        wanted = query.strip().lower()
         for name, words, command in self._commands:
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), command, help=escape(words))
+            elif wanted and wanted in self._also.get(name, "").lower():
+                # Below every match of a name: "report" finds the write-up.
+                help_words = f"{words} · for: {self._also[name]}"
+                yield Hit(0.01, name, command, help=escape(help_words))
 
 
 class LessonStudyApp(App[None]):
