@@ -451,3 +451,16 @@ async def test_the_palette_finds_a_step_by_what_people_call_it(study_path):
         await pilot.press("enter")
         await pilot.pause(0.5)
         assert type(app.screen).__name__ == "WriteUpScreen"
+
+
+async def test_the_help_says_how_to_close_it(study_path):
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert "Esc&#160;closes&#160;the&#160;help" in app.export_screenshot()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "HelpScreen"

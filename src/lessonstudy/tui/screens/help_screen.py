@@ -65,5 +65,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         text = step_help(self.kind) + keys_markdown(self.for_screen)
         text += "\n`ctrl+p` opens the command palette: type a step's name to go there.\n"
-        with VerticalScroll(id="help-body"):
+        body = VerticalScroll(id="help-body")
+        # On the frame itself: the screen's own footer is under the help, out of sight.
+        body.border_subtitle = "Esc closes the help · ↑↓ scroll"
+        with body:
             yield Markdown(text)

@@ -116,9 +116,10 @@ class WriteUpScreen(EditingScreen):
         Binding(
             "f5", "refresh_preview", "Refresh", id="writeup.refresh", show=False
         ),  # the preview follows the study by itself: the key is for the palette and F1
-        Binding("f6", "tab('preview')", "Preview", id="writeup.preview", priority=True),
-        Binding("f7", "tab('case')", "Fields", id="writeup.case", priority=True),
-        Binding("f8", "tab('private')", "Private", id="writeup.private", priority=True),
+        # The tabs' keys are in the tabs' names, so the footer fits 80 columns.
+        Binding("f6", "tab('preview')", "Preview", id="writeup.preview", priority=True, show=False),
+        Binding("f7", "tab('case')", "Fields", id="writeup.case", priority=True, show=False),
+        Binding("f8", "tab('private')", "Private", id="writeup.private", priority=True, show=False),
         Binding("escape", "back", "Study map", id="writeup.back"),
     ]
 
@@ -155,7 +156,7 @@ class WriteUpScreen(EditingScreen):
             yield Static(Text("Write-up", style="bold"), id="writeup-title")
             yield SaveStatus()
         with TabbedContent(initial="preview"):
-            with TabPane("Preview", id="preview"):
+            with TabPane("F6 Preview", id="preview"):
                 with Horizontal(id="writeup-choices"):
                     yield Label("Write-up")
                     yield Select(
@@ -177,7 +178,7 @@ class WriteUpScreen(EditingScreen):
                     with VerticalScroll(id="writeup-preview"):
                         yield Markdown(parser_factory=preview_parser, open_links=False)
                 yield Label("", id="writeup-status")
-            with TabPane("Report fields", id="case"), VerticalScroll(classes="form"):
+            with TabPane("F7 Report fields", id="case"), VerticalScroll(classes="form"):
                 yield Static(
                     "What a case report needs that no other step asks for. The key points, "
                     "where each pupil ended and how the work was shared are with the findings.",
@@ -188,7 +189,7 @@ class WriteUpScreen(EditingScreen):
                     yield TextArea(self.widget_value(f"case-{name}"), id=f"case-{name}")
                 yield Label("References: the research and reading, one a line")
                 yield TextArea(self.widget_value("case-references"), id="case-references")
-            with TabPane("Private words", id="private"), VerticalScroll(classes="form"):
+            with TabPane("F8 Private words", id="private"), VerticalScroll(classes="form"):
                 yield Static(
                     "Words that must never leave this study file: pupils' real names and "
                     "nicknames. They stay here, are never exported, and every write-up is "
