@@ -151,7 +151,7 @@ class DiscussionScreen(Screen[None]):
         Binding(
             "ctrl+b",
             "previous_step",
-            "Previous",
+            "Back",
             id="discussion.previous_step",
             tooltip="The step before",
         ),

@@ -99,7 +99,9 @@ class InterviewsScreen(Screen[None]):
             priority=True,  # over the answer box's own ctrl+d (delete a character)
             show=False,  # rare: F1 and the palette list it; the footer keeps "esc Study map"
         ),
-        Binding("ctrl+z", "undo", "Undo", id="interviews.undo", priority=True),
+        # Undo is ctrl+z everywhere; F1 and the palette list it: the footer keeps its room
+        # at 80 columns for the way back (esc) and the help (f1).
+        Binding("ctrl+z", "undo", "Undo", id="interviews.undo", priority=True, show=False),
         Binding("escape", "close", "Study map", id="interviews.close"),
     ]
 
