@@ -375,7 +375,7 @@ class PlanScreen(EditingScreen):
             parts.insert(0, f"Copied from RL{plan.copied_from}: refine it")
         gaps = counts.missing or counts.carried
         if count and self.app.size.width >= 100:
-            parts.append("shift+↑↓ moves a stage, Delete removes it")
+            parts.append("a adds a stage below this one, shift+↑↓ moves it, Delete removes it")
         status = self.query_one("#grid-status", Static)
         status.update(plain(" · ".join(parts)))
         status.set_class(bool(gaps), "warning")
