@@ -214,9 +214,10 @@ async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> Non
     async with app.run_test() as pilot:
         await pilot.pause()
         line = app.observe.query_one(NoteLine)
-        await pilot.press("z")  # not a pupil: refused, nothing typed
-        assert line.about is None and line.text == ""
-        assert "not a pupil" in line.input.placeholder
+        await pilot.press("z")  # not a pupil: the text begins, nobody picked
+        assert line.about is None and line.text == "z" and line.stage == "text"
+        await pilot.press("backspace")
+        assert line.text == "" and line.stage == "who"
         await pilot.press("b")
         assert line.about == "B" and line.stage == "marks"
         assert "B Bea" in str(line.query_one("#picks").render())
@@ -535,9 +536,9 @@ async def test_letters_typed_in_the_notes_list_go_to_the_note_line(study_path: P
         assert app.focused is line.input
         assert not any(n.deleted for n in study_file.notes(1))
         assert study_file.conflicts() == []
-        await pilot.press("backspace")  # the refused keys typed nothing
-        await type_note(pilot, "b+typed from the list")
-        assert [n.text for n in study_file.notes(1)] == ["counts in ones", "typed from the list"]
+        assert line.text == "srdrdr" and line.about is None  # kept as text, not commands
+        await pilot.press("home", "b", "enter")
+        assert [n.text for n in study_file.notes(1)] == ["counts in ones", "srdrdr"]
 
 
 async def test_ones_own_quick_deletes_and_undos_never_conflict(study_path: Path) -> None:
@@ -683,3 +684,40 @@ async def test_at_the_end_of_the_lesson_a_note_in_no_stage_is_placed_with_a_digi
         (note,) = study_file.notes(1)
         assert note.stage_id == plan_stage(study_file, 1) and note.stage_chosen
         assert not app.screen.query_one("#unplaced").display
+
+
+async def test_a_sentence_typed_without_a_pupil_key_is_kept_and_asks_who(
+    study_path: Path,
+) -> None:
+    # Seen in a trial: "the class is noisy" lost 't','h','e',' ' and the 'c' of
+    # "class" picked pupil C, so Enter would have saved "lass is noisy" about Cy.
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+        line = screen.note_line
+        await pilot.press("ctrl+n", *"the class is noisy")
+        assert line.text == "the class is noisy"
+        assert line.about is None  # no later letter became the pupil
+        assert "who?" in str(line.query_one("#picks").render())
+        await pilot.press("enter")  # nobody picked: refused, the text kept
+        await pilot.pause()
+        assert study_file.notes(1) == [] and line.text == "the class is noisy"
+        hint = str(screen.query_one("#short-hint").render())
+        assert "Who is it about?" in hint and "0 class" in hint
+        await pilot.press("home", "0")  # the class, at the start of the line
+        await pilot.pause()
+        assert line.about == CLASS and line.text == "the class is noisy"
+        assert "Who is it about?" not in str(screen.query_one("#short-hint").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        [note] = study_file.notes(1)
+        assert (note.about, note.text) == (CLASS, "the class is noisy")
+        # A stale refusal goes as soon as the line is fixed by typing, too.
+        await pilot.press(*"xy", "enter")
+        await pilot.pause()
+        assert "Who is it about?" in str(screen.query_one("#short-hint").render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert "Who is it about?" not in str(screen.query_one("#short-hint").render())

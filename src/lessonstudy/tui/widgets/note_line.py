@@ -8,7 +8,11 @@ beside the pupil: model.pupil_keys), or 0 for the class. Then, before the text,
 `=` `+` `-` `?` picks the judgement against the prediction and `!` flags a
 critical incident, in either order, spaces between
 them allowed. Any other key starts the text, so no keystroke is ever swallowed
-by a missed pick; once the text has started every key is text. Backspace on an
+by a missed pick; once the text has started every key is text. That holds for
+the first key too: a key that is no pupil's starts the text with "who" unset,
+and no later letter is taken for a pupil (nothing is guessed). Enter then
+refuses, keeping the text, and says so; Home and a pupil's key (or 0) at the
+start of the line picks who it is about. Backspace on an
 empty line takes back the last pick. What is picked is shown beside the text;
 the placeholder says what the next key does.
 Escape clears the picks; on a line with nothing in it, it is left to the
@@ -53,6 +57,7 @@ SHORT_WORDS = {
     Judgement.UNEXPECTED: "unexpected",
 }
 PUPIL_STYLE = "bold black on #c4a000"
+NO_PUPIL_STYLE = "bold white on #a40000"
 JUDGEMENT_KEYS = frozenset(judgement.symbol for judgement in Judgement)
 # Editing keys handed on from elsewhere (see NoteLine.feed), as the Input binds them.
 FIELD_KEYS = {
@@ -97,11 +102,7 @@ class NoteInput(OrderedKeys, Input):
         await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
-        line = self.parent
-        if isinstance(line, NoteLine) and line.about is None:
-            event.stop()
-            line.refuse("pick who the note is about first")
-            return
+        # Pasted text is text, even before a pupil is picked (nothing typed is lost).
         super()._on_paste(event)
 
 
@@ -135,6 +136,16 @@ class NoteLine(Horizontal):
             super().__init__()
             self.line = line
 
+    class Refusal(Message):
+        """Why the line refused a key (`why`), or None once that no longer holds:
+        the screen shows it where the hint is, since the placeholder is hidden
+        behind typed text."""
+
+        def __init__(self, line: NoteLine, why: str | None) -> None:
+            super().__init__()
+            self.line = line
+            self.why = why
+
     def __init__(
         self,
         pupils: Sequence[tuple[str, str]],
@@ -155,6 +166,8 @@ class NoteLine(Horizontal):
         self.started_at: dt.datetime | None = None
         # The order the picks were made in, so Backspace takes back the last one.
         self._picks: list[str] = []
+        self.refusal: str | None = None  # the last refusal, until the line changes
+        self._had_text = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="picks")
@@ -174,11 +187,11 @@ class NoteLine(Horizontal):
     @property
     def stage(self) -> str:
         """'who', 'marks' (a judgement or ! may come) or 'text': what the next key does."""
+        if self.input.value:
+            return "text"  # even with nobody picked: no later letter becomes the pupil
         if self.about is None:
             return "who"
-        if not self.input.value:
-            return "marks"
-        return "text"
+        return "marks"
 
     def set_pupils(self, pupils: Sequence[tuple[str, str]]) -> None:
         """The plan changed (someone renamed or added a pupil): keep what is typed."""
@@ -214,13 +227,20 @@ class NoteLine(Horizontal):
         if key == "backspace" and not self.input.value:
             self._take_back_pick()
             return True
-        if stage == "text" or not event.is_printable or char is None:
+        if not event.is_printable or char is None:
             return False
+        if stage == "text":
+            # Home, then a pupil's key: who a note typed without one is about.
+            at_start = self.input.cursor_position == 0
+            return at_start and self.about is None and self._pick_who(char)
         if stage == "who":
             if char == CRITICAL_KEY:
                 self.action_toggle_critical()
                 return True
-            return self._pick_who(char)
+            if self._pick_who(char):
+                return True
+            self.started_at = now()  # the text begins: the moment seen
+            return False
         # stage == "marks": a judgement, the critical flag, or the text begins.
         if char == SEPARATOR_KEY:
             return True  # "b + ! saw it": the spaces between picks are not text
@@ -235,6 +255,7 @@ class NoteLine(Horizontal):
         return False  # the text begins with this key
 
     def _pick_who(self, char: str) -> bool:
+        """Pick who `char` stands for; False (the key is text) if it is nobody's."""
         if char == CLASS_KEY:
             self._set_about(CLASS)
             return True
@@ -244,14 +265,14 @@ class NoteLine(Horizontal):
         if label is not None:
             self._set_about(label)
             return True
-        self.refuse(f"{char!r} is not a pupil: {self._who_keys()}")
-        return True
+        return False  # the text begins with it; Enter asks who before saving
 
     def _set_about(self, about: str) -> None:
         self.about = about
-        self.started_at = now()
+        self.started_at = self.started_at or now()  # text typed first: its first key
         self._picks.append("about")
         self._show_picks()
+        self._forget_refusal()
 
     def _pick_critical(self) -> None:
         self.critical = True
@@ -275,6 +296,21 @@ class NoteLine(Horizontal):
     def refuse(self, why: str) -> None:
         self.app.bell()
         self.input.placeholder = why
+        self.refusal = why
+        self.post_message(self.Refusal(self, why))
+
+    def _forget_refusal(self) -> None:
+        """The line changed: the last refusal no longer describes it."""
+        if self.refusal is not None:
+            self.refusal = None
+            self.post_message(self.Refusal(self, None))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._forget_refusal()
+        has_text = bool(self.input.value)  # now, not when the change was posted
+        if has_text != self._had_text:
+            self._had_text = has_text
+            self._show_picks()  # "who?" beside text typed before a pupil, or not
 
     def action_toggle_critical(self) -> None:
         """ctrl+f: the critical flag, at any point of the note (text typed or not)."""
@@ -315,7 +351,12 @@ class NoteLine(Horizontal):
         """Save the note (through the callback) and clear the line; True if saved."""
         draft = self.draft()
         if draft is None:
-            self.refuse("pick who first" if self.about is None else "type what you saw, then Enter")
+            if self.about is None and self.input.value.strip():
+                self.refuse(f"Who is it about? Home, then a key: {self._who_keys()}")
+            elif self.about is None:
+                self.refuse("pick who first")
+            else:
+                self.refuse("type what you saw, then Enter")
             return False
         try:
             self._save(draft)
@@ -334,6 +375,7 @@ class NoteLine(Horizontal):
         self._picks = []
         self.input.value = ""
         self._show_picks()
+        self._forget_refusal()
 
     # ------------------------------------------------------------------ display
 
@@ -348,6 +390,9 @@ class NoteLine(Horizontal):
             picks.append(" ")
         if self.about is not None:
             picks.append(f" {about_words(self.about, self.pupils)} ", PUPIL_STYLE)
+            picks.append(" ")
+        elif self.input.value:
+            picks.append(" who? ", NO_PUPIL_STYLE)  # text typed, nobody picked yet
             picks.append(" ")
         if self.judgement is not None:
             picks.append(

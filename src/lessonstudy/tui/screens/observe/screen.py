@@ -433,6 +433,17 @@ class ObserveScreen(Screen[None]):
         text.rstrip()
         self.query_one("#predictions", Static).update(text)
 
+    @on(NoteLine.Refusal)
+    def _line_refused(self, event: NoteLine.Refusal) -> None:
+        """Say why a key or Enter was refused where the hint is (the placeholder is
+        hidden behind typed text); the usual hint is back once the line changes."""
+        for hint_id, usual in (("#hint", HINT), ("#short-hint", SHORT_HINT)):
+            hint = self.query_one(hint_id, Static)
+            if event.why is None:
+                hint.update(usual)
+            else:
+                hint.update(Text(event.why, "bold dark_orange"))
+
     @on(NoteLine.PicksChanged)
     def _picks_changed(self) -> None:
         # Highlight the picked pupil's prediction: what to judge against.
