@@ -464,3 +464,29 @@ async def test_the_help_says_how_to_close_it(study_path):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ != "HelpScreen"
+
+
+async def test_quitting_never_drops_a_note_typed_but_not_saved(study_path, monkeypatch):
+    # Seen in a trial: ctrl+q left observing at once, the typed note gone.
+    app = LessonStudyApp(study_path, observe_as="Bo")
+    exits: list[bool] = []
+    monkeypatch.setattr(app, "exit", lambda *args, **kwargs: exits.append(True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("0", *"noisy at the start")
+        await app.action_quit()  # what the palette's Quit runs
+        await pilot.pause()
+        assert exits == [] and type(app.screen).__name__ == "ObserveScreen"
+        assert any("ctrl+q again" in str(n.message) for n in app._notifications)
+        assert app.screen.note_line.text == "noisy at the start"
+        await pilot.press("ctrl+q")  # asked twice within seconds: it goes ahead
+        assert exits == [True]
+        exits.clear()
+        await pilot.press("enter")  # saved: nothing left to lose
+        await pilot.press("ctrl+q")
+        assert exits == [True]
+        exits.clear()
+        await pilot.press("0", *"again")
+        app.screen._quit_asked -= 60  # long after: a new note is held back again
+        await pilot.press("ctrl+q")
+        assert exits == []

@@ -477,6 +477,15 @@ class LessonStudyApp(App[None]):
             node = node.parent  # type: ignore[assignment]
         return False
 
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: a screen holding typing not yet saved
+        (observe's note line) may hold it back, saying so (`quit_held`)."""
+        for screen in reversed(self.screen_stack):
+            held = getattr(screen, "quit_held", None)
+            if callable(held) and held():
+                return
+        self.exit()
+
     # ------------------------------------------------------------------ help
 
     def action_help(self) -> None:

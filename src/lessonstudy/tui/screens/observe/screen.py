@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import time
 from collections.abc import Iterator
 from functools import partial
 from uuid import UUID
@@ -75,6 +76,7 @@ from lessonstudy.tui.widgets.note_line import (
 )
 from lessonstudy.tui.widgets.notes_table import NotesTable, short_name
 
+QUIT_AGAIN_SECONDS = 5.0  # a second ctrl+q this soon quits though a note is in the line
 RECENT_CHANGES = 300  # note changes read before the first frame; the rest follow
 
 HINT = (
@@ -136,6 +138,7 @@ class ObserveScreen(Screen[None]):
         self._pupils_revision = -1
         self._seen_seq = 0
         self._last_saved: dt.datetime | None = None
+        self._quit_asked: float | None = None  # when quitting was last held back
         self._shown_stage: Stage | None = None
         self._loaded = False  # on_mount has read the notes and marks
         self.older_notes_loaded = False  # True once every note of the lesson is in the list
@@ -677,6 +680,23 @@ class ObserveScreen(Screen[None]):
     @on(NotesTable.Done)
     def _notes_done(self) -> None:
         self.action_focus_line()
+
+    def quit_held(self) -> bool:
+        """Quitting now would drop the note in the line: say so and hold it back
+        (True), as Escape does. A second quit within QUIT_AGAIN_SECONDS goes ahead."""
+        if not self.note_line.text.strip():
+            return False
+        asked, self._quit_asked = self._quit_asked, time.monotonic()
+        if asked is not None and self._quit_asked - asked < QUIT_AGAIN_SECONDS:
+            return False  # asked twice: the observer means it
+        self.notify(
+            "The note is still in the line: Enter saves it. "
+            f"ctrl+q again within {QUIT_AGAIN_SECONDS:.0f} s quits and drops it.",
+            title="Not quitting",
+            severity="warning",
+            timeout=QUIT_AGAIN_SECONDS,
+        )
+        return True
 
     def action_leave(self) -> None:
         """Back to the study map (the note line had nothing in it: nothing is lost)."""
