@@ -61,7 +61,7 @@ async def observe(path: Path, name: str, role: str, notes: int) -> None:
                     typed += 1
             if role == "clock":
                 before = now()
-                await pilot.press("ctrl+l")
+                await pilot.press("ctrl+l", "y")  # y: for every observer
                 await pilot.pause()
                 say(f"MOVE end {before.isoformat()} {now().isoformat()}")
                 await pilot.press("escape")  # back from the end-of-lesson view

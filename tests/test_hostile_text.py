@@ -255,7 +255,7 @@ async def test_observing_and_the_end_of_lesson_view(study_path):
         await looker.look("correcting a note")
         await pilot.press("escape")
         await pilot.press("escape")
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+l", "y")
         await looker.look("end of lesson view")
 
 

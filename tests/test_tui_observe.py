@@ -178,7 +178,7 @@ async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
         # Back to the line; end of the lesson opens the end-of-lesson view.
         await pilot.press("escape")
         assert isinstance(app.focused, Input)
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+l", "y")
         await pilot.pause()
         assert study_file.marks(1)[-1].stage_id is None
         assert isinstance(app.screen, LessonSummaryScreen)
@@ -466,8 +466,9 @@ async def test_two_observers_jot_interview_questions_at_once(study_path: Path) -
     async with ruth.run_test() as ruth_pilot, sam.run_test() as sam_pilot:
         await ruth_pilot.pause()
         await sam_pilot.pause()
-        await ruth_pilot.press("ctrl+l")
-        await sam_pilot.press("ctrl+l")
+        await ruth_pilot.press("ctrl+l", "y")
+        sam.observe.refresh_from_store()  # Sam's screen has heard: the lesson has ended
+        await sam_pilot.press("ctrl+l")  # ... so ctrl+l opens the end-of-lesson view
         await ruth_pilot.pause()
         await sam_pilot.pause()
         await ruth_pilot.press(*"Bea: why is a half bigger")
@@ -674,7 +675,7 @@ async def test_at_the_end_of_the_lesson_a_note_in_no_stage_is_placed_with_a_digi
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await type_note(pilot, "b=before the lesson began")
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+l")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+l", "y")
         await pilot.pause()
         assert isinstance(app.screen, LessonSummaryScreen)
         listing = app.screen.query_one("#unplaced")
@@ -721,3 +722,73 @@ async def test_a_sentence_typed_without_a_pupil_key_is_kept_and_asks_who(
         await pilot.press("backspace")
         await pilot.pause()
         assert "Who is it about?" not in str(screen.query_one("#short-hint").render())
+
+
+def test_an_end_taken_back_resumes_the_running_stage_from_its_start() -> None:
+    from lessonstudy.model import ResearchLesson, StageMark
+    from lessonstudy.process import (
+        lesson_clock,
+        running_since,
+        running_stage,
+        stage_to_resume,
+        timeline,
+    )
+
+    lesson = ResearchLesson(
+        number=1, stages=[Stage(title=title, minutes=minutes) for title, minutes in STAGES]
+    )
+    first, last = lesson.stages[0].id, lesson.stages[-1].id
+    start = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+    ended = [StageMark(1, "Ruth", start, first), StageMark(1, "Sam", start + 3 * minute, None)]
+    assert stage_to_resume(ended, 1) == first
+    assert running_since(ended, 1) is None
+    resumed = [*ended, StageMark(1, "Sam", start + 4 * minute, first)]
+    assert stage_to_resume(resumed, 1) is None  # running again
+    assert running_since(resumed, 1) == start  # its first start, on everyone's clock
+    assert timeline(lesson, resumed).stage_at(start + 3.5 * minute) == first
+    assert running_stage(lesson, resumed, start + 3.5 * minute) is lesson.stages[0]
+    rows = lesson_clock(lesson, resumed)
+    assert rows[0].started == start and rows[0].actual_minutes is None  # still running
+    assert [row.started for row in rows[1:]] == [None] * 4  # never taught: no times
+    moved_on = [*resumed, StageMark(1, "Sam", start + 9 * minute, lesson.stages[1].id)]
+    assert lesson_clock(lesson, moved_on)[0].actual_minutes == 9
+    # Before this, ctrl+b after an end marked the last stage: such a file reads as it did.
+    old = [*ended, StageMark(1, "Sam", start + 4 * minute, last)]
+    old_rows = lesson_clock(lesson, old)
+    assert old_rows[0].actual_minutes == 3 and old_rows[-1].started == start + 4 * minute
+    assert timeline(lesson, old).stage_at(start + 3.5 * minute) is None
+
+
+async def test_ending_the_lesson_is_asked_and_ctrl_b_takes_it_back(study_path: Path) -> None:
+    # Seen in a trial: one ctrl+l ended the lesson for everyone unasked, and ctrl+b
+    # then went to the plan's last stage (clock 0:00), not the one running.
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+        await pilot.press("ctrl+n")
+        started = study_file.marks(1)[-1].at
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "every observer" in plain(app.screen.query_one(".dialog-title").render())
+        await pilot.press("escape")  # no: the lesson runs on
+        await pilot.pause()
+        assert app.screen is screen and len(study_file.marks(1)) == 1
+        assert app.focused is screen.note_line.input
+        await pilot.press("ctrl+l", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonSummaryScreen)
+        await pilot.press("escape", "ctrl+b")
+        await pilot.pause()
+        marks = study_file.marks(1)
+        first = plan_stage(study_file, 0)
+        assert [m.stage_id for m in marks] == [first, None, first]
+        header = plain(screen.query_one("#stage").render())
+        assert "Stage 1 of 5" in header
+        assert screen._running_since == started  # the shared clock keeps its start
+        clock = plain(screen.query_one("#clock").render())
+        rows = clock.splitlines()
+        assert rows[1].startswith("▶1 Starter")  # resumed
+        assert [row.count("′") for row in rows[2:6]] == [1, 1, 1, 1]  # planned only: not taught

@@ -2,6 +2,14 @@
 
 The stage running at any moment, each note's stage (unless the observer chose
 one), and the lesson clock (planned against actual minutes per stage).
+
+Marks are append-only: a mark moves the clock to a stage, one with no stage
+ends the lesson. An end taken back (ctrl+b straight after it) is a mark of the
+stage that was running when the lesson ended; an end followed next by a mark
+of that same stage is read as withdrawn: the stage ran on from its first start,
+through the gap (`withdrawn_ends_dropped`). Before that key existed ctrl+b
+after an end marked the plan's last stage; that reads as before, except where
+the last stage was the one running, which is the same resumption.
 """
 
 from __future__ import annotations
@@ -21,6 +29,53 @@ from lessonstudy.model import (
 )
 
 # ---------------------------------------------------------------------- the lesson's timeline
+
+
+def withdrawn_ends_dropped(ordered: Sequence[StageMark]) -> list[StageMark]:
+    """`ordered` (one lesson's marks, by time) without the ends taken back: end
+    marks (one or several) followed next by a mark of the stage running before them."""
+    kept: list[StageMark] = []
+    index = 0
+    while index < len(ordered):
+        mark = ordered[index]
+        if mark.stage_id is None and kept and kept[-1].stage_id is not None:
+            after = index
+            while after < len(ordered) and ordered[after].stage_id is None:
+                after += 1
+            if after < len(ordered) and ordered[after].stage_id == kept[-1].stage_id:
+                index = after  # withdrawn: the stage ran on
+                continue
+        kept.append(mark)
+        index += 1
+    return kept
+
+
+def stage_to_resume(marks: Iterable[StageMark], lesson: int) -> UUID | None:
+    """The stage running when the lesson ended (None: it has not ended, or no stage
+    was running then): what taking the end back resumes."""
+    ordered = withdrawn_ends_dropped(
+        sorted((m for m in marks if m.lesson == lesson), key=lambda m: m.at)
+    )
+    if not ordered or ordered[-1].stage_id is not None:
+        return None
+    before = [m for m in ordered if m.stage_id is not None]
+    return before[-1].stage_id if before else None
+
+
+def running_since(marks: Iterable[StageMark], lesson: int) -> dt.datetime | None:
+    """When the stage running now began: its first mark of this run, an end taken
+    back and repeated marks of it not breaking the run (None: nothing running)."""
+    ordered = withdrawn_ends_dropped(
+        sorted((m for m in marks if m.lesson == lesson), key=lambda m: m.at)
+    )
+    if not ordered or ordered[-1].stage_id is None:
+        return None
+    since = ordered[-1].at
+    for mark in reversed(ordered):
+        if mark.stage_id != ordered[-1].stage_id:
+            break
+        since = mark.at
+    return since
 
 
 @frozen
@@ -63,7 +118,9 @@ def timeline_of(
     """The timeline of lesson `lesson_number`, whose plan has the stages `stage_ids`."""
     # Python's sort is stable: of two marks at the same instant, the later one
     # given wins, as in running_stage.
-    ordered = sorted((m for m in marks if m.lesson == lesson_number), key=lambda m: m.at)
+    ordered = withdrawn_ends_dropped(
+        sorted((m for m in marks if m.lesson == lesson_number), key=lambda m: m.at)
+    )
     return Timeline(
         lesson_number,
         tuple(m.at for m in ordered),
@@ -103,13 +160,10 @@ def running_stage(
     before the first mark, after the end-of-lesson mark, or for a stage no
     longer in the plan).
     """
-    latest: StageMark | None = None
-    for mark in marks:
-        if mark.lesson != lesson.number or (at is not None and mark.at > at):
-            continue
-        if latest is None or mark.at >= latest.at:
-            latest = mark
-    return None if latest is None else lesson.stage_by_id(latest.stage_id)
+    line = timeline(lesson, marks)
+    if at is None:
+        return None if not line.times else lesson.stage_by_id(line.stage_ids[-1])
+    return lesson.stage_by_id(line.stage_at(at))
 
 
 def latest_mark(marks: Iterable[StageMark], lesson: int) -> StageMark | None:
@@ -139,7 +193,9 @@ def lesson_clock(lesson: ResearchLesson, marks: list[StageMark]) -> list[ClockRo
     A stage starts at its first mark; it ends at the next mark of a different
     stage (or the end-of-lesson mark), whoever moved the clock.
     """
-    chosen = sorted((m for m in marks if m.lesson == lesson.number), key=lambda m: m.at)
+    chosen = withdrawn_ends_dropped(
+        sorted((m for m in marks if m.lesson == lesson.number), key=lambda m: m.at)
+    )
     # Collapse repeated marks of the same stage into its first moment.
     line: list[StageMark] = []
     for mark in chosen:

@@ -63,7 +63,16 @@ from lessonstudy.model import (
     pupil_keys,
 )
 from lessonstudy.printable import printable
-from lessonstudy.process import StepKind, Timeline, latest_mark, lesson_clock, placed, timeline
+from lessonstudy.process import (
+    StepKind,
+    Timeline,
+    latest_mark,
+    lesson_clock,
+    placed,
+    running_since,
+    stage_to_resume,
+    timeline,
+)
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
@@ -139,6 +148,7 @@ class ObserveScreen(Screen[None]):
         self._seen_seq = 0
         self._last_saved: dt.datetime | None = None
         self._quit_asked: float | None = None  # when quitting was last held back
+        self._running_since: dt.datetime | None = None  # the running stage's start
         self._shown_stage: Stage | None = None
         self._loaded = False  # on_mount has read the notes and marks
         self.older_notes_loaded = False  # True once every note of the lesson is in the list
@@ -290,7 +300,9 @@ class ObserveScreen(Screen[None]):
             self.notify("This lesson has no stages planned yet.", severity="warning")
             return
         if self._ended() is not None:
-            self.notify("The lesson has ended. ctrl+b goes back to the last stage.")
+            self.notify(
+                "The lesson has ended. ctrl+b takes the end back: the stage running then runs on."
+            )
             return
         index, _mark = self._position()
         if index is None:
@@ -305,16 +317,44 @@ class ObserveScreen(Screen[None]):
     def action_previous_stage(self) -> None:
         stages = self.lesson.stages
         index, _mark = self._position()
-        if self._ended() is not None and stages:
-            self._add_mark(stages[-1].id)
+        if self._ended() is not None:
+            # Take the end back: the stage that was running runs on, from its start.
+            resume = stage_to_resume(self.marks, self.lesson_number)
+            if resume is not None and self.lesson.stage_number(resume) is not None:
+                self._add_mark(resume)
+            else:
+                self.notify("No stage of the plan was running when the lesson ended.")
         elif index is None or index == 0:
             self.notify("Already at the start of the lesson.")
         else:
             self._add_mark(stages[index - 1].id)
 
     def action_end_lesson(self) -> None:
-        if self._ended() is None and not self._add_mark(None):
+        """ctrl+l: end the lesson (for every observer: asked first), or, once it has
+        ended, open the end-of-lesson view."""
+        if self._ended() is not None:
+            self._show_summary()
             return
+        from lessonstudy.tui.screens.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.action_focus_line()
+                return
+            self._clock_moved(self._fetch_marks())  # someone may have ended it meanwhile
+            if self._ended() is not None or self._add_mark(None):
+                self._show_summary()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "End the lesson for every observer?",
+                "Every observer's clock stops and notes from now on are in no stage. "
+                "ctrl+b afterwards takes the end back: the stage running now runs on.",
+            ),
+            answered,
+        )
+
+    def _show_summary(self) -> None:
         from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 
         self.app.push_screen(
@@ -352,11 +392,12 @@ class ObserveScreen(Screen[None]):
     # ------------------------------------------------------------------ showing the stage
 
     def _show_stage(self) -> None:
-        index, mark = self._position()
+        index, _mark = self._position()
         stages = self.lesson.stages
         ended = self._ended()
         clock_rows = lesson_clock(self.lesson, self.marks)
-        since = mark.at if mark is not None and index is not None else None
+        since = running_since(self.marks, self.lesson_number) if index is not None else None
+        self._running_since = since
         self.query_one(LessonClock).show(
             clock_rows, None if index is None else index + 1, since, ended
         )
@@ -397,8 +438,8 @@ class ObserveScreen(Screen[None]):
         else:
             stage = stages[index]
             text.append(f"Stage {index + 1} of {len(stages)}", "bold")
-            if mark is not None:
-                elapsed = now() - mark.at
+            if self._running_since is not None:
+                elapsed = now() - self._running_since
                 over = stage.minutes is not None and elapsed > dt.timedelta(minutes=stage.minutes)
                 text.append(" · ")
                 text.append(minutes_seconds(elapsed), "bold dark_orange" if over else "bold")
