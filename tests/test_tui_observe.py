@@ -792,3 +792,41 @@ async def test_ending_the_lesson_is_asked_and_ctrl_b_takes_it_back(study_path: P
         rows = clock.splitlines()
         assert rows[1].startswith("▶1 Starter")  # resumed
         assert [row.count("′") for row in rows[2:6]] == [1, 1, 1, 1]  # planned only: not taught
+
+
+async def test_the_header_s_keys_fit_80_columns_and_note_saved_goes(study_path: Path) -> None:
+    # Seen in a trial at 80x24: "… · ctrl+n starts stage 1: Warm-up: which is" and,
+    # after an end, "… ctrl+b:" with the recovery key never explained; and a stale
+    # "· note saved 11:10:11" for the rest of the lesson.
+    study_file = StudyFile.open(study_path)
+    plan, revision = study_file.read(documents.lesson(1))
+    plan.stages[0].title = "Warm-up: which is bigger, a half or a quarter of the same bar?"
+    study_file.save(documents.lesson(1), plan, revision)
+    app = ObserveApp(study_file, "Ruth Abernathy-Llewellyn")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.observe
+
+        def header() -> str:
+            return plain(screen.query_one("#stage").render()).rstrip("\n")
+
+        assert "ctrl+n starts stage 1" in header() and len(header()) <= 80
+        assert header().endswith("…")  # the long title is cut, visibly
+        await pilot.press("ctrl+n", "ctrl+l", "y", "escape")
+        await pilot.pause()
+        assert "Lesson ended" in header() and "ctrl+b resumes stage 1" in header()
+        assert "ctrl+l: summary" in header() and len(header()) <= 80
+        await pilot.press("ctrl+b")
+        await type_note(pilot, "b=fine")
+        await pilot.pause()
+        assert "note saved" in header()
+        await pilot.press("a")  # a pick is not yet typing
+        assert "note saved" in header()
+        await pilot.press("x")  # the next note begins
+        await pilot.pause()
+        assert "note saved" not in header()
+        await pilot.press("enter")
+        assert "note saved" in header()
+        screen._last_saved -= dt.timedelta(seconds=6)  # a while later
+        screen._tick()
+        assert "note saved" not in header()

@@ -50,7 +50,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
@@ -85,6 +85,7 @@ from lessonstudy.tui.widgets.note_line import (
 )
 from lessonstudy.tui.widgets.notes_table import NotesTable, short_name
 
+SAVED_SHOWN = dt.timedelta(seconds=5)  # "note saved" stays in the header this long
 QUIT_AGAIN_SECONDS = 5.0  # a second ctrl+q this soon quits though a note is in the line
 RECENT_CHANGES = 300  # note changes read before the first frame; the rest follow
 
@@ -416,12 +417,17 @@ class ObserveScreen(Screen[None]):
         stages = self.lesson.stages
         # What matters most comes first: an 80-column terminal cuts the end.
         text = Text()
+        # The keys come before any title, in few words: all of it fits 80 columns.
         text.append(f" RL{self.lesson_number} ", "bold reverse")
-        text.append(printable(f" {self.observer} · "))
+        text.append(printable(f" {short_name(self.observer)} · "))
         ended = self._ended()
         if ended is not None:
             text.append(f"Lesson ended {ended.astimezone():%H:%M}", "bold")
-            text.append(" · ctrl+l: end-of-lesson view · ctrl+b: back to the last stage", "dim")
+            resume = stage_to_resume(self.marks, self.lesson_number)
+            number = None if resume is None else self.lesson.stage_number(resume)
+            if number is not None:
+                text.append(f" · ctrl+b resumes stage {number}", "dim")
+            text.append(" · ctrl+l: summary", "dim")
         elif index is None:
             if stages and mark is not None:
                 # The clock is on a stage since taken out of the plan.
@@ -430,7 +436,7 @@ class ObserveScreen(Screen[None]):
             elif stages:
                 title = printable(stages[0].title) or "Stage 1"
                 text.append("Not started", "bold")
-                text.append(f" · ctrl+n starts stage 1: {title}", "dim")
+                text.append(f" · ctrl+n starts stage 1 ({title})", "dim")
             elif self._planned:
                 text.append("No stages planned for this lesson", "bold")
             else:
@@ -444,13 +450,18 @@ class ObserveScreen(Screen[None]):
                 text.append(" · ")
                 text.append(minutes_seconds(elapsed), "bold dark_orange" if over else "bold")
                 text.append(f" of {stage.minutes} min" if stage.minutes is not None else " in it")
+            if self._last_saved is not None:  # before the title, which may be cut
+                text.append(f" · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
             text.append(" · ")
             text.append(printable(stage.title) or "(untitled)", "bold")
             if mark is not None and mark.observer != self.observer:
                 text.append(printable(f" · clock moved by {short_name(mark.observer)}"), "dim")
-        if self._last_saved is not None:
-            text.append(f"  · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
-        self.query_one("#stage", Static).update(text)
+        if self._last_saved is not None and index is None:
+            text.append(f" · note saved {self._last_saved.astimezone():%H:%M:%S}", "dim")
+        header = self.query_one("#stage", Static)
+        if header.size.width:  # cut with an ellipsis, so a cut never looks whole
+            text.truncate(header.size.width - 1, overflow="ellipsis")
+        header.update(text)
 
     def _show_predictions(self, stage: Stage | None) -> None:
         self._shown_stage = stage
@@ -495,9 +506,21 @@ class ObserveScreen(Screen[None]):
 
     def _tick(self) -> None:
         index, _mark = self._position()
+        if self._last_saved is not None and now() - self._last_saved > SAVED_SHOWN:
+            self._last_saved = None
+            self._show_header()
         if index is not None:
             self._show_header()
             self.query_one(LessonClock).tick()
+
+    def on_resize(self) -> None:
+        self._show_header()  # cut to the new width
+
+    @on(Input.Changed, "#note-text")
+    def _typing(self) -> None:
+        if self._last_saved is not None and self.note_line.text:
+            self._last_saved = None  # the next note has begun: "saved" is old news
+            self._show_header()
 
     # ------------------------------------------------------------------ notes
 
