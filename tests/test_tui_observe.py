@@ -830,3 +830,28 @@ async def test_the_header_s_keys_fit_80_columns_and_note_saved_goes(study_path: 
         screen._last_saved -= dt.timedelta(seconds=6)  # a while later
         screen._tick()
         assert "note saved" not in header()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_correction_dialog_fits_with_save_in_view(
+    study_path: Path, size: tuple[int, int]
+) -> None:
+    # Seen in a trial at 80x24: no right border, no bottom, the Save button off screen.
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await type_note(pilot, "b=counts on")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NoteCorrectionScreen)
+        screen_region = dialog.region
+        box = dialog.query_one("#correction").region
+        assert screen_region.contains_region(box), (box, screen_region)
+        save = dialog.query_one("#save").region
+        assert box.contains_region(save) and save.height >= 1
+        await pilot.click("#save")  # reachable by mouse too: it is on screen
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteCorrectionScreen)

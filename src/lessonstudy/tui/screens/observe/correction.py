@@ -22,7 +22,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
@@ -50,6 +50,9 @@ def stage_choices(
 
 class NoteCorrectionScreen(ModalScreen[Observation | None]):
     CSS_PATH = "observe.tcss"
+    # "-short" below 30 rows (80x24): fields without borders, so all of it and the
+    # Save button fit; on a smaller terminal still, the dialog scrolls.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="observe.correction_cancel"),
@@ -77,21 +80,21 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
         names = dict(self.pupils)
         stage = self.stage_numbers.get(note.stage_id) if note.stage_id else None
         where = f"stage {stage}" if stage else "no stage"
-        with Vertical(id="correction"):
+        with VerticalScroll(id="correction"):
             yield Label(
                 f"Correct your note of {note.at.astimezone():%H:%M} ({where})",
                 id="correction-title",
             )
-            yield Label("What you saw or heard")
+            yield Label("What you saw or heard", classes="field-label")
             yield Input(note.text, id="text", select_on_focus=False)
-            yield Label("About")
+            yield Label("About", classes="field-label")
             who = [(plain_text(about_words(label, names)), label) for label, _ in self.pupils]
             if note.about not in names and note.about != CLASS:
                 who.append((plain_text(note.about), note.about))  # a pupil no longer in the plan
             yield Select(
                 [*who, (Text("class"), CLASS)], value=note.about, allow_blank=False, id="who"
             )
-            yield Label("Judgement")
+            yield Label("Judgement", classes="field-label")
             judgements = [(f"{j.symbol} {j.words}", j.value) for j in Judgement]
             yield Select(
                 [("no judgement", NO_JUDGEMENT), *judgements],
@@ -100,7 +103,7 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
                 id="judgement",
             )
             yield Checkbox("Critical incident", note.critical, id="critical")
-            yield Label("Stage")
+            yield Label("Stage", classes="field-label")
             chosen = note.stage_chosen and note.stage_id in self.stage_numbers
             yield Select(
                 stage_choices(self.stages, self.clock_stage),
@@ -116,7 +119,13 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
                 id="correction-hint",
             )
 
+    def on_resize(self) -> None:
+        short = self.size.height < 30  # as "-short" (its class may not be set yet)
+        for field in self.query("Input, Select, Button"):
+            field.compact = short  # type: ignore[attr-defined]
+
     def on_mount(self) -> None:
+        self.on_resize()
         text = self.query_one("#text", Input)
         text.focus()
         text.cursor_position = len(text.value)
