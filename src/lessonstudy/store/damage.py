@@ -291,19 +291,81 @@ def _misplaced_notes(con: sqlite3.Connection) -> int:
         taught = max(plans, default=None)
     if taught is not None:
         plans[0] = plans[taught]
-    bad = 0
-    for lesson, stage_id in con.execute(
-        "SELECT lesson, stage_id FROM note WHERE stage_chosen = 1 AND stage_id IS NOT NULL"
-    ):
-        if lesson in plans and stage_id not in plans[lesson]:
-            bad += 1
-    return bad
+    if not plans:
+        return 0
+    # One scan; each lesson's stage ids are a list built once (90,000 notes: about
+    # 35 ms against 60 ms row by row in Python).
+    cases = " ".join(
+        f"WHEN {lesson} THEN stage_id NOT IN (SELECT value FROM json_each(?))" for lesson in plans
+    )
+    return int(
+        con.execute(
+            "SELECT count(*) FROM note WHERE stage_chosen = 1 AND stage_id IS NOT NULL"
+            f" AND CASE lesson {cases} ELSE 0 END",
+            [json.dumps(sorted(stage_ids)) for stage_ids in plans.values()],
+        ).fetchone()[0]
+    )
 
 
 def _bad_ids(con: sqlite3.Connection, table: str) -> int:
-    """Rows whose id (or stage id) is not a UUID. Every text column is fetched too:
-    text that is not UTF-8 fails here (sqlite3.OperationalError: damaged), not
-    later in the middle of a command."""
+    """Rows whose id (or stage id) is not a UUID as the program writes it, and text
+    that is not UTF-8 (sqlite3.OperationalError: damaged, not later in the middle
+    of a command). A sound table is recognised from each column concatenated in
+    SQL (90,000 notes: about 60 ms against 240 ms fetching every row into Python);
+    only a table that is not gets looked at row by row, to count."""
+    if _ids_and_text_sound(con, table):
+        return 0
+    return _bad_ids_by_row(con, table)
+
+
+_ID_LENGTH = 36  # len(str(uuid)): eight, four, four, four and twelve hex digits
+_DASHES_AT = (8, 13, 18, 23)
+_HEX_AND_DASH = b"0123456789abcdef-"
+
+
+def _ids_and_text_sound(con: sqlite3.Connection, table: str) -> bool:
+    """True only when every id (and stage id) is str(uuid) and all text is UTF-8;
+    False when anything may not be (the caller then counts row by row)."""
+    if con.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
+        return False  # the raw bytes below are UTF-8 only in a UTF-8 file (ours are)
+    texts = "observer || char(10) || about || char(10) || text" if table == "note" else "observer"
+    # Each id must be text of exactly 36 bytes (a blob length: text stops at a NUL);
+    # then the ids' concatenation is cut at every 36th byte, and each piece checked.
+    # Texts are joined by an ASCII line break, which can neither end nor start a
+    # UTF-8 sequence, so the whole decodes exactly when every piece does.
+    rows, ids, id_bytes, stage_rows, stage_ids, stage_bytes, text = con.execute(
+        "SELECT count(*),"
+        " sum(typeof(id) = 'text' AND length(CAST(id AS BLOB)) = 36),"
+        " CAST(group_concat(id, '') AS BLOB),"
+        " count(stage_id),"
+        " sum(typeof(stage_id) = 'text' AND length(CAST(stage_id AS BLOB)) = 36),"
+        " CAST(group_concat(stage_id, '') AS BLOB),"
+        f" CAST(group_concat({texts}, char(10)) AS BLOB)"
+        f" FROM {table}"
+    ).fetchone()
+    if ids != rows or not _all_ids(id_bytes or b"", rows):
+        return False
+    if stage_ids != stage_rows or not _all_ids(stage_bytes or b"", stage_rows):
+        return False
+    try:
+        (text or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _all_ids(joined: bytes, count: int) -> bool:
+    """`joined` is `count` ids of 36 bytes each, every one of them str(uuid)."""
+    if len(joined) != _ID_LENGTH * count or joined.translate(None, _HEX_AND_DASH):
+        return False  # a byte that is neither a lower-case hex digit nor a dash
+    if joined.count(b"-") != len(_DASHES_AT) * count:
+        return False
+    return all(joined[at::_ID_LENGTH].count(b"-") == count for at in _DASHES_AT)
+
+
+def _bad_ids_by_row(con: sqlite3.Connection, table: str) -> int:
+    """_bad_ids for a table that may hold bad ones: every row fetched, every text
+    column too (text that is not UTF-8 raises sqlite3.OperationalError here)."""
     is_id = _UUID.match
     bad = 0
     texts = "observer, about, text" if table == "note" else "observer"
