@@ -84,6 +84,8 @@ def studies(folder: Path, notes: int) -> list[tuple[str, Path]]:
     with StudyFile.create(example, export.read_json(example_study_path())):
         pass
     found.append(("example", example))
+    if not notes:
+        return found  # --notes 0: the example only
     try:
         from large_study import make_large_study
     except ImportError:
@@ -138,7 +140,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--only", choices=report.KINDS, help="one kind of write-up")
-    parser.add_argument("--notes", type=int, default=90_000, help="notes in the large study")
+    parser.add_argument(
+        "--notes", type=int, default=90_000, help="notes in the large study (0: the example only)"
+    )
     args = parser.parse_args()
     runs = 3 if args.quick else 7
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)

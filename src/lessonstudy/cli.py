@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lessonstudy import __version__
 from lessonstudy.errors import LessonStudyError
@@ -595,7 +595,17 @@ example:  10:42 B 3 + ! "It's like a ruler but for parts" - placed 3/4 unaided
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Stands in for the parser of a command this run does not use: every call on it
+    does nothing. Building all of them is about 10 ms of CPU at every start."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unused]:
+        return lambda *args, **kw: self
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; `only`: with the parser of that command alone (the
+    others are left out, so `lessonstudy -h` needs the whole one)."""
     parser = argparse.ArgumentParser(
         prog="lessonstudy",
         description="Guides a lesson study group through planning, observing, "
@@ -609,6 +619,8 @@ def build_parser() -> argparse.ArgumentParser:
     def command(
         name: str, handler: Callable[[argparse.Namespace], int], help_: str, **kw: object
     ) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return cast(argparse.ArgumentParser, _Unused())
         p = sub.add_parser(name, help=help_, description=help_, **kw)  # type: ignore[arg-type]
         p.set_defaults(handler=handler)
         return p
@@ -883,10 +895,12 @@ def _main(argv: list[str]) -> int:
     if argv[:1] == ["search"]:
         args = _search_parser().parse_args(argv[1:])
     else:
-        parser = build_parser()
-        commands = _subcommands(parser)
-        if argv and argv[0] not in commands and not argv[0].startswith("-"):
+        # The parser of the command named first, not of all of them (a start-up cost).
+        first = argv[0] if argv and not argv[0].startswith("-") else None
+        parser = build_parser(only=first)
+        if first is not None and first not in _subcommands(parser):
             argv.insert(0, "open")  # lessonstudy PATH
+            parser = build_parser(only="open")
         if not argv:
             argv = ["open"]
         args = parser.parse_args(argv)
