@@ -76,3 +76,14 @@ def test_row_damage_is_found_at_open_exactly_as_check_finds_it(tmp_path, damage_
                 assert not damage._ids_and_text_sound(con, table)
             if by_row is not None:
                 assert damage._bad_ids(con, table) == by_row
+
+
+def test_more_text_than_one_sqlite_string_holds_is_checked_row_by_row(tmp_path):
+    study = planned_study()
+    study.notes.extend(note(study, text=f"note {n}") for n in range(30))
+    path, _ = make_file(tmp_path / "s.lessonstudy", study)
+    with closing(sqlite3.connect(path)) as con:
+        # Room for the query itself, not for 30 ids joined (1,080 bytes).
+        con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 800)
+        assert not damage._ids_and_text_sound(con, "note")
+        assert damage._bad_ids(con, "note") == 0

@@ -333,16 +333,20 @@ def _ids_and_text_sound(con: sqlite3.Connection, table: str) -> bool:
     # then the ids' concatenation is cut at every 36th byte, and each piece checked.
     # Texts are joined by an ASCII line break, which can neither end nor start a
     # UTF-8 sequence, so the whole decodes exactly when every piece does.
-    rows, ids, id_bytes, stage_rows, stage_ids, stage_bytes, text = con.execute(
-        "SELECT count(*),"
-        " sum(typeof(id) = 'text' AND length(CAST(id AS BLOB)) = 36),"
-        " CAST(group_concat(id, '') AS BLOB),"
-        " count(stage_id),"
-        " sum(typeof(stage_id) = 'text' AND length(CAST(stage_id AS BLOB)) = 36),"
-        " CAST(group_concat(stage_id, '') AS BLOB),"
-        f" CAST(group_concat({texts}, char(10)) AS BLOB)"
-        f" FROM {table}"
-    ).fetchone()
+    try:
+        found = con.execute(
+            "SELECT count(*),"
+            " sum(typeof(id) = 'text' AND length(CAST(id AS BLOB)) = 36),"
+            " CAST(group_concat(id, '') AS BLOB),"
+            " count(stage_id),"
+            " sum(typeof(stage_id) = 'text' AND length(CAST(stage_id AS BLOB)) = 36),"
+            " CAST(group_concat(stage_id, '') AS BLOB),"
+            f" CAST(group_concat({texts}, char(10)) AS BLOB)"
+            f" FROM {table}"
+        ).fetchone()
+    except sqlite3.DataError:
+        return False  # more text than one SQLite string holds (1 GB): row by row
+    rows, ids, id_bytes, stage_rows, stage_ids, stage_bytes, text = found
     if ids != rows or not _all_ids(id_bytes or b"", rows):
         return False
     if stage_ids != stage_rows or not _all_ids(stage_bytes or b"", stage_rows):
