@@ -19,3 +19,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     asyncio.run(pyfuncitem.obj(**arguments))
     return True
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first (a stable sort keeps the rest in file order).
+
+    Under xdist (`--dist loadgroup`, see pyproject) each worker then takes the
+    next test as it frees up, so the long ones are spread over the workers at
+    the start and the run does not end with one worker finishing a long test alone.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

@@ -91,6 +91,7 @@ def test_every_command_on_a_damaged_file_says_one_line_and_writes_nothing(
     assert run("check", s).returncode == 2
 
 
+@pytest.mark.long
 def test_a_broken_byte_in_a_tables_name_is_damage_not_a_traceback(study_path):
     """Seen in the attack: SQLite's message named the table, and its broken byte made
     Python's sqlite3 raise UnicodeDecodeError instead of an SQLite error."""

@@ -245,6 +245,7 @@ def small_filesystem(folder: Path, kilobytes: int) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=False)
 
 
+@pytest.mark.long
 @pytest.mark.slow
 def test_new_import_and_demo_on_a_small_filesystem(tmp_path):
     """Tracebacks with little space left; now one line naming the full disk, no litter."""

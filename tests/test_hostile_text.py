@@ -164,6 +164,7 @@ async def test_start_screen_and_its_dialogs(study_path, monkeypatch):
         await looker.look("back at the start", expect=study_path.stem)
 
 
+@pytest.mark.long
 async def test_every_step_screen_of_a_study(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:

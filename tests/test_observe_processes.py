@@ -82,6 +82,7 @@ async def _observe_while_others_write(path: Path) -> None:
     study_file.close()
 
 
+@pytest.mark.long
 @pytest.mark.slow
 def test_three_observer_processes_one_clock_every_note_in_its_stage_and_the_report(
     tmp_path: Path,

@@ -16,7 +16,8 @@ from lessonstudy.resources import example_study_path
 from lessonstudy.store.export import read_json
 from pdf_pages import A3_LANDSCAPE, A4_PORTRAIT, SLIDE_16_9, need, read_pdf, same_size
 
-pytestmark = pytest.mark.slow
+# One worker runs the module's fixture (every kind printed in one go) for all its tests.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("soffice-converts")]
 
 OFFICE = [("report", "docx"), ("handout", "docx"), ("poster", "docx"), ("slides", "pptx")]
 PAPER = {

@@ -102,6 +102,7 @@ async def shown(page) -> Counter[str]:
     return Counter(await page.locator("#notes .note .text").all_text_contents())
 
 
+@pytest.mark.long
 async def test_three_pages_and_a_terminal_observer_write_at_once(tmp_path):
     study = served_study(tmp_path / "s.lessonstudy")
     per_page, from_terminal = 8, 20
@@ -143,6 +144,7 @@ async def test_three_pages_and_a_terminal_observer_write_at_once(tmp_path):
                 assert page.errors == []
 
 
+@pytest.mark.long
 async def test_a_dropped_connection_loses_nothing_and_duplicates_nothing(tmp_path):
     study = served_study(tmp_path / "s.lessonstudy")
     # The server speaks every 2 s: the page notices silence after 5 s, long after the

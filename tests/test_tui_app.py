@@ -306,6 +306,7 @@ def test_the_cached_summary_gives_the_same_map_as_the_process(study_path):
     assert rows_from_glance({"steps": [["x", "done", "", False]] * 5}) is None
 
 
+@pytest.mark.long
 async def test_every_step_of_the_example_opens_its_screen(tmp_path):
     from lessonstudy.resources import example_study_path
     from lessonstudy.store.export import read_json
@@ -346,6 +347,7 @@ async def test_the_map_fits_80_columns_when_opened_from_the_start_screen(tmp_pat
         assert steps_list.virtual_size.height <= steps_list.size.height  # no scrolling
 
 
+@pytest.mark.long
 async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -418,6 +420,7 @@ def test_a_damaged_settings_file_is_ignored(data_dir):
     assert recent.load_setting("theme") == "nord"
 
 
+@pytest.mark.long
 async def test_a_file_that_cannot_be_opened_leaves_the_open_dialog_up_with_its_name(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("shopping list", encoding="utf-8")

@@ -85,6 +85,7 @@ async def type_note(pilot, keys: str) -> None:
     await pilot.press(*keys, "enter")
 
 
+@pytest.mark.long
 async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")

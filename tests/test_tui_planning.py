@@ -59,6 +59,7 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
 
+@pytest.mark.long
 async def test_whole_initial_meeting_by_keyboard(empty_study):
     app = LessonStudyApp(empty_study)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -148,6 +149,7 @@ async def test_undo_takes_back_the_last_edit(empty_study):
         assert load(empty_study).overview.focus == ""
 
 
+@pytest.mark.long
 async def test_rl1_plan_by_keyboard(group_study):
     app = LessonStudyApp(group_study)
     async with app.run_test(size=(120, 40)) as pilot:
