@@ -51,10 +51,10 @@ async def retype(pilot, field: Input, text: str) -> None:
 
     Emptied by setting its value (the same Changed message ctrl+u sends) rather
     than by two keys: each key costs the Pilot two idle waits, and these tests
-    retype a field over a hundred times."""
+    retype a field over a hundred times. A pause after each change, as before."""
     field.focus()
-    await pilot.pause()  # the focus moves on the app's next turn
     field.clear()
+    await pilot.pause()  # the focus has moved and the emptied field is saved
     await type_text(pilot, text)
 
 
