@@ -250,6 +250,7 @@ async def test_a_label_the_rules_refuse_changes_nothing_and_says_why(tmp_path: P
     assert load(path).labels == ["A", "K", "J"]
 
 
+@pytest.mark.long
 async def test_pupils_are_added_and_removed_by_the_rules_of_evidence(tmp_path: Path) -> None:
     path = with_evidence_about_k(tmp_path / "s.lessonstudy")
     with StudyFile.open(path) as study_file:
