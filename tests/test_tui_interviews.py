@@ -16,6 +16,7 @@ from lessonstudy.protocols import load_protocol
 from lessonstudy.resources import example_study_path
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.export import read_json
+from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.screens.interviews import (
     AnswerArea,
@@ -25,7 +26,7 @@ from lessonstudy.tui.screens.interviews import (
     interviews_summary,
     timer_text,
 )
-from tui_helpers import ScreenApp, rendered, type_text
+from tui_helpers import ScreenApp, burst, letters, rendered, type_text
 
 START = dt.datetime(2026, 1, 20, 11, 0, tzinfo=dt.UTC)
 
@@ -302,6 +303,26 @@ async def test_an_interview_started_by_mistake_can_be_deleted_and_brought_back(
         await pilot.pause()
         assert screen.interview is not None
         assert len(saved_interviews(study_file)) == 1
+
+
+async def test_answers_typed_in_a_burst_go_to_their_prompts(study_file: StudyFile) -> None:
+    """Seen in a user trial (tmux sending the keys at once): the three answers all went
+    into the first, and ctrl+f flagged the empty second prompt as a quote."""
+    app = LessonStudyApp(study_file.path)  # the real app: its Enter and Tab bindings
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_step("interviews:1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        keys = ["ctrl+n", *letters("alpha words"), "enter", *letters("beta words"), "ctrl+f"]
+        await burst(pilot, *keys, "enter", *letters("gamma words"))
+        areas = list(screen.query(AnswerArea))
+        assert [area.text for area in areas[:3]] == ["alpha words", "beta words", "gamma words"]
+        assert app.focused is areas[2]
+    [interview] = saved_interviews(study_file)
+    answers = interview.answers
+    assert [a.answer for a in answers[:3]] == ["alpha words", "beta words", "gamma words"]
+    assert [a.quote for a in answers[:3]] == [False, True, False]
 
 
 async def test_an_answer_saved_elsewhere_while_typing_another_is_kept(

@@ -20,6 +20,7 @@ from lessonstudy.tui.screens.plan import (
     StageRemovalDialog,
 )
 from lessonstudy.tui.widgets.prediction_grid import MISSING, PredictionGrid
+from tui_helpers import burst, letters
 
 
 @pytest.fixture(autouse=True)
@@ -489,6 +490,34 @@ async def test_the_stage_editor_goes_on_to_the_stages_predictions(group_study):
         await pilot.pause()
     stage = load(group_study).lesson(1).stages[0]
     assert (stage.title, stage.predictions) == ("Starter", {"A": "answers first"})
+
+
+async def test_a_stage_typed_in_a_burst_keeps_every_key_before_ctrl_n(group_study):
+    """Seen in a user trial (tmux sending the keys at once): the title was saved as
+    'Main task typ' and the minutes were lost when ctrl+n came with no gap."""
+    app = LessonStudyApp(group_study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_step("plan:1")
+        await pilot.pause()
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, StageEditor)
+        await burst(pilot, *letters("Main task typed fast"), "ctrl+n")
+        assert isinstance(app.screen, PredictionEditor)
+        await burst(pilot, *letters("counts on"), "escape")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, StageEditor)
+        await burst(pilot, *letters("Plenary"), "enter", "1", "5", "ctrl+n")
+        assert isinstance(app.screen, PredictionEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+    stages = load(group_study).lesson(1).stages
+    assert [(s.title, s.minutes) for s in stages] == [
+        ("Main task typed fast", None),
+        ("Plenary", 15),
+    ]
+    assert stages[0].predictions == {"A": "counts on"}
 
 
 async def test_f1_on_the_plan_lists_the_grids_keys_from_any_tab(group_study):

@@ -7,13 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.app import App
+from textual.keys import _character_to_key as _key_name
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from lessonstudy.tui.keys_in_turn import KeysInTurn
 
-class ScreenApp(App[None]):
-    """A bare app that shows one screen over its default one."""
+
+class ScreenApp(KeysInTurn, App[None]):
+    """A bare app that shows one screen over its default one; keys are read in turn,
+    as in the real app."""
 
     def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
         super().__init__()
@@ -40,3 +45,27 @@ async def type_text(pilot: Any, text: str) -> None:
     else:
         focused.insert(text)
     await pilot.pause()
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal sends for `key` ("a", "space", "enter", "ctrl+n" ...)."""
+    named = {"space": " ", "enter": "\r", "tab": "\t", "escape": "\x1b", "backspace": "\x7f"}
+    if key in named:
+        return events.Key(key, named[key])
+    if len(key) == 1:
+        return events.Key(_key_name(key), key)
+    return events.Key(key, None)
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Keys as a fast typist, a macro or a terminal's paste deliver them: all read by
+    the app at once, with no pause between them (pilot.press waits after each key)."""
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    for _ in range(3):
+        await pilot.pause()
+
+
+def letters(text: str) -> list[str]:
+    """`text` as the keys that type it."""
+    return ["space" if char == " " else char for char in text]

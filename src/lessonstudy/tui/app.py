@@ -24,6 +24,7 @@ from textual.notifications import SeverityLevel
 from lessonstudy.cycle import INFO
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
+from lessonstudy.tui.keys_in_turn import KeysInTurn
 from lessonstudy.tui.plain import keep_control_codes_off_the_screen
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
@@ -115,7 +116,7 @@ class StudyCommands(Provider):
                 yield Hit(0.01, name, command, help=escape(help_words))
 
 
-class LessonStudyApp(App[None]):
+class LessonStudyApp(KeysInTurn, App[None]):
     """Guides a lesson study group from the first meeting to the write-up."""
 
     TITLE = "Lesson study"
@@ -129,7 +130,8 @@ class LessonStudyApp(App[None]):
         # Tab moves the focus as soon as the app reads it, before the keys after it:
         # Textual's own Tab (a screen binding) runs only once the field has handled
         # the key, and by then a paste or a fast typist's next keys have already gone
-        # to the field Tab was leaving. Priority bindings run on arrival instead.
+        # to the field Tab was leaving. Priority bindings run on arrival instead
+        # (KeysInTurn: once the field has the keys typed before it).
         Binding("tab", "focus_next_now", "Next field", id="app.next", show=False, priority=True),
         Binding(
             "shift+tab",

@@ -67,7 +67,12 @@ class InterviewsScreen(Screen[None]):
 
     BINDINGS = [
         Binding(
-            "ctrl+n", "new_interview", "New", id="interviews.new", tooltip="Start a new interview"
+            "ctrl+n",
+            "new_interview",
+            "New",
+            id="interviews.new",
+            tooltip="Start a new interview",
+            priority=True,  # in turn (KeysInTurn): the keys typed after go to its first answer
         ),
         Binding(
             "ctrl+f",
@@ -75,6 +80,7 @@ class InterviewsScreen(Screen[None]):
             "Quote",
             id="interviews.quote",
             tooltip="Flag this answer as a verbatim quote for the write-up (again: unflag)",
+            priority=True,  # over the answer box's own ctrl+f; in turn, on the answer typed
         ),
         Binding(
             "ctrl+t",
