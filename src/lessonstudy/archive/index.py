@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessonstudy import terms
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.store.connection import write_transaction
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # (as lessonstudy.files has it; not imported: slow)
 
@@ -389,7 +390,7 @@ class Library:
             if path in now and now[path][0] not in reading
         ]
         if gone_paths or new_copies or gone or moved or problems != known_problems:
-            with _write(con):
+            with write_transaction(con):
                 # The copies of a study to read are written with it: if the reading is
                 # interrupted, the next look finds them unknown and reads them again.
                 con.executemany("DELETE FROM copy WHERE path = ?", [(p,) for p in gone_paths])
@@ -411,7 +412,7 @@ class Library:
         for start in range(0, total, BATCH):
             batch = to_read[start : start + BATCH]
             results = [self._read_best(paths, now, problems) for _study_id, paths in batch]
-            with _write(con):
+            with write_transaction(con):
                 for (study_id, paths), result in zip(batch, results, strict=True):
                     con.executemany(
                         "INSERT OR REPLACE INTO copy VALUES (?, ?, ?, ?, ?, ?)",
@@ -849,7 +850,7 @@ def _open_index(path: Path, folder: Path, *, own: bool) -> sqlite3.Connection:
         con.execute("PRAGMA busy_timeout = 5000")
         con.execute("PRAGMA journal_mode = WAL")
         con.execute("PRAGMA synchronous = NORMAL")  # a cache: rebuilt if ever lost
-        with _write(con):
+        with write_transaction(con):
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version != INDEX_FORMAT:
                 _create(con)
@@ -934,15 +935,3 @@ def _remove_index(path: Path) -> None:
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(OSError):
             leftover.unlink()
-
-
-@contextlib.contextmanager
-def _write(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise

@@ -6,9 +6,11 @@ loading the model.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from lessonstudy.errors import LessonStudyError
@@ -143,3 +145,19 @@ def _disk_full(path: Path) -> bool:
     except OSError:
         return False
     return usage.f_bavail * usage.f_frsize < 64 * 1024
+
+
+@contextlib.contextmanager
+def write_transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: take the write lock up front, so a concurrent writer waits
+    (busy_timeout) instead of failing with "database is locked" mid-transaction.
+    The study file and the library's index both write through it."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        # Also when COMMIT itself failed (a full disk): never keep the write lock.
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise

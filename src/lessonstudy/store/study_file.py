@@ -40,6 +40,7 @@ from lessonstudy.store.connection import (
     connect,
     damaged,
     explain,
+    write_transaction,
 )
 from lessonstudy.store.converter import structure, to_json, unstructure
 from lessonstudy.store.documents import Document, Versioned
@@ -149,7 +150,7 @@ class StudyFile:
                     raise LessonStudyError(
                         f"{path}: made by an older lessonstudy; open it once to upgrade it"
                     )
-                with _write(con):
+                with write_transaction(con):
                     schema.migrate(con, version)
             _refuse_damage(con, path)
         except (sqlite3.Error, UnicodeDecodeError) as error:
@@ -675,7 +676,7 @@ class StudyFile:
         if self.read_only:
             raise LessonStudyError(f"{self.path}: opened read-only")
         try:
-            with _write(self._con) as con:
+            with write_transaction(self._con) as con:
                 yield con
             self._wrote = True
             self._unsettled_since = time.monotonic()
@@ -742,7 +743,7 @@ def _build(partial: Path, path: Path, study: Study, made_from: str) -> None:
     """Write the whole study into `partial`, then move it to `path`."""
     con = connect(partial, read_only=False)
     try:
-        with _write(con):
+        with write_transaction(con):
             schema.migrate(con, 0)
             con.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -778,18 +779,3 @@ def _move_into_place(partial: Path, path: Path) -> None:
         if path.exists():
             raise FileExistsError(path) from None
         os.replace(partial, path)
-
-
-@contextlib.contextmanager
-def _write(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE: take the write lock up front, so a concurrent writer waits
-    (busy_timeout) instead of failing with "database is locked" mid-transaction."""
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-        con.execute("COMMIT")
-    except BaseException:
-        # Also when COMMIT itself failed (a full disk): never keep the write lock.
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
