@@ -6,7 +6,9 @@ Colours picked to stay apart for the common colour-blindnesses; the symbol
 
 from __future__ import annotations
 
-from lessonstudy.model import Judgement
+from rich.text import Text
+
+from lessonstudy.model import Judgement, Observation
 
 # A symbol on its own coloured badge.
 JUDGEMENT_STYLES = {
@@ -23,3 +25,13 @@ JUDGEMENT_COLOURS = {
     Judgement.UNEXPECTED: "bold #ad7fa8",
 }
 CRITICAL_STYLE = "bold white on #cc0000"
+
+
+def append_marks(text: Text, note: Observation) -> None:
+    """A note's judgement symbol and critical flag, as every list of notes shows them."""
+    if note.judgement is not None:
+        text.append(f" {note.judgement.symbol} ", JUDGEMENT_STYLES[note.judgement])
+        text.append(" ")
+    if note.critical:
+        text.append("!", CRITICAL_STYLE)
+        text.append(" ")

@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from lessonstudy.model import CLASS, Observation
-from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.judgement_style import append_marks
 
 
 def unplaced_line(note: Observation, pupils: dict[str, str]) -> Text:
@@ -26,12 +26,7 @@ def unplaced_line(note: Observation, pupils: dict[str, str]) -> Text:
     text.append(f"{note.at.astimezone():%H:%M} ", "dim")
     who = "class" if note.about == CLASS else f"{note.about} {pupils.get(note.about, '')}"
     text.append(who.strip() + " ", "bold")
-    if note.judgement is not None:
-        text.append(f" {note.judgement.symbol} ", JUDGEMENT_STYLES[note.judgement])
-        text.append(" ")
-    if note.critical:
-        text.append("!", CRITICAL_STYLE)
-        text.append(" ")
+    append_marks(text, note)
     text.append(note.text or (note.judgement.words if note.judgement else ""))
     text.append(f" ({note.observer})", "dim")
     return text

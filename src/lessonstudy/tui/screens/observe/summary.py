@@ -39,7 +39,7 @@ from lessonstudy.store.three_way import merge_lines
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain_text
-from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
+from lessonstudy.tui.widgets.judgement_style import append_marks
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases.placing import place_in_stage
@@ -49,12 +49,7 @@ def note_text(note: Observation, *, with_who: bool = False) -> Text:
     """'10:42 + said "a half is bigger" (Ben)' with the judgement in its colour."""
     text = Text()
     text.append(f"{note.at.astimezone():%H:%M} ", "dim")
-    if note.judgement is not None:
-        text.append(f" {note.judgement.symbol} ", JUDGEMENT_STYLES[note.judgement])
-        text.append(" ")
-    if note.critical:
-        text.append("!", CRITICAL_STYLE)
-        text.append(" ")
+    append_marks(text, note)
     if with_who:
         text.append("class: " if note.about == CLASS else printable(f"{note.about}: "), "bold")
     if note.text:
