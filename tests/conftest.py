@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import os
 
 import pytest
 
@@ -30,18 +29,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     the start and the run does not end with one worker finishing a long test alone.
     """
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
-
-
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two workers a core.
-
-    Most of a Pilot test's time is spent waiting, not computing: each key waits
-    for the app to fall idle in 20 ms sleeps, and browsers and subprocesses are
-    waited for; a second worker a core computes meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS
-    still decides when set.
-    """
-    from_environment = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
-    if from_environment:
-        return int(from_environment)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 * (cores or 1)
