@@ -10,6 +10,17 @@ import asyncio
 import inspect
 
 import pytest
+import textual._wait
+
+# Pilot waits for the app to go idle after every key: it sleeps in steps of
+# SLEEP_GRANULARITY (20 ms) until a step passes with the process all but idle
+# (CPU under 1/20 of the step). Two such waits a key made typing tests mostly
+# sleep (a 300-key walk-through: 12 s of 20 s). Steps of 5 ms keep the same rule
+# (idle for a whole step) at a quarter of the wait. Tests that need the app to
+# have done something scheduled later (a timer, a worker) wait for it by name:
+# see tui_helpers.until.
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -19,7 +19,7 @@ from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
 from lessonstudy.tui.screens.plan import PlanScreen
 from lessonstudy.tui.screens.start import StartScreen, study_path_for, suggested_file_name
 from lessonstudy.tui.screens.study_map import StudyMapScreen
-from tui_helpers import rendered
+from tui_helpers import rendered, until
 
 
 @pytest.fixture(autouse=True)
@@ -253,7 +253,7 @@ async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
         assert study_file.save(documents.OVERVIEW, overview, revision).conflict
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.study_file, "the study opened behind the map")
         conflicts = app.screen.query_one("#conflicts")
         assert conflicts.display
         assert "Both versions kept: the initial meeting" in str(
@@ -399,7 +399,7 @@ async def test_the_palette_lists_the_steps_first_and_finds_the_theme(study_path)
 async def test_the_chosen_theme_is_remembered(study_path):
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.study_file, "the study opened behind the map")
         app.remember_theme()  # what a real (not headless) start does
         app.theme = "textual-light"
         await pilot.pause()

@@ -47,6 +47,17 @@ async def type_text(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
+async def until(pilot: Any, condition: Callable[[], object], what: str) -> None:
+    """Pause until `condition()` holds: for what the app does in a timer or a
+    worker thread (a test waits for what it checks, never for a lucky delay).
+    Fails saying `what` did not happen within 10 s."""
+    for _ in range(1000):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{what}: not within 10 s")
+
+
 def key_event(key: str) -> events.Key:
     """The event a terminal sends for `key` ("a", "space", "enter", "ctrl+n" ...)."""
     named = {"space": " ", "enter": "\r", "tab": "\t", "escape": "\x1b", "backspace": "\x7f"}

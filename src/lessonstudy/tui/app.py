@@ -271,6 +271,8 @@ class LessonStudyApp(KeysInTurn, App[None]):
 
         if self._pending_open is None:
             return  # already opened (someone asked for study_file first)
+        if not self.is_running:
+            return  # quit before the paint's timer: the map is gone, nothing to open
         self._pending_open = None
         try:
             self._open(path)
