@@ -13,6 +13,7 @@ from lessonstudy.store import StudyFile
 from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.study_map import StudyMapScreen
 from store_helpers import make_file, note
+from tui_helpers import until
 
 
 @pytest.fixture(autouse=True)
@@ -81,15 +82,26 @@ async def test_the_discussion_reads_nothing_for_another_lesson_s_notes(tmp_path)
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, DiscussionScreen)
-            reads = []
-            original = screen._reload_study
-            screen._reload_study = lambda: (reads.append(1), original())  # type: ignore[method-assign]
+            loads: list[int | None] = []  # a lesson's (or the whole study's) notes read again
+            changed_since: list[int] = []  # only the notes changed since a sequence number
+            load, notes = study_file.load, study_file.notes
+
+            def counted_load(lesson=None, **options):
+                loads.append(lesson)
+                return load(lesson, **options)
+
+            def counted_notes(lesson=None, *, after_seq=0):
+                changed_since.append(after_seq)
+                return notes(lesson, after_seq=after_seq)
+
+            study_file.load, study_file.notes = counted_load, counted_notes
+            seen = study_file.last_seq()
             screen.post_message(StudyChanged(Change(note_lessons=frozenset({2}))))
             await pilot.pause()
-            assert reads == []
+            assert loads == [] and changed_since == []
             screen.post_message(StudyChanged(Change(note_lessons=frozenset({1}))))
-            await pilot.pause()
-            assert reads == [1]
+            await until(pilot, lambda: changed_since, "lesson 1's new notes read")
+            assert loads == [] and changed_since == [seen]  # never the whole lesson again
             screen.post_message(StudyChanged())  # not known what changed: read
             await pilot.pause()
-            assert reads == [1, 1]
+            assert loads == [1]

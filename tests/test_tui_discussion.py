@@ -46,7 +46,8 @@ from lessonstudy.tui.widgets.evidence_grid import (
     judgement_badge,
 )
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
-from tui_helpers import ScreenApp, rendered, type_text
+from lessonstudy.usecases.changes import Change
+from tui_helpers import ScreenApp, rendered, type_text, until
 
 
 def example_without_rl1_discussion() -> Study:
@@ -312,6 +313,48 @@ async def test_a_note_from_another_process_shows_in_the_grid(study_file: StudyFi
         shown = table.get_cell_at(table.cursor_coordinate).plain
         assert shown.endswith(f" {len(before.notes) + 1}")
         assert "Maya explained it to her partner" in rendered(screen.query_one(EvidenceDetail))
+
+
+async def test_notes_still_being_written_are_merged_in_and_the_reader_keeps_their_place(
+    study_file: StudyFile,
+) -> None:
+    """While observers still write, each change names the lesson whose notes moved:
+    the screen reads only the new notes (never the lesson again) and redraws the
+    detail where the group is reading it."""
+    study = study_file.load()
+    stage = study.lesson(1).stages[0]
+    at = study.live_notes(1)[0].at
+
+    def note(text: str, seconds: int) -> Observation:
+        when = at + dt.timedelta(seconds=seconds)
+        return Observation(1, "Grace Okafor", when, "A", text, stage_id=stage.id)
+
+    with StudyFile.open(study_file.path) as other:
+        other.add_notes([note(f"earlier note {n}", n) for n in range(40)])
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        detail = screen.query_one(EvidenceDetail)
+        assert detail.max_scroll_y > 0
+        detail.scroll_to(0, detail.max_scroll_y, animate=False, immediate=True)
+        place = detail.scroll_y
+        loads: list[int | None] = []
+        load = study_file.load
+
+        def counted_load(lesson: int | None = None, **options: Any) -> Any:
+            loads.append(lesson)
+            return load(lesson, **options)
+
+        study_file.load = counted_load  # type: ignore[method-assign]
+        for number, text in enumerate(("Maya counted on", "then she explained it")):
+            with StudyFile.open(study_file.path) as other:
+                other.add_note(note(text, 100 + number))
+            screen.post_message(StudyChanged(Change(note_lessons=frozenset({1}))))
+            await until(pilot, lambda t=text: t in rendered(detail), f"{text!r} shown")
+        assert loads == []
+        assert detail.scroll_y == place
 
 
 def test_each_judgement_reads_without_colour() -> None:

@@ -19,6 +19,7 @@ press and nothing to forget.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import attrs
 from attrs import evolve
@@ -29,6 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
@@ -63,6 +65,7 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
+from lessonstudy.usecases.note_updates import with_changed_notes
 from lessonstudy.usecases.placing import place_in_stage
 from lessonstudy.words import counted
 
@@ -102,6 +105,10 @@ def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
     """
     return study_file.load(lesson=lesson)
 
+
+# Other observers' notes, while they still write: merged in and shown at most this
+# often (a refresh per note would keep the screen busy the whole time).
+NOTES_REFRESH_SECONDS = 0.5
 
 # A protocol's speaker words that name one person in the study.
 SPEAKER_ROLES = {
@@ -187,6 +194,7 @@ class DiscussionScreen(Screen[None]):
         super().__init__()
         self.study_file = study_file
         self.lesson = lesson
+        self._note_seq = study_file.last_seq()  # read first: a note in between comes twice
         self.study = study_for_lesson(study_file, lesson)
         self._whole_study = False  # True once every lesson's notes are loaded
         chosen = protocol_or_default(self.study.overview.protocol)
@@ -198,6 +206,8 @@ class DiscussionScreen(Screen[None]):
         self._carried: Carried | None = None  # where the next plan's checklist stands
         self._back_to_grid = False  # a point begun on the grid: back there after Enter
         self._drafts: dict[str, str] = {}  # step id -> a point typed but not added
+        self._notes_timer: Timer | None = None  # other observers' notes, shown soon
+        self._notes_shown_at = 0.0
         self._draft_step: str | None = None
 
     # ------------------------------------------------------------------ layout
@@ -347,13 +357,19 @@ class DiscussionScreen(Screen[None]):
     def _show_content(self) -> None:
         kind = self.step.kind
         if kind is ProtocolStepKind.EVIDENCE:
-            self.query_one(EvidenceView).show(self.grid(), self.study)
+            view = self.query_one(EvidenceView)
+            if view.grid is not None and view.grid.lesson == self.lesson:
+                view.study = self.study
+                view.update(self.grid())  # only the cells that changed are redrawn
+            else:
+                view.show(self.grid(), self.study)
         elif kind is ProtocolStepKind.INTERVIEWS:
             self.query_one("#interviews-text", Static).update(
                 interviews_summary(self.study, self.study.lesson_interviews(self.lesson))
             )
         elif kind is ProtocolStepKind.POINTS:
             if not self._whole_study:
+                self._note_seq = self.study_file.last_seq()
                 self.study, self._whole_study = self.study_file.load(), True
             self.query_one(PupilJourneyChart).show(self.study)
         elif kind is ProtocolStepKind.AGREED_CHANGES:
@@ -496,10 +512,22 @@ class DiscussionScreen(Screen[None]):
         self.app.push_screen(HeaderDialog(evolve(self.discussion), members), done)
 
     def _reload_study(self) -> None:
+        self._note_seq = self.study_file.last_seq()  # read first: a note in between comes twice
         if self._whole_study:
             self.study = self.study_file.load()
         else:
             self.study = study_for_lesson(self.study_file, self.lesson)
+
+    def _take_changed_notes(self) -> None:
+        """Merge in the notes added or corrected since we last read (a stage mark
+        would move unplaced notes: that change reloads the lesson instead)."""
+        seq = self.study_file.last_seq()
+        lesson = None if self._whole_study else self.lesson
+        changed = self.study_file.notes(lesson, after_seq=self._note_seq)
+        self._note_seq = seq
+        if changed:
+            notes = with_changed_notes(self.study.notes, changed)
+            self.study = attrs.evolve(self.study, notes=notes)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -519,6 +547,7 @@ class DiscussionScreen(Screen[None]):
         title = f"RL{self.lesson}, stage {number}, {names.get(label, label)}: star for the write-up"
 
         def refresh(_starred: int | None) -> None:
+            self._note_seq = self.study_file.last_seq()
             self.study, self._whole_study = study_for_lesson(self.study_file, self.lesson), False
             view.update(self.grid())
 
@@ -579,16 +608,15 @@ class DiscussionScreen(Screen[None]):
     def _study_changed(self, message: StudyChanged) -> None:
         """Another process saved: show its notes and edits, keeping what is being typed.
 
-        Notes and stage marks of another lesson change nothing here: no reading."""
+        Notes and stage marks of another lesson change nothing here: no reading.
+        Notes alone (observers still writing) are merged in, at most twice a second."""
         change = message.change
-        if (
-            change is not None
-            and not change.documents
-            and not change.conflicts
-            and not change.notes(self.lesson)
-            and not change.marks(self.lesson)
-            and not self._whole_study
+        lesson = None if self._whole_study else self.lesson
+        if change is not None and not (
+            change.documents or change.conflicts or change.marks(lesson)
         ):
+            if change.notes(lesson):
+                self._notes_changed()
             return
         self._reload_study()
         if self.doc.reload():
@@ -599,6 +627,24 @@ class DiscussionScreen(Screen[None]):
                 editor.show(
                     editor.heading, step_points(self.discussion, self.step), editor.placeholder
                 )
+        self._show_live_content()
+
+    def _notes_changed(self) -> None:
+        if self._notes_timer is not None:
+            return  # a refresh is due: it reads these too
+        wait = self._notes_shown_at + NOTES_REFRESH_SECONDS - time.monotonic()
+        if wait <= 0:
+            self._show_changed_notes()  # the first for a while: at once
+        else:
+            self._notes_timer = self.set_timer(wait, self._show_changed_notes)
+
+    def _show_changed_notes(self) -> None:
+        self._notes_timer = None
+        self._notes_shown_at = time.monotonic()
+        self._take_changed_notes()
+        self._show_live_content()
+
+    def _show_live_content(self) -> None:
         typing_remarks = self.query_one("#content-commentator", TextArea).has_focus
         if not typing_remarks:
             self._show_content()

@@ -119,9 +119,12 @@ class EvidenceDetail(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._width = -1
 
-    def update(self, content: RenderableType) -> None:
+    def update(self, content: RenderableType, *, keep_scroll: bool = False) -> None:
+        """Show `content` from its top; with `keep_scroll` (the same cell with a note
+        more), where the reader is."""
         self.content = content
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if not keep_scroll:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self._wrap()
 
     def on_resize(self) -> None:

@@ -101,7 +101,8 @@ class EvidenceView(Vertical):
         self.compact = False
         # (stage title width, compact, pseudonyms in the headings) the grid is drawn with
         self.fit: tuple[int, bool, bool] = (*GRID_FITS[0], False)
-        self._shown: tuple[EvidenceGrid, int, str, bool] | None = None  # what the detail shows
+        # What the detail shows: where (stage, pupil, all stages) and the cells drawn.
+        self._shown: tuple[tuple[int, str, bool], object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="evidence-empty")
@@ -241,12 +242,23 @@ class EvidenceView(Vertical):
         label = grid.labels[min(coordinate.column, len(grid.labels) - 1)]
         row = grid.rows[row_index]
         self.chosen = (row.number, label)
-        # The table announces its cursor after every refill: draw each detail once.
-        shown = (grid, row.number, label, self.all_stages)
-        if self._shown is not None and self._shown[0] is grid and shown[1:] == self._shown[1:]:
+        # The table announces its cursor after every refill, and other observers'
+        # notes refresh the grid while the group reads: draw the detail again only
+        # if what it shows changed (wrapping a busy cell's notes is the slow part),
+        # and keep the reader's place in it when it is the same cell.
+        heading = pupil_heading(self.study, label)
+        unplaced = tuple(note for note in grid.unplaced if note.about == label)
+        where = (row.number, label, self.all_stages)
+        if self.all_stages:
+            rows = tuple((each.number, each.stage, each.cells[label]) for each in grid.rows)
+            cells: object = (heading.plain, rows, unplaced)
+        else:
+            cells = (heading.plain, row.stage, row.cells[label], row.class_notes, unplaced)
+        if self._shown == (where, cells):
             return
-        self._shown = shown
-        parts: list[RenderableType] = [pupil_heading(self.study, label)]
+        same_place = self._shown is not None and self._shown[0] == where
+        self._shown = (where, cells)
+        parts: list[RenderableType] = [heading]
         if self.all_stages:
             for each in grid.rows:
                 parts += [cell_detail(each, label, with_class=False), Text("")]
@@ -254,11 +266,10 @@ class EvidenceView(Vertical):
             parts.append(cell_detail(row, label))
         # Notes taken before the first stage was marked (or on a stage since taken
         # out of the plan) belong to no row: show them with the pupil, not lose them.
-        unplaced = [note for note in grid.unplaced if note.about == label]
         if unplaced:
             parts += [
                 Text(""),
                 Text(f"Notes on this pupil in no stage ({len(unplaced)}):", style="bold"),
                 note_lines(unplaced),
             ]
-        text.update(Group(*parts))
+        text.update(Group(*parts), keep_scroll=same_place)
