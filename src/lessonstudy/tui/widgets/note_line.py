@@ -44,6 +44,7 @@ from lessonstudy.model import CLASS, Judgement, now, pupil_keys
 from lessonstudy.printable import printable
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
+from lessonstudy.tui.widgets.typing_in_place import TypingInPlace
 
 CLASS_KEY = "0"
 CRITICAL_KEY = "!"
@@ -89,7 +90,7 @@ def about_words(about: str, pupils: dict[str, str]) -> str:
     return printable(f"{about} {pseudonym}").strip()
 
 
-class NoteInput(OrderedKeys, Input):
+class NoteInput(TypingInPlace, OrderedKeys, Input):
     """The text part of the note line; its keys drive the picks (see module doc). A
     Backspace typed among letters applies where it was typed (OrderedKeys)."""
 

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from lessonstudy.store import Saved
 from lessonstudy.tui.document import NotSaved
+from lessonstudy.tui.widgets.typing_in_place import update_in_place
 
 RETRY_SECONDS = 2.0
 
@@ -46,9 +47,10 @@ class SaveStatus(Static):
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         self.set_class(saved.conflict, "-conflict")
         if saved.conflict:
-            self.update(f"Saved {stamp} - someone else edited this too: both versions kept")
+            text = f"Saved {stamp} - someone else edited this too: both versions kept"
         else:
-            self.update(f"Saved {stamp}")
+            text = f"Saved {stamp}"
+        update_in_place(self, text)  # after each key typed: no reflow of the screen
 
     def _not_saved(self, failed: NotSaved) -> None:
         # Keep the edit on screen and in memory, say so plainly, and try again

@@ -63,6 +63,7 @@ from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.long_field import LongField
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
+from lessonstudy.tui.widgets.typing_in_place import update_in_place
 from lessonstudy.usecases import dates
 from lessonstudy.usecases import stages as stage_use
 from lessonstudy.usecases.carry_forward import carry_into_next_plan, start_from_previous
@@ -341,8 +342,9 @@ class PlanScreen(EditingScreen):
 
     def _show_title(self) -> None:
         objective = self.plan.value.objective
-        self.query_one("#plan-title", Static).update(
-            assemble((f"RL{self.number}: plan", "bold"), f" — {objective}" if objective else "")
+        update_in_place(  # follows the objective as it is typed
+            self.query_one("#plan-title", Static),
+            assemble((f"RL{self.number}: plan", "bold"), f" — {objective}" if objective else ""),
         )
 
     def after_edit(self, widget_id: str) -> None:
