@@ -9,6 +9,7 @@ that starts with one is coloured: the grid reads by colour and by symbol.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -96,6 +97,7 @@ def _render_code_inline(
     )
 
 
+@functools.cache  # one per process: building it is a millisecond or two
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("js-default")  # html=False, tables and strikethrough on, no linkify
     md.core.ruler.push("judgement_cells", _mark_cells)

@@ -112,10 +112,14 @@ def to_docx(markdown: str, *, title: str, kind: str, author: str, fast: bool = T
     _page_setup(document, layout)
     _properties(document, title=title, author=author, subject=f"Lesson study {kind}")
     # The notes appendix's tables (tens of thousands of rows) are built as XML
-    # in one go, not through markdown-it and python-docx cell by cell.
+    # in one go, not through markdown-it and python-docx cell by cell; and the
+    # rest of the body is written as XML text too (python-docx takes a
+    # millisecond a run): `fast=False` is the python-docx walk it must equal
+    # (test_report_word_xml checks, byte for byte).
     markdown, notes_tables = notes_tables_aside(markdown, _notes_rows) if fast else (markdown, {})
     tokens = markdown_parser().parse(markdown)
-    writer = _Writer(document, layout, _text_width(layout), notes_tables)
+    writer_class = _XmlWriter if fast else _Writer
+    writer = writer_class(document, layout, _text_width(layout), notes_tables)
     if layout.columns > 1:
         # The title across the page, then the sections in columns (a new section
         # on the same page: Word sets columns per section).
@@ -124,11 +128,13 @@ def to_docx(markdown: str, *, title: str, kind: str, author: str, fast: bool = T
             len(tokens),
         )
         writer.write(tokens[:first])
+        writer.flush()
         section = document.add_section(WD_SECTION.CONTINUOUS)
         _set_columns(section, layout)
         writer.write(tokens[first:])
     else:
         writer.write(tokens)
+    writer.flush()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -253,6 +259,9 @@ class _Writer:
             handler = getattr(self, f"_{token.type}", None)
             if handler is not None:
                 handler(token, tokens, index)
+
+    def flush(self) -> None:
+        """Everything written so far is in the document (python-docx writes as it goes)."""
 
     # ---------------------------------------------------------------- blocks
 
@@ -417,7 +426,7 @@ class _Writer:
     def _notes_table(self, rows: list[NoteRow]) -> None:
         """A notes table: its header as every table's, its rows as one piece of XML
         (the same elements the cell-by-cell path makes: test_report_fast_tables)."""
-        header = markdown_parser().parse(NOTES_HEADER)
+        header = _notes_header_tokens()
         self.write(header[:-1])  # up to, not including, table_close
         assert self.table is not None
         style = ""
@@ -619,3 +628,293 @@ def _row_xml(row: NoteRow, style: str) -> str:
         runs += _run_xml("critical moment:", _BOLD)
     runs += _run_xml(row.after)
     return f"<w:tr>{cells}{note_cell}<w:p>{style}{runs}</w:p></w:tc></w:tr>"
+
+
+@functools.cache
+def _notes_header_tokens() -> tuple[Token, ...]:
+    return tuple(markdown_parser().parse(NOTES_HEADER))
+
+
+# --------------------------------------------------------------------------- the body as XML
+
+
+class _Paragraph:
+    """A paragraph being written: its style id and its runs' XML."""
+
+    __slots__ = ("runs", "style")
+
+    def __init__(self, style: str | None = None) -> None:
+        self.style = style
+        self.runs: list[str] = []
+
+    def xml(self) -> str:
+        if self.style is None:
+            return f"<w:p>{''.join(self.runs)}</w:p>" if self.runs else "<w:p/>"
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/></w:pPr>{"".join(self.runs)}</w:p>'
+
+
+class _TableCell:
+    __slots__ = ("fill", "paragraph", "width")
+
+    def __init__(self, width: int | None) -> None:
+        self.width = width  # EMU, header cells only (a fixed layout reads the first row)
+        self.fill: str | None = None
+        self.paragraph = _Paragraph()
+
+    def xml(self) -> str:
+        properties = ""
+        if self.width is not None:
+            properties = f'<w:tcW w:type="dxa" w:w="{Length(self.width).twips}"/>'
+        if self.fill is not None:
+            properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{self.fill}"/>'
+        if properties:
+            properties = f"<w:tcPr>{properties}</w:tcPr>"
+        return f"<w:tc>{properties}{self.paragraph.xml()}</w:tc>"
+
+
+# As python-docx's add_table(), `table.style = "Table Grid"`, `autofit = False`
+# and _fix_widths() leave a table's properties (the layout is set twice, as there).
+_TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0"'
+    ' w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)
+
+
+def _table_start_xml(widths: list[int]) -> str:
+    grid = "".join(f'<w:gridCol w:w="{Length(width).twips}"/>' for width in widths)
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:type="dxa" w:w="{int(sum(widths) / 635)}"/>'
+        f'<w:tblLayout w:type="fixed"/>{_TABLE_LOOK}<w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+    )
+
+
+_HEADER_ROW = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>'
+_MONO_FONT = f'<w:rFonts w:ascii="{MONO}" w:hAnsi="{MONO}"/>'
+
+
+def _run_properties(bold: bool, italic: bool, strike: bool, code: bool) -> str:
+    inner = (
+        (_MONO_FONT if code else "")
+        + ("<w:b/>" if bold else "")
+        + ("<w:i/>" if italic else "")
+        + ("<w:strike/>" if strike else "")
+    )
+    return f"<w:rPr>{inner}</w:rPr>" if inner else ""
+
+
+class _XmlTable:
+    """A table being written: its start (properties, grid) and its rows' XML."""
+
+    __slots__ = ("rows", "start")
+
+    def __init__(self, start: str) -> None:
+        self.start = start
+        self.rows: list[str] = []
+
+
+class _XmlWriter(_Writer):
+    """The same walk as `_Writer`, writing the body as XML text that is parsed and
+    put in the document in a few pieces (`flush`): the same elements, in a
+    fraction of the time."""
+
+    def __init__(
+        self,
+        document: Document,
+        layout: Layout,
+        text_width: int,
+        notes_tables: dict[str, list[NoteRow]] | None = None,
+    ) -> None:
+        super().__init__(document, layout, text_width, notes_tables)
+        self.blocks: list[_Paragraph | _XmlTable] = []  # top-level, in order
+        self.xml_table: _XmlTable | None = None
+        self.cells: list[_TableCell] = []
+        self.row_properties = ""
+        self.current: _Paragraph | None = None  # where _inline writes
+
+    def flush(self) -> None:
+        body = self.document.element.body
+        end = body.find(qn("w:sectPr"))
+        paragraphs: list[str] = []
+        for block in [*self.blocks, None]:
+            if isinstance(block, _Paragraph):
+                paragraphs.append(block.xml())
+                continue
+            if paragraphs:
+                for element in parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>"):
+                    end.addprevious(element)
+                paragraphs = []
+            if block is None:
+                break
+            # A table's rows in pieces: one parse of a 90k-row table would hold it all twice.
+            rows = block.rows
+            tbl = parse_xml(
+                f"{block.start[:6]} {nsdecls('w')}{block.start[6:]}{''.join(rows[:2000])}</w:tbl>"
+            )
+            for start in range(2000, len(rows), 2000):
+                tbl.extend(
+                    parse_xml(
+                        f"<w:tbl {nsdecls('w')}>{''.join(rows[start : start + 2000])}</w:tbl>"
+                    )
+                )
+            end.addprevious(tbl)
+        self.blocks = []
+
+    def _paragraph(self, style: str | None = None) -> _Paragraph:
+        style_id = None
+        if style is not None:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            style_id = self.style_ids[style]
+        paragraph = _Paragraph(style_id)
+        self.blocks.append(paragraph)
+        return paragraph
+
+    # ---------------------------------------------------------------- blocks
+
+    def _heading_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        self.current = self._paragraph(f"Heading {min(int(token.tag[1]), 9)}")
+
+    def _paragraph_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        if self.xml_table is not None:
+            return
+        rows = self.notes_tables.get(tokens[index + 1].content)
+        if rows is not None:
+            self._notes_table(rows)
+            self.current = None  # the placeholder's text is not written
+            return
+        if self.lists:
+            first = tokens[index - 1].type == "list_item_open"
+            self.current = self._paragraph(self._list_style(continued=not first))
+            return
+        self.current = self._paragraph("Quote" if self.quote else None)
+
+    def _hr(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        self._paragraph().runs.append('<w:r><w:br w:type="page"/></w:r>')
+
+    def _code_block(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        text = token.content.rstrip("\n")
+        if text:
+            self._paragraph().runs.append(
+                _run_xml(text, _run_properties(False, False, False, True))
+            )
+        else:
+            self._paragraph()
+
+    _fence = _code_block
+
+    # ---------------------------------------------------------------- tables
+
+    def _table_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        headers: list[str] = []
+        lengths: list[list[int]] = []
+        column = 0
+        for later_index in range(index + 1, len(tokens)):
+            later = tokens[later_index]
+            if later.type == "table_close":
+                break
+            if later.type == "tr_open":
+                column = 0
+            elif later.type in ("th_open", "td_open"):
+                content = tokens[later_index + 1].content
+                if later.type == "th_open":
+                    headers.append(content)
+                if column >= len(lengths):
+                    lengths.append([])
+                lengths[column].append(len(content))
+                column += 1
+        columns = max(len(headers), 1)
+        self.table_kind = table_class(headers)
+        self.widths = self._column_widths(self.table_kind, lengths[:columns], headers)
+        self.xml_table = _XmlTable(_table_start_xml(self.widths))
+        self.blocks.append(self.xml_table)
+
+    def _table_close(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        self.xml_table = None
+        self._paragraph()  # Word runs a following table into this one otherwise
+
+    def _tr_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        self.row_properties = ""
+        if self.header_row:  # repeat the header row on every page
+            self.row_properties = _HEADER_ROW
+        elif self.table_kind == "t-stage-we-predict" and self.layout.write_in_row:
+            height = Length(self.layout.write_in_row).twips  # room to write by hand
+            self.row_properties = f'<w:trPr><w:trHeight w:val="{height}"/></w:trPr>'
+        header = self.header_row
+        self.cells = [_TableCell(width if header else None) for width in self.widths]
+        self.cell_index = 0
+
+    def _tr_close(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        assert self.xml_table is not None
+        cells = "".join(cell.xml() for cell in self.cells)
+        self.xml_table.rows.append(f"<w:tr>{self.row_properties}{cells}</w:tr>")
+
+    def _td_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        if self.cell_index >= len(self.cells):  # a ragged row: ignore extra cells
+            self.current = None
+            return
+        cell = self.cells[self.cell_index]
+        self.cell_index += 1
+        self.current = cell.paragraph
+        judgement = cell_judgement(tokens[index + 1])
+        if judgement is not None:
+            cell.fill = SHADES[judgement]
+
+    _th_open = _td_open
+
+    def _notes_table(self, rows: list[NoteRow]) -> None:
+        header = _notes_header_tokens()
+        self.write(header[:-1])  # up to, not including, table_close
+        assert self.xml_table is not None
+        style = ""
+        if self.layout.table_pt != self.layout.body_pt:
+            style = f'<w:pPr><w:pStyle w:val="{self.style_ids[self._table_style()]}"/></w:pPr>'
+        self.xml_table.rows.extend(_row_xml(row, style) for row in rows)
+        self.write(header[-1:])
+
+    # ---------------------------------------------------------------- inline
+
+    def _inline(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        paragraph = self.current
+        if paragraph is None:
+            return
+        if self.xml_table is not None and self.layout.table_pt != self.layout.body_pt:
+            paragraph.style = self.style_ids[self._table_style()]
+        runs = paragraph.runs
+        bold = italic = strike = False
+        header = self.header_row and self.xml_table is not None
+        link: str | None = None
+        for child in token.children or ():
+            kind = child.type
+            if kind in ("text", "text_special", "softbreak"):
+                text = " " if kind == "softbreak" else child.content
+                if text:
+                    runs.append(
+                        _run_xml(text, _run_properties(bold or header, italic, strike, False))
+                    )
+            elif kind == "hardbreak":
+                runs.append("<w:r><w:br/></w:r>")
+            elif kind == "code_inline":
+                properties = _run_properties(judgement_of(child) is not None, False, False, True)
+                runs.append(_run_xml(child.content, properties) or f"<w:r>{properties}</w:r>")
+            elif kind == "strong_open":
+                bold = True
+            elif kind == "strong_close":
+                bold = False
+            elif kind == "em_open":
+                italic = True
+            elif kind == "em_close":
+                italic = False
+            elif kind == "s_open":
+                strike = True
+            elif kind == "s_close":
+                strike = False
+            elif kind == "link_open":
+                link = str(child.attrGet("href") or "")
+            elif kind == "link_close" and link:
+                runs.append(_run_xml(f" ({link})", _run_properties(False, True, False, False)))
+                link = None
+            elif kind == "image" and child.content:
+                runs.append(_run_xml(child.content, _run_properties(False, True, False, False)))
+        self.current = None

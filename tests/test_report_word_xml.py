@@ -1,0 +1,61 @@
+"""The Word body written as XML text (word._XmlWriter) is exactly what the python-docx
+walk (`fast=False`) makes: byte for byte, for every kind, whatever was typed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lessonstudy import report
+from lessonstudy.report.word import to_docx
+from lessonstudy.resources import example_study_path
+from report_fixtures import make_study
+
+WORD_KINDS = [kind for kind in report.KINDS if "docx" in report.KIND_FORMATS[kind]]
+
+
+def both_ways(study, kind: str) -> tuple[str, str]:
+    markdown = report.render_markdown(study, kind=kind)
+    layout = "report" if kind == "case-report" else kind
+    found = []
+    for fast in (True, False):
+        data = to_docx(markdown, title="t", kind=layout, author="a", fast=fast)
+        found.append(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode())
+    return found[0], found[1]
+
+
+@pytest.mark.parametrize("kind", WORD_KINDS)
+def test_the_example_reads_the_same_both_ways(kind):
+    from lessonstudy.store.export import read_json
+
+    fast, slow = both_ways(read_json(example_study_path()), kind)
+    assert "<w:r>" in fast and fast == slow
+
+
+def test_markdown_of_every_kind_reads_the_same():
+    # Lists in lists, quotes, code, links, strikethrough, a ragged table, a page break.
+    markdown = (
+        "# T\n\n- a *b* **c** ~~d~~\n  - e `f`\n\n    more\n\n1. g\n2. [h](https://x)\n\n"
+        "> q\\\nr\n\n```\ncode\there\n```\n\n---\n\n"
+        "| A | B |\n|---|---|\n| 1 | 2 | 3 |\n| `+` x |\n"
+        "\n![img](y.png)\n\n    indented\n"
+    )
+    for kind in ("report", "handout", "poster"):
+        found = [
+            zipfile.ZipFile(
+                io.BytesIO(to_docx(markdown, title="t", kind=kind, author="a", fast=fast))
+            ).read("word/document.xml")
+            for fast in (True, False)
+        ]
+        assert found[0] == found[1]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=40), st.sampled_from(WORD_KINDS))
+def test_any_typed_text_reads_the_same(typed, kind):
+    fast, slow = both_ways(make_study(typed), kind)
+    assert fast == slow
