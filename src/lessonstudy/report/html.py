@@ -149,22 +149,30 @@ def _cell_html(markdown: str) -> str:
     )
 
 
+def _chip_html(judgement: Judgement) -> tuple[str, str]:
+    return (
+        f'<td class="j-cell j-{judgement.value}">',
+        f'<span class="j j-{judgement.value}" title="{judgement.words}">'
+        f"{html.escape(judgement.symbol)}</span>",
+    )
+
+
+# A note cell's start and chip, by the chip's symbol: made once, not per note.
+_CHIPS = {judgement.symbol: _chip_html(judgement) for judgement in Judgement}
+
+
 def _note_cell_html(markdown: str) -> str:
     """A note cell: [`chip` ][★ ][**critical moment:** ]text."""
     td = "<td>"
     chip = ""
-    found = _CHIP.match(markdown)
+    found = _CHIP.match(markdown) if markdown.startswith("`") else None
     if found is not None:
-        try:
-            judgement = Judgement.from_symbol(found.group(1))
-        except ValueError:
+        made = _CHIPS.get(found.group(1))
+        if made is None:
             return ""  # not one of ours: the caller falls back to markdown-it
-        td = f'<td class="j-cell j-{judgement.value}">'
-        chip = (
-            f'<span class="j j-{judgement.value}" title="{judgement.words}">'
-            f"{html.escape(judgement.symbol)}</span>"
-            + (" " if found.group(0).endswith(" ") else "")
-        )
+        td, chip = made
+        if found.group(0).endswith(" "):
+            chip += " "
         markdown = markdown[found.end() :]
     star = ""
     if markdown.startswith("★ "):
@@ -187,13 +195,13 @@ def _notes_table_html(rows: list[str]) -> str | None:
         cells = row[2:-2].split(" | ")
         if len(cells) != 5:
             return None
-        time_, stage, about, observer, note = (cell.strip() for cell in cells)
-        note_html = _note_cell_html(note)
+        note_html = _note_cell_html(cells[4].strip())
         if not note_html:
             return None
-        key = (time_, stage, about, observer)
+        key = (cells[0], cells[1], cells[2], cells[3])
         line = starts.get(key)
         if line is None:
+            time_, stage, about, observer = (cell.strip() for cell in key)
             line = starts[key] = (
                 f"<tr>\n<td>{_cell_html(time_)}</td>\n<td>{_cell_html(stage)}</td>\n"
                 f"<td>{_cell_html(about)}</td>\n<td>{_cell_html(observer)}</td>\n"
