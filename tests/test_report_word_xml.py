@@ -59,3 +59,10 @@ def test_markdown_of_every_kind_reads_the_same():
 def test_any_typed_text_reads_the_same(typed, kind):
     fast, slow = both_ways(make_study(typed), kind)
     assert fast == slow
+
+
+def test_a_character_no_xml_may_hold_is_refused_both_ways():
+    # Typed text is cleaned (escape.clean); a group's own template may still hold one.
+    for fast in (True, False):
+        with pytest.raises(ValueError, match="XML compatible"):
+            to_docx("# a\x01b\n", title="t", kind="report", author="a", fast=fast)

@@ -14,6 +14,8 @@ import functools
 import io
 import math
 import re
+import secrets
+import zipfile
 from collections.abc import Sequence
 
 import attrs
@@ -137,7 +139,25 @@ def to_docx(markdown: str, *, title: str, kind: str, author: str, fast: bool = T
     writer.flush()
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _spliced(buffer.getvalue(), writer.spliced)
+
+
+def _spliced(data: bytes, spliced: dict[str, str]) -> bytes:
+    """The saved file with each placeholder paragraph in word/document.xml replaced
+    by the XML it stands for; every other part as python-docx wrote it."""
+    if not spliced:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "word/document.xml":
+                text = part.decode("utf-8")
+                for placeholder, xml in spliced.items():
+                    text = text.replace(placeholder, xml, 1)
+                part = text.encode("utf-8")
+            target.writestr(info, part)
+    return out.getvalue()
 
 
 def _properties(document: Document, *, title: str, author: str, subject: str) -> None:
@@ -230,6 +250,8 @@ class _Writer:
         self.header_row = False
         self.paragraph: Paragraph | None = None
         self.style_ids: dict[str, str] = {}
+        # Placeholder paragraph -> the body XML it stands for (see _XmlWriter.flush).
+        self.spliced: dict[str, str] = {}
 
     def add_paragraph(self, style: str | None = None) -> Paragraph:
         """A new paragraph. python-docx looks a style name up in O(styles) on every
@@ -690,6 +712,8 @@ def _table_start_xml(widths: list[int]) -> str:
     )
 
 
+# What no XML document may hold (the text is checked before it is spliced in).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADER_ROW = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>'
 _MONO_FONT = f'<w:rFonts w:ascii="{MONO}" w:hAnsi="{MONO}"/>'
 
@@ -734,32 +758,34 @@ class _XmlWriter(_Writer):
         self.current: _Paragraph | None = None  # where _inline writes
 
     def flush(self) -> None:
-        body = self.document.element.body
-        end = body.find(qn("w:sectPr"))
-        paragraphs: list[str] = []
-        for block in [*self.blocks, None]:
+        """The blocks written so far go into the document as a placeholder paragraph
+        that `to_docx` replaces with their XML in the saved file: parsing tens of
+        thousands of rows into lxml only for python-docx to write them out again
+        costs more than making them."""
+        parts: list[str] = []
+        for block in self.blocks:
             if isinstance(block, _Paragraph):
-                paragraphs.append(block.xml())
-                continue
-            if paragraphs:
-                for element in parse_xml(f"<w:body {nsdecls('w')}>{''.join(paragraphs)}</w:body>"):
-                    end.addprevious(element)
-                paragraphs = []
-            if block is None:
-                break
-            # A table's rows in pieces: one parse of a 90k-row table would hold it all twice.
-            rows = block.rows
-            tbl = parse_xml(
-                f"{block.start[:6]} {nsdecls('w')}{block.start[6:]}{''.join(rows[:2000])}</w:tbl>"
-            )
-            for start in range(2000, len(rows), 2000):
-                tbl.extend(
-                    parse_xml(
-                        f"<w:tbl {nsdecls('w')}>{''.join(rows[start : start + 2000])}</w:tbl>"
-                    )
-                )
-            end.addprevious(tbl)
+                parts.append(block.xml())
+            else:
+                parts.append(block.start)
+                parts.extend(block.rows)
+                parts.append("</w:tbl>")
         self.blocks = []
+        if not parts:
+            return
+        text = "".join(parts)
+        if _NOT_XML.search(text) is not None:  # as python-docx's run.text would say
+            raise ValueError(
+                "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or"
+                " control characters"
+            )
+        marker = f"lessonstudy-body-{secrets.token_hex(8)}"
+        paragraph = OxmlElement("w:p")
+        paragraph.append(OxmlElement("w:r"))
+        paragraph[0].append(OxmlElement("w:t"))
+        paragraph[0][0].text = marker
+        self.document.element.body.find(qn("w:sectPr")).addprevious(paragraph)
+        self.spliced[f"<w:p><w:r><w:t>{marker}</w:t></w:r></w:p>"] = text
 
     def _paragraph(self, style: str | None = None) -> _Paragraph:
         style_id = None
