@@ -24,8 +24,8 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell, _Row
@@ -118,10 +118,10 @@ def to_docx(markdown: str, *, title: str, kind: str, author: str, fast: bool = T
     # rest of the body is written as XML text too (python-docx takes a
     # millisecond a run): `fast=False` is the python-docx walk it must equal
     # (test_report_word_xml checks, byte for byte).
-    markdown, notes_tables = notes_tables_aside(markdown, _notes_rows) if fast else (markdown, {})
+    writer = (_XmlWriter if fast else _Writer)(document, layout, _text_width(layout))
+    if isinstance(writer, _XmlWriter):
+        markdown, writer.notes_tables = notes_tables_aside(markdown, writer.notes_rows)
     tokens = markdown_parser().parse(markdown)
-    writer_class = _XmlWriter if fast else _Writer
-    writer = writer_class(document, layout, _text_width(layout), notes_tables)
     if layout.columns > 1:
         # The title across the page, then the sections in columns (a new section
         # on the same page: Word sets columns per section).
@@ -229,15 +229,8 @@ def _page_number_footer(paragraph: Paragraph) -> None:
 class _Writer:
     """Turns block tokens into paragraphs and tables, inline tokens into runs."""
 
-    def __init__(
-        self,
-        document: Document,
-        layout: Layout,
-        text_width: int,
-        notes_tables: dict[str, list[NoteRow]] | None = None,
-    ) -> None:
+    def __init__(self, document: Document, layout: Layout, text_width: int) -> None:
         self.document = document
-        self.notes_tables = notes_tables or {}
         self.layout = layout
         self.text_width = text_width
         self.table_kind = ""
@@ -293,11 +286,6 @@ class _Writer:
 
     def _paragraph_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
         if self.table is not None:
-            return
-        rows = self.notes_tables.get(tokens[index + 1].content)
-        if rows is not None:
-            self._notes_table(rows)
-            self.paragraph = None  # the placeholder's text is not written
             return
         if self.lists:
             # The first paragraph of a list item is the item itself; later ones continue it.
@@ -445,26 +433,6 @@ class _Writer:
 
     _th_open = _td_open
 
-    def _notes_table(self, rows: list[NoteRow]) -> None:
-        """A notes table: its header as every table's, its rows as one piece of XML
-        (the same elements the cell-by-cell path makes: test_report_fast_tables)."""
-        header = _notes_header_tokens()
-        self.write(header[:-1])  # up to, not including, table_close
-        assert self.table is not None
-        style = ""
-        if self.layout.table_pt != self.layout.body_pt:
-            style = f'<w:pPr><w:pStyle w:val="{self.style_ids[self._table_style()]}"/></w:pPr>'
-        chunk: list[str] = []
-        tbl = self.table._tbl
-        for row in rows:
-            chunk.append(_row_xml(row, style))
-            if len(chunk) == 2000:
-                tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunk)}</w:tbl>"))
-                chunk = []
-        if chunk:
-            tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(chunk)}</w:tbl>"))
-        self.write(header[-1:])
-
     # ---------------------------------------------------------------- inline
 
     def _inline(self, token: Token, tokens: Sequence[Token], index: int) -> None:
@@ -564,62 +532,65 @@ def _shade(cell: _Cell, fill: str) -> None:
 # --------------------------------------------------------------------------- notes tables
 
 
-@attrs.frozen
-class NoteRow:
-    """One row of a notes table, as templates.notes_table wrote it, unescaped."""
-
-    cells: tuple[str, str, str, str]  # time, stage, pupil, observer
-    judgement: Judgement | None
-    # The note cell's text around its bold "critical moment:" (before: the star
-    # and the space after a chip; after: the note), as markdown-it splits it.
-    before: str
-    critical: bool
-    after: str
-
-
 _CRITICAL = "**critical moment:**"
 
 
-def _notes_rows(rows: list[str]) -> list[NoteRow] | None:
-    """A notes table's rows; None if one is not as notes_table makes them."""
-    found: list[NoteRow] = []
+def _notes_rows(rows: list[str], style: str = "") -> list[str] | None:
+    """A notes table's rows as XML (each paragraph with `style`, a pPr); None if one
+    is not as templates.notes_table makes them. The same elements the walk through
+    markdown-it makes (test_report_fast_tables)."""
+    found: list[str] = []
+    starts: dict[tuple[str, ...], str] = {}  # (time, stage, pupil, observer): often repeated
     for row in rows:
         if not row.endswith(" |"):
             return None
         cells = row[2:-2].split(" | ")  # md_line escapes every typed |
         if len(cells) != 5:
             return None
-        time_, stage, about, observer, note = (cell.strip() for cell in cells)
-        judgement = None
+        note = cells[4].strip()
+        runs = ""
+        note_cell = "<w:tc>"
         if note.startswith("`"):
             end = note.find("`", 1)
             try:
                 judgement = Judgement.from_symbol(note[1:end])
             except ValueError:
                 return None
-            note = note[end + 1 :]
-        before, critical, after = note, False, ""
-        at = note.find(_CRITICAL)
-        if at != -1:  # typed text cannot hold "**" (md_line escapes *)
-            before, critical, after = note[:at], True, note[at + len(_CRITICAL) :]
-        found.append(
-            NoteRow(
-                (unescaped(time_), unescaped(stage), unescaped(about), unescaped(observer)),
-                judgement,
-                unescaped(before),
-                critical,
-                unescaped(after),
+            fill = SHADES[judgement]
+            note_cell = (
+                f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
             )
-        )
+            runs = _run_xml(judgement.symbol, _CHIP_RUN)
+            note = note[end + 1 :]
+        at = note.find(_CRITICAL)
+        if at == -1:
+            runs += _text_run_xml(unescaped(note))
+        else:  # typed text cannot hold "**" (md_line escapes *)
+            runs += (
+                _run_xml(unescaped(note[:at]))
+                + _run_xml("critical moment:", _BOLD)
+                + _text_run_xml(unescaped(note[at + len(_CRITICAL) :]))
+            )
+        key = (cells[0], cells[1], cells[2], cells[3])
+        start = starts.get(key)
+        if start is None:
+            start = starts[key] = "<w:tr>" + "".join(
+                f"<w:tc><w:p>{style}{_run_xml(unescaped(cell.strip()))}</w:p></w:tc>"
+                for cell in key
+            )
+        found.append(f"{start}{note_cell}<w:p>{style}{runs}</w:p></w:tc></w:tr>")
     return found
 
 
-@functools.lru_cache(maxsize=1024)  # times, stages, pupils, observers: many repeats
-def _run_xml(text: str, properties: str = "") -> str:
+def _text_run_xml(text: str, properties: str = "") -> str:
     """A run as python-docx's run.text makes it: tabs as <w:tab/>, line breaks as
     <w:br/>, whitespace at either end of a <w:t> kept."""
     if not text:
         return ""
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if text.strip() != text else ""
+        return f"<w:r>{properties}<w:t{space}>{escaped}</w:t></w:r>"
     parts = []
     for piece in re.split(r"(\t|\n|\r)", text):
         if piece == "\t":
@@ -633,23 +604,11 @@ def _run_xml(text: str, properties: str = "") -> str:
     return f"<w:r>{properties}{''.join(parts)}</w:r>"
 
 
+# Times, stages, pupils, observers, marks: many repeats.
+_run_xml = functools.lru_cache(maxsize=1024)(_text_run_xml)
+
 _BOLD = "<w:rPr><w:b/></w:rPr>"
 _CHIP_RUN = f'<w:rPr><w:rFonts w:ascii="{MONO}" w:hAnsi="{MONO}"/><w:b/></w:rPr>'
-
-
-def _row_xml(row: NoteRow, style: str) -> str:
-    cells = "".join(f"<w:tc><w:p>{style}{_run_xml(text)}</w:p></w:tc>" for text in row.cells)
-    note_cell = "<w:tc>"
-    runs = ""
-    if row.judgement is not None:
-        fill = SHADES[row.judgement]
-        note_cell = f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
-        runs = _run_xml(row.judgement.symbol, _CHIP_RUN)
-    runs += _run_xml(row.before)
-    if row.critical:
-        runs += _run_xml("critical moment:", _BOLD)
-    runs += _run_xml(row.after)
-    return f"<w:tr>{cells}{note_cell}<w:p>{style}{runs}</w:p></w:tc></w:tr>"
 
 
 @functools.cache
@@ -743,14 +702,9 @@ class _XmlWriter(_Writer):
     put in the document in a few pieces (`flush`): the same elements, in a
     fraction of the time."""
 
-    def __init__(
-        self,
-        document: Document,
-        layout: Layout,
-        text_width: int,
-        notes_tables: dict[str, list[NoteRow]] | None = None,
-    ) -> None:
-        super().__init__(document, layout, text_width, notes_tables)
+    def __init__(self, document: Document, layout: Layout, text_width: int) -> None:
+        super().__init__(document, layout, text_width)
+        self.notes_tables: dict[str, list[str]] = {}  # placeholder -> its rows' XML
         self.blocks: list[_Paragraph | _XmlTable] = []  # top-level, in order
         self.xml_table: _XmlTable | None = None
         self.cells: list[_TableCell] = []
@@ -889,15 +843,19 @@ class _XmlWriter(_Writer):
 
     _th_open = _td_open
 
-    def _notes_table(self, rows: list[NoteRow]) -> None:
+    def _notes_table(self, rows: list[str]) -> None:
         header = _notes_header_tokens()
         self.write(header[:-1])  # up to, not including, table_close
         assert self.xml_table is not None
+        self.xml_table.rows.extend(rows)
+        self.write(header[-1:])
+
+    def notes_rows(self, rows: list[str]) -> list[str] | None:
+        """`_notes_rows` with this layout's paragraph style for table text."""
         style = ""
         if self.layout.table_pt != self.layout.body_pt:
             style = f'<w:pPr><w:pStyle w:val="{self.style_ids[self._table_style()]}"/></w:pPr>'
-        self.xml_table.rows.extend(_row_xml(row, style) for row in rows)
-        self.write(header[-1:])
+        return _notes_rows(rows, style)
 
     # ---------------------------------------------------------------- inline
 
