@@ -203,7 +203,9 @@ def _case_report_metadata(
         words = guard.checked(private, study.pupils)
         if mask:
             study = guard.masked(study, words)
-    data = metadata(study, build_context(study, "case-report"), out.name, keywords)
+    # The metadata lists no note: no appendix of thousands of rows to build.
+    context = build_context(study, "case-report", appendix=False)
+    data = metadata(study, context, out.name, keywords)
     if words is not None:
         from lessonstudy.report import guard
 

@@ -63,9 +63,10 @@ def group_name(study: Study) -> str:
     return ", ".join(names) if names else "The lesson study group"
 
 
-def build_context(study: Study, kind: str = "report") -> Data:
+def build_context(study: Study, kind: str = "report", *, appendix: bool = True) -> Data:
     """Everything a template may print. Only the report reads every note: for the
-    other kinds the notes appendix is left empty (they are loaded without notes)."""
+    other kinds (and without `appendix`: the case report's metadata) the notes
+    appendix is left empty (they are loaded without notes)."""
     pupils = {p.label: p for p in study.pupils}
     names = {label: pupil_name(p) for label, p in pupils.items()}
     step_titles = _step_titles(study.overview.protocol)
@@ -138,7 +139,7 @@ def build_context(study: Study, kind: str = "report") -> Data:
         "open_house": _open_house(study, lessons),
         "methods": _methods(study, lessons, facts, names, step_titles),
         "notes_appendix": (
-            _notes_appendix(study, grids) if kind in ("report", "case-report") else []
+            _notes_appendix(study, grids) if appendix and kind in ("report", "case-report") else []
         ),
         "judgements": [judgement_data(j) for j in process.JUDGEMENT_ORDER],
     }
