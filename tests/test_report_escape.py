@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from lessonstudy.report.escape import clean, md_line, md_text
+from lessonstudy.report.escape import clean, escaped_line, is_plain, md_line, md_text
 from report_fixtures import markdown_text
 
 # The characters Markdown and HTML act on, with line breaks and spaces, so that
@@ -62,3 +62,16 @@ def test_headings_keep_their_text(text):
 def test_what_is_not_kept_is_only_what_no_format_can_hold():
     assert clean("a\r\nb\rc\x00d\x1be\x85f") == "a\nb\ncdef"
     assert md_text("\n\nkept\n") == "kept"
+
+
+@given(st.text())
+def test_the_shortcut_for_plain_words_changes_nothing(text):
+    # md_line() skips the escaping for plain words: it must give what the escaping gives.
+    assert md_line(text) == escaped_line(text)
+
+
+def test_the_shortcut_is_refused_at_any_special_start_or_end():
+    for text in ["- a", "+a", "=a", "1. a", "٣ a", " a", "a ", "a\u00a0", "\u2003a", "a\n"]:
+        assert not is_plain(text), text
+        assert md_line(text) == escaped_line(text)
+    assert is_plain("plain words, and more.")

