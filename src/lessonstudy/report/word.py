@@ -1,10 +1,16 @@
-"""Markdown -> a Word document, by walking markdown-it tokens with python-docx.
+"""Markdown -> a Word document, by walking markdown-it tokens.
 
 Walking the same tokens the HTML comes from keeps one source of truth: the
 templates. Headings get Word's Heading styles, tables are real tables (the
 header row repeats on each page, judgement cells are shaded), lists are
 Word list paragraphs and block quotes use the Quote style, so a group can
 restyle the whole document in Word.
+
+python-docx makes the document (page, styles, properties, footer); the body
+is written as XML text (`_XmlWriter`) and spliced into the saved file, which
+is many times faster than python-docx's run-by-run calls. `_Writer`, the same
+walk through python-docx, is kept as what the XML must equal byte for byte
+(`to_docx(..., fast=False)`, tests/test_report_word_xml.py).
 """
 
 from __future__ import annotations
