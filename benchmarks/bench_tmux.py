@@ -59,6 +59,9 @@ with StudyFile.open(Path(sys.argv[1])) as study_file:
     study_file.add_note(Observation(1, "Tom Hughes", dt.datetime.now(dt.UTC), "A", sys.argv[2]))
 """
 
+# Unique to this run: two benchmarks at once (several helpers share a machine) never
+# read or kill each other's sessions.
+SESSION = f"bench-tmux-{os.getpid()}"
 MAP_TEXT = "Fractions on a number line"  # the example's title, on the map's first frame
 BUSY_TARGET = 0.15
 
@@ -136,23 +139,23 @@ def first_screen(study: Path, sources: list[Path], data: Path, runs: int) -> lis
     ours: list[list[float]] = [[] for _ in sources]
     for run in range(runs + 1):  # the first round warms caches and bytecode
         env = environment(sources[0], data)
-        began = start("perf-bench-min", [sys.executable, "-c", MINIMAL_APP], env)
-        shown = wait_for("perf-bench-min", "Hello from a one-Label app")
-        stop("perf-bench-min")
+        began = start(f"{SESSION}-min", [sys.executable, "-c", MINIMAL_APP], env)
+        shown = wait_for(f"{SESSION}-min", "Hello from a one-Label app")
+        stop(f"{SESSION}-min")
         if run:
             minimal.append(shown - began)
         for index, src in enumerate(sources):
             env = environment(src, data)
-            began = start("perf-bench-app", [sys.executable, "-m", "lessonstudy", str(study)], env)
-            shown = wait_for("perf-bench-app", MAP_TEXT)
-            stop("perf-bench-app")
+            began = start(f"{SESSION}-app", [sys.executable, "-m", "lessonstudy", str(study)], env)
+            shown = wait_for(f"{SESSION}-app", MAP_TEXT)
+            stop(f"{SESSION}-app")
             if run:
                 ours[index].append(shown - began)
     return [minimal, *ours]
 
 
 def note_latency(study: Path, sources: list[Path], data: Path, runs: int) -> list[list[float]]:
-    sessions = [f"perf-bench-observe-{index}" for index in range(len(sources))]
+    sessions = [f"{SESSION}-observe-{index}" for index in range(len(sources))]
     copies = []
     for index, src in enumerate(sources):
         copy = study.with_name(f"observe-{index}.lessonstudy")
@@ -189,7 +192,7 @@ def cpu_seconds(pid: int) -> float:
 
 def idle_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0) -> list[float]:
     """Share of a core each side's app uses while idle on the map (all run at once)."""
-    sessions = [f"perf-bench-idle-{index}" for index in range(len(sources))]
+    sessions = [f"{SESSION}-idle-{index}" for index in range(len(sources))]
     pids = []
     for index, src in enumerate(sources):
         argv = [sys.executable, "-m", "lessonstudy", str(study)]
@@ -219,7 +222,7 @@ def busy_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 30.0
     for index, src in enumerate(sources):
         copy = study.with_name(f"busy-{index}.lessonstudy")
         subprocess.run(["cp", str(study), str(copy)], check=True)
-        session = f"perf-bench-busy-{index}"
+        session = f"{SESSION}-busy-{index}"
         start(session, [sys.executable, "-m", "lessonstudy", str(copy)], environment(src, data))
         try:
             wait_for(session, "Large study", timeout=60)
