@@ -612,6 +612,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "discussing and sharing its research lessons. Run with no command to open "
         "the app's start screen, or with a study file to open it.",
         epilog="Try it: lessonstudy demo",
+        formatter_class=_SizedHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"lessonstudy {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -621,6 +622,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         if only is not None and name != only:
             return cast(argparse.ArgumentParser, _Unused())
+        kw.setdefault("formatter_class", _SizedHelpFormatter)
         p = sub.add_parser(name, help=help_, description=help_, **kw)  # type: ignore[arg-type]
         p.set_defaults(handler=handler)
         return p
@@ -682,7 +684,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Import an observer's notes, typed elsewhere, into a research lesson. "
         "A bad line is reported with its line number and nothing is imported.",
         epilog=NOTES_FORMAT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_SizedRawDescriptionHelpFormatter,
     )
     p.set_defaults(handler=cmd_notes_import)
     p.add_argument("path", help="the study file")
@@ -698,6 +700,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = notes_sub.add_parser(
         "list",
+        formatter_class=_SizedHelpFormatter,
         help="list notes with their ids (to find one to erase)",
         description="List a study's notes, each with the start of its id.",
     )
@@ -709,6 +712,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = notes_sub.add_parser(
         "erase",
+        formatter_class=_SizedHelpFormatter,
         help="erase notes for good (a child's real name typed by mistake)",
         description="Erase notes for good: their text is removed from the study file, not "
         "only hidden as a deleted note is, and a merge never brings it back. Find the ids "
@@ -756,18 +760,23 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--cert", metavar="FILE", help="a TLS certificate (PEM), for https")
     p.add_argument("--key", metavar="FILE", help="the TLS certificate's private key (PEM)")
 
-    from lessonstudy.report import FORMATS, KINDS
+    # The report's names are the report package's: imported only for its parser.
+    kinds: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    if only in (None, "report"):
+        from lessonstudy.report import FORMATS, KINDS
 
+        kinds, formats = tuple(KINDS), FORMATS
     p = command(
         "report",
         cmd_report,
         "write the report, case report (for a library), open-house handout, poster or slides",
     )
     p.add_argument("path")
-    p.add_argument("--kind", choices=KINDS, default="report")
+    p.add_argument("--kind", choices=kinds, default="report")
     p.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=formats,
         help="html (the default, every kind), md, docx (report, case-report, handout, poster),"
         " pptx (slides), csv (the report's notes, one row a note)",
     )
@@ -861,7 +870,8 @@ def _search_parser() -> argparse.ArgumentParser:
 
 class _SizedHelpFormatter(argparse.HelpFormatter):
     """argparse's help, told the terminal's width: its own way to learn it imports
-    shutil (with zlib, bz2, lzma), a tenth of what `search` takes on a small folder."""
+    shutil (with zlib, bz2, lzma), a tenth of what `search` takes on a small folder.
+    argparse makes a formatter for every argument added, so every parser uses this."""
 
     def __init__(self, prog: str) -> None:
         try:
@@ -869,6 +879,10 @@ class _SizedHelpFormatter(argparse.HelpFormatter):
         except (ValueError, OSError):
             columns = 80
         super().__init__(prog, width=max(columns - 2, 20))
+
+
+class _SizedRawDescriptionHelpFormatter(_SizedHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the description's and epilog's own line breaks."""
 
 
 def _library_options(p: argparse.ArgumentParser) -> None:

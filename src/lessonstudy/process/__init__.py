@@ -14,29 +14,12 @@ Everything is importable from here (`from lessonstudy.process import steps`).
 The model and the standard library only: no Textual, SQLite or Jinja2.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from lessonstudy.cycle import StepKind, StepState
-from lessonstudy.process.evidence import (
-    JUDGEMENT_ORDER,
-    JUDGEMENT_SHORT_WORDS,
-    CellVerdict,
-    EvidenceCell,
-    EvidenceGrid,
-    EvidenceRow,
-    JourneyPoint,
-    cell_verdict,
-    evidence_grid,
-    pupil_journey,
-    pupil_journeys,
-    unplaced_count,
-)
-from lessonstudy.process.faithfulness import (
-    ChangeOutcome,
-    ChangesCarried,
-    ChangeStatus,
-    CycleFacts,
-    changes_carried,
-    cycle_facts,
-)
 from lessonstudy.process.plans import (
     PredictionCounts,
     carried_predictions,
@@ -50,20 +33,6 @@ from lessonstudy.process.plans import (
     pupil_words,
     record_prediction,
     unobserved_pupils,
-)
-from lessonstudy.process.shape import (
-    StageEvidence,
-    lesson_contents,
-    lesson_removal_problem,
-    pupil_plan_mentions,
-    pupil_removal_problem,
-    relabel_discussion,
-    relabel_findings,
-    relabel_interview,
-    relabel_plan,
-    relabel_private_words,
-    stage_evidence,
-    without_pupil,
 )
 from lessonstudy.process.steps import (
     Step,
@@ -91,6 +60,95 @@ from lessonstudy.process.timeline import (
     timeline,
     timeline_of,
 )
+
+# The evidence grid, faithfulness and reshaping are imported when first asked for:
+# `check`, `export` and the app's first screen need only the steps and the timeline
+# (a tenth of a command's start-up). `steps` and `timeline` are eager because they
+# are also the names of submodules, which importing a submodule would rebind.
+if TYPE_CHECKING:
+    from lessonstudy.process.evidence import (
+        JUDGEMENT_ORDER,
+        JUDGEMENT_SHORT_WORDS,
+        CellVerdict,
+        EvidenceCell,
+        EvidenceGrid,
+        EvidenceRow,
+        JourneyPoint,
+        cell_verdict,
+        evidence_grid,
+        pupil_journey,
+        pupil_journeys,
+        unplaced_count,
+    )
+    from lessonstudy.process.faithfulness import (
+        ChangeOutcome,
+        ChangesCarried,
+        ChangeStatus,
+        CycleFacts,
+        changes_carried,
+        cycle_facts,
+    )
+    from lessonstudy.process.shape import (
+        StageEvidence,
+        lesson_contents,
+        lesson_removal_problem,
+        pupil_plan_mentions,
+        pupil_removal_problem,
+        relabel_discussion,
+        relabel_findings,
+        relabel_interview,
+        relabel_plan,
+        relabel_private_words,
+        stage_evidence,
+        without_pupil,
+    )
+
+_LAZY: dict[str, str] = {
+    "CellVerdict": "evidence",
+    "ChangeOutcome": "faithfulness",
+    "ChangeStatus": "faithfulness",
+    "ChangesCarried": "faithfulness",
+    "CycleFacts": "faithfulness",
+    "EvidenceCell": "evidence",
+    "EvidenceGrid": "evidence",
+    "EvidenceRow": "evidence",
+    "JUDGEMENT_ORDER": "evidence",
+    "JUDGEMENT_SHORT_WORDS": "evidence",
+    "JourneyPoint": "evidence",
+    "StageEvidence": "shape",
+    "cell_verdict": "evidence",
+    "changes_carried": "faithfulness",
+    "cycle_facts": "faithfulness",
+    "evidence_grid": "evidence",
+    "lesson_contents": "shape",
+    "lesson_removal_problem": "shape",
+    "pupil_journey": "evidence",
+    "pupil_journeys": "evidence",
+    "pupil_plan_mentions": "shape",
+    "pupil_removal_problem": "shape",
+    "relabel_discussion": "shape",
+    "relabel_findings": "shape",
+    "relabel_interview": "shape",
+    "relabel_plan": "shape",
+    "relabel_private_words": "shape",
+    "stage_evidence": "shape",
+    "unplaced_count": "evidence",
+    "without_pupil": "shape",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lessonstudy.process' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"lessonstudy.process.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "JUDGEMENT_ORDER",

@@ -1,0 +1,67 @@
+"""What each command imports: only what it does (issue 16, "each command imports only
+what it needs"). Checked in fresh interpreters, as whole commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def modules_after_command(argv: list[str]) -> set[str]:
+    code = (
+        "import sys, contextlib, io\n"
+        "from lessonstudy.cli import main\n"
+        "quiet = io.StringIO()\n"
+        "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
+        f"    code = main({argv!r})\n"
+        "print('\\n'.join(sys.modules)); print('exit', code)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[-2:] == ["exit", "0"], out[-2:]
+    return set(out[:-2])
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from lessonstudy.usecases.example import create_example
+
+    return create_example(tmp_path_factory.mktemp("startup") / "demo.lessonstudy")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "{study}"],
+        ["export", "{study}", "-o", "{tmp}/e.json"],
+        ["backup", "{study}", "{tmp}/b.lessonstudy"],
+        ["info", "{study}"],
+    ],
+)
+def test_commands_import_neither_the_report_nor_the_evidence_grid(
+    argv: list[str], study: Path, tmp_path: Path
+) -> None:
+    loaded = modules_after_command([a.format(study=study, tmp=tmp_path) for a in argv])
+    # argparse's own formatter learns the terminal's width through shutil, which
+    # imports zlib, bz2 and lzma: a few ms of every command, for nothing.
+    assert {"shutil", "bz2", "lzma"}.isdisjoint(loaded)
+    # The report package (templates, Jinja2) and the process's evidence grid,
+    # faithfulness and reshaping belong to the commands that use them.
+    assert not {m for m in loaded if m.startswith("lessonstudy.report")}
+    unused = {"lessonstudy.process.evidence", "lessonstudy.process.faithfulness"}
+    assert unused.isdisjoint(loaded)
+    assert {"jinja2", "textual"}.isdisjoint(loaded)
+
+
+def test_the_process_package_still_gives_every_name() -> None:
+    import lessonstudy.process as process
+
+    for name in process.__all__:
+        assert getattr(process, name) is not None, name
+    from lessonstudy.process import evidence_grid, steps, timeline
+
+    assert callable(evidence_grid) and callable(steps) and callable(timeline)
