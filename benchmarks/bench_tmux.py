@@ -62,6 +62,10 @@ with StudyFile.open(Path(sys.argv[1])) as study_file:
 # Unique to this run: two benchmarks at once (several helpers share a machine) never
 # read or kill each other's sessions.
 SESSION = f"bench-tmux-{os.getpid()}"
+# A tmux server of our own, kept up by an idle session for the whole run: with the
+# shared server, killing its last session while the next one starts failed now and
+# then ("server exited unexpectedly").
+TMUX = ["tmux", "-L", SESSION]
 MAP_TEXT = "Fractions on a number line"  # the example's title, on the map's first frame
 BUSY_TARGET = 0.15
 
@@ -91,7 +95,7 @@ def environment(src: Path, data: Path) -> dict[str, str]:
 
 def screen(session: str) -> str:
     return subprocess.run(
-        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        [*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True
     ).stdout
 
 
@@ -105,7 +109,7 @@ def start(session: str, argv: list[str], env: dict[str, str]) -> float:
     began = time.perf_counter()
     subprocess.run(
         [
-            "tmux",
+            *TMUX,
             "new-session",
             "-d",
             "-s",
@@ -130,7 +134,7 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> float:
 
 
 def stop(session: str) -> None:
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
 
 def first_screen(study: Path, sources: list[Path], data: Path, runs: int) -> list[list[float]]:
@@ -199,7 +203,7 @@ def idle_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 10.0
         start(sessions[index], argv, environment(src, data))
         wait_for(sessions[index], MAP_TEXT)
         pid = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", sessions[index], "#{pane_pid}"],
+            [*TMUX, "display-message", "-p", "-t", sessions[index], "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,
@@ -229,7 +233,7 @@ def busy_cpu(study: Path, sources: list[Path], data: Path, seconds: float = 30.0
             time.sleep(2)  # settle after the first screen
             pid = int(
                 subprocess.run(
-                    ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+                    [*TMUX, "display-message", "-p", "-t", session, "#{pane_pid}"],
                     capture_output=True,
                     text=True,
                     check=True,
@@ -269,6 +273,14 @@ def main() -> int:
     args = parser.parse_args()
     sources = [ROOT / "src"] + ([args.baseline.resolve()] if args.baseline else [])
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", f"{SESSION}-keep", "sleep 86400"], check=True)
+    try:
+        return _measure(args, sources)
+    finally:
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+
+
+def _measure(args: argparse.Namespace, sources: list[Path]) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
