@@ -23,6 +23,28 @@ if TYPE_CHECKING:
     from lessonstudy.model import PrivateWords, Study
 
 BAD_INPUT = 2
+# Every command's name, as build_parser() adds them (a test holds the two together):
+# anything else first on the command line is a study to open.
+COMMANDS = frozenset(
+    (
+        "open",
+        "new",
+        "info",
+        "export",
+        "import",
+        "check",
+        "merge",
+        "notes",
+        "demo",
+        "observe",
+        "serve",
+        "report",
+        "library",
+        "search",
+        "impact",
+        "backup",
+    )
+)
 
 # ---------------------------------------------------------------------- commands
 
@@ -908,13 +930,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["search"]:
         args = _search_parser().parse_args(argv[1:])
+    elif len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        # `lessonstudy PATH`, the usual start: the first screen does not wait for a
+        # parser to be built (the same as `lessonstudy open PATH`).
+        args = argparse.Namespace(command="open", path=argv[0], handler=cmd_open)
     else:
         # The parser of the command named first, not of all of them (a start-up cost).
         first = argv[0] if argv and not argv[0].startswith("-") else None
+        if first is not None and first not in COMMANDS:
+            argv.insert(0, "open")  # lessonstudy PATH --option: the open parser says what
+            first = "open"
         parser = build_parser(only=first)
-        if first is not None and first not in _subcommands(parser):
-            argv.insert(0, "open")  # lessonstudy PATH
-            parser = build_parser(only="open")
         if not argv:
             argv = ["open"]
         args = parser.parse_args(argv)

@@ -65,3 +65,33 @@ def test_the_process_package_still_gives_every_name() -> None:
     from lessonstudy.process import evidence_grid, steps, timeline
 
     assert callable(evidence_grid) and callable(steps) and callable(timeline)
+
+
+def test_the_command_names_are_the_parsers() -> None:
+    from lessonstudy import cli
+
+    assert cli._subcommands(cli.build_parser()) == cli.COMMANDS
+
+
+def test_a_study_alone_opens_without_building_a_parser(monkeypatch, tmp_path: Path) -> None:
+    from lessonstudy import cli
+
+    opened: list[Path | None] = []
+
+    def no_parser(only: str | None = None) -> None:
+        raise AssertionError(f"a parser was built for {only!r}")
+
+    monkeypatch.setattr(cli, "build_parser", no_parser)
+    monkeypatch.setattr(cli, "_run_app", lambda path, **_options: opened.append(path) or 0)
+    study = tmp_path / "new.lessonstudy"  # not there yet: the app offers to create it
+    assert cli.main([str(study)]) == 0
+    assert opened == [study]
+
+
+def test_a_study_with_an_option_still_gets_the_open_parser(capsys) -> None:
+    from lessonstudy import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["some.lessonstudy", "--nope"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --nope" in capsys.readouterr().err
