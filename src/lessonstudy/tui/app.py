@@ -9,6 +9,7 @@ app's.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -470,11 +471,18 @@ class LessonStudyApp(KeysInTurn, App[None]):
 
     def _focused_wants(self, key: str) -> bool:
         """The focused widget, or a container of it, binds `key` itself."""
-        from textual.widgets import TextArea
-
+        # The footer asks this while drawing the first frame: importing TextArea (and
+        # its tree-sitter document) there held the map back. No TextArea exists
+        # before its module is loaded.
+        text_area = sys.modules.get("textual.widgets._text_area")
         node = self.focused
         while node is not None and node is not self.screen:
-            if isinstance(node, TextArea) and node.tab_behavior == "indent" and key == "tab":
+            if (
+                text_area is not None
+                and isinstance(node, text_area.TextArea)
+                and node.tab_behavior == "indent"
+                and key == "tab"
+            ):
                 return True
             if key in node._bindings.key_to_bindings:
                 return True
