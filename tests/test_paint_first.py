@@ -39,3 +39,33 @@ async def test_the_study_opens_after_the_first_frame_not_before_it(tmp_path):
         screen = app.screen
         assert isinstance(screen, StudyMapScreen) and screen.study_file is not None
     assert open_when_first_shown == [False]
+
+
+async def test_the_first_frame_written_holds_the_title_and_the_steps(tmp_path, monkeypatch):
+    """Seen: the first frame reaching the terminal had the steps but not the title (Textual
+    drops the first full frame, drawn while the app is still starting, and the next one
+    drew only what had changed since); the title came a frame or two later."""
+    import re
+
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    written: list[str] = []
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        # What the terminal would be sent: updates made in a batch are not written.
+        if isinstance(renderable, CompositorUpdate) and not self._batch_count:
+            raw = renderable.render_segments(self.console)
+            written.append(re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", raw))
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", capture)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    first = next(frame for frame in written if frame.strip())
+    assert "Fractions on a number line" in first
+    assert "Initial meeting" in first

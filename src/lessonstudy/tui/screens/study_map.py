@@ -140,7 +140,9 @@ class StudyMapScreen(Screen[None]):
         self._refresh_again = False  # another change came meanwhile
 
     def compose(self) -> ComposeResult:
-        yield Static(id="map-title", classes="screen-title")
+        # The cached summary's title from the start, with the steps (see _repaint_all).
+        title = self._title(str(self._glance.get("title") or "")) if self._glance else ""
+        yield Static(title, id="map-title", classes="screen-title")
         yield StepList(id="steps")
         yield Static(id="map-hint", classes="hint")
         yield OptionList(id="conflicts")
@@ -157,7 +159,15 @@ class StudyMapScreen(Screen[None]):
         nxt = next((i for i, s in enumerate(self._steps) if s.state != DONE), 0)
         steps_list.highlighted = self._option_index(nxt)
         steps_list.focus()
+        # Textual draws the first full frame while the app is still starting, and drops
+        # it; the frame after draws only what changed since (the steps): the title and
+        # the hint came a frame or two later. Drawn again in full once the app is up.
+        self.app.call_later(self._repaint_all)
         self.call_after_refresh(self.app_first_screen)
+
+    def _repaint_all(self) -> None:
+        for widget in self.walk_children():
+            widget.refresh()
 
     def attach(self, study_file: StudyFile) -> None:
         """The study is open now: show it in full (conflicts too)."""
@@ -165,11 +175,12 @@ class StudyMapScreen(Screen[None]):
         self._glance = None
         self.refresh_steps()
 
-    def _show_title(self, title: str) -> None:
+    def _title(self, title: str) -> Text:
         name = self._path.name if self._path else ""
-        self.query_one("#map-title", Static).update(
-            assemble((title or Path(name).stem, "bold"), "  ", (name, "dim"))
-        )
+        return assemble((title or Path(name).stem, "bold"), "  ", (name, "dim"))
+
+    def _show_title(self, title: str) -> None:
+        self.query_one("#map-title", Static).update(self._title(title))
 
     def app_first_screen(self) -> None:
         first = getattr(self.app, "first_screen_shown", None)
