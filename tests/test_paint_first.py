@@ -69,3 +69,39 @@ async def test_the_first_frame_written_holds_the_title_and_the_steps(tmp_path, m
     first = next(frame for frame in written if frame.strip())
     assert "Fractions on a number line" in first
     assert "Initial meeting" in first
+
+
+async def test_the_study_opens_and_loads_off_the_ui_thread(tmp_path, monkeypatch):
+    """Opening (SQLite's integrity check, the rows' checks) and the map's full read
+    after the first paint ran on the UI thread: keys typed meanwhile waited for them
+    (about 0.5 s and 0.7 s at 90,000 notes)."""
+    import threading
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    on_ui_thread: list[str] = []
+    ui_thread = threading.current_thread()
+    real_open, real_load = StudyFile.open.__func__, StudyFile.load
+
+    def watched_open(cls, *args, **kwargs):
+        if threading.current_thread() is ui_thread:
+            on_ui_thread.append("open")
+        return real_open(cls, *args, **kwargs)
+
+    def watched_load(self, *args, **kwargs):
+        if threading.current_thread() is ui_thread:
+            on_ui_thread.append("load")
+        return real_load(self, *args, **kwargs)
+
+    monkeypatch.setattr(StudyFile, "open", classmethod(watched_open))
+    monkeypatch.setattr(StudyFile, "load", watched_load)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while app._pending_open is not None:
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()  # the map's full read
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen) and screen.study_file is not None
+    assert on_ui_thread == []

@@ -8,9 +8,12 @@ app's.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,6 +169,7 @@ class LessonStudyApp(KeysInTurn, App[None]):
         self.observe_lesson = lesson
         self._study_file: StudyFile | None = None
         self._pending_open: Path | None = None  # the map shows the cached summary meanwhile
+        self._opening: Future[StudyFile] | None = None  # _pending_open, opening in a thread
         self._first_screen_shown = False
         from lessonstudy.tui.themes import THEMES
 
@@ -267,6 +271,25 @@ class LessonStudyApp(KeysInTurn, App[None]):
         self._pending_open = path  # opened by first_screen_shown(), after the paint
         return True
 
+    def _open_in_background(self, path: Path) -> None:
+        """Open the study (SQLite's integrity check, the rows' checks, a migration)
+        in a thread: the map painted from the summary keeps taking keys meanwhile."""
+        from lessonstudy.store import StudyFile
+
+        opening: Future[StudyFile] = Future()
+        self._opening = opening
+
+        def run() -> None:
+            try:
+                opening.set_result(StudyFile.open(path))
+            except BaseException as error:  # handed to the UI thread, which says what
+                opening.set_exception(error)
+            # RuntimeError: the app has closed; on_unmount closes what was opened.
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._open_behind_map, path)
+
+        threading.Thread(target=run, name="open-study", daemon=True).start()
+
     def _open_behind_map(self, path: Path) -> None:
         from lessonstudy.tui.screens.study_map import StudyMapScreen
 
@@ -275,8 +298,12 @@ class LessonStudyApp(KeysInTurn, App[None]):
         if not self.is_running:
             return  # quit before the paint's timer: the map is gone, nothing to open
         self._pending_open = None
+        opening, self._opening = self._opening, None
         try:
-            self._open(path)
+            if opening is None:
+                self._open(path)
+            else:
+                self._use(opening.result())  # waits only if asked for before it is open
         except LessonStudyError as error:
             self.pop_screen()
             self._show_start()
@@ -300,9 +327,9 @@ class LessonStudyApp(KeysInTurn, App[None]):
         if self._pending_open is not None:
             # first_screen_shown runs after the layout, before the frame is written:
             # opening now would keep the painted map off the terminal until the
-            # study is loaded. A timer runs after the frame is out.
+            # study is open. A timer runs after the frame is out.
             path = self._pending_open
-            self.set_timer(PAINT_SECONDS, lambda: self._open_behind_map(path))
+            self.set_timer(PAINT_SECONDS, lambda: self._open_in_background(path))
 
     def _show_start(self) -> None:
         from lessonstudy.tui.screens.start import StartScreen
@@ -311,10 +338,14 @@ class LessonStudyApp(KeysInTurn, App[None]):
 
     def _open(self, path: Path) -> None:
         from lessonstudy.store import StudyFile
+
+        self._use(StudyFile.open(path))
+
+    def _use(self, study_file: StudyFile) -> None:
+        """The study just opened is the app's from now on (the one before it is closed)."""
         from lessonstudy.tui.live import watch_study
         from lessonstudy.tui.recent import remember
 
-        study_file = StudyFile.open(path)
         if self._study_file is not None:
             self._study_file.close()
         self._study_file = study_file
@@ -510,5 +541,13 @@ class LessonStudyApp(KeysInTurn, App[None]):
         self.push_screen(HelpScreen(kind, self.screen))
 
     def on_unmount(self) -> None:
+        self._pending_open = None
+        if self._opening is not None:  # still opening: closed once it is open
+            self._opening.add_done_callback(_close_opened)
         if self._study_file is not None:
             self._study_file.close()
+
+
+def _close_opened(opening: Future[StudyFile]) -> None:
+    if opening.exception() is None:
+        opening.result().close()

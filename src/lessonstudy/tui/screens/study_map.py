@@ -170,10 +170,12 @@ class StudyMapScreen(Screen[None]):
             widget.refresh()
 
     def attach(self, study_file: StudyFile) -> None:
-        """The study is open now: show it in full (conflicts too)."""
+        """The study is open now: show it in full (conflicts too), read by a worker
+        (the cached summary on screen may be older than the file; loading a large
+        study on the UI thread would stall the keys right after the first paint)."""
         self.study_file = study_file
         self._glance = None
-        self.refresh_steps()
+        self.on_study_changed()
 
     def _title(self, title: str) -> Text:
         name = self._path.name if self._path else ""
