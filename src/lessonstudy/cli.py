@@ -164,14 +164,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     import attrs
 
     from lessonstudy.model import new_id
-    from lessonstudy.store import StudyFile
     from lessonstudy.store.export import read_json
+    from lessonstudy.store.study_file import create_file
 
     # A study of its own: two files imported from one export are two studies, and
     # must never merge into each other (copies for observers come from backup).
     study = attrs.evolve(read_json(Path(args.file)), id=new_id())
     made_from = f"imported from {Path(args.file).name}"
-    StudyFile.create(Path(args.output), study, made_from=made_from).close()
+    create_file(Path(args.output), study, made_from=made_from)
     _warn_location(Path(args.output))
     print(f"Imported {args.file} into {args.output}.")
     return 0

@@ -110,23 +110,7 @@ class StudyFile:
 
         `made_from` says how ("new", "imported from x.json", "a copy of the
         example"): with the time it was made, it tells two studies apart."""
-        path = Path(path)
-        if path.exists():
-            raise AlreadyExists(f"{path}: already exists; choose another name")
-        if not path.parent.exists():
-            raise LessonStudyError(f"{path.parent}: no such folder")
-        check_writable(path)
-        # Build the whole study in a side file, then move it into place: the
-        # target either does not exist or is complete, never half-written.
-        try:
-            with building(path) as partial:
-                _build(partial, path, study, made_from)
-        except FileExistsError:
-            raise AlreadyExists(f"{path}: already exists; choose another name") from None
-        except OSError as error:
-            raise os_error(path, error, "cannot be created") from None
-        except (sqlite3.Error, UnicodeDecodeError) as error:
-            raise explain(path, error, "nothing was created") from None
+        create_file(path, study, made_from=made_from)
         return cls.open(path)
 
     @classmethod
@@ -737,6 +721,29 @@ def _refuse_damage(con: sqlite3.Connection, path: Path) -> None:
     if problems:
         more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
         raise damaged(path, f"{problems[0]}{more}; 'lessonstudy check' lists them")
+
+
+def create_file(path: str | os.PathLike[str], study: Study, *, made_from: str = "new") -> None:
+    """StudyFile.create, leaving the file closed: for a caller that only makes it
+    (`lessonstudy import`), not opening it again saves SQLite's integrity check
+    and the rows' checks of what was written a moment ago."""
+    path = Path(path)
+    if path.exists():
+        raise AlreadyExists(f"{path}: already exists; choose another name")
+    if not path.parent.exists():
+        raise LessonStudyError(f"{path.parent}: no such folder")
+    check_writable(path)
+    # Build the whole study in a side file, then move it into place: the
+    # target either does not exist or is complete, never half-written.
+    try:
+        with building(path) as partial:
+            _build(partial, path, study, made_from)
+    except FileExistsError:
+        raise AlreadyExists(f"{path}: already exists; choose another name") from None
+    except OSError as error:
+        raise os_error(path, error, "cannot be created") from None
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        raise explain(path, error, "nothing was created") from None
 
 
 def _build(partial: Path, path: Path, study: Study, made_from: str) -> None:
