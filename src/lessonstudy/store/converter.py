@@ -6,6 +6,7 @@ strict: a value of the wrong type is an error with its path, never a guess.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import json
@@ -106,8 +107,8 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     return cattrs.v.format_exception(exc, type_)
 
 
-def make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed_validation)
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(int, _strict(int, "a whole number"))
     converter.register_structure_hook(str, _structure_text)
@@ -124,6 +125,12 @@ def make_converter() -> cattrs.Converter:
 
 
 converter = make_converter()
+# The same hooks and the same strictness, without collecting every problem with
+# its path: its generated code is simpler, and generating it is most of what
+# reading a study costs a command (cattrs generates it per class on first use).
+# Sound data goes through it; data it refuses is structured again by `converter`,
+# which says what is wrong and where.
+_sound_only = make_converter(detailed_validation=False)
 
 
 def unstructure(obj: object) -> Any:
@@ -132,6 +139,9 @@ def unstructure(obj: object) -> Any:
 
 def structure(data: object, cls: type[T], *, where: str) -> T:
     """Structure `data`, or raise LessonStudyError naming `where` and the field path."""
+    # Any refusal at all: the detailed converter below says why.
+    with contextlib.suppress(Exception):
+        return _sound_only.structure(data, cls)
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as error:
