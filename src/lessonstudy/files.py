@@ -85,11 +85,11 @@ def building(dest: Path, mode: int = 0o600) -> Iterator[Path]:
     `mode` is filtered by the umask: study files stay the owner's (0600); a
     report or an export is made 0666 so it is as readable as anything else the
     person writes (mkstemp would make every file 0600 whatever the umask)."""
-    import secrets  # only when writing: `info` and `--help` stay fast
-
     clear_litter(dest)
     for _attempt in range(100):
-        partial = dest.parent / f".{dest.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}"
+        # os.urandom is what secrets.token_hex reads, without importing secrets
+        # (base64, hmac, random: a few ms of every command that writes a file).
+        partial = dest.parent / f".{dest.name}.{os.urandom(4).hex()}{PARTIAL_SUFFIX}"
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:

@@ -16,7 +16,6 @@ the interviews, which each observer adds to at the end of the lesson).
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -83,6 +82,8 @@ _Hunk = tuple[int, int, list[str], str]  # base[i1:i2] becomes these lines; "min
 
 
 def _hunks(base: list[str], other: list[str], side: str) -> list[_Hunk]:
+    import difflib  # only when two edits meet: opening a study need not wait for it
+
     matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
     return [
         (i1, i2, other[j1:j2], side)
