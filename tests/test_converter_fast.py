@@ -49,3 +49,17 @@ def test_the_fast_path_refuses_what_the_detailed_converter_refuses(
 def test_sound_data_reads_the_same_either_way() -> None:
     fast = converter.structure(NOTE, Observation, where="a note")
     assert fast == converter.converter.structure(NOTE, Observation)
+
+
+def test_the_models_field_types_need_no_resolving() -> None:
+    """String annotations (`from __future__ import annotations`) make cattrs resolve
+    every class's types with typing.get_type_hints before reading a study."""
+    import attrs
+
+    from lessonstudy import model
+
+    classes = [c for c in vars(model).values() if isinstance(c, type) and attrs.has(c)]
+    assert len(classes) > 15
+    for cls in classes:
+        for field in attrs.fields(cls):
+            assert not isinstance(field.type, str), f"{cls.__name__}.{field.name}"

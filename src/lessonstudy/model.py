@@ -9,8 +9,9 @@ case pupils by label ("A", "B", ...), and stages by a stable UUID so that
 reordering a plan never re-labels notes already taken against it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it every field's type is a
+# string that cattrs resolves with typing.get_type_hints, class by class, before
+# it can read a study (about a sixth of reading the example in a command).
 import datetime as dt
 import enum
 import re
@@ -66,7 +67,7 @@ class Judgement(enum.Enum):
         return JUDGEMENT_WORDS[self]
 
     @classmethod
-    def from_symbol(cls, symbol: str) -> Judgement:
+    def from_symbol(cls, symbol: str) -> "Judgement":
         for judgement, sym in JUDGEMENT_SYMBOLS.items():
             if sym == symbol:
                 return judgement
