@@ -276,6 +276,8 @@ class LessonStudyApp(KeysInTurn, App[None]):
         in a thread: the map painted from the summary keeps taking keys meanwhile."""
         from lessonstudy.store import StudyFile
 
+        if not self.is_running or self._pending_open is None:
+            return  # quit before the paint's timer, or already opened
         opening: Future[StudyFile] = Future()
         self._opening = opening
 
