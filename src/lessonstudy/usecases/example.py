@@ -9,9 +9,8 @@ import attrs
 
 from lessonstudy import resources
 from lessonstudy.model import new_id
-from lessonstudy.store import StudyFile
 from lessonstudy.store.export import read_json
-from lessonstudy.store.study_file import AlreadyExists
+from lessonstudy.store.study_file import AlreadyExists, create_file
 
 
 def create_example(path: Path) -> Path:
@@ -20,7 +19,7 @@ def create_example(path: Path) -> Path:
     Each copy is a study of its own (a new id): two people trying the example
     must never merge one copy's notes and title into the other's."""
     study = attrs.evolve(read_json(resources.example_study_path()), id=new_id())
-    StudyFile.create(path, study, made_from="a copy of the example study").close()
+    create_file(path, study, made_from="a copy of the example study")
     return path
 
 

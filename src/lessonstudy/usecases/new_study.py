@@ -14,7 +14,7 @@ from pathlib import Path
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Study, new_study
 from lessonstudy.protocols import default_ground_rules, load_protocol
-from lessonstudy.store import StudyFile
+from lessonstudy.store.study_file import create_file
 
 DEFAULT_EXAMPLE_PUPIL = "pupil B"
 
@@ -44,5 +44,5 @@ def study_for(title: str, lessons: int, labels: Sequence[str]) -> Study:
 
 def create_study(path: Path, title: str, lessons: int, labels: Sequence[str]) -> Path:
     """Create the study file at `path` (never over an existing file); returns it."""
-    StudyFile.create(path, study_for(title, lessons, labels)).close()
+    create_file(path, study_for(title, lessons, labels))
     return path
