@@ -198,3 +198,20 @@ def test_a_new_study_never_picks_up_a_deleted_studys_log(tmp_path):
     with StudyFile.create(path, new_study("New study")) as fresh:
         assert fresh.load().overview.title == "New study"
     old._con.close()
+
+
+def test_a_file_made_and_not_opened_again_is_already_in_wal_mode(tmp_path: Path) -> None:
+    """`new`, `demo` and `import` make the file without opening it again: it must come
+    out in WAL mode (header bytes 18-19 = 2), or its first open switches it over, a
+    write into the user's file even when what opened it then refuses (a merge)."""
+    from lessonstudy.store.study_file import create_file
+
+    path = tmp_path / "made.lessonstudy"
+    create_file(path, planned_study())
+    header = path.read_bytes()[:20]
+    assert (header[18], header[19]) == (2, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made.lessonstudy"]
+    before = path.read_bytes()
+    with StudyFile.open(path, read_only=True):
+        pass
+    assert path.read_bytes() == before

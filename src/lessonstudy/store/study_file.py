@@ -763,6 +763,11 @@ def _build(partial: Path, path: Path, study: Study, made_from: str) -> None:
             insert_study(con, study)
             summary.write_cached(con, summary.build(study, 0))
         con.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in before moving
+        # ...and leave the file in WAL mode, as every open expects: a file made
+        # without being opened again (create_file) would otherwise be switched
+        # by its first open, a write even when what opened it then refuses.
+        # (Closing the last connection removes the empty -wal and -shm.)
+        con.execute("PRAGMA journal_mode = WAL")
     finally:
         con.close()
     _move_into_place(partial, path)
