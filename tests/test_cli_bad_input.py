@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_runner import run_cli
 from lessonstudy.store.study_file import StudyFile
 from store_helpers import make_file, snapshot_files
 from test_bad_input import (
@@ -28,6 +29,12 @@ BAD_INPUT = 2
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    # In this process (see cli_runner): what is tested is what the command says and
+    # writes; an uncaught exception fails the test as the traceback it would print.
+    return run_cli(*args)
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lessonstudy", *args],
         capture_output=True,
@@ -111,6 +118,26 @@ def test_a_bad_study_file_gives_one_line_and_exit_2(
     assert unchanged(where, before)
     assert snapshot_files(ours) == ours_before
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_a_bad_study_file_in_a_real_process(command, where, ours, notes_file, tmp_path):
+    """The path a user takes (`python -m lessonstudy`, the interpreter's own exit and
+    stream flushing) for each command: one line, exit 2, the file untouched."""
+    before = prepare(CASES["corrupted"][0], where)
+    result = run_process(*commands(where, ours, notes_file, tmp_path)[command])
+    assert "Traceback" not in result.stderr
+    assert_one_line_error(result, where)
+    assert unchanged(where, before)
+
+
+def test_a_bad_export_in_a_real_process(tmp_path):
+    source = tmp_path / "study.json"
+    source.write_bytes(b'{"format": "lessonstudy", "version": 1, "study": {')
+    result = run_process("import", str(source), "-o", str(tmp_path / "n"))
+    assert "Traceback" not in result.stderr
+    assert "not valid JSON" in assert_one_line_error(result, source)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.json"]
 
 
 @pytest.mark.parametrize("case", list(READ_ONLY))
