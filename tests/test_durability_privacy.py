@@ -8,7 +8,6 @@ import errno
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from cli_runner import run_cli
 from lessonstudy import files
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import export
@@ -28,13 +28,8 @@ SECRET = "Amira Khan"  # a child's real name, typed by mistake
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lessonstudy", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+    # In this process (see cli_runner); test_cli runs each command as a real process.
+    return run_cli(*args, cwd=cwd)
 
 
 def all_bytes(path: Path) -> bytes:
