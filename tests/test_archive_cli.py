@@ -12,15 +12,25 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import REAL_NAME, SECRETS, fractions_private, make_school, write_study
+from cli_runner import run_cli
 from report_fixtures import make_study
 
 
+def environment(data: Path) -> dict[str, str]:
+    return {**os.environ, "LESSONSTUDY_DATA_DIR": str(data), "NO_COLOR": ""}
+
+
 def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    # In this process (see cli_runner); --help and the import checks stay real processes.
+    return run_cli(*args, env=environment(data))
+
+
+def run_process(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lessonstudy", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "LESSONSTUDY_DATA_DIR": str(data), "NO_COLOR": ""},
+        env=environment(data),
     )
 
 
@@ -39,7 +49,7 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("command", ["library", "search", "impact"])
 def test_the_new_commands_have_help(command: str, data: Path) -> None:
-    result = run(command, "--help", data=data)
+    result = run_process(command, "--help", data=data)
     assert result.returncode == 0
     assert f"lessonstudy {command}" in result.stdout
 
