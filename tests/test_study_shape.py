@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_runner import run_cli
 from lessonstudy import process, report
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
@@ -47,13 +47,8 @@ T0 = dt.datetime(2026, 2, 3, 10, 0, tzinfo=dt.UTC)
 
 
 def lessonstudy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lessonstudy", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
+    # In this process (see cli_runner); test_cli runs each command as a real process.
+    return run_cli(*args, cwd=cwd)
 
 
 # --------------------------------------------------------------------------- labels
