@@ -15,6 +15,7 @@ What stays true to a real process:
   `SystemExit`'s code (argparse's 2, `--help`'s 0; a message: printed, 1).
 - anything else raised would have been a traceback in front of a user: it fails
   the test with that traceback (it is never turned into a quiet exit code).
+- sys.argv[0] is what `python -m lessonstudy` gives it.
 - cwd, os.environ, sys.argv, stdin, the umask, the root logger's handlers and the
   SIGINT/SIGTERM handlers are put back afterwards; a command that leaves a file
   descriptor or a thread behind fails the test (in a real process exit would
@@ -39,7 +40,11 @@ import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import lessonstudy
 from lessonstudy.cli import main
+
+# sys.argv[0] as `python -m lessonstudy` sets it (what "Open it with: ..." is built from).
+MAIN_MODULE = str(Path(lessonstudy.__file__).parent / "__main__.py")
 
 # What a child's streams are under a UTF-8 locale (PEP 538/540): stdout keeps
 # undecodable bytes of file names as they came (surrogateescape), stderr never
@@ -100,7 +105,14 @@ def _text(data: io.BytesIO) -> str:
 
 
 def _open_descriptors() -> set[int]:
-    return {int(name) for name in os.listdir("/proc/self/fd")}
+    # Leaves out the descriptor the listing itself opens (it points at the listing).
+    listing = os.path.realpath("/proc/self/fd")
+    open_now = set()
+    for name in os.listdir(listing):
+        with contextlib.suppress(OSError):  # the listing's own, closed since
+            if os.readlink(f"{listing}/{name}") != listing:
+                open_now.add(int(name))
+    return open_now
 
 
 def _describe(descriptors: set[int]) -> list[str]:
@@ -139,7 +151,7 @@ def _process_state(
         if env is not None:
             os.environ.clear()
             os.environ.update(env)
-        sys.argv = ["lessonstudy", *argv]
+        sys.argv = [MAIN_MODULE, *argv]
         sys.stdin, sys.stdout, sys.stderr = stdin, out, err
         yield
     finally:
