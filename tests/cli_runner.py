@@ -16,6 +16,7 @@ What stays true to a real process:
 - anything else raised would have been a traceback in front of a user: it fails
   the test with that traceback (it is never turned into a quiet exit code).
 - sys.argv[0] is what `python -m lessonstudy` gives it.
+- warnings are filtered and printed to stderr as a fresh interpreter does.
 - cwd, os.environ, sys.argv, stdin, the umask, the root logger's handlers and the
   SIGINT/SIGTERM handlers are put back afterwards; a command that leaves a file
   descriptor or a thread behind fails the test (in a real process exit would
@@ -37,8 +38,10 @@ import subprocess
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 import lessonstudy
 from lessonstudy.cli import main
@@ -125,6 +128,29 @@ def _describe(descriptors: set[int]) -> list[str]:
     return described
 
 
+def _fresh_interpreter_warnings() -> None:
+    """Warnings as a fresh interpreter shows them: its default filters, printed to
+    stderr (pytest would otherwise collect them where a user never sees them). New
+    filters also clear the once-per-place memory, so each run shows them again."""
+    warnings.resetwarnings()
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.simplefilter("ignore", quiet, append=True)
+    warnings.simplefilter("default", append=True)
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    warnings.showwarning = show
+
+
 @contextlib.contextmanager
 def _process_state(
     argv: list[str],
@@ -153,7 +179,9 @@ def _process_state(
             os.environ.update(env)
         sys.argv = [MAIN_MODULE, *argv]
         sys.stdin, sys.stdout, sys.stderr = stdin, out, err
-        yield
+        with warnings.catch_warnings():
+            _fresh_interpreter_warnings()
+            yield
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
         sys.argv = saved_argv

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
 from cli_runner import run_cli
+from lessonstudy.errors import LessonStudyError
 from lessonstudy.store import summary
 
 
@@ -90,3 +92,16 @@ def test_a_file_left_open_fails_the_test(tmp_path, monkeypatch) -> None:
     finally:
         for handle in kept:
             handle.close()
+
+
+def test_a_warning_is_printed_as_a_fresh_interpreter_prints_it(tmp_path, monkeypatch) -> None:
+    def warns(path: Path) -> None:
+        warnings.warn("a library's complaint", UserWarning, stacklevel=1)
+        warnings.warn("not shown outside __main__", DeprecationWarning, stacklevel=1)
+        raise LessonStudyError(f"{path}: no such file")  # then the usual one line
+
+    monkeypatch.setattr(summary, "read_cached_at", warns)
+    for _ in range(2):  # and again on the next run, as a new process would
+        said = run_cli("info", str(tmp_path / "s.lessonstudy")).stderr
+        assert "UserWarning: a library's complaint" in said
+        assert "not shown" not in said
