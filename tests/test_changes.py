@@ -93,3 +93,14 @@ async def test_the_app_hears_what_changed_within_a_few_polls(tmp_path):
     assert POLL_SECONDS <= 0.05  # a note shows within 100 ms of its commit, not 0.5 s
     assert heard and heard[0].change is not None
     assert heard[0].change.notes(1) and not heard[0].change.documents
+
+
+def test_notes_only_is_what_observers_writing_change() -> None:
+    from lessonstudy.usecases.changes import Change
+
+    assert Change(note_lessons=frozenset({1})).notes_only()
+    assert not Change().notes_only()
+    assert not Change(note_lessons=frozenset({1}), mark_lessons=frozenset({1})).notes_only()
+    assert not Change(note_lessons=frozenset({1}), conflicts=True).notes_only()
+    documents = frozenset({("lessons", "1")})
+    assert not Change(documents=documents, note_lessons=frozenset({1})).notes_only()

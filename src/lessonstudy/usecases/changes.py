@@ -45,6 +45,12 @@ class Change:
         """Whether notes changed (of `lesson`, if given): added, corrected, deleted."""
         return bool(self.note_lessons) if lesson is None else lesson in self.note_lessons
 
+    def notes_only(self) -> bool:
+        """Only notes changed: nothing a screen edits or plans by (observers writing)."""
+        return bool(self.note_lessons) and not (
+            self.documents or self.mark_lessons or self.conflicts
+        )
+
     def marks(self, lesson: int | None = None) -> bool:
         """Whether a lesson's clock moved (that lesson's, if given)."""
         return bool(self.mark_lessons) if lesson is None else lesson in self.mark_lessons

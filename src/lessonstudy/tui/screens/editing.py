@@ -259,7 +259,9 @@ class EditingScreen(Screen[None]):
         """Hook: redraw what is not a bound field (tables, grids, warnings)."""
 
     @on(StudyChanged)
-    def _study_changed(self) -> None:
+    def _study_changed(self, message: StudyChanged) -> None:
+        if message.change is not None and message.change.notes_only():
+            return  # observers' notes: nothing a form edits (a read per note, else)
         changed = [doc.reload() for doc in self._documents]
         if any(changed):
             self.fill_fields(keep_focused=True)

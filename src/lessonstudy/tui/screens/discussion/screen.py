@@ -108,7 +108,7 @@ def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
 
 # Other observers' notes, while they still write: merged in and shown at most this
 # often (a refresh per note would keep the screen busy the whole time).
-NOTES_REFRESH_SECONDS = 0.5
+NOTES_REFRESH_SECONDS = 1.0
 
 # A protocol's speaker words that name one person in the study.
 SPEAKER_ROLES = {
@@ -609,7 +609,7 @@ class DiscussionScreen(Screen[None]):
         """Another process saved: show its notes and edits, keeping what is being typed.
 
         Notes and stage marks of another lesson change nothing here: no reading.
-        Notes alone (observers still writing) are merged in, at most twice a second."""
+        Notes alone (observers still writing) are merged in, at most once a second."""
         change = message.change
         lesson = None if self._whole_study else self.lesson
         if change is not None and not (

@@ -49,6 +49,7 @@ from lessonstudy.process import (
     unobserved_pupils,
 )
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import assemble, plain, plain_text
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
@@ -317,10 +318,12 @@ class PlanScreen(EditingScreen):
     def on_resize(self) -> None:
         self.refresh_views()
 
-    def on_study_changed(self) -> None:
+    def on_study_changed(self, message: StudyChanged) -> None:
         """Another process changed the study. The plan itself is refreshed by
         EditingScreen; the case pupils and members are not documents of this
         screen, so a new pseudonym or observer is picked up here."""
+        if message.change is not None and message.change.notes_only():
+            return
         people = (self.pupils, self.members)
         self._load_people()
         if (self.pupils, self.members) != people:
