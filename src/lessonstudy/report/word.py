@@ -337,7 +337,9 @@ class _Writer:
 
     # ---------------------------------------------------------------- tables
 
-    def _table_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+    def _plan_table(self, tokens: Sequence[Token], index: int) -> int:
+        """Measure the table opening at `index`: sets its kind and column widths,
+        returns its number of columns (both writers lay tables out alike)."""
         headers: list[str] = []
         lengths: list[list[int]] = []
         column = 0
@@ -358,6 +360,10 @@ class _Writer:
         columns = max(len(headers), 1)
         self.table_kind = table_class(headers)
         self.widths = self._column_widths(self.table_kind, lengths[:columns], headers)
+        return columns
+
+    def _table_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
+        columns = self._plan_table(tokens, index)
         self.table = self.document.add_table(rows=0, cols=columns)
         self.table.style = "Table Grid"
         self.table.autofit = False
@@ -793,26 +799,7 @@ class _XmlWriter(_Writer):
     # ---------------------------------------------------------------- tables
 
     def _table_open(self, token: Token, tokens: Sequence[Token], index: int) -> None:
-        headers: list[str] = []
-        lengths: list[list[int]] = []
-        column = 0
-        for later_index in range(index + 1, len(tokens)):
-            later = tokens[later_index]
-            if later.type == "table_close":
-                break
-            if later.type == "tr_open":
-                column = 0
-            elif later.type in ("th_open", "td_open"):
-                content = tokens[later_index + 1].content
-                if later.type == "th_open":
-                    headers.append(content)
-                if column >= len(lengths):
-                    lengths.append([])
-                lengths[column].append(len(content))
-                column += 1
-        columns = max(len(headers), 1)
-        self.table_kind = table_class(headers)
-        self.widths = self._column_widths(self.table_kind, lengths[:columns], headers)
+        self._plan_table(tokens, index)
         self.xml_table = _XmlTable(_table_start_xml(self.widths))
         self.blocks.append(self.xml_table)
 
