@@ -105,3 +105,58 @@ async def test_the_study_opens_and_loads_off_the_ui_thread(tmp_path, monkeypatch
         screen = app.screen
         assert isinstance(screen, StudyMapScreen) and screen.study_file is not None
     assert on_ui_thread == []
+
+
+async def test_the_map_is_not_drawn_first_into_a_frame_that_is_dropped(tmp_path, monkeypatch):
+    """Seen: the map, pushed over Textual's default screen in on_mount, was drawn while
+    the app was still starting (in Textual's start-up batch, so never written) and
+    reached the terminal only with the frame after, about 30 ms later. As the app's
+    default screen it is drawn once the start-up is over, and that frame is written."""
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    frames: list[bool] = []  # for each frame drawn: written to the terminal?
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        if isinstance(renderable, CompositorUpdate):
+            frames.append(not self._batch_count)
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", capture)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StudyMapScreen)
+        assert len(app.screen_stack) == 1  # nothing under the map to show by mistake
+    assert frames and frames[0], f"frames drawn, written or not: {frames}"
+
+
+async def test_a_study_found_damaged_after_the_paint_gives_the_start_screen_and_why(
+    tmp_path, monkeypatch
+):
+    """The quick checks before the paint pass, the full open after it finds damage
+    (rows the program could not have written): the map painted from the summary
+    gives way to the start screen, which says what is wrong."""
+    from lessonstudy.errors import LessonStudyError
+    from lessonstudy.tui.screens.start import StartScreen
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+
+    def damaged_open(cls, *args, **kwargs):
+        raise LessonStudyError(f"{path}: damaged study file (3 notes with an id that is not one)")
+
+    monkeypatch.setattr(StudyFile, "open", classmethod(damaged_open))
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while app._pending_open is not None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert len(app.screen_stack) == 1  # the map it replaced is gone, not under it
+        messages = [str(n.message) for n in app._notifications]
+        assert any("3 notes with an id that is not one" in m for m in messages), messages

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.actions import SkipAction
 from textual.app import App
@@ -32,6 +32,8 @@ from lessonstudy.tui.keys_in_turn import KeysInTurn
 from lessonstudy.tui.plain import keep_control_codes_off_the_screen
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
+    from textual.screen import Screen
+
     from lessonstudy.store import StudyFile
 
 EXIT_AFTER_FIRST_SCREEN_ENV = "LESSONSTUDY_EXIT_AFTER_FIRST_SCREEN"
@@ -225,8 +227,8 @@ class LessonStudyApp(KeysInTurn, App[None]):
             self._show_start()
             self.action_new_study(self.study_path)
             return
-        if self.observe_as is None and self._show_map_first(self.study_path):
-            return
+        if self._pending_open is not None:
+            return  # the map painted from the summary is the first screen (get_default_screen)
         try:
             self._open(self.study_path)
         except LessonStudyError as error:
@@ -253,23 +255,29 @@ class LessonStudyApp(KeysInTurn, App[None]):
 
             save_setting("theme", theme)
 
-    def _show_map_first(self, path: Path) -> bool:
-        """Paint the map from the summary cached in the file, then open the study.
+    def get_default_screen(self) -> Screen[Any]:
+        """The map painted from the summary cached in the file, when there is one: as
+        the app's first screen it is in the very first frame (a screen pushed in
+        on_mount comes a frame later). The study opens after that paint
+        (first_screen_shown); until then `_pending_open` holds its path."""
+        map_screen = self._map_from_summary()
+        return map_screen if map_screen is not None else super().get_default_screen()
 
-        True if the map is up (the study opens right after the first paint).
-        """
+    def _map_from_summary(self) -> Screen[Any] | None:
+        path = self.study_path
+        if path is None or self.library is not None or self.observe_as is not None:
+            return None
         from lessonstudy.store.summary import read_cached_at
         from lessonstudy.tui.screens.study_map import StudyMapScreen
 
         try:
             glance = read_cached_at(path, thorough=False)  # the open after the paint checks all
         except LessonStudyError:
-            return False  # the full open below says what is wrong
+            return None  # on_mount's full open says what is wrong
         if glance is None:
-            return False
-        self.push_screen(StudyMapScreen(None, glance=glance, path=path))
+            return None  # no such file (on_mount offers to create it), or no summary yet
         self._pending_open = path  # opened by first_screen_shown(), after the paint
-        return True
+        return StudyMapScreen(None, glance=glance, path=path)
 
     def _open_in_background(self, path: Path) -> None:
         """Open the study (SQLite's integrity check, the rows' checks, a migration)
@@ -307,8 +315,13 @@ class LessonStudyApp(KeysInTurn, App[None]):
             else:
                 self._use(opening.result())  # waits only if asked for before it is open
         except LessonStudyError as error:
-            self.pop_screen()
-            self._show_start()
+            from lessonstudy.tui.screens.start import StartScreen
+
+            # The map painted from the summary is the app's first screen, which Textual
+            # can neither pop nor switch: the start screen takes over in a mode of its
+            # own (the map, never shown again, stays in the first mode's stack).
+            self.add_mode("start", StartScreen)
+            self.switch_mode("start")
             self.notify(str(error), title="Cannot open the study", severity="error", timeout=15)
             return
         for screen in self.screen_stack:
