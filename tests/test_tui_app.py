@@ -253,8 +253,10 @@ async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
         assert study_file.save(documents.OVERVIEW, overview, revision).conflict
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.screen.study_file, "the study opened behind the map")
         conflicts = app.screen.query_one("#conflicts")
+        assert not conflicts.display  # painted from the summary: not known yet, no empty box
+        # The conflicts are read with the whole study, by a worker once the study is open.
+        await until(pilot, lambda: conflicts.option_count, "the conflicts read behind the map")
         assert conflicts.display
         assert "Both versions kept: the initial meeting" in str(
             conflicts.get_option_at_index(0).prompt

@@ -145,7 +145,9 @@ class StudyMapScreen(Screen[None]):
         yield Static(title, id="map-title", classes="screen-title")
         yield StepList(id="steps")
         yield Static(id="map-hint", classes="hint")
-        yield OptionList(id="conflicts")
+        conflicts = OptionList(id="conflicts")
+        conflicts.display = False  # until the file is read: no empty warning box meanwhile
+        yield conflicts
         yield Footer()
 
     def on_mount(self) -> None:
