@@ -95,6 +95,8 @@ def test_every_command_on_a_damaged_file_says_one_line_and_writes_nothing(
         line = one_error_line(run(*args))
         assert "damaged study file" in line, line
         assert snapshot_files(study_path) == before, args
+    assert not (out / "r.html").exists()  # nothing made from it leaves the command
+    assert not (out / "b.lessonstudy").exists()
     assert run("check", s).returncode == 2
 
 

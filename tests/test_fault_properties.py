@@ -171,6 +171,43 @@ def test_a_file_is_refused_at_open_exactly_when_check_calls_it_damaged(pristine,
 
 
 @SETTINGS
+@given(
+    flips=st.lists(
+        st.tuples(st.integers(min_value=100), st.integers(min_value=0, max_value=7)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_write_up_checked_alongside_refuses_exactly_what_open_refuses(pristine, tmp_path, flips):
+    """A write-up reads the file while its checks run in threads (open_to_make): it
+    must give up exactly where `open` refuses, with the same one line, whatever the
+    reading ran into meanwhile, and never a traceback."""
+    from lessonstudy import report
+
+    path = tmp_path / f"w{abs(hash(tuple(flips)))}.lessonstudy"
+    shutil.copy(pristine, path)
+    data = bytearray(path.read_bytes())
+    for offset, bit in flips:
+        data[offset % len(data)] ^= 1 << bit
+    path.write_bytes(bytes(data))
+    try:
+        StudyFile.open(path, read_only=True).close()
+        refused = None
+    except LessonStudyError as error:
+        refused = one_line(error)
+    made = None
+    try:
+        with StudyFile.open_to_make(path) as study_file:
+            study = study_file.load()
+            made = report.make_report(study, tmp_path / "r.md", kind="report", fmt="md")
+    except LessonStudyError as error:
+        assert one_line(error) == refused, "refused otherwise than open"
+        return
+    assert refused is None, f"made a write-up from a file open refuses: {refused}"
+    assert made and made[0].data
+
+
+@SETTINGS
 @given(st.text())
 def test_typed_text_on_screen_is_literal_and_has_no_control_codes(text):
     for shown in (plain(text).plain, plain_text(text).plain, printable(text)):

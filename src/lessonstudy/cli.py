@@ -118,29 +118,37 @@ def _print_summary(path: str, glance: dict[str, Any]) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile, documents, export
 
-    with StudyFile.open(Path(args.path), read_only=True) as study_file:
+    to_file = args.output not in (None, "-")
+    path = Path(args.path)
+    # Into a file, the study file's checks run while the export is made, which
+    # replaces the file only once they found it sound; to stdout nothing may go
+    # out before them.
+    opened = StudyFile.open_to_make(path) if to_file else StudyFile.open(path, read_only=True)
+    guarded = None
+    with opened as study_file:
         conflicts = len(study_file.conflicts())
-        if conflicts:
-            print(
-                f"lessonstudy: warning: {args.path}: {conflicts} conflicting versions wait to be "
-                "reviewed in the study map; the export holds only the current ones",
-                file=sys.stderr,
-            )
         private = study_file.read(documents.PRIVATE_WORDS).value
         if not private.words:
             # Nothing to check or mask: streamed from the rows, the study never
             # held in memory as model objects (a tenth of the time at 90k notes).
-            if args.output in (None, "-"):
-                export.stream(study_file, sys.stdout)
-            else:
+            if to_file:
                 export.stream_to_file(study_file, Path(args.output))
-        else:
-            study = _guard_export(study_file.load(), private, mask=args.mask)
-            if args.output in (None, "-"):
-                sys.stdout.write(export.dumps(study))
             else:
-                export.write_json(study, Path(args.output))
-    if args.output not in (None, "-"):
+                export.stream(study_file, sys.stdout)
+        else:
+            guarded = _guard_export(study_file.load(), private, mask=args.mask)
+    if guarded is not None:  # the study found sound
+        if to_file:
+            export.write_json(guarded, Path(args.output))
+        else:
+            sys.stdout.write(export.dumps(guarded))
+    if conflicts:
+        print(
+            f"lessonstudy: warning: {args.path}: {conflicts} conflicting versions wait to be "
+            "reviewed in the study map; the export holds only the current ones",
+            file=sys.stderr,
+        )
+    if to_file:
         print(f"Exported {args.path} to {args.output} (private notes left out).", file=sys.stderr)
     return 0
 
@@ -341,24 +349,27 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     fmt = args.format or report.KIND_FORMATS[args.kind][0]
     report.check_kind(args.kind, fmt)
-    with StudyFile.open(Path(args.path), read_only=True) as study_file:
-        study = study_file.load(notes=args.kind not in report.WITHOUT_NOTES)
-        private = study_file.read(documents.PRIVATE_WORDS).value
     out = Path(args.output) if args.output else report.default_name(Path(args.path), args.kind, fmt)
     templates = Path(args.templates) if args.templates else None
     keywords = [k for k in (args.keywords or "").split(",") if k.strip()]
     if keywords and args.kind != "case-report":
         raise LessonStudyError("--keywords is for the case report (--kind case-report)")
-    written = report.write_report(
-        study,
-        out,
-        kind=args.kind,
-        fmt=fmt,
-        templates=templates,
-        private=private,
-        mask=args.mask,
-        keywords=keywords,
-    )
+    # The file's checks run while the write-up is made; it is written only once they
+    # have found the study sound (at the end of the block).
+    with StudyFile.open_to_make(Path(args.path)) as study_file:
+        study = study_file.load(notes=args.kind not in report.WITHOUT_NOTES)
+        private = study_file.read(documents.PRIVATE_WORDS).value
+        made = report.make_report(
+            study,
+            out,
+            kind=args.kind,
+            fmt=fmt,
+            templates=templates,
+            private=private,
+            mask=args.mask,
+            keywords=keywords,
+        )
+    written = report.write_made(made)
     print(f"Wrote the {args.kind} ({fmt}) to {written}")
     if args.kind == "case-report":
         from lessonstudy.report.case_report import sidecar_path

@@ -16,7 +16,7 @@ a write-up is rendered.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.report.kinds import KIND_FORMATS, KIND_LABELS, KIND_TITLES, KINDS, WITHOUT_NOTES
@@ -168,19 +168,58 @@ def write_report(
 
     The case report's metadata is written beside it (`case_report.sidecar_path`),
     checked against the private words like the report itself."""
-    from lessonstudy.files import write_atomically
+    made = make_report(
+        study,
+        out,
+        kind=kind,
+        fmt=fmt,
+        templates=templates,
+        private=private,
+        mask=mask,
+        keywords=keywords,
+    )
+    return write_made(made)
 
+
+class Made(NamedTuple):
+    """A file of a write-up, made but not yet written."""
+
+    path: Path
+    data: bytes
+    what: str  # for a message about writing it ("report", "case report's metadata")
+
+
+def make_report(
+    study: Study,
+    out: Path,
+    *,
+    kind: str,
+    fmt: str,
+    templates: Path | None = None,
+    private: PrivateWords | None = None,
+    mask: bool = False,
+    keywords: list[str] | None = None,
+) -> list[Made]:
+    """The files `write_report` writes, first the write-up itself, made in memory (a
+    command may then write them only once the study file's checks are done)."""
     out = Path(out)
-    sidecar = None
+    made = []
     if kind == "case-report":
-        sidecar = _case_report_metadata(study, out, private, mask, keywords or [])
-    data = render(study, kind=kind, fmt=fmt, templates=templates, private=private, mask=mask)
-    write_atomically(out, data, what=kind)
-    if sidecar is not None:
         from lessonstudy.report.case_report import sidecar_path
 
-        write_atomically(sidecar_path(out), sidecar, what="case report's metadata")
-    return out
+        sidecar = _case_report_metadata(study, out, private, mask, keywords or [])
+        made.append(Made(sidecar_path(out), sidecar, "case report's metadata"))
+    data = render(study, kind=kind, fmt=fmt, templates=templates, private=private, mask=mask)
+    return [Made(out, data, kind), *made]
+
+
+def write_made(made: list[Made]) -> Path:
+    """Write each file atomically (a reader never sees half a file); returns the first."""
+    from lessonstudy.files import write_atomically
+
+    for path, data, what in made:
+        write_atomically(path, data, what=what)
+    return made[0].path
 
 
 def _case_report_metadata(
@@ -220,9 +259,12 @@ __all__ = [
     "KIND_LABELS",
     "KIND_TITLES",
     "WITHOUT_NOTES",
+    "Made",
     "check_kind",
     "default_name",
+    "make_report",
     "render",
     "render_markdown",
+    "write_made",
     "write_report",
 ]

@@ -195,6 +195,7 @@ def stream_to_file(study_file: StudyFile, dest: Path) -> None:
                 stream(study_file, handle)
                 handle.flush()
                 os.fsync(handle.fileno())  # on disk before it replaces the old one
+            study_file.confirm_sound()  # opened by open_to_make: its checks' verdict first
             os.replace(partial, dest)
         except OSError as error:
             raise os_error(dest, error, "cannot be written") from None

@@ -33,7 +33,7 @@ from lessonstudy.model import (
     now,
 )
 from lessonstudy.process import Timeline, placed, timeline_of
-from lessonstudy.store import damage, documents, schema, summary, three_way
+from lessonstudy.store import documents, open_checks, schema, summary, three_way
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
@@ -65,7 +65,6 @@ from lessonstudy.store.rows import (
     replace_note,
     save_document,
     structure_body,
-    structure_problems,
 )
 
 __all__ = ["AlreadyExists", "Conflict", "NoSuchDocument", "Saved", "StudyFile"]
@@ -93,6 +92,7 @@ class StudyFile:
         self.read_only = read_only
         self._con = con
         self._wrote = False
+        self._checks: open_checks.Alongside | None = None  # open_to_make's, until the end
         # When this connection last committed, while its commits are still only in the
         # write-ahead log (settle() copies them into the study file itself).
         self._unsettled_since: float | None = None
@@ -123,20 +123,13 @@ class StudyFile:
         con = connect(path, read_only=read_only)
         try:
             # SQLite's own check first: never migrate (write) into a damaged file.
-            problem = damage.integrity_problem(con)
+            problem = open_checks.sqlite_problem(con)
             if problem:
                 raise damaged(path, problem)
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version < schema.READABLE_FROM or (
-                version < schema.SCHEMA_VERSION and not read_only
-            ):
-                if read_only:
-                    raise LessonStudyError(
-                        f"{path}: made by an older lessonstudy; open it once to upgrade it"
-                    )
-                with write_transaction(con):
-                    schema.migrate(con, version)
-            _refuse_damage(con, path)
+            _migrate_if_older(con, path, read_only=read_only)
+            # A damaged file is never read as if it were sound, nor written into
+            # (about 35 ms on a 9,000-note study).
+            open_checks.refuse_content_damage(con, path)
         except (sqlite3.Error, UnicodeDecodeError) as error:
             con.close()
             raise explain(path, error) from None
@@ -145,7 +138,32 @@ class StudyFile:
             raise
         return cls(path, con, read_only=read_only)
 
+    @classmethod
+    def open_to_make(cls, path: str | os.PathLike[str]) -> StudyFile:
+        """Open read-only for a command that makes something from the study (a
+        write-up), with `open`'s checks run alongside in threads
+        (`open_checks.Alongside`) rather than first. Use it in a `with` block and let
+        nothing made from the file leave the block: at its end the checks' verdict
+        comes, raising as `open` would for a file that is not sound (in place of
+        whatever reading it went wrong with)."""
+        path = Path(path)
+        check_readable(path)
+        con = connect(path, read_only=True)
+        try:
+            _migrate_if_older(con, path, read_only=True)
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            con.close()
+            raise explain(path, error) from None
+        except LessonStudyError:
+            con.close()
+            raise
+        study_file = cls(path, con, read_only=True)
+        study_file._checks = open_checks.Alongside(path)
+        return study_file
+
     def close(self) -> None:
+        if self._checks is not None:
+            self._checks.wait()  # their connections closed before this one
         try:
             if self._wrote:
                 self.refresh_summary()
@@ -178,7 +196,19 @@ class StudyFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        try:
+            # A file found damaged says so, also in place of whatever went wrong
+            # reading it; a sound one lets an error of the reading through.
+            self.confirm_sound()
+        finally:
+            self.close()
+
+    def confirm_sound(self) -> None:
+        """Opened by open_to_make: wait for the file's checks and raise as `open` would
+        if it is not sound. Call before anything made from the file leaves (the end
+        of the `with` block calls it too). Opened otherwise: checked already."""
+        if self._checks is not None:
+            self._checks.verdict()
 
     # ------------------------------------------------------------------ reading
 
@@ -708,19 +738,17 @@ def _plan_key(con: sqlite3.Connection, lesson: int) -> str:
     return str(max(numbers)) if numbers else ""
 
 
-def _refuse_damage(con: sqlite3.Connection, path: Path) -> None:
-    """What `check` calls damage, found at every open: a damaged file is never read
-    as if it were sound, nor written into (about 35 ms on a 9,000-note study)."""
-    con.execute("BEGIN")  # one consistent view, even while others write
-    try:
-        problems = damage.find_damage(con, integrity=False)
-        if not problems:
-            problems = structure_problems(con)
-    finally:
-        con.execute("ROLLBACK")
-    if problems:
-        more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
-        raise damaged(path, f"{problems[0]}{more}; 'lessonstudy check' lists them")
+def _migrate_if_older(con: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+    """Bring a file made by an older lessonstudy up to date (read-only: refuse one
+    that cannot be read as it is)."""
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version < schema.READABLE_FROM or (version < schema.SCHEMA_VERSION and not read_only):
+        if read_only:
+            raise LessonStudyError(
+                f"{path}: made by an older lessonstudy; open it once to upgrade it"
+            )
+        with write_transaction(con):
+            schema.migrate(con, version)
 
 
 def create_file(path: str | os.PathLike[str], study: Study, *, made_from: str = "new") -> None:
