@@ -128,10 +128,21 @@ async def test_start_screen_lists_recent_studies(study_path):
         await pilot.pause()
         options = app.screen.query_one("#start-list")
         assert str(study_path.resolve()) in option_ids(options)
+        # By its title, as the group knows it, with the file and where it is.
+        shown = str(options.get_option(str(study_path.resolve())).prompt)
+        assert shown.startswith("Fractions  study.lessonstudy · "), shown
         options.highlighted = option_ids(options).index(str(study_path.resolve()))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StudyMapScreen)
+
+
+def test_a_recent_study_whose_summary_cannot_be_read_is_listed_by_its_file_name(tmp_path):
+    from lessonstudy.tui.screens.start import recent_label
+
+    bad = tmp_path / "notes.lessonstudy"
+    bad.write_text("shopping list", encoding="utf-8")
+    assert str(recent_label(bad)) == f"notes  notes.lessonstudy · {tmp_path}"
 
 
 async def test_a_file_that_is_not_a_study_gives_a_message_not_a_traceback(tmp_path):

@@ -36,6 +36,24 @@ def suggested_file_name(title: str) -> str:
     return slug or "my-study"
 
 
+def recent_label(path: Path) -> Text:
+    """A recent study as people know it, by its title (from the summary the file
+    keeps), then its file and folder; a file whose summary cannot be read (out of
+    date, damaged, gone) by its file name alone: opening it says what is wrong."""
+    from lessonstudy.errors import LessonStudyError
+    from lessonstudy.store.summary import read_cached_at
+
+    try:
+        glance = read_cached_at(path, thorough=False)
+    except LessonStudyError:
+        glance = None
+    title = str(glance.get("title") or "") if glance else ""
+    where = (f"{path.name} · {path.parent}", "dim")
+    if not title:
+        return assemble((path.stem, "bold"), "  ", where)
+    return assemble((title, "bold"), "  ", where)
+
+
 class StartScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "app.new_study", "New study", id="start.new"),
@@ -62,10 +80,7 @@ class StartScreen(Screen[None]):
         recent = recent_studies()
         if recent:
             options.append(None)
-            options += [
-                Option(assemble((p.stem, "bold"), "  ", (str(p.parent), "dim")), id=str(p))
-                for p in recent
-            ]
+            options += [Option(recent_label(p), id=str(p)) for p in recent]
         yield OptionList(*options, id="start-list")
         where = " Studies you open are listed under the line." if recent else ""
         yield Static(
