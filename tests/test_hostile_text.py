@@ -151,7 +151,9 @@ async def test_start_screen_and_its_dialogs(study_path, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         looker = Looker(app, pilot)
         name = study_path.name
-        await looker.look("start screen (recent studies)", expect=f"{study_path.stem}  ")
+        # Each recent study by its title (typed text), then its file (a name that is markup).
+        shown = await looker.look("start screen (recent studies)", expect=f"{name} · ")
+        assert MARK in shown, shown
         await pilot.press("o")
         await looker.look("open a study file (this folder)", expect=name)
         await pilot.press("escape")
