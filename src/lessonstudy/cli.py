@@ -382,7 +382,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from lessonstudy.store import StudyFile
 
     try:
-        study_file = StudyFile.open(Path(args.path), read_only=True)
+        # The file's checks run while the copy is made, which is moved into place
+        # only once they have found the study sound.
+        with StudyFile.open_to_make(Path(args.path)) as study_file:
+            study_file.backup(Path(args.dest))
     except LessonStudyError as error:
         if "damaged study file" not in str(error):
             raise
@@ -392,8 +395,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
             f"{error}; no backup made: a copy would not hold all of it. Keep the file "
             "(and its -wal file) as it is, and copy both with your file manager"
         ) from None
-    with study_file:
-        study_file.backup(Path(args.dest))
     print(f"Copied {args.path} to {args.dest} (checked sound first)")
     return 0
 

@@ -674,6 +674,7 @@ class StudyFile:
                 # VACUUM INTO only reads this file, but query_only refuses it all the same.
                 self._con.execute("PRAGMA query_only = OFF")
                 self._con.execute("VACUUM INTO ?", (str(partial),))
+                self.confirm_sound()  # opened by open_to_make: the checks' verdict first
                 _move_into_place(partial, dest)
         except FileExistsError:
             raise LessonStudyError(f"{dest}: already exists; choose another name") from None
