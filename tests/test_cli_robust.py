@@ -84,6 +84,7 @@ def test_every_command_on_a_damaged_file_says_one_line_and_writes_nothing(
     for args in (
         ["info", s],
         ["export", s],
+        ["export", s, "-o", str(out / "e.json")],
         ["report", s, "-o", str(out / "r.html")],
         ["notes", "import", s, str(notes), "--observer", "Ruth", "--lesson", "1"],
         ["notes", "list", s],
@@ -96,6 +97,7 @@ def test_every_command_on_a_damaged_file_says_one_line_and_writes_nothing(
         assert "damaged study file" in line, line
         assert snapshot_files(study_path) == before, args
     assert not (out / "r.html").exists()  # nothing made from it leaves the command
+    assert not (out / "e.json").exists()
     assert not (out / "b.lessonstudy").exists()
     assert run("check", s).returncode == 2
 
