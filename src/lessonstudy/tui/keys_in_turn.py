@@ -8,7 +8,7 @@ once the field has handled every key before it, and what those keys set off (the
 field's Changed message bubbling to the screen that saves it). It then runs the
 key as Textual would (the priority binding, else the field's own key), and holds
 the keys typed after it until that too has settled (focus moved, fields mounted),
-so they go where the screen now says typing goes.
+so they go where the screen now says typing goes. A click waits its turn among them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ else:
     _Base = object
 
 STUCK_AFTER = 1.0  # seconds: a waited-for widget removed meanwhile never answers
+# What waits its turn behind a held key: keys, pastes, and the mouse's buttons (a click
+# straight after fast typing would otherwise move the focus before the keys typed
+# before it arrive, and they would land where it clicked).
+_IN_TURN = (events.Key, events.Paste, events.MouseDown, events.MouseUp, events.Click)
 
 
 class CaughtUp(Message):
@@ -47,7 +51,7 @@ class KeysInTurn(_Base):
     _then: Callable[[], Awaitable[None]] | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+        if isinstance(event, _IN_TURN) and not event.is_forwarded:
             if self._held is not None:
                 self._held.append(event)
                 self._release_if_stuck()
