@@ -244,6 +244,47 @@ async def test_the_phone_page_fits_the_screen_and_follows_the_lesson_clock(tmp_p
     assert (note.about, note.judgement and note.judgement.symbol) == ("class", "?")
 
 
+async def test_a_phone_correction_puts_a_note_in_the_stage_it_belongs_to(tmp_path):
+    """The clock was still on stage 1 when the note was taken in stage 2: the observer
+    says so in the correction, and can give it back to the clock."""
+    study = served_study(tmp_path / "s.lessonstudy")
+    with RunningServer(study) as server:
+        async with browser() as launched:
+            phone = await open_page(launched, server.url, PHONE)
+            await join_as_member(phone, MEMBERS[1])
+            await phone.click("#stage-next")
+            await expect(phone.locator("#stage-title")).to_contain_text("Stage 1 of 3")
+            await write_note(phone, "B", "folds the strip into eighths")
+            await expect(phone.locator("#last-sent")).to_contain_text("Saved")
+            note = phone.locator("#notes .note").first
+            await expect(note.locator(".meta")).to_contain_text("stage 1")
+            await note.get_by_role("button", name="Correct").click()
+            chooser = phone.locator("#edit-stage")
+            await expect(chooser).to_be_visible()
+            await expect(chooser.locator("option:checked")).to_have_text(
+                "By the lesson's clock: stage 1"
+            )
+            await chooser.select_option(label="Stage 2: Stage 2 of RL1")
+            await phone.click("#send")
+            await expect(phone.locator("#last-sent")).to_contain_text("Correction saved")
+            await expect(note.locator(".meta")).to_contain_text("stage 2")
+            assert not await phone.locator("#edit-stage-row").is_visible()  # a new note: no stage
+            with StudyFile.open(study, read_only=True) as study_file:
+                (stored_note,) = study_file.notes(1)
+                second = study_file.load().lessons[0].stages[1].id
+            assert (stored_note.stage_id, stored_note.stage_chosen) == (second, True)
+            # Back to the clock's stage.
+            await note.get_by_role("button", name="Correct").click()
+            await expect(chooser.locator("option:checked")).to_have_text("Stage 2: Stage 2 of RL1")
+            await chooser.select_option(value="")
+            await phone.click("#send")
+            await expect(note.locator(".meta")).to_contain_text("stage 1")
+            assert phone.errors == []
+    with StudyFile.open(study, read_only=True) as study_file:
+        (stored_note,) = study_file.notes(1)
+    assert (stored_note.stage_chosen, stored_note.text) == (False, "folds the strip into eighths")
+
+
 async def test_a_visitor_at_the_open_house_on_a_phone(tmp_path):
     study = served_study(tmp_path / "s.lessonstudy")
     with RunningServer(study, lesson=None, open_house=True, visitor_code=VISITOR_CODE) as server:

@@ -338,6 +338,49 @@ async def test_only_your_own_notes_can_be_corrected(study):
     assert (note.text, note.deleted, note.revision) == ("Ruth's own note, corrected", True, 3)
 
 
+async def test_a_correction_can_put_a_note_in_another_stage_and_back_on_the_timeline(study):
+    """On a phone, a note taken while the group had not yet moved the lesson's clock
+    on sat in the stage before, and the page could not say where it belonged."""
+    with RunningServer(study) as server:
+        plan = server.prepared.hub.plan
+        first, second = (str(stage.id) for stage in plan.stages[:2])
+        shown: list[dict[str, object]] = []
+
+        async def shown_and_saved(ws: aiohttp.ClientWebSocketResponse) -> dict[str, object]:
+            """The correction's answer; `shown`: the note as the pages are sent it."""
+            seen: list[dict[str, object]] = []
+            saved = await receive_until(ws, "saved", seen=seen)
+            updates = [m for m in seen if m["t"] == "notes"] or [await receive_until(ws, "notes")]
+            shown[:] = updates[-1]["notes"]
+            return saved
+
+        async with aiohttp.ClientSession() as session:
+            await sign_in(session, server.url, name=MEMBERS[0])
+            ws = await open_live(session, server.url)
+            await receive_until(ws, "clock")
+            await ws.send_json({"t": "stage", "id": str(uuid.uuid4()), "to": first, "after": None})
+            await receive_until(ws, "clock")
+            mine = note_message("Counts on in eighths")
+            await ws.send_json(mine)
+            await receive_until(ws, "saved")
+            edit = {"t": "edit", "id": mine["id"], "about": "A", "text": mine["text"]}
+            await ws.send_json({**edit, "revision": 1, "stage": "not-a-stage"})
+            assert "not in the lesson's plan" in (await receive_until(ws, "not_saved"))["why"]
+            await ws.send_json({**edit, "revision": 1, "stage": second})
+            assert (await shown_and_saved(ws))["revision"] == 2
+            assert [(n["stage"], n["stage_chosen"]) for n in shown] == [(2, True)]
+            with StudyFile.open(study, read_only=True) as study_file:
+                (note,) = study_file.notes(1)
+            assert (str(note.stage_id), note.stage_chosen) == (second, True)
+            await ws.send_json({**edit, "revision": 2, "stage": None})  # the stage running then
+            assert (await shown_and_saved(ws))["revision"] == 3
+            assert [(n["stage"], n["stage_chosen"]) for n in shown] == [(1, False)]
+            await ws.close()
+    with StudyFile.open(study, read_only=True) as study_file:
+        (note,) = study_file.notes(1)
+    assert (str(note.stage_id), note.stage_chosen, note.text) == (first, False, mine["text"])
+
+
 async def test_a_note_another_process_commits_reaches_the_page(study):
     with RunningServer(study) as server:
         async with aiohttp.ClientSession() as session:

@@ -97,6 +97,8 @@ def note_view(note: Observation, plan: ResearchLesson) -> Message:
         "deleted": note.deleted,
         "revision": note.revision,
         "stage": plan.stage_number(note.stage_id),
+        "stage_id": None if note.stage_id is None else str(note.stage_id),
+        "stage_chosen": note.stage_chosen,  # else: the stage running at its time
     }
 
 
@@ -129,8 +131,14 @@ def note_from_message(
     )
 
 
-def edited_note(message: Message, current: Observation, labels: list[str]) -> Observation:
-    """A correction (or deletion, or bringing back) of `current`, from its own observer."""
+def edited_note(
+    message: Message, current: Observation, labels: list[str], plan: ResearchLesson
+) -> Observation:
+    """A correction (or deletion, or bringing back) of `current`, from its own observer.
+
+    A correction may also say which stage the note belongs to (`"stage"`: a stage id
+    of the plan, chosen by the observer, or null: the stage running at the note's
+    time on the lesson's timeline), as the app's own correction can."""
     deleted = message.get("deleted", current.deleted)
     if not isinstance(deleted, bool):
         raise PageError("'deleted' must be true or false")
@@ -138,11 +146,24 @@ def edited_note(message: Message, current: Observation, labels: list[str]) -> Ob
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
         raise PageError("the note's revision is missing")
     content = _content(message, labels) if "text" in message else {}
+    if "stage" in message:
+        content.update(_chosen_stage(message["stage"], plan))
     return attrs.evolve(current, deleted=deleted, revision=revision, **content)
+
+
+def _chosen_stage(value: object, plan: ResearchLesson) -> dict[str, Any]:
+    if value is None:  # back to the timeline: the store places it by its time
+        return {"stage_id": None, "stage_chosen": False}
+    stages = {str(stage.id): stage.id for stage in plan.stages}
+    if not isinstance(value, str) or value not in stages:
+        raise PageError("that stage is not in the lesson's plan")
+    return {"stage_id": stages[value], "stage_chosen": True}
 
 
 def same_content(a: Observation, b: Observation) -> bool:
     """True when a correction changes nothing (sent twice, or made twice)."""
+    if a.stage_chosen != b.stage_chosen or (a.stage_chosen and a.stage_id != b.stage_id):
+        return False
     fields = ("about", "text", "judgement", "critical", "deleted")
     return all(getattr(a, name) == getattr(b, name) for name in fields)
 

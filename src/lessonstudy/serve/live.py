@@ -382,7 +382,7 @@ class LessonHub:
             current = self.notes.get(note_id(message.get("id")))
             if current is None or current.observer != page.pass_.name:
                 raise PageError("you can correct or delete only your own notes of this lesson")
-            edited = edited_note(message, current, [p.label for p in self.pupils])
+            edited = edited_note(message, current, [p.label for p in self.pupils], self.plan)
             edited = attrs.evolve(edited, revision=current.revision)
         except PageError as error:
             return {"t": "not_saved", "id": raw_id, "why": str(error), "retry": False}

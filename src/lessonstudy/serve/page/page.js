@@ -30,7 +30,7 @@
     retryMs: 500,
     tab: "yours",
     allPredictions: false, // on a phone: every pupil's prediction, not only yours
-    draft: { about: null, judgement: null, critical: false, startedAt: null, editing: null },
+    draft: { about: null, judgement: null, critical: false, startedAt: null, editing: null, stage: "" },
     elements: new Map(), // note id -> its <li>, reused between renders
     renderQueued: false,
     newsTimer: null,
@@ -606,8 +606,39 @@
       const note = state.notes.get(editing) || {};
       $("editing-what").textContent = note.at ? `Correcting your note from ${hhmm(note.at)}` : "Correcting your note";
     }
+    renderEditStage(editing ? state.notes.get(editing) : null);
     $("send").textContent = editing ? "Save correction" : "Send";
   }
+
+  function renderEditStage(note) {
+    // A correction can say which stage the note belongs to, as in the app: the stage
+    // running at its time (the timeline's), or one the observer chooses.
+    const row = $("edit-stage-row");
+    row.hidden = !note;
+    if (!note) return;
+    const select = $("edit-stage");
+    const list = stages();
+    const clock = !note.stage_chosen && note.stage ? `: stage ${note.stage}` : "";
+    const options = [["", `By the lesson's clock${clock}`],
+      ...list.map((stage, index) => [stage.id, `Stage ${index + 1}${stage.title ? ": " + stage.title : ""}`])];
+    const wanted = options.map(([value, words]) => value + "\u0000" + words).join("\u0001");
+    if (select.dataset.options !== wanted) {
+      select.replaceChildren(...options.map(([value, words]) => {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = words;  // typed titles are text, never markup
+        return option;
+      }));
+      select.dataset.options = wanted;
+    }
+    const chosen = state.draft.stage || "";
+    select.value = options.some(([value]) => value === chosen) ? chosen : "";
+  }
+
+  $("edit-stage").addEventListener("change", () => {
+    state.draft.stage = $("edit-stage").value;
+    saveDraft();
+  });
 
   function started() {
     if (state.draft.startedAt === null) state.draft.startedAt = Date.now();
@@ -676,7 +707,8 @@
     const w = state.welcome;
     const content = { about: draft.about, judgement: draft.judgement, critical: draft.critical, text };
     if (draft.editing) {
-      queueEdit(draft.editing, content);
+      // "" : the stage running at the note's time, on the lesson's one timeline.
+      queueEdit(draft.editing, Object.assign(content, { stage: draft.stage || null }));
     } else {
       const id = newId();
       const item = {
@@ -742,6 +774,7 @@
     state.draft = {
       about: note.about, judgement: note.judgement, critical: note.critical,
       startedAt: null, editing: state.notes.has(id) ? id : null,
+      stage: note.stage_chosen && note.stage_id ? note.stage_id : "",
     };
     if (!state.notes.has(id)) {
       // A note refused or still waiting: take it back into the line to send again.
@@ -761,7 +794,7 @@
   }
 
   function clearDraft() {
-    state.draft = { about: null, judgement: null, critical: false, startedAt: null, editing: null };
+    state.draft = { about: null, judgement: null, critical: false, startedAt: null, editing: null, stage: "" };
     $("note-text").value = "";
     saveDraft();
     renderPlan();
@@ -772,7 +805,7 @@
       const d = state.draft;
       localStorage.setItem(DRAFT_KEY, JSON.stringify({
         about: d.about, judgement: d.judgement, critical: d.critical, startedAt: d.startedAt,
-        editing: d.editing, text: $("note-text").value,
+        editing: d.editing, stage: d.stage || "", text: $("note-text").value,
       }));
     } catch (error) {
       // Storage off: the draft lives only in the page.
@@ -787,6 +820,7 @@
       state.draft = {
         about: d.about ?? null, judgement: d.judgement ?? null, critical: Boolean(d.critical),
         startedAt: d.startedAt ?? null, editing: d.editing ?? null,
+        stage: typeof d.stage === "string" ? d.stage : "",
       };
       $("note-text").value = d.text || "";
     } catch (error) {
