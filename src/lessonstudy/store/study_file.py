@@ -121,7 +121,7 @@ class StudyFile:
         if not read_only:
             check_writable(path)
         con = connect(path, read_only=read_only)
-        try:
+        with _closed_if_refused(con, path):
             # SQLite's own check first: never migrate (write) into a damaged file.
             problem = open_checks.sqlite_problem(con)
             if problem:
@@ -130,12 +130,6 @@ class StudyFile:
             # A damaged file is never read as if it were sound, nor written into
             # (about 35 ms on a 9,000-note study).
             open_checks.refuse_content_damage(con, path)
-        except (sqlite3.Error, UnicodeDecodeError) as error:
-            con.close()
-            raise explain(path, error) from None
-        except LessonStudyError:
-            con.close()
-            raise
         return cls(path, con, read_only=read_only)
 
     @classmethod
@@ -149,14 +143,8 @@ class StudyFile:
         path = Path(path)
         check_readable(path)
         con = connect(path, read_only=True)
-        try:
+        with _closed_if_refused(con, path):
             _migrate_if_older(con, path, read_only=True)
-        except (sqlite3.Error, UnicodeDecodeError) as error:
-            con.close()
-            raise explain(path, error) from None
-        except LessonStudyError:
-            con.close()
-            raise
         study_file = cls(path, con, read_only=True)
         study_file._checks = open_checks.Alongside(path)
         return study_file
@@ -737,6 +725,19 @@ def _plan_key(con: sqlite3.Connection, lesson: int) -> str:
     if chosen in numbers:
         return str(chosen)
     return str(max(numbers)) if numbers else ""
+
+
+@contextlib.contextmanager
+def _closed_if_refused(con: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Opening: a file refused (or an SQLite error, said in one line) closes `con`."""
+    try:
+        yield
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        con.close()
+        raise explain(path, error) from None
+    except LessonStudyError:
+        con.close()
+        raise
 
 
 def _migrate_if_older(con: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
