@@ -226,6 +226,8 @@ async def test_every_step_screen_of_a_study(study_path):
         await pilot.press("escape")
 
         app.open_step("write_up")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the preview is rendered by a worker
         await looker.look("write-up")
         await pilot.press("escape")
 

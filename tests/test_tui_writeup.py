@@ -28,6 +28,13 @@ def study_file(tmp_path):
         yield created
 
 
+async def preview_ready(pilot) -> None:
+    """The preview is rendered by a worker (its own read of the file): wait for it."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def titles(screen: WriteUpScreen) -> list[str]:
     options = screen.query_one("#writeup-sections", OptionList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
@@ -36,7 +43,7 @@ def titles(screen: WriteUpScreen) -> list[str]:
 async def test_preview_lists_sections_and_shows_one_at_a_time(study_file):
     app = WriteUpApp(study_file)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await preview_ready(pilot)
         screen = app.screen
         assert isinstance(screen, WriteUpScreen)
         names = titles(screen)
@@ -59,7 +66,7 @@ async def test_kind_key_switches_to_the_handout(study_file):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("f2")
-        await pilot.pause()
+        await preview_ready(pilot)
         screen = app.screen
         assert screen.query_one("#writeup-kind", Select).value == "handout"
         assert "How to observe" in titles(screen)
@@ -96,7 +103,7 @@ async def test_footer_shows_the_bindings_with_ids(study_file):
 
 async def test_at_80_columns_each_section_takes_one_line_and_the_preview_has_room(study_file):
     async with WriteUpApp(study_file).run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await preview_ready(pilot)
         screen = pilot.app.screen
         sections = screen.query_one("#writeup-sections", OptionList)
         # Cut short with an ellipsis, never wrapped: a long title does not push the
@@ -118,7 +125,7 @@ async def test_the_first_preview_is_more_than_the_title(study_file):
         assert isinstance(screen, WriteUpScreen)
         for kind in ("report", "handout", "poster", "slides"):
             screen.query_one("#writeup-kind", Select).value = kind
-            await pilot.pause()
+            await preview_ready(pilot)
             shown = screen.query_one(Markdown).source
             # The title section alone is a heading and a line: it runs on into
             # the first real section rather than leaving the preview empty.
@@ -148,7 +155,7 @@ async def test_private_words_are_listed_where_they_are_and_stop_the_export(study
         saved, _ = study_file.read(documents.PRIVATE_WORDS)
         assert [(w.text, w.pupil) for w in saved.words] == [("Amira Khan", "A"), ("Amira", "A")]
         await pilot.press("f6")
-        await pilot.pause()
+        await preview_ready(pilot)
         hits = rendered(screen.query_one("#writeup-hits"))
         assert "1 private word in this write-up" in hits
         assert "“Amira” in Appendix C: Every observation note › RL1" in hits

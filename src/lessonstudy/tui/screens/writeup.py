@@ -15,6 +15,7 @@ text is changed or the group exports with the pseudonym put in instead.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -130,6 +131,7 @@ class WriteUpScreen(EditingScreen):
         self.sections: list[Section] = []
         self.hits: list[guard.Hit] = []
         self.exported: Path | None = None
+        self._preview_turn = 0  # the latest preview asked for (a worker renders it)
         self._out_of_date = False  # the study changed while another screen was in front
         self.overview = self.document(documents.OVERVIEW)
         self.private = self.document(documents.PRIVATE_WORDS)
@@ -222,19 +224,48 @@ class WriteUpScreen(EditingScreen):
     # ------------------------------------------------------------------ preview
 
     def show_write_up(self, keep_section: bool = False) -> None:
-        """Render the chosen kind to Markdown and list its sections; show one."""
+        """Render the chosen kind to Markdown and list its sections; show one.
+
+        Rendered by a worker with its own read of the file (at 90,000 notes the
+        load and the rendering take a second or two): the screen keeps taking keys,
+        and a newer request makes an older one's result be dropped."""
         sections_list = self.query_one("#writeup-sections", OptionList)
         chosen = sections_list.highlighted if keep_section else None
+        self._preview_turn += 1
+        self.set_status("Making the preview ...")
+        # The private words as they are now, for the worker (they are edited here).
+        private = copy.deepcopy(self.private.value)
+        self._render_preview(self._preview_turn, self.kind, private, chosen)
+
+    @work(thread=True, group="writeup-preview", exit_on_error=False)
+    def _render_preview(
+        self, turn: int, kind: str, private: PrivateWords, chosen: int | None
+    ) -> None:
         try:
-            study = self.study_file.load(notes=self.kind not in report.WITHOUT_NOTES)
-            markdown = report.render_markdown(study, kind=self.kind)
+            # A read of its own: the study file's connection is not shared across threads.
+            with StudyFile.open(self.study_file.path, read_only=True) as reader:
+                study = reader.load(notes=kind not in report.WITHOUT_NOTES)
+            markdown = report.render_markdown(study, kind=kind)
+            hits = guard.find_in_markdown(guard.checked(private, study.pupils), markdown)
         except LessonStudyError as error:
-            self.notify(str(error), title="Cannot write this up", severity="error")
+            self.app.call_from_thread(self._preview_failed, turn, str(error))
             return
-        self.show_hits(
-            guard.find_in_markdown(guard.checked(self.private.value, study.pupils), markdown)
-        )
-        self.sections = split_sections(markdown)
+        sections = split_sections(markdown)
+        self.app.call_from_thread(self._show_preview, turn, sections, hits, chosen)
+
+    def _preview_failed(self, turn: int, message: str) -> None:
+        if turn == self._preview_turn:
+            self.set_status()
+            self.notify(message, title="Cannot write this up", severity="error")
+
+    def _show_preview(
+        self, turn: int, sections: list[Section], hits: list[guard.Hit], chosen: int | None
+    ) -> None:
+        if turn != self._preview_turn:
+            return  # a newer preview is on its way (another kind, a later change)
+        self.show_hits(hits)
+        self.sections = sections
+        sections_list = self.query_one("#writeup-sections", OptionList)
         sections_list.clear_options()
         sections_list.add_options(
             Option(
