@@ -124,7 +124,9 @@ class InterviewsScreen(Screen[None]):
         self.lesson = lesson
         self.clock = clock  # tests pass a fixed clock
         self.live_timer = live_timer  # tests and snapshots turn the ticking off
-        self.study = study_file.load()
+        # The interviews, pupils, members and plans: no note is shown here (a study's
+        # tens of thousands of notes are not read for them).
+        self.study = study_file.load(notes=False)
         chosen = protocol_or_default(self.study.overview.protocol)
         self.protocol, self._protocol_problem = chosen.protocol, chosen.problem
         self.doc: EditedDocument[Interview] | None = None
@@ -503,7 +505,7 @@ class InterviewsScreen(Screen[None]):
     @on(StudyChanged)
     def _study_changed(self) -> None:
         """Another process saved: refresh the list (the open interview keeps what is typed)."""
-        self.study = self.study_file.load()
+        self.study = self.study_file.load(notes=False)
         self.protocol = protocol_or_default(self.study.overview.protocol).protocol
         self._show_questions()
         if self.doc is not None and self.doc.is_stale():

@@ -178,7 +178,7 @@ class LessonSummaryScreen(Screen[None]):
 
     def show_evidence(self) -> None:
         self._seen_seq = self.study_file.last_seq()
-        study = self.study_file.load()
+        study = self.study_file.load(self.lesson_number)  # this lesson's notes, not every one
         grid = evidence_grid(study, self.lesson_number)
         box = self.query_one("#evidence", VerticalScroll)
         box.remove_children()
