@@ -357,6 +357,49 @@ async def test_notes_still_being_written_are_merged_in_and_the_reader_keeps_thei
         assert detail.scroll_y == place
 
 
+async def test_another_recorders_point_is_shown_without_reading_the_notes_again(
+    study_file: StudyFile,
+) -> None:
+    """Two recorders in one discussion: each point one of them saved made the other's
+    screen read the lesson's notes again (30,000 at 90,000 notes, on the UI thread).
+    A change of documents alone reads the documents; the notes stay as they were."""
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        await pilot.press("ctrl+n", "ctrl+n")  # a step with points
+        step_id = screen.step.id
+        notes_before = screen.study.notes
+        loads: list[tuple[int | None, bool]] = []
+        load = study_file.load
+
+        def counted_load(lesson: int | None = None, *, notes: bool = True) -> Any:
+            loads.append((lesson, notes))
+            return load(lesson, notes=notes)
+
+        study_file.load = counted_load  # type: ignore[method-assign]
+        with StudyFile.open(study_file.path) as other:
+            discussion, revision = other.read(documents.discussion(1))
+            discussion.records.setdefault(step_id, []).append("Sami needed the strip")
+            other.save(documents.discussion(1), discussion, revision)
+        screen.post_message(StudyChanged(Change(documents=frozenset({("discussion", "1")}))))
+        editor = screen.query_one(PointsEditor)
+        await until(pilot, lambda: "Sami needed the strip" in editor.points, "the point shown")
+        assert loads == [(None, False)]  # the documents, no note
+        assert screen.study.notes == notes_before
+        assert screen.discussion.records[step_id][-1] == "Sami needed the strip"
+        # A plan changed: where its notes stand may have moved, so they are read again.
+        loads.clear()
+        with StudyFile.open(study_file.path) as other:
+            plan, revision = other.read(documents.lesson(1))
+            plan.stages[0].title += " (renamed)"
+            other.save(documents.lesson(1), plan, revision)
+        screen.post_message(StudyChanged(Change(documents=frozenset({("lesson", "1")}))))
+        await until(pilot, lambda: loads, "the notes read again")
+        assert [with_notes for _lesson, with_notes in loads] == [True]
+
+
 def test_each_judgement_reads_without_colour() -> None:
     """The grid's cells carry the judgement as a symbol, not only as a colour."""
     study = read_json(example_study_path())

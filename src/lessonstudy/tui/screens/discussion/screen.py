@@ -65,6 +65,7 @@ from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
+from lessonstudy.usecases.changes import Change
 from lessonstudy.usecases.note_updates import with_changed_notes
 from lessonstudy.usecases.placing import place_in_stage
 from lessonstudy.words import counted
@@ -93,6 +94,18 @@ def default_discussion(study: Study, lesson: int) -> Discussion:
         chair=holder(Role.CHAIR),
         recorder=holder(Role.RECORDER),
         attendees=[m.name for m in study.members],
+    )
+
+
+def _notes_stand_as_they_were(change: Change, lesson: int | None) -> bool:
+    """Whether the notes read (of `lesson`, or all) and where they stand are still
+    right after `change`: no note or clock of theirs moved, and no plan (a stage
+    removed moves its notes) nor the open house's choice of plan changed."""
+    return not (
+        change.notes(lesson)
+        or change.marks(lesson)
+        or change.document("lesson")
+        or change.document("open_house")
     )
 
 
@@ -618,7 +631,13 @@ class DiscussionScreen(Screen[None]):
             if change.notes(lesson):
                 self._notes_changed()
             return
-        self._reload_study()
+        if change is not None and _notes_stand_as_they_were(change, lesson):
+            # The other recorder's points, a header: the documents are read again, the
+            # notes kept (a lesson's 30,000 notes were read again for each point saved).
+            fresh = self.study_file.load(notes=False)
+            self.study = attrs.evolve(fresh, notes=self.study.notes, marks=self.study.marks)
+        else:
+            self._reload_study()
         if self.doc.reload():
             self._show_header()
             self._show_step_list()
