@@ -711,3 +711,17 @@ def test_every_kind_of_write_up_is_declared_once_with_its_template():
         assert set(kind.formats) <= set(report.FORMATS)
         assert report.KIND_FORMATS[kind.name] == kind.formats
         assert (kind.name in report.WITHOUT_NOTES) is not kind.notes
+
+
+def test_counts_read_as_words_one_note_and_thousands_with_commas(study):
+    """'(1 notes)' and '(30000 notes)' in the notes appendix's headings."""
+    import uuid
+
+    import attrs
+
+    first = study.live_notes(1)[0]
+    text = report.render_markdown(attrs.evolve(study, notes=[first]), kind="report")
+    assert "(1 note)" in text and "(1 notes)" not in text
+    many = [attrs.evolve(first, id=uuid.uuid4()) for _ in range(1200)]
+    text = report.render_markdown(attrs.evolve(study, notes=many), kind="report")
+    assert "(1,200 notes)" in text

@@ -52,6 +52,11 @@ def chip(judgement: dict[str, Any] | None) -> Markdown:
     return Markdown(f"`{judgement['symbol']}`")
 
 
+def counted_words(count: int, noun: str) -> str:
+    """'1 note', '30,000 notes' (nouns whose plural takes an s)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def counts_text(verdict: dict[str, Any]) -> Markdown:
     """The notes' judgements counted: "2 `=` 1 `-`" (or "no notes"); never a verdict."""
     if not verdict["counts"]:
@@ -226,6 +231,7 @@ def _environment(override: Path | None) -> jinja2.Environment:
     env.filters["chip"] = chip
     env.filters["verdict"] = verdict_text
     env.filters["counts"] = counts_text
+    env.filters["counted"] = counted_words
     env.globals.update(
         evidence_table=evidence_table,
         progress_table=progress_table,
