@@ -44,6 +44,27 @@ def open_regular_file(path: Path, *, what: str) -> int:
     raise LessonStudyError(f"{path}: not {what} (a device, pipe or socket, not a file)")
 
 
+def regular_file_size(path: Path, *, what: str) -> int:
+    """The size of `path`, which must be an ordinary file the user may read, found
+    without opening it (see store.connection.check_readable for why a study file
+    must not be opened outside SQLite). Refused as open_regular_file refuses."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise LessonStudyError(f"{path}: no such file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LessonStudyError(f"{path}: a symbolic link that leads round in a loop") from None
+        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise LessonStudyError(f"{path}: is a folder, not {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise LessonStudyError(f"{path}: not {what} (a device, pipe or socket, not a file)")
+    if not os.access(path, os.R_OK):
+        raise LessonStudyError(f"{path}: cannot be read (Permission denied)")
+    return info.st_size
+
+
 def read_input(path: Path, *, what: str, limit_mb: int) -> bytes:
     """The bytes of a file the user named, refusing anything but an ordinary file
     of at most `limit_mb` megabytes (a mistaken name must not fill the memory)."""

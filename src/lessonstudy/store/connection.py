@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.files import SQLITE_HEADER, open_regular_file
+from lessonstudy.files import SQLITE_HEADER, open_regular_file, regular_file_size
 from lessonstudy.store import schema
 
 
@@ -28,19 +28,35 @@ def check_readable(path: Path) -> None:
     """Raise LessonStudyError unless `path` looks like one of our study files.
 
     Only ordinary files: a FIFO named *.lessonstudy would make SQLite (and
-    every command) wait forever, a device never ends."""
-    fd = open_regular_file(path, what="a study file")
+    every command) wait forever, a device never ends.
+
+    The file is looked at through SQLite only, never through a descriptor of
+    our own: this process may already hold connections to it, and closing any
+    other descriptor of the file drops every lock the process holds on it
+    (POSIX advisory locks belong to the process). Another process could then
+    checkpoint and reset the write-ahead log under those connections. Seen: the
+    app's worker opening the study while an observer wrote left the file
+    "malformed", three times in three. SQLite itself keeps such descriptors open
+    until its last lock on the file goes.
+    """
+    if regular_file_size(path, what="a study file") < 100:  # less than SQLite's header
+        raise LessonStudyError(_not_a_database(path))
     try:
-        with os.fdopen(fd, "rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
-    if not header.startswith(SQLITE_HEADER):
-        raise LessonStudyError(f"{path}: not a study file (not an SQLite database)")
-    if len(header) < 100:
-        raise LessonStudyError(f"{path}: damaged study file (truncated header)")
-    application_id = int.from_bytes(header[68:72], "big")
-    user_version = int.from_bytes(header[60:64], "big")
+        # Read-write with query_only, as connect() makes read-only connections: one
+        # opened with mode=ro would leave the write-ahead log's files behind.
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+    except sqlite3.Error as error:
+        raise explain(path, error) from None
+    try:
+        probe.execute("PRAGMA query_only = ON")
+        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+        user_version = probe.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            raise LessonStudyError(_not_a_database(path)) from None
+        raise explain(path, error) from None
+    finally:
+        probe.close()
     if application_id != schema.APPLICATION_ID:
         raise LessonStudyError(f"{path}: an SQLite database, but not a lessonstudy study file")
     if user_version > schema.SCHEMA_VERSION:
@@ -48,6 +64,22 @@ def check_readable(path: Path) -> None:
             f"{path}: made by a newer lessonstudy (file schema {user_version}, this version "
             f"reads up to {schema.SCHEMA_VERSION}); upgrade lessonstudy to open it"
         )
+
+
+def _not_a_database(path: Path) -> str:
+    """What to say of a file SQLite cannot read as a database. Its first bytes may be
+    read here: SQLite holds no lock on a file it does not take for a database (nor
+    on one shorter than its header)."""
+    try:
+        with os.fdopen(open_regular_file(path, what="a study file"), "rb") as handle:
+            header = handle.read(100)
+    except (OSError, LessonStudyError):
+        header = b""
+    if not header.startswith(SQLITE_HEADER):
+        return f"{path}: not a study file (not an SQLite database)"
+    if len(header) < 100:
+        return f"{path}: damaged study file (truncated header)"
+    return f"{path}: damaged study file (its header cannot be read)"
 
 
 def check_writable(path: Path) -> None:
