@@ -8,6 +8,7 @@ can see the agreed changes become its checklist.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,10 @@ from lessonstudy.tui.widgets.evidence_grid import (
     cell_text,
     judgement_badge,
 )
+from lessonstudy.tui.widgets.evidence_grid.table import TYPING_RUN_SECONDS
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.usecases.changes import Change
-from tui_helpers import ScreenApp, rendered, type_text, until
+from tui_helpers import ScreenApp, key_event, rendered, type_text, until
 
 
 def example_without_rl1_discussion() -> Study:
@@ -693,6 +695,53 @@ async def test_the_group_records_its_judgement_cell_by_cell(study_file: StudyFil
         saved, _ = study_file.read(documents.discussion(1))
         assert saved.judgement(stages[1].id, "A") is Judgement.AS_PREDICTED
         assert saved.judgement(stages[3].id, "B") is Judgement.UNEXPECTED
+
+
+def timed_key(char: str, at: float) -> events.Key:
+    """The event a terminal sends for `char`, read at `at` (time.monotonic)."""
+    event = key_event(char)
+    event.time = at
+    return event
+
+
+async def test_a_point_that_begins_with_a_judgement_key_is_a_point_not_a_judgement(
+    study_file: StudyFile,
+) -> None:
+    """Seen in a new user's trial: the recorder typed "- bullet: strips helped" on the
+    grid; "-" became the group's judgement of the cell ("less than predicted") and
+    the point was saved without it. A judgement key followed at once by a space began
+    a point, as a bullet does: the judgement it made is taken back and it is the
+    point's first character."""
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        view = screen.query_one(EvidenceView)
+        stage = study_file.load().lesson(1).stages[1]
+        await pilot.press("down", "right", "+")  # the group: B at stage 2, better
+        # The recorder writes a point a moment later (the keys as the terminal timed them).
+        later = time.monotonic() + 2 * TYPING_RUN_SECONDS
+        for char in "- bullet: strips helped":
+            app.post_message(timed_key(char, later))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stage.id, "B") is Judgement.BETTER  # as the group had it
+        assert saved.records[screen.step.id][-1] == "- bullet: strips helped"
+        assert view.table.get_cell_at(view.table.cursor_coordinate).plain.startswith(" + ")
+        # "??" then a question: both symbols are the point's, the cell as it was.
+        view.table.focus()
+        later += 2 * TYPING_RUN_SECONDS
+        for char in "?? why did Sol finish early":
+            app.post_message(timed_key(char, later))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved, _ = study_file.read(documents.discussion(1))
+        assert saved.judgement(stage.id, "B") is Judgement.BETTER
+        assert saved.records[screen.step.id][-1] == "?? why did Sol finish early"
 
 
 async def test_a_note_in_no_stage_is_placed_with_one_key(tmp_path: Path) -> None:

@@ -261,6 +261,7 @@ class DiscussionScreen(Screen[None]):
             )
         table = self.query_one(EvidenceTable)
         table.judge = self._judge
+        table.take_back = self._take_back_judgements
         table.type_into = self._type_into_point
         if self.discussion.agreed_changes:
             self._carry()  # changes agreed in an earlier sitting, or in another window
@@ -568,16 +569,17 @@ class DiscussionScreen(Screen[None]):
 
     # ------------------------------------------------------------------ the group's judgement
 
-    def _judge(self, judgement: Judgement | None) -> None:
-        """= + - ? (or Backspace: none) on the grid: the group's judgement of that cell."""
+    def _judge(self, judgement: Judgement | None) -> bool:
+        """= + - ? (or Backspace: none) on the grid: the group's judgement of that cell.
+        True if it changed."""
         view = self.query_one(EvidenceView)
         place = view.cell_at_cursor()
         if place is None or view.grid is None:
-            return
+            return False
         number, label = place
         stage = view.grid.rows[number - 1].stage
         if self.discussion.judgement(stage.id, label) == judgement:
-            return
+            return False
 
         def mutate(d: Discussion) -> None:
             d.set_judgement(stage.id, label, judgement)
@@ -588,6 +590,15 @@ class DiscussionScreen(Screen[None]):
         view.update(self.grid())
         words = "taken back" if judgement is None else judgement.words
         self.notify(f"The group's judgement of {label} at stage {number}: {words}.", timeout=3)
+        return True
+
+    def _take_back_judgements(self, count: int) -> None:
+        """Judgement keys that began a point ("- the strips helped"): not judgements."""
+        for _ in range(count):
+            if self.doc.can_undo():
+                self._saved(self.doc.undo())
+        self.query_one(EvidenceView).update(self.grid())
+        self.notify("Writing a point: the cell's judgement is as it was.", timeout=4)
 
     def _type_into_point(self, event: events.Key) -> None:
         """A key typed on the grid: the recorder is writing a point."""

@@ -59,6 +59,9 @@ def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
 
 
 JUDGEMENT_KEYS = {judgement.symbol: judgement for judgement in Judgement}
+# A judgement key followed by a space within this many seconds began a point
+# ("- the strips helped"); a space typed later finds the judgement made.
+TYPING_RUN_SECONDS = 1.0
 # Moving the cursor is handled with the judgement keys, in the order typed: a
 # binding would run only after the key bubbled up to the app, behind a judgement
 # key typed after it in a burst (which would then judge the cell left behind).
@@ -79,12 +82,23 @@ class EvidenceTable(DataTable[Text]):
 
     = + - ? judge the cell under the cursor, Backspace / Delete take the
     judgement back (`judge`); any other printable key is handed on (`type_into`):
-    typing is never lost, nor taken as a command."""
+    typing is never lost, nor taken as a command. A judgement key followed at once
+    by a space ("- the strips helped", "? why ...") began a point, as a bullet
+    does: the judgements it made are taken back (`take_back`) and it goes into the
+    point too. Followed by a letter ("+Leo said it") it was the group's judgement."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.judge: Callable[[Judgement | None], None] | None = None
+        # Returns whether the judgement changed.
+        self.judge: Callable[[Judgement | None], bool] | None = None
+        self.take_back: Callable[[int], None] | None = None  # that many judgements
         self.type_into: Callable[[events.Key], None] | None = None
+        # Judgement keys typed since the last other key (each within a typing run of
+        # the next), how many judgements they changed, and when the last was typed:
+        # taken back if typing follows in the same run.
+        self._symbols = ""
+        self._judged = 0
+        self._symbol_typed_at = 0.0
         # A point began here: every key until the grid has the focus again is the
         # point's (Enter adds it, Backspace edits it), in the order typed.
         self._typing = False
@@ -99,6 +113,10 @@ class EvidenceTable(DataTable[Text]):
             event.prevent_default()
             self.type_into(event)
             return
+        symbols, judged = self._symbols, self._judged
+        self._symbols, self._judged = "", 0
+        if event.time - self._symbol_typed_at > TYPING_RUN_SECONDS:
+            symbols, judged = "", 0  # judged a while ago: a judgement, whatever comes next
         if event.key in CURSOR_KEYS:
             event.stop()
             event.prevent_default()
@@ -109,12 +127,20 @@ class EvidenceTable(DataTable[Text]):
         ):
             event.stop()
             event.prevent_default()
-            self.judge(JUDGEMENT_KEYS.get(char or ""))
+            changed = self.judge(JUDGEMENT_KEYS.get(char or ""))
+            if char and char in JUDGEMENT_KEYS:
+                self._symbols, self._judged = symbols + char, judged + changed
+                self._symbol_typed_at = event.time
             return
         if event.is_printable and char and self.type_into is not None:
             event.stop()
             event.prevent_default()
             self._typing = True
+            if symbols and char == " ":  # "- the strips helped": the symbol began it
+                if judged and self.take_back is not None:
+                    self.take_back(judged)
+                for symbol in symbols:
+                    self.type_into(events.Key(symbol, symbol))
             self.type_into(event)
             return
         await super()._on_key(event)
