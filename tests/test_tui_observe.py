@@ -209,6 +209,25 @@ async def test_keys_typed_straight_after_enter_go_into_the_next_note(study_path:
         ]
 
 
+async def test_lines_pasted_into_the_note_line_are_all_kept_once(study_path: Path) -> None:
+    """Seen in a new user's trial: three lines pasted gave "Line one says ALine one says
+    A" (the first line twice, the others lost). A note is one line: they are joined."""
+    from textual import events
+
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        line = app.observe.query_one(NoteLine)
+        await pilot.press("b")
+        app.post_message(events.Paste("Line one says A\nLine two says B\r\n\nLine three says C\n"))
+        await pilot.pause()
+        assert line.text == "Line one says A Line two says B Line three says C"
+        await pilot.press("enter")
+        (note,) = study_file.notes(1)
+        assert (note.about, note.text) == ("B", "Line one says A Line two says B Line three says C")
+
+
 async def test_picks_show_and_backspace_takes_them_back(study_path: Path) -> None:
     study_file = StudyFile.open(study_path)
     app = ObserveApp(study_file, "Ruth")

@@ -103,8 +103,20 @@ class NoteInput(TypingInPlace, OrderedKeys, Input):
         await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
-        # Pasted text is text, even before a pupil is picked (nothing typed is lost).
-        super()._on_paste(event)
+        """Pasted text is text, even before a pupil is picked, and all of it: a note is
+        one line, so the lines pasted are joined (Input keeps only the first). Seen:
+        three lines pasted gave the first line twice and lost the others."""
+        # prevent_default: Textual also runs Input's own handler (it dispatches to each
+        # class of the widget), which pasted the first line a second time.
+        event.stop()
+        event.prevent_default()
+        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
 
 
 class NoteLine(Horizontal):
