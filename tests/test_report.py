@@ -725,3 +725,34 @@ def test_counts_read_as_words_one_note_and_thousands_with_commas(study):
     many = [attrs.evolve(first, id=uuid.uuid4()) for _ in range(1200)]
     text = report.render_markdown(attrs.evolve(study, notes=many), kind="report")
     assert "(1,200 notes)" in text
+
+
+def test_the_report_says_only_what_the_group_did_with_its_agreed_changes_and_open_house():
+    """Seen in a new user's trial: 'It took in the 3 changes agreed after RL1.' while
+    none was ticked as worked in; 'The open-house lesson: the RL2 plan.' with no open
+    house planned; slides dated '3 February 2026 to' when the last lesson had no date."""
+    import attrs
+
+    from lessonstudy.model import ChangeItem, OpenHouse
+
+    study = make_study()
+    second = study.lessons[1]
+    carried = [ChangeItem("Count in eighths first"), ChangeItem("Use the strip")]
+    lessons = [study.lessons[0], attrs.evolve(second, carried_changes=carried, date=None)]
+    quiet = attrs.evolve(study, lessons=lessons[:2], open_house=OpenHouse())
+    quiet.notes = [n for n in quiet.notes if n.lesson in (1, 2)]
+    text = report.render_markdown(quiet, kind="report")
+    assert "It took in" not in text
+    assert "The 2 changes agreed after RL1 were on its checklist; none is ticked" in text
+    assert "The open-house lesson" not in text
+    slides = report.render_markdown(quiet, kind="slides")
+    assert " to \n" not in slides and not any(line.endswith(" to") for line in slides.splitlines())
+    carried[0].done = True
+    text = report.render_markdown(quiet, kind="report")
+    assert "It took in 1 of the 2 changes agreed after RL1" in text
+    carried[1].done = True
+    assert "It took in the 2 changes agreed after RL1." in report.render_markdown(quiet)
+    house = attrs.evolve(quiet, open_house=OpenHouse(lesson=2, teacher="Ann Lee"))
+    assert "The open-house lesson:** the RL2 plan, taught by Ann Lee." in report.render_markdown(
+        house
+    )

@@ -184,6 +184,8 @@ def _lesson(
         "initial_thoughts": lesson.initial_thoughts,
         "carried_in": {
             "count": len(lesson.carried_changes),
+            # Ticked in the plan as worked in: only these did the lesson take in.
+            "done": sum(1 for change in lesson.carried_changes if change.done),
             "from": f"RL{previous.number}" if previous else "",
         },
         "stages": [_stage(row, names) for row in grid.rows],
@@ -494,7 +496,19 @@ def _open_house(study: Study, lessons: list[Data]) -> Data:
     house = study.open_house
     number = house.lesson or (study.lessons[-1].number if study.lessons else None)
     plan = next((lesson for lesson in lessons if lesson["number"] == number), None)
+    counts = _open_house_counts(study)
     return {
+        # Whether the group planned or held one: else the report says nothing of it
+        # (the handout still has a plan to print, the last lesson's by default).
+        "planned": bool(
+            house.lesson
+            or house.date
+            or house.time
+            or house.teacher
+            or house.place
+            or house.invitees
+            or counts["count"]
+        ),
         "date": long_date(house.date),
         "time": house.time,
         "teacher": house.teacher,
@@ -503,7 +517,7 @@ def _open_house(study: Study, lessons: list[Data]) -> Data:
         "invitees": house.invitees,
         "briefing": house.briefing,
         "visitor_notes": house.visitor_notes,
-        "notes": _open_house_counts(study),
+        "notes": counts,
     }
 
 
