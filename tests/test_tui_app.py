@@ -121,6 +121,26 @@ async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
     assert recent.recent_studies() == [(tmp_path / "year-4-fractions.lessonstudy").resolve()]
 
 
+async def test_the_suggested_file_name_is_replaced_by_ctrl_u_and_typing(tmp_path, monkeypatch):
+    """Seen in a new user's trial: title typed, Tab to the file name, ctrl+u, 'study1':
+    'study1easoning-about-fractions' (the cursor had stayed after the first letter)."""
+    from textual.widgets import Input
+
+    monkeypatch.chdir(tmp_path)
+    app = LessonStudyApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # "New study…"
+        await pilot.pause()
+        await pilot.press(*"Reasoning about fractions")
+        file_name = app.screen.query_one("#new-file", Input)
+        assert file_name.value == "reasoning-about-fractions"
+        file_name.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"study1")
+        assert file_name.value == "study1"
+
+
 async def test_start_screen_lists_recent_studies(study_path):
     recent.remember(study_path)
     app = LessonStudyApp()

@@ -134,6 +134,9 @@ class NewStudyDialog(ModalScreen[NewStudy | None]):
             file_input = self.query_one("#new-file", Input)
             with file_input.prevent(Input.Changed):
                 file_input.value = suggested_file_name(event.value)
+                # At the end, as if typed: the cursor stayed after the first letter, so
+                # ctrl+u there kept the rest ("study1easoning-about-fractions").
+                file_input.cursor_position = len(file_input.value)
         self._show_where()
 
     @on(Input.Changed, "#new-file")
