@@ -129,6 +129,10 @@ async def test_a_note_can_be_erased_for_good_from_the_observe_screen(study_path)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")  # only y erases
         assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press(*"Ok")  # typing meant for the note line: said to go nowhere
+        assert isinstance(app.screen, ConfirmDialog)
+        said = [str(n.message) for n in app._notifications]
+        assert any("Answer y or n first" in m for m in said), said
         await pilot.press("y")
         await pilot.pause()
         table = app.screen.query_one(NotesTable)

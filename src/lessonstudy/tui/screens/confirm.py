@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,3 +34,14 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing meant for the screen behind goes nowhere while this asks: say so at
+        # once, rather than let it vanish unremarked (seen: a note typed after ctrl+l).
+        if event.is_printable and event.character not in ("y", "n"):
+            event.stop()
+            self.notify(
+                f"{self.question} Answer y or n first: what is typed here goes nowhere.",
+                severity="warning",
+                timeout=4,
+            )
