@@ -27,21 +27,13 @@ def open_regular_file(path: Path, *, what: str) -> int:
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise LessonStudyError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LessonStudyError(f"{path}: is a folder, not {what}") from None
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise LessonStudyError(f"{path}: a symbolic link that leads round in a loop") from None
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
+        raise _not_opened(path, error, what) from None
     mode = os.fstat(fd).st_mode
     if stat.S_ISREG(mode):
         return fd
     os.close(fd)
-    if stat.S_ISDIR(mode):
-        raise LessonStudyError(f"{path}: is a folder, not {what}")
-    raise LessonStudyError(f"{path}: not {what} (a device, pipe or socket, not a file)")
+    raise _not_regular(path, mode, what)
 
 
 def regular_file_size(path: Path, *, what: str) -> int:
@@ -50,19 +42,29 @@ def regular_file_size(path: Path, *, what: str) -> int:
     must not be opened outside SQLite). Refused as open_regular_file refuses."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise LessonStudyError(f"{path}: no such file") from None
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise LessonStudyError(f"{path}: a symbolic link that leads round in a loop") from None
-        raise LessonStudyError(f"{path}: cannot be read ({error.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise LessonStudyError(f"{path}: is a folder, not {what}")
+        raise _not_opened(path, error, what) from None
     if not stat.S_ISREG(info.st_mode):
-        raise LessonStudyError(f"{path}: not {what} (a device, pipe or socket, not a file)")
+        raise _not_regular(path, info.st_mode, what)
     if not os.access(path, os.R_OK):
         raise LessonStudyError(f"{path}: cannot be read (Permission denied)")
     return info.st_size
+
+
+def _not_opened(path: Path, error: OSError, what: str) -> LessonStudyError:
+    if isinstance(error, FileNotFoundError):
+        return LessonStudyError(f"{path}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return LessonStudyError(f"{path}: is a folder, not {what}")
+    if error.errno == errno.ELOOP:
+        return LessonStudyError(f"{path}: a symbolic link that leads round in a loop")
+    return LessonStudyError(f"{path}: cannot be read ({error.strerror})")
+
+
+def _not_regular(path: Path, mode: int, what: str) -> LessonStudyError:
+    if stat.S_ISDIR(mode):
+        return LessonStudyError(f"{path}: is a folder, not {what}")
+    return LessonStudyError(f"{path}: not {what} (a device, pipe or socket, not a file)")
 
 
 def read_input(path: Path, *, what: str, limit_mb: int) -> bytes:
