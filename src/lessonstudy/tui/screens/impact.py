@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from lessonstudy.archive.impact import build_impact
 from lessonstudy.archive.index import Filters, StudyCard
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.tui.screens.library import status_text
+from lessonstudy.tui.widgets.footer import Footer
 
 Data = dict[str, Any]
 DEFAULT_NAME = "lesson-study-impact.html"

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -43,6 +43,7 @@ from lessonstudy.archive.index import (
     SyncReport,
 )
 from lessonstudy.errors import LessonStudyError
+from lessonstudy.tui.widgets.footer import Footer
 
 # A symbol as well as a colour: the status reads in monochrome and with NO_COLOR.
 STATUS_SYMBOLS = {

@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
-    Footer,
     Input,
     Label,
     Select,
@@ -39,6 +38,7 @@ from lessonstudy.tui.plain import assemble
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Observation
 from lessonstudy.store import StudyFile
+from lessonstudy.tui.widgets.footer import Footer
 
 STAR = "★"
 

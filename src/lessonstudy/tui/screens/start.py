@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessonstudy.tui.plain import assemble, plain
 from lessonstudy.tui.recent import recent_studies
+from lessonstudy.tui.widgets.footer import Footer
 
 SUFFIX = ".lessonstudy"
 

@@ -17,13 +17,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessonstudy.cycle import STATE_SYMBOLS, StepState
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.plain import assemble, plain
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.words import short
 
 if TYPE_CHECKING:

@@ -25,7 +25,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
-    Footer,
     Label,
     Markdown,
     OptionList,
@@ -48,6 +47,7 @@ from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.editing import EditingScreen
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.save_status import SaveStatus
 
 FORMAT_NAMES = {

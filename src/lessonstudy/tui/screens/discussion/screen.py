@@ -34,7 +34,6 @@ from textual.timer import Timer
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
-    Footer,
     Input,
     OptionList,
     Static,
@@ -60,6 +59,7 @@ from lessonstudy.tui.screens.discussion.points import (
 )
 from lessonstudy.tui.screens.interviews import interviews_summary
 from lessonstudy.tui.widgets.evidence_grid import EvidenceTable, EvidenceView
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes

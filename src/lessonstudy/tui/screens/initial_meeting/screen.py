@@ -22,7 +22,6 @@ from textual.coordinate import Coordinate
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Select,
@@ -57,6 +56,7 @@ from lessonstudy.tui.screens.editing import (
 )
 from lessonstudy.tui.screens.initial_meeting.dialogs import ConfirmDialog
 from lessonstudy.tui.screens.initial_meeting.members import MemberDialog, roles_words
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.long_field import LongField, SteadyTextArea
 from lessonstudy.tui.widgets.note_line import CLASS_KEY
 from lessonstudy.tui.widgets.save_status import SaveStatus

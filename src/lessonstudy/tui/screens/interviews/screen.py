@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
-    Footer,
     Input,
     Label,
     OptionList,
@@ -54,6 +53,7 @@ from lessonstudy.tui.screens.interviews.words import (
     timer_text,
 )
 from lessonstudy.tui.widgets.date_field import MomentInput
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.interviews import interview_prompts, start_interview

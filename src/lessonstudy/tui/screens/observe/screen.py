@@ -50,7 +50,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import (
@@ -75,6 +75,7 @@ from lessonstudy.process import (
 )
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.lesson_clock import LessonClock, minutes_seconds
 from lessonstudy.tui.widgets.note_line import (
     CLASS_KEY,

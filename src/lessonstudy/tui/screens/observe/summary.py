@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from lessonstudy.errors import LessonStudyError
@@ -39,6 +39,7 @@ from lessonstudy.store.three_way import merge_lines
 from lessonstudy.tui.document import EditedDocument
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain_text
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.judgement_style import append_marks
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes

@@ -30,7 +30,6 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -61,6 +60,7 @@ from lessonstudy.tui.screens.editing import (
 from lessonstudy.tui.screens.plan.dialogs import PredictionEditor, StageEditor, StageRemovalDialog
 from lessonstudy.tui.screens.plan.widgets import ChangeCheckbox
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
+from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.long_field import LongField
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
