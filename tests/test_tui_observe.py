@@ -21,6 +21,7 @@ from lessonstudy.tui.screens.observe.correction import NoteCorrectionScreen
 from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
+from tui_helpers import burst, letters
 
 STAGES = [("Starter", 5), ("Fraction wall", 10), ("Paired task", 15), ("Share", 10), ("Plenary", 5)]
 
@@ -81,8 +82,9 @@ def live_notes(study_file: StudyFile) -> list:
 
 
 async def type_note(pilot, keys: str) -> None:
-    """Press each character as a key, then Enter (what the observer does)."""
-    await pilot.press(*keys, "enter")
+    """Press each character as a key, then Enter (what the observer does), read as a
+    fast typist's keys are: not with Pilot's two idle waits and a frame after each."""
+    await burst(pilot, *letters(keys), "enter")
 
 
 @pytest.mark.long
