@@ -273,15 +273,24 @@ class InitialMeetingScreen(EditingScreen):
                     "never a real name.",
                     classes="hint",
                 )
-                yield Vertical(id="pupil-forms", classes="row")
+                # The forms with the screen, not mounted after it: one styling and one
+                # layout for the whole screen when it opens.
+                yield Vertical(
+                    *[self._pupil_form(pupil) for pupil in self.pupils.value],
+                    id="pupil-forms",
+                    classes="row",
+                )
                 with Horizontal(classes="buttons"):
-                    yield Button("Add a case pupil", id="add-pupil")
+                    yield Button(
+                        "Add a case pupil",
+                        id="add-pupil",
+                        disabled=len(self.pupils.value) >= MAX_PUPILS,
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
         self._fill_members()
         self._fill_lessons()
-        self._mount_pupil_forms()
         self.query_one("#ov-focus").focus()
 
     def _fill_members(self) -> None:
