@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -132,6 +133,10 @@ def parse_count(text: str) -> int | None:
     if class_size_problem(number):
         raise ValueError(text)  # nor until it is a class size (rules.py)
     return number
+
+
+def _form_id(label: str) -> str:
+    return f"pupil-form-{label}"
 
 
 class InitialMeetingScreen(EditingScreen):
@@ -312,11 +317,36 @@ class InitialMeetingScreen(EditingScreen):
         self.call_next(self._remount_pupil_forms, focus)
 
     async def _remount_pupil_forms(self, focus: str | None) -> None:
+        """Only the forms of pupils added, removed or relabelled are built or taken
+        down; the others stay as they are (their fields hold the documents' values:
+        fill_fields), with their titles and remove buttons brought up to date."""
         holder = self.query_one("#pupil-forms", Vertical)
-        await holder.remove_children()  # first: the new forms reuse the old ids
-        await holder.mount_all([self._pupil_form(pupil) for pupil in self.pupils.value])
-        count = len(self.pupils.value)
-        self.query_one("#add-pupil", Button).disabled = count >= MAX_PUPILS
+        pupils = self.pupils.value
+        wanted = [pupil.label for pupil in pupils]
+        forms = {form.id: form for form in holder.query_children(".pupil-form")}
+        kept = [form_id for form_id in forms if form_id in {_form_id(lab) for lab in wanted}]
+        if kept != [_form_id(lab) for lab in wanted if _form_id(lab) in forms]:
+            kept = []  # the order changed: build them all again
+        gone = [form for form_id, form in forms.items() if form_id not in kept]
+        if gone:
+            await holder.remove_children(gone)  # first: a new form may reuse an old id
+        before: Widget | None = None
+        for pupil in reversed(pupils):  # each new form goes before the next kept one
+            form_id = _form_id(pupil.label)
+            if form_id in kept:
+                before = forms[form_id]
+            else:
+                form = self._pupil_form(pupil)
+                await holder.mount(form, before=before)
+                before = form
+        self.fill_fields(keep_focused=True)
+        keys = self._keys()
+        for pupil in pupils:
+            form = self.query_one(f"#{_form_id(pupil.label)}", Vertical)
+            form.border_title = plain(pupil_title(pupil, keys))  # not markup
+            remove = self.query_one(f"#remove-{pupil.label}", Button)
+            remove.disabled = len(pupils) <= MIN_PUPILS
+        self.query_one("#add-pupil", Button).disabled = len(pupils) >= MAX_PUPILS
         for widget in self.query(f"#{focus}") if focus else []:
             widget.focus()
 
@@ -347,7 +377,7 @@ class InitialMeetingScreen(EditingScreen):
         )
         remove.disabled = len(self.pupils.value) <= MIN_PUPILS
         children.append(remove)
-        form = Vertical(*children, classes="pupil-form")
+        form = Vertical(*children, id=_form_id(label), classes="pupil-form")
         form.border_title = plain(pupil_title(pupil, self._keys()))  # not markup
         return form
 
