@@ -38,6 +38,7 @@ from lessonstudy.store.documents import Document
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
+from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.typing_in_place import TypingInPlace
@@ -50,7 +51,7 @@ Getter = Callable[..., Any]
 Setter = Callable[..., None]
 
 
-class FieldInput(TypingInPlace, OrderedKeys, Input):
+class FieldInput(CompactAtOnce, TypingInPlace, OrderedKeys, Input):
     """An input that keeps its text when focused: typing adds to it, never replaces it;
     keys typed in a burst (a Backspace among letters) apply in the order typed."""
 

@@ -15,6 +15,7 @@ from textual import events
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
+from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.tui.widgets.typing_in_place import TypingInPlace
 from lessonstudy.usecases import dates
@@ -30,7 +31,7 @@ class _Problem(Validator):
         return self.failure(problem, value) if problem else self.success()
 
 
-class _CheckedInput(TypingInPlace, OrderedKeys, Input):
+class _CheckedInput(CompactAtOnce, TypingInPlace, OrderedKeys, Input):
     """An input whose text is checked by `problem` (None: sound)."""
 
     PROBLEM: Callable[[str], str | None] = staticmethod(lambda _text: None)

@@ -13,10 +13,11 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import TextArea
 
+from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 
 
-class SteadyTextArea(TextArea):
+class SteadyTextArea(CompactAtOnce, TextArea):
     """A TextArea that sits out a frame Textual paints it in without its styles.
 
     Under load Textual can paint a text area in the frame it is being removed in,

@@ -42,6 +42,7 @@ from textual.widgets import Input, Static
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, now, pupil_keys
 from lessonstudy.printable import printable
+from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
 from lessonstudy.tui.widgets.typing_in_place import TypingInPlace
@@ -90,7 +91,7 @@ def about_words(about: str, pupils: dict[str, str]) -> str:
     return printable(f"{about} {pseudonym}").strip()
 
 
-class NoteInput(TypingInPlace, OrderedKeys, Input):
+class NoteInput(CompactAtOnce, TypingInPlace, OrderedKeys, Input):
     """The text part of the note line; its keys drive the picks (see module doc). A
     Backspace typed among letters applies where it was typed (OrderedKeys)."""
 

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from lessonstudy.model import Discussion
 from lessonstudy.protocols import ProtocolStep, ProtocolStepKind
 from lessonstudy.tui.plain import plain_text
+from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.note_line import FIELD_KEYS
 from lessonstudy.tui.widgets.typing_in_place import TypingInPlace
 
@@ -31,7 +32,7 @@ def step_points(discussion: Discussion, step: ProtocolStep) -> list[str]:
     return discussion.records.get(step.id, [])
 
 
-class PointInput(TypingInPlace, Input):
+class PointInput(CompactAtOnce, TypingInPlace, Input):
     """The recorder's input: Enter takes the point at once and empties the field.
 
     Handled here rather than by Input's enter binding, which runs only after the

@@ -31,6 +31,7 @@ from lessonstudy.tui.screens.editing import (
     FieldInput,
     field_row,
 )
+from lessonstudy.tui.widgets.long_field import SteadyTextArea
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN
 
 
@@ -144,11 +145,11 @@ class StageEditor(ModalScreen[str | None]):
                 ),
             )
             yield Label("What the teacher does")
-            yield TextArea(stage.teacher_activity, id="stage-teacher_activity", compact=True)
+            yield SteadyTextArea(stage.teacher_activity, id="stage-teacher_activity", compact=True)
             yield Label("What pupils do")
-            yield TextArea(stage.pupil_activity, id="stage-pupil_activity", compact=True)
+            yield SteadyTextArea(stage.pupil_activity, id="stage-pupil_activity", compact=True)
             yield Label("How we'll assess: what evidence we will look for")
-            yield TextArea(stage.assessment, id="stage-assessment", compact=True)
+            yield SteadyTextArea(stage.assessment, id="stage-assessment", compact=True)
             yield Static(
                 "Saved as you type. Esc: done · ctrl+n: predict each case pupil's response",
                 classes="hint",

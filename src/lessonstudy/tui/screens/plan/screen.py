@@ -35,7 +35,6 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
-    TextArea,
 )
 
 from lessonstudy.errors import LessonStudyError
@@ -61,7 +60,7 @@ from lessonstudy.tui.screens.plan.dialogs import PredictionEditor, StageEditor, 
 from lessonstudy.tui.screens.plan.widgets import ChangeCheckbox
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.footer import Footer
-from lessonstudy.tui.widgets.long_field import LongField
+from lessonstudy.tui.widgets.long_field import LongField, SteadyTextArea
 from lessonstudy.tui.widgets.prediction_grid import ASSESS_COLUMN, STAGE_COLUMN, PredictionGrid
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.tui.widgets.typing_in_place import update_in_place
@@ -228,7 +227,7 @@ class PlanScreen(EditingScreen):
                     )
                 for name, label in LATER_TEXT_FIELDS:
                     yield Label(label)
-                    yield TextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
+                    yield SteadyTextArea(getattr(plan, name), id=f"plan-{name}", compact=True)
             with TabPane("F3 Stages & predictions", id="stages"), Vertical():
                 yield Static(id="grid-status", classes="hint")
                 yield PredictionGrid(id="grid")
