@@ -8,6 +8,7 @@ from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from lessonstudy.tui.widgets.footer import Footer
+from tui_helpers import until
 
 
 class ThreeFields(App[None]):
@@ -38,17 +39,19 @@ async def test_the_footer_follows_the_keys_and_keeps_them_while_they_stay() -> N
     app = ThreeFields()
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#a").focus()
-        await pilot.pause()
-        assert "Open" in keys_shown(app)
+        await until(pilot, lambda: "Open" in keys_shown(app), "Open shown in the first field")
         await pilot.press("tab")  # to b: "Open" is no key there
-        await pilot.pause()
+        await until(
+            pilot,
+            lambda: "Open" not in keys_shown(app) and "Quit" in keys_shown(app),
+            "Open gone from the footer in the second field",
+        )
         assert app.focused is app.query_one("#b")
-        assert "Open" not in keys_shown(app) and "Quit" in keys_shown(app)
         before = list(app.screen.query(FooterKey))
         await pilot.press("tab")  # to c: the same keys, so the same footer
-        await pilot.pause()
+        for _ in range(3):  # time for a rebuild (Textual's footer rebuilds here)
+            await pilot.pause()
         assert app.focused is app.query_one("#c")
         assert list(app.screen.query(FooterKey)) == before
         app.query_one("#a").focus()  # back where "Open" is a key: shown again
-        await pilot.pause()
-        assert "Open" in keys_shown(app)
+        await until(pilot, lambda: "Open" in keys_shown(app), "Open shown again")
