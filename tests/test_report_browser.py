@@ -16,8 +16,9 @@ from lessonstudy.resources import example_study_path
 from pdf_pages import A3_LANDSCAPE, A4_PORTRAIT, SLIDE_16_9, need, read_pdf, same_size
 from report_fixtures import make_study
 
-# One worker runs the module's fixture (every kind printed in one go) for all its tests.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chromium-prints")]
+# The module's fixture prints every kind in one go, once for each worker that
+# runs some of its tests.
+pytestmark = pytest.mark.slow
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # The bundled example's report printed as 30 A4 pages before this issue, its

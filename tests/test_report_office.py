@@ -16,8 +16,9 @@ from lessonstudy.resources import example_study_path
 from lessonstudy.store.export import read_json
 from pdf_pages import A3_LANDSCAPE, A4_PORTRAIT, SLIDE_16_9, need, read_pdf, same_size
 
-# One worker runs the module's fixture (every kind printed in one go) for all its tests.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("soffice-converts")]
+# The module's fixture prints every kind in one go, once for each worker that
+# runs some of its tests.
+pytestmark = pytest.mark.slow
 
 OFFICE = [("report", "docx"), ("handout", "docx"), ("poster", "docx"), ("slides", "pptx")]
 PAPER = {
