@@ -22,7 +22,8 @@ import math
 import re
 import secrets
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import attrs
 import docx
@@ -453,46 +454,18 @@ class _Writer:
             return
         if self.table is not None and self.layout.table_pt != self.layout.body_pt:
             paragraph._p.style = self.style_ids[self._table_style()]
-        bold = italic = strike = False
         header = self.header_row and self.table is not None
-        link: str | None = None
-        for child in token.children or ():
-            kind = child.type
-            if kind in ("text", "text_special"):
-                self._add_text(paragraph, child.content, bold or header, italic, strike)
-            elif kind == "softbreak":
-                self._add_text(paragraph, " ", bold or header, italic, strike)
-            elif kind == "hardbreak":
+        for piece in _inline_pieces(token.children or (), header):
+            if piece.what == "text":
+                self._add_text(paragraph, piece.text, piece.bold, piece.italic, piece.strike)
+            elif piece.what == "break":
                 paragraph.add_run().add_break()
-            elif kind == "code_inline":
-                self._add_code(paragraph, child)
-            elif kind == "strong_open":
-                bold = True
-            elif kind == "strong_close":
-                bold = False
-            elif kind == "em_open":
-                italic = True
-            elif kind == "em_close":
-                italic = False
-            elif kind == "s_open":
-                strike = True
-            elif kind == "s_close":
-                strike = False
-            elif kind == "link_open":
-                link = str(child.attrGet("href") or "")
-            elif kind == "link_close" and link:
-                self._add_text(paragraph, f" ({link})", italic=True)
-                link = None
-            elif kind == "image":
-                self._add_text(paragraph, child.content, italic=True)
+            else:
+                run = paragraph.add_run(piece.text)
+                run.font.name = MONO
+                if piece.bold:
+                    run.bold = True
         self.paragraph = None
-
-    def _add_code(self, paragraph: Paragraph, token: Token) -> None:
-        judgement = judgement_of(token)
-        run = paragraph.add_run(token.content)
-        run.font.name = MONO
-        if judgement is not None:
-            run.bold = True
 
     @staticmethod
     def _add_text(
@@ -515,6 +488,51 @@ class _Writer:
             run.font.strike = True
         if code:
             run.font.name = MONO
+
+
+class _Piece(NamedTuple):
+    """A run of a paragraph, as both writers write it."""
+
+    what: str  # "text", "break" or "code"
+    text: str = ""
+    bold: bool = False  # for code: a judgement's mark
+    italic: bool = False
+    strike: bool = False
+
+
+def _inline_pieces(children: Sequence[Token], header: bool) -> Iterator[_Piece]:
+    """A paragraph's inline tokens as the runs to write, with the emphasis each has
+    on; a link's target follows its text, an image is its alternative text."""
+    bold = italic = strike = False
+    link: str | None = None
+    for child in children:
+        kind = child.type
+        if kind in ("text", "text_special", "softbreak"):
+            text = " " if kind == "softbreak" else child.content
+            yield _Piece("text", text, bold or header, italic, strike)
+        elif kind == "hardbreak":
+            yield _Piece("break")
+        elif kind == "code_inline":
+            yield _Piece("code", child.content, bold=judgement_of(child) is not None)
+        elif kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind == "s_open":
+            strike = True
+        elif kind == "s_close":
+            strike = False
+        elif kind == "link_open":
+            link = str(child.attrGet("href") or "")
+        elif kind == "link_close" and link:
+            yield _Piece("text", f" ({link})", italic=True)
+            link = None
+        elif kind == "image":
+            yield _Piece("text", child.content, italic=True)
 
 
 def _fix_widths(table: Table, widths: list[int]) -> None:
@@ -859,39 +877,15 @@ class _XmlWriter(_Writer):
         if self.xml_table is not None and self.layout.table_pt != self.layout.body_pt:
             paragraph.style = self.style_ids[self._table_style()]
         runs = paragraph.runs
-        bold = italic = strike = False
         header = self.header_row and self.xml_table is not None
-        link: str | None = None
-        for child in token.children or ():
-            kind = child.type
-            if kind in ("text", "text_special", "softbreak"):
-                text = " " if kind == "softbreak" else child.content
-                if text:
-                    runs.append(
-                        _run_xml(text, _run_properties(bold or header, italic, strike, False))
-                    )
-            elif kind == "hardbreak":
+        for piece in _inline_pieces(token.children or (), header):
+            if piece.what == "text":
+                if piece.text:
+                    properties = _run_properties(piece.bold, piece.italic, piece.strike, False)
+                    runs.append(_run_xml(piece.text, properties))
+            elif piece.what == "break":
                 runs.append("<w:r><w:br/></w:r>")
-            elif kind == "code_inline":
-                properties = _run_properties(judgement_of(child) is not None, False, False, True)
-                runs.append(_run_xml(child.content, properties) or f"<w:r>{properties}</w:r>")
-            elif kind == "strong_open":
-                bold = True
-            elif kind == "strong_close":
-                bold = False
-            elif kind == "em_open":
-                italic = True
-            elif kind == "em_close":
-                italic = False
-            elif kind == "s_open":
-                strike = True
-            elif kind == "s_close":
-                strike = False
-            elif kind == "link_open":
-                link = str(child.attrGet("href") or "")
-            elif kind == "link_close" and link:
-                runs.append(_run_xml(f" ({link})", _run_properties(False, True, False, False)))
-                link = None
-            elif kind == "image" and child.content:
-                runs.append(_run_xml(child.content, _run_properties(False, True, False, False)))
+            else:
+                properties = _run_properties(piece.bold, False, False, True)
+                runs.append(_run_xml(piece.text, properties) or f"<w:r>{properties}</w:r>")
         self.current = None
