@@ -178,12 +178,16 @@ def test_a_file_is_refused_at_open_exactly_when_check_calls_it_damaged(pristine,
         max_size=4,
     )
 )
-def test_a_write_up_checked_alongside_refuses_exactly_what_open_refuses(pristine, tmp_path, flips):
+def test_a_write_up_checked_alongside_refuses_exactly_what_open_refuses(
+    pristine, tmp_path, monkeypatch, flips
+):
     """A write-up reads the file while its checks run in threads (open_to_make): it
     must give up exactly where `open` refuses, with the same one line, whatever the
     reading ran into meanwhile, and never a traceback."""
     from lessonstudy import report
+    from lessonstudy.store import open_checks
 
+    monkeypatch.setattr(open_checks, "ALONGSIDE_FROM_BYTES", 0)  # a small file: threads too
     path = tmp_path / f"w{abs(hash(tuple(flips)))}.lessonstudy"
     shutil.copy(pristine, path)
     data = bytearray(path.read_bytes())

@@ -23,6 +23,11 @@ from lessonstudy.store import damage
 from lessonstudy.store.connection import connect, damaged, explain
 from lessonstudy.store.rows import structure_problems
 
+# Below this size (a few thousand notes) the checks take a few milliseconds: run in
+# turn they cost less than starting threads and sharing Python's lock with them
+# (the bundled example: 5 ms in turn, 8 ms alongside; 9,000 notes: 88 ms, 77 ms).
+ALONGSIDE_FROM_BYTES = 1_000_000
+
 
 def sqlite_problem(con: sqlite3.Connection) -> str | None:
     """SQLite's own check of the file's pages and indexes (None: sound)."""

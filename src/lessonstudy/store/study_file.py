@@ -142,6 +142,8 @@ class StudyFile:
         whatever reading it went wrong with)."""
         path = Path(path)
         check_readable(path)
+        if path.stat().st_size < open_checks.ALONGSIDE_FROM_BYTES:
+            return cls.open(path, read_only=True)  # checked first: quicker than threads
         con = connect(path, read_only=True)
         with _closed_if_refused(con, path):
             _migrate_if_older(con, path, read_only=True)
