@@ -60,3 +60,26 @@ def test_a_note_corrected_to_a_later_time_moves_and_is_not_shown_twice():
     notes = [made(0, "first"), made(1, "second"), made(2, "third")]
     moved = attrs.evolve(notes[0], at=START + dt.timedelta(minutes=5), revision=2)
     assert [n.text for n in with_changed_notes(notes, [moved])] == ["second", "third", "first"]
+
+
+def test_the_notes_changed_since_a_recent_one_are_found_by_their_sequence(tmp_path):
+    """A screen asks every second for the notes changed since the last it saw. SQLite
+    answered through the lesson's index: every note of the lesson, then a sort
+    (90,000 notes: 6 ms a time, against 0.02 ms through the sequence numbers)."""
+    from lessonstudy.model import CLASS, now
+    from lessonstudy.store import StudyFile
+    from store_helpers import make_file, planned_study
+
+    path, _ = make_file(tmp_path / "s.lessonstudy", planned_study())
+    with StudyFile.open(path) as study_file:
+        study_file.add_notes([Observation(1, "Ruth", now(), CLASS, f"n{n}") for n in range(5)])
+        seen = study_file.last_seq()
+        study_file.add_note(Observation(1, "Ruth", now(), CLASS, "new"))
+        asked: list[str] = []
+        study_file._con.set_trace_callback(asked.append)
+        assert [n.text for n in study_file.notes(1, after_seq=seen)] == ["new"]
+        study_file._con.set_trace_callback(None)
+        query = next(sql for sql in asked if sql.startswith("SELECT") and "FROM note" in sql)
+        plan = study_file._con.execute(f"EXPLAIN QUERY PLAN {query}").fetchall()
+    assert any("note_seq" in str(step) for step in plan), plan
+    assert not any("TEMP B-TREE" in str(step) for step in plan), plan

@@ -343,7 +343,11 @@ class StudyFile:
         sql = f"SELECT {NOTE_COLUMNS} FROM note WHERE seq > ?"
         args: list[object] = [after_seq]
         if lesson is not None:
-            sql += " AND lesson = ?"
+            # The notes changed since a recent one are few: found by their sequence
+            # number. Left to itself SQLite went through the lesson's index instead,
+            # every note of the lesson and a sort (90,000 notes: 6 ms against 0.02 ms).
+            # `+lesson` keeps that index out of it.
+            sql += " AND +lesson = ?" if after_seq else " AND lesson = ?"
             args.append(lesson)
         with self.snapshot() as con, collection_paused():
             rows = con.execute(sql + " ORDER BY seq", args).fetchall()
