@@ -130,6 +130,16 @@ def test_notes_text_is_parsed_or_refused_at_its_line(lines):
     assert all(n.about in [*study.labels, "class"] and n.text for n in notes)
 
 
+def flipped(pristine: Path, path: Path, flips: list[tuple[int, int]]) -> Path:
+    """A copy of `pristine` at `path` with each (offset, bit) flipped."""
+    shutil.copy(pristine, path)
+    data = bytearray(path.read_bytes())
+    for offset, bit in flips:
+        data[offset % len(data)] ^= 1 << bit
+    path.write_bytes(bytes(data))
+    return path
+
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
     study = planned_study()
@@ -149,12 +159,7 @@ def pristine(tmp_path_factory) -> Path:
 def test_a_file_is_refused_at_open_exactly_when_check_calls_it_damaged(pristine, tmp_path, flips):
     """The open-time check missed damage `check` found, so merges and note imports
     wrote into files `check` called damaged."""
-    path = tmp_path / f"d{abs(hash(tuple(flips)))}.lessonstudy"
-    shutil.copy(pristine, path)
-    data = bytearray(path.read_bytes())
-    for offset, bit in flips:
-        data[offset % len(data)] ^= 1 << bit
-    path.write_bytes(bytes(data))
+    path = flipped(pristine, tmp_path / f"d{abs(hash(tuple(flips)))}.lessonstudy", flips)
     try:
         sound = check_study(path).sound
     except LessonStudyError as error:
@@ -188,12 +193,7 @@ def test_a_write_up_checked_alongside_refuses_exactly_what_open_refuses(
     from lessonstudy.store import open_checks
 
     monkeypatch.setattr(open_checks, "ALONGSIDE_FROM_BYTES", 0)  # a small file: threads too
-    path = tmp_path / f"w{abs(hash(tuple(flips)))}.lessonstudy"
-    shutil.copy(pristine, path)
-    data = bytearray(path.read_bytes())
-    for offset, bit in flips:
-        data[offset % len(data)] ^= 1 << bit
-    path.write_bytes(bytes(data))
+    path = flipped(pristine, tmp_path / f"w{abs(hash(tuple(flips)))}.lessonstudy", flips)
     try:
         StudyFile.open(path, read_only=True).close()
         refused = None
