@@ -87,3 +87,24 @@ def test_more_text_than_one_sqlite_string_holds_is_checked_row_by_row(tmp_path):
         con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 800)
         assert not damage._ids_and_text_sound(con, "note")
         assert damage._bad_ids(con, "note") == 0
+
+
+@pytest.mark.parametrize(
+    "damage_sql",
+    [
+        "UPDATE note SET revision = 0",
+        "UPDATE note SET critical = 2",
+        "UPDATE note SET starred = -1",
+    ],
+)
+def test_check_calls_damaged_the_flags_and_revisions_open_refuses(tmp_path, damage_sql):
+    """Found by the bit-flip property: a note's revision flipped from 1 to 0 was refused
+    at open ("values of the wrong kind") while `check` called the file sound."""
+    study = planned_study()
+    study.notes.append(note(study, text="one"))
+    path, _ = make_file(tmp_path / "s.lessonstudy", study)
+    with closing(sqlite3.connect(path)) as con, con:
+        con.execute(damage_sql)
+    assert not check_study(path).sound
+    with pytest.raises(LessonStudyError, match="damaged"):
+        StudyFile.open(path).close()

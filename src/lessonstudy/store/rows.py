@@ -84,6 +84,21 @@ def _number(value: object) -> int:
     return value
 
 
+def _flag(value: object) -> bool:
+    """A yes/no column as the program writes it: 0 or 1 (what damage.row_problems,
+    run at every open, holds it to; `check` must call damaged what open refuses)."""
+    if _number(value) not in (0, 1):
+        raise ValueError(f"expected 0 or 1, got {value}")
+    return bool(value)
+
+
+def _revision(value: object) -> int:
+    revision = _number(value)
+    if revision < 1:
+        raise ValueError(f"a revision starts at 1, got {revision}")
+    return revision
+
+
 def _uuid(value: object) -> UUID:
     """An id as the program writes it (str(uuid)): "ABC..." or "{...}" is not one,
     although UUID() would take it, so a flipped bit in an id is damage."""
@@ -138,6 +153,8 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
             and type(rev) is int
             and type(chosen) is int
             and type(starred) is int
+            and (critical | deleted | chosen | starred) in (0, 1)  # each 0 or 1
+            and rev > 0
             and type(at) is str
         ):
             when = _from_iso(at)
@@ -169,11 +186,11 @@ def note_from_row(row: tuple[Any, ...]) -> Observation:
             about=_text(about),
             text=_text(text),
             judgement=Judgement(judgement) if judgement is not None else None,
-            critical=bool(_number(critical)),
-            deleted=bool(_number(deleted)),
-            revision=_number(rev),
-            stage_chosen=bool(_number(chosen)),
-            starred=bool(_number(starred)),
+            critical=_flag(critical),
+            deleted=_flag(deleted),
+            revision=_revision(rev),
+            stage_chosen=_flag(chosen),
+            starred=_flag(starred),
         )
     except (ValueError, TypeError) as error:
         raise DamagedContent(f"note {id_!r} cannot be read ({error})") from None
