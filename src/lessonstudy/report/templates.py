@@ -23,6 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from lessonstudy import resources
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.process import JUDGEMENT_ORDER
 from lessonstudy.report.context import judgement_data
@@ -167,9 +168,7 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    import platformdirs
-
-    folder = Path(platformdirs.user_cache_dir("lessonstudy")) / "templates"
+    folder = resources.user_cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lessonstudy.errors import LessonStudyError
-from lessonstudy.store import damage
+from lessonstudy.store import damage, found_sound
 from lessonstudy.store.connection import connect, damaged, explain
 from lessonstudy.store.rows import structure_problems
 
@@ -66,6 +66,7 @@ class Alongside:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._full_check = found_sound.FullCheck(path)
         self._sqlite: str | None = None
         self._content: list[str] = []
         self._errors: list[BaseException] = []
@@ -110,3 +111,4 @@ class Alongside:
             raise error
         if self._content:
             raise _damaged_by(self.path, self._content)
+        self._full_check.passed()

@@ -33,7 +33,7 @@ from lessonstudy.model import (
     now,
 )
 from lessonstudy.process import Timeline, placed, timeline_of
-from lessonstudy.store import documents, open_checks, schema, summary, three_way
+from lessonstudy.store import documents, found_sound, open_checks, schema, summary, three_way
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
@@ -122,14 +122,18 @@ class StudyFile:
             check_writable(path)
         con = connect(path, read_only=read_only)
         with _closed_if_refused(con, path):
-            # SQLite's own check first: never migrate (write) into a damaged file.
-            problem = open_checks.sqlite_problem(con)
-            if problem:
-                raise damaged(path, problem)
-            _migrate_if_older(con, path, read_only=read_only)
-            # A damaged file is never read as if it were sound, nor written into
-            # (about 35 ms on a 9,000-note study).
-            open_checks.refuse_content_damage(con, path)
+            if found_sound.is_known_sound(path):
+                _migrate_if_older(con, path, read_only=read_only)
+                return cls(path, con, read_only=read_only)
+            with found_sound.checking(path):
+                # SQLite's own check first: never migrate (write) into a damaged file.
+                problem = open_checks.sqlite_problem(con)
+                if problem:
+                    raise damaged(path, problem)
+                _migrate_if_older(con, path, read_only=read_only)
+                # A damaged file is never read as if it were sound, nor written into
+                # (about 35 ms on a 9,000-note study).
+                open_checks.refuse_content_damage(con, path)
         return cls(path, con, read_only=read_only)
 
     @classmethod
@@ -142,7 +146,9 @@ class StudyFile:
         whatever reading it went wrong with)."""
         path = Path(path)
         check_readable(path)
-        if path.stat().st_size < open_checks.ALONGSIDE_FROM_BYTES:
+        if path.stat().st_size < open_checks.ALONGSIDE_FROM_BYTES or found_sound.is_known_sound(
+            path
+        ):
             return cls.open(path, read_only=True)  # checked first: quicker than threads
         con = connect(path, read_only=True)
         with _closed_if_refused(con, path):
