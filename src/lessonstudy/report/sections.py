@@ -21,6 +21,11 @@ class Section:
 # A terminal Markdown widget takes seconds for a few tens of kilobytes: a
 # section longer than this is shown a `### ` part at a time.
 MAX_SECTION_CHARS = 6000
+# A part still longer than this (a lesson's thousands of notes in the appendix:
+# 350 kB at 3,000 notes) would hold the app for minutes (a table of 24 kB: 2.3 s,
+# of 6 kB: 0.35 s): the preview shows its first MAX_SECTION_CHARS and says how
+# many rows of its table the written write-up has besides.
+MAX_PART_CHARS = 4 * MAX_SECTION_CHARS
 
 
 def split_sections(markdown: str, max_chars: int = MAX_SECTION_CHARS) -> list[Section]:
@@ -36,7 +41,7 @@ def split_sections(markdown: str, max_chars: int = MAX_SECTION_CHARS) -> list[Se
             sections.append(Section(title, text))
             continue
         for number, part in enumerate(_cut(lines, "### ")):
-            part_text = "".join(part)
+            part_text = _shown(part, max_chars)
             if not part_text.strip():
                 continue
             if number == 0:
@@ -44,6 +49,27 @@ def split_sections(markdown: str, max_chars: int = MAX_SECTION_CHARS) -> list[Se
             else:
                 sections.append(Section(_title(part), part_text, level=3))
     return sections
+
+
+def _shown(lines: list[str], max_chars: int) -> str:
+    """The lines; or, longer than MAX_PART_CHARS, those that fit in `max_chars` and a
+    line saying how many rows of the table they end in are left out (cut between
+    rows: the table stays whole)."""
+    text = "".join(lines)
+    if len(text) <= max(max_chars, MAX_PART_CHARS):
+        return text
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) > max_chars:
+            break
+        kept.append(line)
+        size += len(line)
+    left_out = lines[len(kept) :]
+    rows = sum(1 for line in left_out if line.startswith("|"))
+    what = f"{rows:,} more row{'' if rows == 1 else 's'} of this table" if rows else "The rest"
+    ending = "" if not kept or kept[-1].endswith("\n") else "\n"
+    return f"{''.join(kept)}{ending}\n*{what}: in the written write-up, not in this preview.*\n"
 
 
 def _cut(lines: list[str], prefix: str) -> list[list[str]]:
