@@ -132,3 +132,14 @@ def test_the_memory_keeps_the_newest_files_and_survives_being_garbage(tmp_path, 
     finally:
         found_sound.KEPT = kept
     assert [found_sound.is_known_sound(path) for path in paths] == [True, False, True]
+
+
+def test_a_file_check_finds_sound_opens_without_checking_again(tmp_path, monkeypatch, later):
+    from lessonstudy.store.check import check_study
+
+    path, _ = make_file(tmp_path / "s.lessonstudy", planned_study())
+    later()
+    assert check_study(path).problems == []
+    counted = checks_counted(monkeypatch)
+    StudyFile.open(path, read_only=True).close()
+    assert counted == []

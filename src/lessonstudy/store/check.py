@@ -36,6 +36,7 @@ from lessonstudy.model import (
 )
 from lessonstudy.process import place_notes
 from lessonstudy.rules import study_problems
+from lessonstudy.store import found_sound
 from lessonstudy.store.connection import check_readable, connect
 from lessonstudy.store.converter import structure
 from lessonstudy.store.damage import describe_document, find_damage
@@ -73,6 +74,7 @@ def check_study(path: str | os.PathLike[str]) -> CheckReport:
     # A plain read-only connection, not StudyFile.open: that refuses damaged files,
     # and saying what the damage is is this function's job.
     con = connect(path, read_only=True)
+    full_check = found_sound.FullCheck(path)
     try:
         con.execute("BEGIN")
         try:
@@ -92,6 +94,8 @@ def check_study(path: str | os.PathLike[str]) -> CheckReport:
         problems.append(f"damaged: cannot be read ({_cause(error)})")
     finally:
         con.close()
+    if not problems and version == SCHEMA_VERSION:
+        full_check.passed()  # every open's checks and more: the next open need not repeat them
     return CheckReport(problems=problems, notes=notes)
 
 
