@@ -202,6 +202,29 @@ async def test_agreed_changes_reach_the_next_plan_without_a_key(study_file: Stud
     assert plan.copied_from == 1
 
 
+async def test_an_agreed_change_pasted_as_several_lines_keeps_every_line(
+    study_file: StudyFile,
+) -> None:
+    # Seen in a trial: Textual's Input keeps only a paste's first line, so the second
+    # line of an agreed change was gone from the discussion, the plan and the report.
+    app = discussion_app(study_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        screen.go_to_step(5)
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        app.post_message(events.Paste("Fold a paper strip first\r\n\n  then count the jumps\n"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    plan, _ = study_file.read(documents.lesson(2))
+    assert [c.text for c in plan.carried_changes] == [
+        "Fold a paper strip first then count the jumps"
+    ]
+
+
 async def test_points_can_be_edited_deleted_and_undone(study_file: StudyFile) -> None:
     app = discussion_app(study_file)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,11 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from lessonstudy.tui.keys_in_turn import KeysInTurn
+from lessonstudy.tui.one_line_paste import OneLinePaste
 
 
-class ScreenApp(KeysInTurn, App[None]):
-    """A bare app that shows one screen over its default one; keys are read in turn,
-    as in the real app."""
+class ScreenApp(KeysInTurn, OneLinePaste, App[None]):
+    """A bare app that shows one screen over its default one; keys are read in turn
+    and a paste into a one-line field keeps every line, as in the real app."""
 
     def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
         super().__init__()

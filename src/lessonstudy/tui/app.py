@@ -29,6 +29,7 @@ from lessonstudy.cycle import INFO
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.keys_in_turn import KeysInTurn
+from lessonstudy.tui.one_line_paste import OneLinePaste
 from lessonstudy.tui.plain import keep_control_codes_off_the_screen
 
 if TYPE_CHECKING:  # imported when first needed: the first screen does not wait for them
@@ -122,7 +123,7 @@ class StudyCommands(Provider):
                 yield Hit(0.01, name, command, help=escape(help_words))
 
 
-class LessonStudyApp(KeysInTurn, App[None]):
+class LessonStudyApp(KeysInTurn, OneLinePaste, App[None]):
     """Guides a lesson study group from the first meeting to the write-up."""
 
     TITLE = "Lesson study"

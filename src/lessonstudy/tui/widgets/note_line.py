@@ -42,6 +42,7 @@ from textual.widgets import Input, Static
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import CLASS, Judgement, now, pupil_keys
 from lessonstudy.printable import printable
+from lessonstudy.tui.one_line_paste import joined_lines
 from lessonstudy.tui.widgets.compact import CompactAtOnce
 from lessonstudy.tui.widgets.judgement_style import CRITICAL_STYLE, JUDGEMENT_STYLES
 from lessonstudy.tui.widgets.ordered_keys import OrderedKeys
@@ -111,7 +112,7 @@ class NoteInput(CompactAtOnce, TypingInPlace, OrderedKeys, Input):
         # class of the widget), which pasted the first line a second time.
         event.stop()
         event.prevent_default()
-        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        text = joined_lines(event.text)
         if not text:
             return
         if self.selection.is_empty:
