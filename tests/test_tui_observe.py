@@ -21,7 +21,7 @@ from lessonstudy.tui.screens.observe.correction import NoteCorrectionScreen
 from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
-from tui_helpers import burst, letters
+from tui_helpers import burst, letters, rendered
 
 STAGES = [("Starter", 5), ("Fraction wall", 10), ("Paired task", 15), ("Share", 10), ("Plenary", 5)]
 
@@ -170,7 +170,12 @@ async def test_a_whole_lesson_by_keyboard(study_path: Path) -> None:
         await pilot.press("ctrl+z")
         assert len(live_notes(study_file)) == 5
         await pilot.press("delete")
+        # The list's title names the key that shows them (it once said "s", which
+        # typed an s on the note line).
+        title = rendered(screen.query_one("#notes-title"))
+        assert "1 deleted (hidden, ctrl+d shows them)" in title
         await pilot.press("ctrl+d")  # show deleted notes
+        assert "1 deleted (shown)" in rendered(screen.query_one("#notes-title"))
         assert table.row_count == 5
         assert table.selected is not None and table.selected.deleted
         await pilot.press("delete")  # on a deleted note: brings it back

@@ -641,7 +641,7 @@ class ObserveScreen(Screen[None]):
         text = Text()
         text.append(f"Notes: {table.note_count}", "bold")
         if table.deleted_count:
-            hidden = "shown" if table.show_deleted else "hidden, s shows them"
+            hidden = "shown" if table.show_deleted else "hidden, ctrl+d shows them"
             text.append(f" · {table.deleted_count} deleted ({hidden})", "dim")
         text.append(" · newest first", "dim")
         self.query_one("#notes-title", Static).update(text)
