@@ -145,6 +145,18 @@ def test_default_ground_rules_keep_lesson_study_apart_from_judging_teachers():
     assert "pseudonym" in text
 
 
+def test_default_ground_rules_are_plain_text_one_rule_a_line():
+    # They are the group's own text, edited in a text box and printed in every write-up
+    # as typed: Markdown's marks showed there as "# Our ground rules" and "**We ...**",
+    # and lines broken by hand re-wrapped badly in a narrower box (seen in a trial).
+    text = default_ground_rules()
+    assert "**" not in text and not any(line.startswith("#") for line in text.splitlines())
+    rules = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert len(rules) == 10
+    assert rules[0].startswith("1. We study pupils' learning, not the teacher. Research")
+    assert all(paragraph.count("\n") == 0 for paragraph in text.strip().split("\n\n"))
+
+
 # --------------------------------------------------------------------------- finding files
 
 

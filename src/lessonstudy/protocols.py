@@ -150,8 +150,10 @@ def protocol_or_default(name: str) -> ChosenProtocol:
 
 
 def default_ground_rules() -> str:
-    """The default text of the group's protocol (ground rules), in Markdown."""
-    return (templates_dir() / "ground-rules.md").read_text(encoding="utf-8")
+    """The default text of the group's protocol (ground rules). Plain text, as the group
+    edits it: Markdown's marks (a `#` heading, `**bold**`) showed as typed in the app
+    and in every write-up, which print typed text as it was typed."""
+    return (templates_dir() / "ground-rules.txt").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- parsing
