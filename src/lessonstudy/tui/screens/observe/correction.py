@@ -24,11 +24,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from lessonstudy.model import CLASS, Judgement, Observation
 from lessonstudy.tui.plain import plain_text
 from lessonstudy.tui.widgets.note_line import about_words
+from lessonstudy.tui.widgets.tick_box import TickBox
 
 NO_JUDGEMENT = "none"
 CLOCK_STAGE = "clock"  # the stage running at the note's time, whatever the clock says
@@ -102,7 +103,7 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
                 allow_blank=False,
                 id="judgement",
             )
-            yield Checkbox("Critical incident", note.critical, id="critical")
+            yield TickBox("Critical incident", note.critical, id="critical")
             yield Label("Stage", classes="field-label")
             chosen = note.stage_chosen and note.stage_id in self.stage_numbers
             yield Select(
@@ -144,7 +145,7 @@ class NoteCorrectionScreen(ModalScreen[Observation | None]):
             text=self.query_one("#text", Input).value.strip(),
             about=str(self.query_one("#who", Select).value),
             judgement=None if judgement == NO_JUDGEMENT else Judgement(judgement),
-            critical=self.query_one("#critical", Checkbox).value,
+            critical=self.query_one("#critical", TickBox).value,
             stage_id=stage_id,
             stage_chosen=chosen,
         )
