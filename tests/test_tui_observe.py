@@ -21,7 +21,7 @@ from lessonstudy.tui.screens.observe.correction import NoteCorrectionScreen
 from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.widgets.note_line import NoteLine
 from lessonstudy.tui.widgets.notes_table import NotesTable
-from tui_helpers import burst, letters, rendered
+from tui_helpers import burst, letters, rendered, until
 
 STAGES = [("Starter", 5), ("Fraction wall", 10), ("Paired task", 15), ("Share", 10), ("Plenary", 5)]
 
@@ -882,3 +882,38 @@ async def test_the_correction_dialog_fits_with_save_in_view(
         await pilot.click("#save")  # reachable by mouse too: it is on screen
         await pilot.pause()
         assert not isinstance(app.screen, NoteCorrectionScreen)
+
+
+async def test_at_80_columns_the_footer_keys_end_before_the_palette(study_path: Path) -> None:
+    # Seen in a trial: in the notes list the footer's keys ran under the palette key
+    # ("esc Not▏^p palettee"), hiding the lesson clock's keys.
+    from textual.widgets._footer import FooterKey
+
+    def overlapping() -> list[str]:
+        keys = list(app.screen.query(FooterKey))
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        return [
+            k.description for k in keys if k is not palette and k.region.right > palette.region.x
+        ]
+
+    study_file = StudyFile.open(study_path)
+    app = ObserveApp(study_file, "Ruth")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert overlapping() == []  # the note line
+        await type_note(pilot, "B= counts on")
+        await pilot.press("tab", "delete")  # the notes list, a note just deleted
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is app.observe.query_one(NotesTable)
+        await until(
+            pilot,
+            lambda: (
+                {"Correct", "Delete", "Next stage", "End lesson"}
+                <= {k.description for k in app.screen.query(FooterKey)}
+            ),
+            "the notes list's keys in the footer",
+        )
+        await pilot.pause()
+        assert overlapping() == []
+    study_file.close()

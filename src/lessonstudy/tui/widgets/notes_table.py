@@ -100,10 +100,15 @@ class NotesTable(ScrollView, can_focus=True):
         Binding("enter", "correct", "Correct", id="observe.correct"),
         # One key, not a letter: it deletes a note, or brings a deleted one back.
         Binding("delete", "delete", "Delete", id="observe.delete"),
-        Binding("ctrl+z", "undo_delete", "Undo delete", id="observe.undo_delete"),
-        Binding("ctrl+d", "toggle_deleted", "Show deleted", id="observe.show_deleted"),
+        # These three are not in the footer, which at 80 columns then ran under the
+        # lesson clock's keys and the palette: the toast after a deletion and the
+        # list's title name them (and F1 lists every key).
+        Binding("ctrl+z", "undo_delete", "Undo delete", id="observe.undo_delete", show=False),
+        Binding("ctrl+d", "toggle_deleted", "Show deleted", id="observe.show_deleted", show=False),
         # Not a letter either (letters go to the note line); it asks before it erases.
-        Binding("ctrl+e", "erase", "Erase", id="observe.erase", tooltip="Erase for good"),
+        Binding(
+            "ctrl+e", "erase", "Erase", id="observe.erase", tooltip="Erase for good", show=False
+        ),
         Binding("escape", "done", "Note line", id="observe.note_line"),
     ]
 

@@ -683,7 +683,8 @@ class ObserveScreen(Screen[None]):
         if self._update(attrs.evolve(note, deleted=deleted), note):
             if deleted:
                 self.notify(
-                    "Note deleted. ctrl+z brings it back (ctrl+d shows deleted notes).",
+                    "Note deleted. ctrl+z brings it back; ctrl+d shows the deleted notes, "
+                    "ctrl+e erases one for good.",
                     timeout=6,
                 )
             else:
