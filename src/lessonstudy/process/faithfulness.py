@@ -20,7 +20,7 @@ from lessonstudy.model import (
     Study,
 )
 from lessonstudy.process.evidence import EvidenceGrid, evidence_grid
-from lessonstudy.process.plans import PredictionCounts, lesson_start, prediction_counts
+from lessonstudy.process.plans import PredictionCounts, lesson_day, lesson_start, prediction_counts
 
 
 class ChangeStatus(enum.Enum):
@@ -88,7 +88,7 @@ class CycleFacts:
     agreed changes carried into the next plan. Counts only: nothing here rates anyone."""
 
     lesson: int
-    date: dt.date | None
+    date: dt.date | None  # the day it was taught, else the day planned (plans.lesson_day)
     taught: bool  # the lesson's clock was started or notes were taken
     predictions: PredictionCounts
     stages: int
@@ -144,12 +144,13 @@ def cycle_facts(
     }
     interviews = study.lesson_interviews(lesson.number)
     discussion = study.discussion(lesson.number)
+    day = lesson_day(study, lesson)
     days_after = None
-    if discussion is not None and discussion.date and lesson.date:
-        days_after = (discussion.date - lesson.date).days
+    if discussion is not None and discussion.date and day:
+        days_after = (discussion.date - day).days
     return CycleFacts(
         lesson=lesson.number,
-        date=lesson.date,
+        date=day,
         taught=started is not None or grid.note_count > 0,
         predictions=prediction_counts(lesson, labels, started),
         stages=len(lesson.stages),
@@ -166,9 +167,7 @@ def cycle_facts(
             }
         ),
         interviews_same_day=sum(
-            1
-            for i in interviews
-            if i.started is not None and lesson.date and i.started.date() == lesson.date
+            1 for i in interviews if i.started is not None and day and i.started.date() == day
         ),
         discussion_held=discussion is not None
         and bool(discussion.records or discussion.agreed_changes or discussion.date),

@@ -17,6 +17,7 @@ from typing import Any
 
 from lessonstudy import __version__, process
 from lessonstudy.model import Study
+from lessonstudy.process.plans import lesson_day
 
 Data = dict[str, Any]
 METADATA_FORMAT = "lessonstudy-case-report"
@@ -46,7 +47,7 @@ def design(study: Study, context: Data) -> str:
     lessons = study.lessons
     cycles = [process.cycle_facts(study, lesson) for lesson in lessons]
     taught = [c for c in cycles if c.taught]
-    dates = sorted(lesson.date for lesson in lessons if lesson.date)
+    dates = sorted(day for lesson in lessons if (day := lesson_day(study, lesson)))
     members = [m for m in context["members"] if m["name"].strip()]
     klass = " ".join(x for x in (cls["year_group"], cls["subject"]) if x) or "one"
     about = [
@@ -116,7 +117,7 @@ def abstract(study: Study, context: Data) -> Data:
 
 def report_date(study: Study) -> dt.date:
     """The date of the study's last recorded event (open house, lesson, discussion), else today."""
-    days = [lesson.date for lesson in study.lessons if lesson.date]
+    days = [day for lesson in study.lessons if (day := lesson_day(study, lesson))]
     days += [d.date for d in study.discussions if d.date]
     if study.open_house.date:
         days.append(study.open_house.date)

@@ -26,6 +26,7 @@ from lessonstudy.model import (
     ResearchLesson,
     Study,
 )
+from lessonstudy.process.plans import lesson_day
 from lessonstudy.report.kinds import KIND_TITLES
 
 Data = dict[str, Any]
@@ -157,14 +158,17 @@ def _lesson(
     facts: process.CycleFacts,
 ) -> Data:
     counts = facts.predictions
-    interviews = [_interview(i, names, lesson) for i in study.lesson_interviews(lesson.number)]
+    day = lesson_day(study, lesson)
+    interviews = [_interview(i, names, day) for i in study.lesson_interviews(lesson.number)]
     discussion = study.discussion(lesson.number)
     previous = study.lesson(lesson.number - 1)
     return {
         "number": lesson.number,
         "name": f"RL{lesson.number}",
-        "date": long_date(lesson.date),
-        "short_date": short_date(lesson.date),
+        "date": long_date(day),
+        "short_date": short_date(day),
+        # Taught on another day than planned: the plan's date is said too.
+        "planned_date": long_date(lesson.date) if lesson.date and day != lesson.date else "",
         "time": lesson.time,
         "aspect": lesson.aspect,
         "objective": lesson.objective,
@@ -217,7 +221,7 @@ def _lesson(
             for a in i["answers"]
             if a["quote"]
         ],
-        "discussion": _discussion(discussion, step_titles, lesson),
+        "discussion": _discussion(discussion, step_titles, day),
         "changes": _changes(facts.changes),
     }
 
@@ -288,7 +292,7 @@ def _note(note: Observation, names: dict[str, str] | None = None) -> Data:
     }
 
 
-def _interview(interview: Interview, names: dict[str, str], lesson: ResearchLesson) -> Data:
+def _interview(interview: Interview, names: dict[str, str], day: dt.date | None) -> Data:
     label = ""
     if interview.kind is IntervieweeKind.CASE_PUPIL and interview.interviewee in names:
         label = interview.interviewee
@@ -299,7 +303,7 @@ def _interview(interview: Interview, names: dict[str, str], lesson: ResearchLess
         "who": who,
         "label": label,
         "interviewer": interview.interviewer,
-        "when": _when_after(interview.started, lesson),
+        "when": _when_after(interview.started, day),
         "answers": [
             {"prompt": a.prompt, "answer": a.answer, "quote": a.quote}
             for a in interview.answers
@@ -308,13 +312,13 @@ def _interview(interview: Interview, names: dict[str, str], lesson: ResearchLess
     }
 
 
-def _when_after(started: dt.datetime | None, lesson: ResearchLesson) -> str:
-    """When an interview was held, in words relative to its lesson."""
+def _when_after(started: dt.datetime | None, day: dt.date | None) -> str:
+    """When an interview was held, in words relative to its lesson (held on `day`)."""
     if started is None:
         return ""
-    if lesson.date is None:
+    if day is None:
         return f"{started:%H:%M}"
-    days = (started.date() - lesson.date).days
+    days = (started.date() - day).days
     if days == 0:
         return f"{started:%H:%M}, the day of the lesson"
     return f"{started:%H:%M}, {_days_after(days)}"
@@ -344,7 +348,7 @@ def _step_titles(protocol_name: str) -> dict[str, Any]:
 
 
 def _discussion(
-    discussion: Discussion | None, step_titles: dict[str, Any], lesson: ResearchLesson
+    discussion: Discussion | None, step_titles: dict[str, Any], day: dt.date | None
 ) -> Data | None:
     if discussion is None:
         return None
@@ -357,8 +361,8 @@ def _discussion(
         if points:
             steps.append({"title": title, "points": points})
     gap = ""
-    if discussion.date and lesson.date:
-        gap = _days_after((discussion.date - lesson.date).days)
+    if discussion.date and day:
+        gap = _days_after((discussion.date - day).days)
     return {
         "date": long_date(discussion.date),
         "gap": gap,
@@ -674,12 +678,13 @@ def _notes_appendix(study: Study, grids: dict[int, process.EvidenceGrid]) -> lis
             }
             (elsewhere if note.id.int in unplaced else placed).append(row)
         at_open_house = lesson.number == OPEN_HOUSE_LESSON
+        day = study.open_house.date if at_open_house else lesson_day(study, lesson)
         lessons.append(
             {
                 "name": f"The open house (the RL{house_plan_number(study)} plan)"
                 if at_open_house
                 else f"RL{lesson.number}",
-                "date": long_date(study.open_house.date if at_open_house else lesson.date),
+                "date": long_date(day),
                 "count": len(notes),
                 "notes": placed,
                 "unplaced": elsewhere,
