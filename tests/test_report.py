@@ -756,3 +756,39 @@ def test_the_report_says_only_what_the_group_did_with_its_agreed_changes_and_ope
     assert "The open-house lesson:** the RL2 plan, taught by Ann Lee." in report.render_markdown(
         house
     )
+
+
+def test_a_handout_without_a_planned_lesson_promises_no_note_pages_and_says_so(tmp_path):
+    # Seen in a trial: made before the open house's plan (RL3) had stages, the handout
+    # said "the last pages are for your notes" and had none, and nothing said why.
+    from lessonstudy.cli import main
+    from lessonstudy.store import StudyFile
+    from store_helpers import planned_study
+
+    study = planned_study()
+    ready = report.render_markdown(study, kind="handout")
+    assert "the last pages are for your notes" in ready
+    assert "## Observation sheet:" in ready
+    assert report.missing_from(study, "handout") == []
+
+    study.lessons[-1].stages = []
+    unready = report.render_markdown(study, kind="handout")
+    assert "last pages" not in unready and "## Observation sheet:" not in unready
+    assert report.missing_from(study, "handout") == [
+        "no observation sheets for visitors: RL3's plan has no stages yet"
+    ]
+    assert report.missing_from(study, "report") == []
+
+    path = tmp_path / "s.lessonstudy"
+    StudyFile.create(path, study).close()
+    out = tmp_path / "handout.html"
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["report", str(path), "--kind", "handout", "-o", str(out)]) == 0
+    assert out.exists()
+    assert err.getvalue() == (
+        "Note: it has no observation sheets for visitors: RL3's plan has no stages yet.\n"
+    )

@@ -371,6 +371,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     written = report.write_made(made)
     print(f"Wrote the {args.kind} ({fmt}) to {written}")
+    for missing in report.missing_from(study, args.kind):
+        print(f"Note: it has {missing}.", file=sys.stderr)
     if args.kind == "case-report":
         from lessonstudy.report.case_report import sidecar_path
 

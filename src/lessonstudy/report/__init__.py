@@ -181,6 +181,21 @@ def write_report(
     return write_made(made)
 
 
+def missing_from(study: Study, kind: str) -> list[str]:
+    """What this write-up of the study will not have because the study has not got it
+    yet, one line each, to say beside it (seen in a trial: a handout made before the
+    open house's plan had stages promised visitors note pages it did not have)."""
+    if kind != "handout":
+        return []
+    plan = study.open_house_plan()
+    if plan is None or not plan.stages:
+        which = f"RL{plan.number}'s plan" if plan is not None else "the open house's plan"
+        return [f"no observation sheets for visitors: {which} has no stages yet"]
+    if not study.pupils:
+        return ["no observation sheets for visitors: the study has no case pupils yet"]
+    return []
+
+
 class Made(NamedTuple):
     """A file of a write-up, made but not yet written."""
 

@@ -417,13 +417,14 @@ class WriteUpScreen(EditingScreen):
             written = report.write_report(
                 study, target, kind=kind, fmt=fmt, private=private, mask=mask
             )
+            missing = report.missing_from(study, kind)
         except guard.PrivateWordsFound as error:
             self.app.call_from_thread(self._export_refused, error.hits)
             return
         except LessonStudyError as error:
             self.app.call_from_thread(self._export_failed, str(error))
             return
-        self.app.call_from_thread(self._exported, written)
+        self.app.call_from_thread(self._exported, written, missing)
 
     def _export_refused(self, hits: list[guard.Hit]) -> None:
         self.show_hits(hits)
@@ -434,10 +435,12 @@ class WriteUpScreen(EditingScreen):
         self.set_status(message)
         self.notify(message, title="Cannot export", severity="error")
 
-    def _exported(self, written: Path) -> None:
+    def _exported(self, written: Path, missing: list[str]) -> None:
         self.exported = written
         self.set_status(f"Wrote {written}")
         self.notify(f"Wrote {written}", title="Exported")
+        for line in missing:  # said, not silently left out
+            self.notify(f"It has {line}.", title="Not in it yet", severity="warning", timeout=10)
 
     def _export_failed(self, message: str) -> None:
         self.set_status(message)
