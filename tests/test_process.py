@@ -147,7 +147,7 @@ def test_carry_forward_copies_the_plan_and_turns_changes_into_a_checklist() -> N
 def test_open_changes_keep_the_next_plan_in_progress() -> None:
     study = planned_study()
     plan = process.carry_forward(study.lessons[0], Discussion(1, agreed_changes=["x"]), 2)
-    plan.teacher = "Ben"
+    plan.teacher = "Dee"
     study.lessons[1] = plan
     assert state_of(study, "plan:2") is StepState.IN_PROGRESS
     plan.carried_changes[0].done = True
@@ -159,6 +159,11 @@ def test_open_changes_keep_the_next_plan_in_progress() -> None:
         for label in "ABC":
             assert process.confirm_prediction(stage, label, at=T0)
     assert state_of(study, "plan:2") is StepState.DONE
+    # Ben, copied from RL1 as A's and B's observer, cannot watch them while he teaches.
+    plan.teacher = "Ben"
+    step = {s.id: s for s in process.steps(study)}["plan:2"]
+    assert step.state is StepState.IN_PROGRESS
+    assert step.detail == "needs an observer for A (Maya), B (Theo)"
 
 
 def test_evidence_grid_puts_notes_beside_predictions() -> None:

@@ -117,7 +117,7 @@ async def test_start_screen_creates_a_new_study(tmp_path, monkeypatch):
         assert app.study_file.path == tmp_path / "year-4-fractions.lessonstudy"
         assert app.study_file.load().overview.title == "Year 4 fractions"
         # the default ground rules come from templates/
-        assert "ground rules" in app.study_file.load().overview.protocol_text
+        assert "performance management" in app.study_file.load().overview.protocol_text
     assert recent.recent_studies() == [(tmp_path / "year-4-fractions.lessonstudy").resolve()]
 
 

@@ -235,7 +235,19 @@ class ResearchLesson:
 
     @property
     def observers(self) -> list[str]:
-        return list(self.assignments)
+        return list(self.watching)
+
+    @property
+    def watching(self) -> dict[str, list[str]]:
+        """Who watches which case pupils: the assignments, less the teacher's. Whoever
+        teaches cannot watch; their assignment is kept (it counts again if someone
+        else teaches). Seen in a trial: a plan copied from the last one kept its new
+        teacher as an observer, and the app said every case pupil had one."""
+        return {
+            name: labels
+            for name, labels in self.assignments.items()
+            if not self.teacher or name != self.teacher
+        }
 
     def stage_by_id(self, stage_id: UUID | None) -> Stage | None:
         for stage in self.stages:

@@ -128,7 +128,7 @@ def cycle_facts(
     labels = study.labels
     started = lesson_start(study.marks, lesson.number)
     observers: dict[str, list[str]] = {label: [] for label in labels}
-    for observer, watched in lesson.assignments.items():
+    for observer, watched in lesson.watching.items():
         for label in watched:
             observers.setdefault(label, []).append(observer)
     stages_seen = {

@@ -92,7 +92,7 @@ def pupil_words(study: Study, label: str) -> str:
 
 def unobserved_pupils(lesson: ResearchLesson, labels: list[str]) -> list[str]:
     """Case pupils no observer is assigned to."""
-    watched = {label for pupils in lesson.assignments.values() for label in pupils}
+    watched = {label for pupils in lesson.watching.values() for label in pupils}
     return [label for label in labels if label not in watched]
 
 

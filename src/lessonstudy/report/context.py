@@ -175,7 +175,7 @@ def _lesson(
         "teacher": lesson.teacher,
         "observers": [
             {"name": observer, "pupils": ", ".join(names.get(x, x) for x in labels)}
-            for observer, labels in lesson.assignments.items()
+            for observer, labels in lesson.watching.items()
         ],
         "learning_intentions": lesson.learning_intentions,
         "success_criteria": lesson.success_criteria,

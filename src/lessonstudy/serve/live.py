@@ -315,7 +315,7 @@ class LessonHub:
         if pass_.follows:
             yours = list(pass_.follows)
         else:
-            yours = self.plan.assignments.get(pass_.name or "", [])
+            yours = self.plan.watching.get(pass_.name or "", [])
         return plan_message(self.plan, self.pupils, yours, title=self.served.title)
 
     def _clock_for(self, page: Page) -> Message:

@@ -113,7 +113,7 @@ class WhoAreYouDialog(ModalScreen[str | None]):
         plan = found.value if found else None
         pupils = self.study_file.read(documents.PUPILS).value
         pseudonyms = {p.label: p.pseudonym.strip() for p in pupils}
-        assigned = plan.assignments if plan is not None else {}
+        assigned = plan.watching if plan is not None else {}
         teacher = plan.teacher if plan is not None else None
         names: list[str] = list(assigned)
         for member in members:

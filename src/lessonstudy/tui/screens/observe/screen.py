@@ -237,7 +237,7 @@ class ObserveScreen(Screen[None]):
         return names
 
     def _own_labels(self) -> list[str]:
-        return list(self.lesson.assignments.get(self.observer, []))
+        return list(self.lesson.watching.get(self.observer, []))  # none for the teacher
 
     def _ordered_pupils(self) -> list[CasePupil]:
         """The observer's own assigned pupils first, then the others."""

@@ -228,7 +228,7 @@ class LessonSummaryScreen(Screen[None]):
 
     def _pupils(self, study: Study) -> list[tuple[str, str]]:
         lesson = study.lesson(self.lesson_number)
-        own = lesson.assignments.get(self.observer, []) if lesson else []
+        own = lesson.watching.get(self.observer, []) if lesson else []
         ordered = sorted(
             study.pupils,
             key=lambda p: (own.index(p.label) if p.label in own else len(own), p.label),

@@ -387,7 +387,7 @@ class PlanScreen(EditingScreen):
     def _observer_names(self) -> list[str]:
         plan: ResearchLesson = self.plan.value
         names = [m.name for m in self.members if m.name != plan.teacher]
-        names += [name for name in plan.assignments if name not in names]
+        names += [name for name in plan.watching if name not in names]
         return names
 
     def _show_assignments(self) -> None:
