@@ -554,3 +554,28 @@ async def test_a_paste_of_several_lines_into_a_one_line_field_keeps_every_line(s
     with StudyFile.open(study_path, read_only=True) as study_file:
         overview, _ = study_file.read(documents.OVERVIEW)
     assert overview.class_details.subject == "Maths: fractions on a number line"
+
+
+def test_a_recent_study_is_listed_by_its_title_after_others_wrote_notes(study_path):
+    # Seen in a trial: after observers in other processes wrote notes, the cached
+    # summary was out of date and the start screen listed the study by file name.
+    from lessonstudy.model import CLASS, Observation, now
+    from lessonstudy.store.summary import read_cached_at
+    from lessonstudy.tui.screens.start import recent_label
+
+    with StudyFile.open(study_path) as study_file:
+        study_file.refresh_summary()
+    with StudyFile.open(study_path) as other:  # an observer's process: its own writes
+        other.add_note(Observation(1, "Bo", now(), CLASS, "counts on"))
+        other._wrote = False  # as an observer's app killed before it closed
+    assert read_cached_at(study_path) is None  # the summary is out of date
+    assert str(recent_label(study_path)).startswith("Fractions  study.lessonstudy · ")
+
+    # Its title is read only from an overview whose stored hash matches.
+    import sqlite3
+
+    con = sqlite3.connect(study_path)
+    con.execute("UPDATE document SET body = replace(body, 'Fractions', 'Fractures')")
+    con.commit()
+    con.close()
+    assert str(recent_label(study_path)).startswith("study  study.lessonstudy · ")

@@ -38,17 +38,12 @@ def suggested_file_name(title: str) -> str:
 
 
 def recent_label(path: Path) -> Text:
-    """A recent study as people know it, by its title (from the summary the file
-    keeps), then its file and folder; a file whose summary cannot be read (out of
-    date, damaged, gone) by its file name alone: opening it says what is wrong."""
-    from lessonstudy.errors import LessonStudyError
-    from lessonstudy.store.summary import read_cached_at
+    """A recent study as people know it, by its title (from the file's overview), then
+    its file and folder; a file whose title cannot be read (damaged, gone) by its file
+    name alone: opening it says what is wrong."""
+    from lessonstudy.store.titles import title_at
 
-    try:
-        glance = read_cached_at(path, thorough=False)
-    except LessonStudyError:
-        glance = None
-    title = str(glance.get("title") or "") if glance else ""
+    title = title_at(path)
     where = (f"{path.name} · {path.parent}", "dim")
     if not title:
         return assemble((path.stem, "bold"), "  ", where)
