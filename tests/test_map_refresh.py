@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.app import LessonStudyApp
 from lessonstudy.tui.screens.study_map import StudyMapScreen
 from store_helpers import make_file, note
-from tui_helpers import until
+from tui_helpers import record_loads, until, worker_done
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +60,14 @@ async def test_the_map_shows_another_process_s_notes_reading_off_the_ui_thread(t
 
             # Hidden under another screen: no reading; shown again: caught up.
             await app.push_screen(Screen())
+            asked = screen._reader.ask_count
             theirs.add_note(note(study, "a second"))
             await pilot.pause(0.3)
-            assert not screen._refreshing and observe_detail(screen).startswith("1 note")
+            assert screen._reader.ask_count == asked  # nothing read while hidden
+            assert observe_detail(screen).startswith("1 note")
             app.pop_screen()
             await wait_until(pilot, lambda: observe_detail(screen).startswith("2 notes"))
+            assert not any(ui_thread_loads)
 
 
 async def test_the_discussion_reads_nothing_for_another_lesson_s_notes(tmp_path):
@@ -105,3 +109,29 @@ async def test_the_discussion_reads_nothing_for_another_lesson_s_notes(tmp_path)
             screen.post_message(StudyChanged())  # not known what changed: read
             await pilot.pause()
             assert loads == [1]
+
+
+async def test_the_map_shown_again_catches_up_off_the_ui_thread(tmp_path, monkeypatch):
+    """Back from a step, the map reads the study in a worker: at 90,000 notes a
+    read on the UI thread held the keys for 0.6 s."""
+    path, study = make_file(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.study_file is not None)
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen)
+        await wait_until(pilot, lambda: screen.study_file is not None and screen._steps)
+        await worker_done(pilot, "map-refresh")
+        loads = record_loads(monkeypatch)
+        steps = screen.query_one("#steps", OptionList)
+        steps.highlighted = next(
+            i for i in range(steps.option_count) if steps.get_option_at_index(i).id == "observe:1"
+        )
+        await pilot.press("enter")  # observe RL1: who are you?
+        await pilot.pause()
+        assert not isinstance(app.screen, StudyMapScreen)
+        with StudyFile.open(path) as theirs:  # observed elsewhere meanwhile
+            theirs.add_note(note(study))
+        app.pop_screen()
+        await until(pilot, lambda: observe_detail(screen).startswith("1 note"), "the map caught up")
+        assert loads and not any(load.whole_on_ui_thread for load in loads)

@@ -19,7 +19,7 @@ from lessonstudy.tui.screens.map_dialogs import ConflictDialog, WhoAreYouDialog
 from lessonstudy.tui.screens.plan import PlanScreen
 from lessonstudy.tui.screens.start import StartScreen, study_path_for, suggested_file_name
 from lessonstudy.tui.screens.study_map import StudyMapScreen
-from tui_helpers import rendered, until
+from tui_helpers import rendered, until, worker_done
 
 
 @pytest.fixture(autouse=True)
@@ -391,7 +391,7 @@ async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         await pilot.press("escape")  # RL1's plan is still not done: stay on it
-        await pilot.pause()
+        await worker_done(pilot, "map-refresh")  # the map read again
         assert option_ids(steps_list)[steps_list.highlighted] == "plan:1"
         with StudyFile.open(study_path) as study_file:  # the initial meeting, done elsewhere
             study = study_file.load()
@@ -408,8 +408,11 @@ async def test_back_from_a_step_that_is_now_done_the_map_moves_on(study_path):
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause()
-        assert option_ids(steps_list)[steps_list.highlighted] == "plan:1"  # Enter goes on
+        await until(  # read by a worker: the map moves on once it shows the step done
+            pilot,
+            lambda: option_ids(steps_list)[steps_list.highlighted] == "plan:1",
+            "the map moved on to the next step (Enter goes on)",
+        )
 
 
 async def test_the_palette_lists_the_steps_first_and_finds_the_theme(study_path):

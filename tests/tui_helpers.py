@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.console import Console
 from textual import events
@@ -81,3 +82,43 @@ async def burst(pilot: Any, *keys: str) -> None:
 def letters(text: str) -> list[str]:
     """`text` as the keys that type it."""
     return ["space" if char == " " else char for char in text]
+
+
+class Load(NamedTuple):
+    """One call of StudyFile.load: on which thread, for which lesson, with notes or not."""
+
+    ui_thread: bool
+    lesson: int | None
+    notes: bool
+
+    @property
+    def whole_on_ui_thread(self) -> bool:
+        """Every note of the study read on the UI thread: what no refresh may do."""
+        return self.ui_thread and self.lesson is None and self.notes
+
+
+def record_loads(monkeypatch: Any) -> list[Load]:
+    """Record every StudyFile.load from now on (any connection, any thread)."""
+    from lessonstudy.store import StudyFile
+
+    calls: list[Load] = []
+    load = StudyFile.load
+
+    def recorded(self: StudyFile, lesson: int | None = None, *, notes: bool = True) -> Any:
+        calls.append(Load(threading.current_thread() is threading.main_thread(), lesson, notes))
+        return load(self, lesson, notes=notes)
+
+    monkeypatch.setattr(StudyFile, "load", recorded)
+    return calls
+
+
+async def worker_done(pilot: Any, name: str) -> None:
+    """Pause until no worker named `name` is waiting or running (one asked for by
+    what the test just did has started by then: screens start theirs at once)."""
+
+    def idle() -> bool:
+        return not [w for w in pilot.app.workers if w.name == name and not w.is_finished]
+
+    await pilot.pause()
+    await until(pilot, idle, f"the {name} worker done")
+    await pilot.pause()  # what it handed back is shown

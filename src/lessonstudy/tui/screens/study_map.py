@@ -4,11 +4,16 @@ The first paint comes from the at-a-glance summary cached in the study file
 (read with the standard library only), so the map appears without waiting for
 the model, cattrs and the process to import; the full study is read right
 after and the map refreshed from it (and shows any conflicts).
+
+After that the map is read again by a worker thread (tui.background), never on
+the UI thread: when another process changes the study (only while the map
+shows), when it is shown again (a step screen's edits change the states), and
+after a conflict is dealt with. A 90,000-note study takes most of a second to
+read and work the steps out from.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,6 +28,7 @@ from textual.widgets.option_list import Option
 from lessonstudy.cycle import STATE_SYMBOLS, StepState
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
+from lessonstudy.tui.background import BackgroundRead
 from lessonstudy.tui.plain import assemble, plain
 from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.words import short
@@ -40,9 +46,6 @@ STATE_COLOURS = {
     StepState.NOT_STARTED.value: "dim",
 }
 DONE = StepState.DONE.value
-# After reading the study for another process's change, the map rests this many
-# times the read's CPU time before reading again (at most 1/13 of a core).
-REFRESH_REST = 12
 
 
 class StepRow(NamedTuple):
@@ -57,6 +60,14 @@ class StepRow(NamedTuple):
     @property
     def lesson(self) -> str:
         return self.id.partition(":")[2]
+
+
+class MapRead(NamedTuple):
+    """What the map shows, as read by a worker."""
+
+    rows: list[StepRow]
+    title: str
+    conflicts: list[Conflict]
 
 
 def rows_from_steps(steps: list[Step], upcoming: Step | None) -> list[StepRow]:
@@ -137,8 +148,13 @@ class StudyMapScreen(Screen[None]):
         self._suspended = False
         self._built_width = 0
         self._opened: str | None = None  # the step opened from here, until we are back
-        self._refreshing = False  # a worker is reading the study, or resting after it
-        self._refresh_again = False  # another change came meanwhile
+        # Back from that step: (its id, the ask whose read shows the states after it,
+        # the line highlighted then: moved meanwhile, the map does not move it again).
+        self._move_on: tuple[str, int, int | None] | None = None
+        self._reader = BackgroundRead(
+            self, self._read_steps, self._show_read, name="map-refresh", failed=self._read_failed
+        )
+        self._read_error = ""  # the last read's failure, said once
 
     def compose(self) -> ComposeResult:
         # The cached summary's title from the start, with the steps (see _repaint_all).
@@ -153,7 +169,7 @@ class StudyMapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.study_file is not None:
-            self.refresh_steps()
+            self._load_steps()
         elif self._glance is not None:
             self._steps = rows_from_glance(self._glance) or []
             self._show_title(str(self._glance.get("title") or ""))
@@ -200,7 +216,9 @@ class StudyMapScreen(Screen[None]):
                 return index
         return 0
 
-    def refresh_steps(self) -> None:
+    def _load_steps(self) -> None:
+        """The steps read on the UI thread: only when the map opens on a study
+        without its cached summary (a new study, one opened from the library)."""
         if self.study_file is None:
             return
         from lessonstudy.process import next_step, steps
@@ -290,82 +308,78 @@ class StudyMapScreen(Screen[None]):
         if conflict is not None and self.study_file is not None:
             from lessonstudy.tui.screens.map_dialogs import ConflictDialog
 
-            self.app.push_screen(ConflictDialog(self.study_file, conflict), self._after_dialog)
-
-    def _after_dialog(self, _result: object) -> None:
-        self.refresh_steps()
+            # Shown again when it closes: the map reads the conflicts left (on_screen_resume).
+            self.app.push_screen(ConflictDialog(self.study_file, conflict))
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
 
     def on_screen_resume(self) -> None:
-        # Back from a step screen: its edits change the states. (Not on first show.)
+        # Back from a step screen: its edits change the states, and other processes'
+        # changes while it was in front were not read. (Not on first show.)
         if self._suspended:
             self._suspended = False
-            self.refresh_steps()
-            if self._opened is not None:
-                self._move_on_if_done(self._opened)
+            asked = self.refresh_steps()
+            if self._opened is not None and asked is not None:
+                highlighted = self.query_one("#steps", OptionList).highlighted
+                self._move_on = (self._opened, asked, highlighted)
+            self._opened = None
 
     def _move_on_if_done(self, step_id: str) -> None:
         """Back from a step that is now done: highlight the next step, so Enter goes on."""
-        self._opened = None
         step = next((s for s in self._steps if s.id == step_id), None)
         upcoming = next((i for i, s in enumerate(self._steps) if s.is_next), None)
         if step is not None and step.state == DONE and upcoming is not None:
             self.query_one("#steps", OptionList).highlighted = self._option_index(upcoming)
 
+    def refresh_steps(self) -> int | None:
+        """Read the study again now, in a worker (see on_study_changed): shown again,
+        or asked by the user. Returns the number of the ask (BackgroundRead.ask)."""
+        if self.study_file is None:
+            return None
+        return self._reader.ask(now=True)
+
     def on_study_changed(self) -> None:
         """Another process changed the study (tui.live.StudyChanged): show new states.
 
-        Not while another screen is on top (it refreshes when shown again), and
-        never by loading the study on the UI thread: a worker reads it with a
-        connection of its own, at most one at a time, and waits a while after
-        each read while notes keep arriving, so that a large study with several
-        observers writing costs a small share of a core (a 90,000-note load is
-        a third of a second)."""
+        Not while another screen is on top (it reads when shown again), and never
+        by loading the study on the UI thread: a worker reads it with a connection
+        of its own, at most one at a time, and rests a while after each read while
+        notes keep arriving (tui.background), so that a large study with several
+        observers writing costs a small share of a core."""
         if self._suspended or self.study_file is None:
             return
-        if self._refreshing:
-            self._refresh_again = True
-            return
-        self._refreshing = True
-        self.run_worker(self._read_steps, thread=True, group="map-refresh", exit_on_error=False)
+        self._reader.ask()
 
-    def _read_steps(self) -> None:
+    def _read_steps(self) -> MapRead:
         """In a worker thread: the steps, title and conflicts as the file has them now."""
         from lessonstudy.process import next_step, steps
         from lessonstudy.store import StudyFile
 
         assert self._path is not None
-        began = time.thread_time()  # this thread's CPU: waiting for the GIL is not work
-        try:
-            with StudyFile.open(self._path, read_only=True) as reader:
-                study = reader.load()
-                conflicts = reader.conflicts()
-            rows = rows_from_steps(steps(study), next_step(study))
-        except Exception:  # a damaged file: the next full refresh on the UI thread says so
-            rows = None
-        took = time.thread_time() - began
-        if rows is None:
-            self.app.call_from_thread(self._refreshed_in_background, None, "", [], took)
-        else:
-            self.app.call_from_thread(
-                self._refreshed_in_background, rows, study.overview.title, conflicts, took
-            )
+        with StudyFile.open(self._path, read_only=True) as reader:
+            study = reader.load()
+            conflicts = reader.conflicts()
+        rows = rows_from_steps(steps(study), next_step(study))
+        return MapRead(rows, study.overview.title, conflicts)
 
-    def _refreshed_in_background(
-        self, rows: list[StepRow] | None, title: str, conflicts: list[Conflict], took: float
-    ) -> None:
-        if rows is not None and not self._suspended:
-            self._show_refreshed(rows, title, conflicts)
-        # Rest REFRESH_REST times as long as the read took before reading again.
-        self.set_timer(max(took * REFRESH_REST, 0.05), self._refresh_rested)
+    def _show_read(self, read: MapRead) -> None:
+        self._read_error = ""
+        if self._suspended:
+            return  # read again when shown
+        self._show_refreshed(read.rows, read.title, read.conflicts)
+        if self._move_on is not None and self._reader.turn >= self._move_on[1]:
+            step_id, _asked, highlighted = self._move_on
+            self._move_on = None
+            if self.query_one("#steps", OptionList).highlighted == highlighted:
+                self._move_on_if_done(step_id)
 
-    def _refresh_rested(self) -> None:
-        self._refreshing = False
-        if self._refresh_again:
-            self._refresh_again = False
-            self.on_study_changed()
+    def _read_failed(self, error: Exception) -> None:
+        """A damaged file, say: said once, not at every change while it lasts."""
+        message = str(error) if isinstance(error, LessonStudyError) else repr(error)
+        if message != self._read_error and not self._suspended:
+            self._read_error = message
+            self.notify(message, severity="error")
 
     def action_open_next(self) -> None:
         upcoming = next((s for s in self._steps if s.state != DONE), None)
