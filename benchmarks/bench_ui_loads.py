@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from textual.app import App  # noqa: E402
 from textual.screen import Screen  # noqa: E402
+from textual.widgets import TabbedContent  # noqa: E402
 
 from large_study import make_large_study  # noqa: E402
 from lessonstudy.model import Observation  # noqa: E402
@@ -130,6 +131,7 @@ async def run_cases(
     screens: dict[str, Callable[[], Screen[Any]]] = {
         "study map": lambda: StudyMapScreen(study_file),
         "initial meeting": lambda: InitialMeetingScreen(study_file),
+        "initial lessons": lambda: InitialMeetingScreen(study_file),  # its lessons tab shown
         "open house": lambda: OpenHouseScreen(study_file),
         "interviews": lambda: InterviewsScreen(study_file, 1, live_timer=False),
         "end of lesson": lambda: LessonSummaryScreen(study_file, 1, "Ben Carter"),
@@ -160,6 +162,9 @@ async def run_cases(
             screen = make()
             await app.push_screen(screen)
             await settled(app, pilot)
+            if name == "initial lessons":
+                screen.query_one(TabbedContent).active = "class"
+                await settled(app, pilot)
             cases: dict[str, Callable[[], Awaitable[None]]] = {
                 "a note in RL1": lambda: commit(lambda: theirs.add_note(a_note(1))),
                 "a plan saved": lambda: commit(save_plan),

@@ -215,3 +215,23 @@ def test_a_file_made_and_not_opened_again_is_already_in_wal_mode(tmp_path: Path)
     with StudyFile.open(path, read_only=True):
         pass
     assert path.read_bytes() == before
+
+
+def test_lesson_counts_count_notes_deleted_too_and_marks(tmp_path):
+    from lessonstudy.process import lesson_contents
+
+    path, study = make_file(tmp_path / "s.lessonstudy")
+    with StudyFile.open(path) as study_file:
+        assert study_file.lesson_counts() == {}
+        study_file.add_note(note(study, "one"))
+        study_file.add_note(note(study, "two", deleted=True))  # it can come back: it counts
+        study_file.add_note(note(study, "three", lesson=2))
+        study_file.add_mark(mark(study, lesson=3))
+        assert study_file.lesson_counts() == {1: (2, 0), 2: (1, 0), 3: (0, 1)}
+        # What a lesson holds reads the same from the counts as from every note.
+        whole, documents_only = study_file.load(), study_file.load(notes=False)
+        counts = study_file.lesson_counts()
+        for lesson in whole.lessons:
+            assert lesson_contents(
+                documents_only, lesson.number, counts=counts.get(lesson.number, (0, 0))
+            ) == lesson_contents(whole, lesson.number)

@@ -339,6 +339,55 @@ async def test_lessons_are_added_and_an_empty_one_removed_from_the_initial_meeti
     assert load(path).overview.lesson_count == 2
 
 
+async def test_the_lessons_table_follows_others_notes_counting_not_loading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's notes and plans show in the lessons table, read when it is
+    in view (never every note of the study on the UI thread: 0.6 s at 90,000)."""
+    from textual.screen import Screen
+
+    from lessonstudy.tui.live import StudyChanged
+    from lessonstudy.usecases.changes import Change
+    from tui_helpers import record_loads
+
+    path = with_evidence_about_k(tmp_path / "s.lessonstudy")
+    with StudyFile.open(path) as study_file:
+        app = ScreenAppFor(lambda: InitialMeetingScreen(study_file))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, InitialMeetingScreen)
+            table = screen.query_one("#lessons-table", DataTable)
+            loads = record_loads(monkeypatch)
+
+            def holds(row: int) -> str:
+                return str(table.get_row_at(row)[3])
+
+            with StudyFile.open(path) as theirs:
+                theirs.add_note(Observation(1, "Bo", T0, "A", "counted on"))
+                theirs.add_note(Observation(2, "Bo", T0, "A", "counted back"))
+            notes = Change(note_lessons=frozenset({1, 2}))
+            screen.post_message(StudyChanged(notes))  # the table is on another tab
+            await pilot.pause()
+            assert loads == [] and "3 observation notes" in holds(0)
+            await pilot.press("f3")
+            await pilot.pause()
+            assert "4 observation notes" in holds(0) and holds(1) == "1 observation note"
+
+            await app.push_screen(Screen())  # out of view: nothing read
+            with StudyFile.open(path) as theirs:
+                plan, revision = theirs.read(documents.lesson(2))
+                plan.teacher = "Ann"
+                theirs.save(documents.lesson(2), plan, revision)
+            screen.post_message(StudyChanged(Change(documents=frozenset({("lesson", "2")}))))
+            await pilot.pause()
+            assert str(table.get_row_at(1)[2]) == "—"
+            app.pop_screen()  # shown again: read
+            await pilot.pause()
+            assert str(table.get_row_at(1)[2]) == "Ann" and "a teacher" in holds(1)
+            assert loads and not any(load.whole_on_ui_thread for load in loads)
+
+
 async def test_long_answers_wrap_and_show_all_their_text(tmp_path: Path) -> None:
     path = with_evidence_about_k(tmp_path / "s.lessonstudy")
     long = "reason about the size of fractions when the denominators differ " * 4

@@ -143,14 +143,17 @@ def without_pupil(lesson: ResearchLesson, label: str) -> None:
 # ---------------------------------------------------------------------- the study's shape
 
 
-def lesson_contents(study: Study, number: int) -> list[str]:
+def lesson_contents(
+    study: Study, number: int, *, counts: tuple[int, int] | None = None
+) -> list[str]:
     """What research lesson `number` holds, in a few words each ([]: nothing yet).
 
     A plan with anything typed in it, notes (deleted ones too: they can come
     back), clock marks, interviews (deleted ones too), its discussion, or the open
     house being this lesson. Agreed changes carried into the plan, none ticked, do
     not count: they stay in the previous discussion, and a lesson added later
-    receives them again."""
+    receives them again. `counts`: the lesson's notes and marks, counted apart
+    (the study read without its notes); else counted in `study`."""
     lesson = study.lesson(number)
     held: list[str] = []
     if lesson is not None:
@@ -179,10 +182,13 @@ def lesson_contents(study: Study, number: int) -> list[str]:
             plan.append("text typed in it")
         if plan:
             held.append(f"a plan ({', '.join(plan)})")
-    notes = sum(1 for n in study.notes if n.lesson == number)
+    if counts is not None:
+        notes, marks = counts
+    else:
+        notes = sum(1 for n in study.notes if n.lesson == number)
+        marks = sum(1 for m in study.marks if m.lesson == number)
     if notes:
         held.append(counted(notes, "observation note"))
-    marks = sum(1 for m in study.marks if m.lesson == number)
     if marks and not notes:
         held.append("a lesson clock that was started")
     interviews = sum(1 for i in study.interviews if i.lesson == number)

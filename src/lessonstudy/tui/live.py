@@ -19,6 +19,8 @@ from textual.app import App
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from lessonstudy.store import StudyFile
     from lessonstudy.usecases.changes import Change
 
@@ -35,6 +37,15 @@ class StudyChanged(Message):
     def __init__(self, change: Change | None = None) -> None:
         super().__init__()
         self.change = change
+
+
+def in_front(screen: Screen[Any]) -> bool:
+    """Whether `screen` is the one in front, where the keys go: a screen under
+    another (a step, help, a dialog) refreshes what is costly once shown again.
+
+    Not Textual's `Screen.is_current`, which is true for the screen right under
+    the top one as well (it may show through a transparent screen)."""
+    return screen.is_attached and screen.app.screen is screen
 
 
 def watch_study(app: App[Any], study_file: StudyFile) -> None:

@@ -7,6 +7,11 @@ says what a lesson holds) and who its case pupils are: add one, remove one
 (never while evidence points at them; asked first when the plans mention them)
 or relabel one, which moves every note, prediction, interview and judgement
 with them in one transaction (usecases.relabel).
+
+The lessons table says what each lesson holds, notes counted: it is read again
+(the documents, and the notes and marks counted by the store, never the notes
+themselves) when another process changes what it shows, only while it is in
+view; a screen in front of it, or another tab, defers that until it shows.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from lessonstudy.process import StepKind, lesson_contents
 from lessonstudy.protocols import DEFAULT_PROTOCOL, available_protocols, load_protocol
 from lessonstudy.rules import class_size_problem
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.live import StudyChanged, in_front
 from lessonstudy.tui.plain import assemble, plain, plain_text
 from lessonstudy.tui.screens.editing import (
     FORM_HINT,
@@ -65,6 +71,7 @@ from lessonstudy.tui.widgets.tick_box import TickBox
 from lessonstudy.usecases import dates
 from lessonstudy.usecases import lessons as lesson_use
 from lessonstudy.usecases import pupils as pupil_use
+from lessonstudy.usecases.changes import Change
 from lessonstudy.usecases.members import lessons_naming, rename_in_plans
 from lessonstudy.usecases.relabel import relabel_problem, relabel_pupil
 
@@ -168,6 +175,7 @@ class InitialMeetingScreen(EditingScreen):
         self.overview = self.document(documents.OVERVIEW)
         self.members = self.document(documents.MEMBERS)
         self.pupils = self.document(documents.PUPILS)
+        self._lessons_stale = False  # changed while out of view: read when shown
         self._bind()
 
     # ------------------------------------------------------------------ binding fields
@@ -400,7 +408,8 @@ class InitialMeetingScreen(EditingScreen):
 
     def refresh_views(self) -> None:
         self._fill_members()
-        self._fill_lessons()
+        self._lessons_stale = True  # the overview: how many lessons
+        self._fill_lessons_if_shown()
         self._show_protocol()
         shown = [label.id for label in self.query(".pupil-label")]
         wanted = [f"label-{p.label}" for p in self.pupils.value]
@@ -411,7 +420,29 @@ class InitialMeetingScreen(EditingScreen):
                 form.border_title = plain(pupil_title(pupil, self._keys()))  # not markup
 
     def on_screen_resume(self) -> None:
-        self._fill_lessons()  # a plan edited meanwhile: what each lesson holds
+        # A plan edited meanwhile (by us: no StudyChanged), others' notes: what each
+        # lesson holds.
+        self._lessons_stale = True
+        self._fill_lessons_if_shown()
+
+    @on(StudyChanged)
+    def _lessons_changed(self, message: StudyChanged) -> None:
+        if message.change is None or shows_in_lessons(message.change):
+            self._lessons_stale = True
+            self._fill_lessons_if_shown()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self._fill_lessons_if_shown()
+
+    def _fill_lessons_if_shown(self) -> None:
+        """The lessons table read again if it changed, now if it shows, else once it does."""
+        if (
+            self._lessons_stale
+            and in_front(self)
+            and self.query_one(TabbedContent).active == "class"
+        ):
+            self._fill_lessons()
 
     def _rebind_pupils(self, focus: str | None = None) -> None:
         for widget_id in [k for k in self._fields if k.startswith("pupil-")]:
@@ -598,16 +629,20 @@ class InitialMeetingScreen(EditingScreen):
     # lessons ------------------------------------------------------------
 
     def _fill_lessons(self) -> None:
+        """What each lesson holds: the documents, with the notes and marks counted
+        (at 90,000 notes, 6 ms against 600 ms to load every note)."""
+        self._lessons_stale = False
         table = self.query_one("#lessons-table", DataTable)
         cursor = table.cursor_row
         try:
-            study = self.study_file.load()
+            study = self.study_file.load(notes=False)
+            counts = self.study_file.lesson_counts()
         except LessonStudyError as error:
             self.notify(str(error), severity="error")
             return
         rows = []
         for lesson in study.lessons:
-            held = lesson_contents(study, lesson.number)
+            held = lesson_contents(study, lesson.number, counts=counts.get(lesson.number, (0, 0)))
             rows.append(
                 [
                     Text(f"RL{lesson.number}", style="bold"),
@@ -661,6 +696,20 @@ class InitialMeetingScreen(EditingScreen):
             self.notify(
                 f"One empty lesson removed: the study has RL1 to RL{removed - 1} now.", timeout=6
             )
+
+
+# What the lessons table shows of each lesson, besides its notes and clock marks
+# (the overview, edited here, is refreshed with the screen's own documents).
+LESSON_DOCUMENTS = ("lesson", "interview", "discussion", "open_house")
+
+
+def shows_in_lessons(change: Change) -> bool:
+    """Whether `change` alters what the lessons table shows (usecases.changes)."""
+    return bool(
+        change.note_lessons
+        or change.mark_lessons
+        or any(change.document(kind) for kind in LESSON_DOCUMENTS)
+    )
 
 
 def pupil_title(pupil: CasePupil, keys: dict[str, str]) -> str:
