@@ -65,10 +65,15 @@ class Stalls:
 
 
 async def settled(app: App[Any], pilot: Any) -> None:
-    """Until the screens' workers (and what they hand back) are done."""
+    """Until the screens' workers (and what they hand back) are done, and their
+    rests after a read (tui.background) over."""
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
+        for screen in app.screen_stack:
+            reader = getattr(screen, "_reader", None)
+            while reader is not None and reader.busy:
+                await pilot.pause(0.01)
     await pilot.pause()
 
 
@@ -133,6 +138,7 @@ async def run_cases(
         "initial meeting": lambda: InitialMeetingScreen(study_file),
         "initial lessons": lambda: InitialMeetingScreen(study_file),  # its lessons tab shown
         "open house": lambda: OpenHouseScreen(study_file),
+        "open pictures": lambda: OpenHouseScreen(study_file),  # its Pictures tab shown
         "interviews": lambda: InterviewsScreen(study_file, 1, live_timer=False),
         "end of lesson": lambda: LessonSummaryScreen(study_file, 1, "Ben Carter"),
         "write-up": lambda: WriteUpScreen(study_file),
@@ -160,10 +166,14 @@ async def run_cases(
             if wanted and not any(name.startswith(word) for word in wanted):
                 continue
             screen = make()
+            reader = getattr(screen, "_reader", None)
+            if reader is not None:
+                reader._rest = 0  # each case reads at once, not after the last one's rest
             await app.push_screen(screen)
             await settled(app, pilot)
-            if name == "initial lessons":
-                screen.query_one(TabbedContent).active = "class"
+            tab = {"initial lessons": "class", "open pictures": "pictures"}.get(name)
+            if tab is not None:
+                screen.query_one(TabbedContent).active = tab
                 await settled(app, pilot)
             cases: dict[str, Callable[[], Awaitable[None]]] = {
                 "a note in RL1": lambda: commit(lambda: theirs.add_note(a_note(1))),
