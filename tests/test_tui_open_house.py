@@ -23,7 +23,7 @@ from lessonstudy.tui.widgets.pupil_journey import (
     journey_counts,
     journeys_table,
 )
-from tui_helpers import ScreenApp, rendered, type_text
+from tui_helpers import ScreenApp, record_loads, rendered, type_text, worker_done
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ async def test_pictures_show_each_pupils_journey_and_a_grid(study_file: StudyFil
         screen = app.screen
         assert isinstance(screen, OpenHouseScreen)
         await pilot.press("f4")
-        await pilot.pause()
+        await worker_done(pilot, "open-house-pictures")  # every note, read in a worker
         chart = rendered(screen.query_one(PupilJourneyChart))
         for pupil in study.pupils:
             assert f"{pupil.label} {pupil.pseudonym}" in chart
@@ -236,6 +236,7 @@ async def test_notes_taken_at_the_open_house_are_counted_and_shown_on_their_grid
         line = rendered(screen.query_one("#open-house-notes-count"))
         assert "2 notes taken at the open house, by 1 visitor and the group (1)" in line
         await pilot.press("f4")
+        await worker_done(pilot, "open-house-pictures")
         choices = screen.query_one("#pictures-lesson", Select)
         choices.value = OPEN_HOUSE_LESSON
         await pilot.pause()
@@ -244,3 +245,72 @@ async def test_notes_taken_at_the_open_house_are_counted_and_shown_on_their_grid
         cell = view.grid.rows[0].cells["A"]
         assert sorted(n.text for n in cell.notes) == ["counts on in quarters", "stuck"]
         assert cell.prediction == first_stage.predictions["A"]
+
+
+async def test_others_changes_are_read_only_where_they_show_never_every_note_here(
+    study_file: StudyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's notes: the pictures read them in a worker, only while the
+    Pictures tab shows; the open house's own notes are read here, on their own
+    (every note on the UI thread: 0.75 s at 90,000 notes, for each change)."""
+    from textual.screen import Screen
+
+    from lessonstudy.usecases.changes import Change
+
+    study = study_file.load()
+    stages = {1: study.lessons[0].stages[0].id, OPEN_HOUSE_LESSON: study.lessons[-1].stages[0].id}
+    app = open_house_app(study_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenHouseScreen)
+        loads = record_loads(monkeypatch)
+
+        def a_note(lesson: int, text: str) -> Change:
+            study_file.add_note(
+                Observation(
+                    lesson=lesson,
+                    observer="Jo Visitor",
+                    at=dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC),
+                    about="A",
+                    text=text,
+                    stage_id=stages[lesson],
+                    judgement=Judgement.BETTER,
+                )
+            )
+            return Change(note_lessons=frozenset({lesson}))
+
+        # The Findings tab in front: a research lesson's note reads nothing.
+        screen.post_message(StudyChanged(a_note(1, "halves first")))
+        await pilot.pause()
+        assert loads == []
+        # A visitor's note at the open house: its own notes only, for the count.
+        screen.post_message(StudyChanged(a_note(OPEN_HOUSE_LESSON, "counts on")))
+        await pilot.pause()
+        assert loads == [(True, OPEN_HOUSE_LESSON, True)]
+        assert "1 note taken at the open house" in rendered(
+            screen.query_one("#open-house-notes-count")
+        )
+        await pilot.press("f4")  # the pictures: every note, in a worker
+        await worker_done(pilot, "open-house-pictures")
+        grid = screen.query_one(EvidenceView).grid
+        assert grid is not None and grid.lesson == 3  # the last lesson with notes
+        assert screen._pictures is not None
+        assert "halves first" in {n.text for n in screen._pictures.study.notes}
+        screen.query_one("#pictures-lesson", Select).value = 1
+        await pilot.pause()
+        rl1 = screen.query_one(EvidenceView).grid
+        assert rl1 is not None and "halves first" in {n.text for n in rl1.rows[0].cells["A"].notes}
+
+        # Hidden under another screen: nothing read; shown again: read.
+        await app.push_screen(Screen())
+        before = len(loads)
+        screen.post_message(StudyChanged(a_note(1, "quarters next")))
+        await pilot.pause()
+        assert len(loads) == before
+        app.pop_screen()
+        await worker_done(pilot, "open-house-pictures")
+        rl1 = screen.query_one(EvidenceView).grid
+        assert rl1 is not None
+        assert "quarters next" in {n.text for n in rl1.rows[0].cells["A"].notes}
+        assert not any(load.whole_on_ui_thread for load in loads)

@@ -12,10 +12,20 @@ The briefing starts from a default written from the study (its focus, what
 was learned, the predictions to watch; the handout prints the rules for
 observers under it); it is stored as soon as anything on the open-house tab
 is edited, and F5 puts the default back.
+
+Every note of the study is read only for the pictures (the journeys chart every
+research lesson's notes), in a worker thread (tui.background), and only while
+the Pictures tab is in view: at 90,000 notes that read takes most of a second.
+The rest (the documents and the open house's own notes, which visitors may be
+writing right now) is read on the UI thread, in a millisecond. When another
+process changes the study, each is read again only if the change touches it.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,16 +42,19 @@ from textual.widgets import (
 )
 
 from lessonstudy.model import OPEN_HOUSE_LESSON, CasePupil, Findings, OpenHouse, Study
-from lessonstudy.process import StepKind, evidence_grid
+from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid
 from lessonstudy.store import StudyFile, documents
+from lessonstudy.tui.background import BackgroundRead
+from lessonstudy.tui.live import StudyChanged, in_front
 from lessonstudy.tui.plain import assemble
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.date_field import DateInput, TimeInput
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
 from lessonstudy.tui.widgets.footer import Footer
-from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart
+from lessonstudy.tui.widgets.pupil_journey import PupilJourneyChart, journeys_chart
 from lessonstudy.tui.widgets.save_status import SaveStatus
 from lessonstudy.usecases import dates
+from lessonstudy.usecases.changes import Change
 from lessonstudy.words import counted
 
 COMPACT_FOOTER_BELOW = 110  # terminal columns
@@ -86,6 +99,43 @@ def label_and_pseudonym(pupil: CasePupil) -> str:
     return f"{pupil.label} ({pupil.pseudonym})" if pupil.pseudonym.strip() else pupil.label
 
 
+class Pictures(NamedTuple):
+    """The Pictures tab, made from every note by a worker."""
+
+    study: Study
+    journeys: RenderableType
+    grids: dict[int, EvidenceGrid]  # each research lesson's
+
+
+def read_pictures(study_file: StudyFile) -> Pictures:
+    """In a worker thread: the whole study, read with a connection of its own."""
+    with StudyFile.open(study_file.path, read_only=True) as reader:
+        study = reader.load()
+    grids = {lesson.number: evidence_grid(study, lesson.number) for lesson in study.lessons}
+    return Pictures(study, journeys_chart(study), grids)
+
+
+# The documents the pictures are drawn from, besides the notes.
+PICTURED_DOCUMENTS = ("lesson", "pupils", "discussion")
+
+
+def changes_pictures(change: Change | None) -> bool:
+    """Whether the journeys or a research lesson's grid may differ after `change`."""
+    if change is None:
+        return True
+    research = (change.note_lessons | change.mark_lessons) - {OPEN_HOUSE_LESSON}
+    return bool(research) or any(change.document(kind) for kind in PICTURED_DOCUMENTS)
+
+
+def changes_house(change: Change | None) -> bool:
+    """Whether the documents or the open house's own notes changed (`self.study`)."""
+    if change is None:
+        return True
+    return bool(
+        change.documents or change.notes(OPEN_HOUSE_LESSON) or change.marks(OPEN_HOUSE_LESSON)
+    )
+
+
 def set_end_point(findings: Findings, label: str, text: str) -> None:
     """Where a case pupil ended; a blank one is not kept."""
     if text.strip():
@@ -114,7 +164,19 @@ class OpenHouseScreen(EditingScreen):
 
     def __init__(self, study_file: StudyFile) -> None:
         super().__init__(study_file)
-        self.study = study_file.load()
+        # The documents and the open house's notes; every note only for the pictures.
+        self.study = study_file.load(OPEN_HOUSE_LESSON)
+        self._noted = {n for n, (notes, _marks) in study_file.lesson_counts().items() if notes}
+        self._pictures: Pictures | None = None
+        self._pictures_stale = True  # read when the Pictures tab shows
+        self._house_stale = False  # changed while another screen was in front
+        self._reader = BackgroundRead(
+            self,
+            lambda: read_pictures(study_file),
+            self._show_pictures,
+            name="open-house-pictures",
+            failed=lambda error: self.notify(str(error), severity="error"),
+        )
         self.findings = self.document(documents.FINDINGS)
         self.house = self.document(documents.OPEN_HOUSE)
         for name, _label in FINDINGS_FIELDS:
@@ -194,9 +256,9 @@ class OpenHouseScreen(EditingScreen):
 
     @property
     def observed_lesson(self) -> int | None:
-        """The last lesson with notes: the one whose grid is worth showing first."""
-        noted = {note.lesson for note in self.study.notes if not note.deleted}
-        numbers = [lesson.number for lesson in self.study.lessons if lesson.number in noted]
+        """The last lesson with notes: the one whose grid is worth showing first
+        (notes counted by the store, deleted ones too: none is read for it)."""
+        numbers = [lesson.number for lesson in self.study.lessons if lesson.number in self._noted]
         return numbers[-1] if numbers else self.last_lesson
 
     @property
@@ -329,7 +391,8 @@ class OpenHouseScreen(EditingScreen):
                 )
                 yield TextArea(self.widget_value("find-how_shared"), id="find-how_shared")
             with TabPane("Pictures", id="pictures"), VerticalScroll(id="pictures-scroll"):
-                yield PupilJourneyChart(id="open-house-journey")
+                reading = Text("Reading the notes …", style="dim")
+                yield PupilJourneyChart(reading, id="open-house-journey")
                 with Horizontal(classes="row"):
                     yield Label("Evidence grid of ", classes="inline-label")
                     yield Select(
@@ -346,17 +409,38 @@ class OpenHouseScreen(EditingScreen):
         self.query_one(Footer).compact = event.size.width < COMPACT_FOOTER_BELOW
 
     def on_mount(self) -> None:
-        self.refresh_views()
         self.query_one("#find-pupils_learning", TextArea).focus()
 
     def refresh_views(self) -> None:
-        self.query_one(PupilJourneyChart).show(self.study)
-        self._show_grid()
+        """Our documents changed (another process, undo): the open house's grid
+        follows the plan it teaches."""
+        if self.query_one("#pictures-lesson", Select).value == OPEN_HOUSE_LESSON:
+            self._show_grid()
 
     def _show_grid(self) -> None:
+        """The chosen lesson's grid: the open house's from its own notes, read here;
+        a research lesson's as the worker made it (none until it has)."""
         choice = self.query_one("#pictures-lesson", Select).value
-        if isinstance(choice, int):
+        if choice == OPEN_HOUSE_LESSON:
             self.query_one(EvidenceView).show(evidence_grid(self.study, choice), self.study)
+        elif isinstance(choice, int) and self._pictures is not None:
+            grid = self._pictures.grids.get(choice)
+            if grid is not None:
+                self.query_one(EvidenceView).show(grid, self._pictures.study)
+
+    def _pictures_in_view(self) -> bool:
+        return in_front(self) and self.query_one(TabbedContent).active == "pictures"
+
+    def _read_pictures_if_shown(self, *, now: bool = False) -> None:
+        """Every note read again (in a worker) if the pictures changed and show."""
+        if self._pictures_stale and self._pictures_in_view():
+            self._pictures_stale = False
+            self._reader.ask(now=now)
+
+    def _show_pictures(self, pictures: Pictures) -> None:
+        self._pictures = pictures
+        self.query_one(PupilJourneyChart).update(pictures.journeys)
+        self._show_grid()
 
     @on(Select.Changed, "#pictures-lesson")
     def _grid_lesson(self) -> None:
@@ -387,13 +471,35 @@ class OpenHouseScreen(EditingScreen):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
         self.refresh_bindings()
+        self._read_pictures_if_shown(now=True)
 
-    def on_study_changed(self) -> None:
-        self.study = self.study_file.load()
+    @on(StudyChanged)
+    def _study_changed_here(self, message: StudyChanged) -> None:
+        """Another process changed the study: read again only what the change touches,
+        and only what shows (the rest once it does)."""
+        if changes_pictures(message.change):
+            self._pictures_stale = True
+            self._read_pictures_if_shown()
+        if changes_house(message.change):
+            self._house_stale = True
+            self._read_house_if_shown()
+
+    def on_screen_resume(self) -> None:
+        self._read_house_if_shown()
+        self._read_pictures_if_shown(now=True)
+
+    def _read_house_if_shown(self) -> None:
+        """The documents and the open house's own notes (a millisecond at 90,000 notes)."""
+        if not (self._house_stale and in_front(self)):
+            return
+        self._house_stale = False
+        self.study = self.study_file.load(OPEN_HOUSE_LESSON)
         self.query_one("#open-house-notes-count", Static).update(self.open_house_notes_line())
         choices = self.query_one("#pictures-lesson", Select)
         shown = choices.value
-        choices.set_options(self.grid_choices())
-        if shown in {value for _name, value in self.grid_choices()}:
-            choices.value = shown
-        self.refresh_views()
+        offered = self.grid_choices()
+        with self.prevent(Select.Changed):
+            choices.set_options(offered)
+            if shown in {value for _name, value in offered}:
+                choices.value = shown
+        self._show_grid()

@@ -80,13 +80,18 @@ class PupilJourneyChart(Static):
     """
 
     def show(self, study: Study) -> None:
-        if not study.pupils:
-            self.update(Text("No case pupils yet.", style="dim"))
-            return
-        title = Text("Each case pupil across the lessons", style="bold")
-        how = Text(
-            "Top: the group's judgement at each stage (· not judged). "
-            "Below: the observers' notes counted.",
-            style="dim",
-        )
-        self.update(Group(title, how, journeys_table(study), Text(""), legend()))
+        self.update(journeys_chart(study))
+
+
+def journeys_chart(study: Study) -> RenderableType:
+    """What `PupilJourneyChart` shows; made from every note of the study, so a
+    screen makes it in a worker thread and shows it with `update`."""
+    if not study.pupils:
+        return Text("No case pupils yet.", style="dim")
+    title = Text("Each case pupil across the lessons", style="bold")
+    how = Text(
+        "Top: the group's judgement at each stage (· not judged). "
+        "Below: the observers' notes counted.",
+        style="dim",
+    )
+    return Group(title, how, journeys_table(study), Text(""), legend())
