@@ -352,3 +352,33 @@ async def test_an_answer_saved_elsewhere_while_typing_another_is_kept(
         assert study_file.conflicts() == []
         areas = list(screen.query(AnswerArea))
         assert areas[1].text == "Quarters" and app.focused is areas[0]
+
+
+async def test_observers_notes_read_nothing_and_a_saved_interview_shows(
+    study_file: StudyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes and the lesson clock come many a second while a lesson is observed, and
+    nothing here shows them: only a saved document reads the study again (without
+    notes), and the list shows the colleague's interview."""
+    from lessonstudy.usecases.changes import Change
+    from tui_helpers import record_loads
+
+    app = interviews_app(study_file, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewsScreen)
+        loads = record_loads(monkeypatch)
+        screen.post_message(StudyChanged(Change(note_lessons=frozenset({1}))))
+        screen.post_message(StudyChanged(Change(mark_lessons=frozenset({1}))))
+        await pilot.pause()
+        assert loads == []
+        with StudyFile.open(study_file.path) as other:  # a colleague interviews K
+            interview = Interview(lesson=1, interviewee="K", interviewer="Ben")
+            other.save(documents.interview(interview), interview, None)
+        key = ("interview", str(interview.id))
+        screen.post_message(StudyChanged(Change(documents=frozenset({key}))))
+        await pilot.pause()
+        assert [(load.lesson, load.notes) for load in loads] == [(None, False)]
+        options = screen.query_one("#interview-list", OptionList)
+        assert str(interview.id) in [options.get_option_at_index(i).id for i in range(2)]

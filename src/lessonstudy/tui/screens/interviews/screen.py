@@ -503,8 +503,14 @@ class InterviewsScreen(Screen[None]):
         self.dismiss(None)
 
     @on(StudyChanged)
-    def _study_changed(self) -> None:
-        """Another process saved: refresh the list (the open interview keeps what is typed)."""
+    def _study_changed(self, message: StudyChanged) -> None:
+        """Another process saved: refresh the list (the open interview keeps what is typed).
+
+        Not for observers' notes or the lesson clock: nothing here shows them (they
+        come many a second while a lesson is observed)."""
+        change = message.change
+        if change is not None and not (change.documents or change.conflicts):
+            return
         self.study = self.study_file.load(notes=False)
         self.protocol = protocol_or_default(self.study.overview.protocol).protocol
         self._show_questions()
