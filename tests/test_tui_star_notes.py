@@ -3,6 +3,7 @@ the report's cells then print the starred notes first."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from lessonstudy.tui.screens.discussion import DiscussionScreen
 from lessonstudy.tui.screens.observe.summary import LessonSummaryScreen
 from lessonstudy.tui.screens.star_notes import StarNotesScreen
 from lessonstudy.tui.widgets.evidence_grid import EvidenceView
-from tui_helpers import ScreenApp
+from tui_helpers import ScreenApp, rendered
 
 
 @pytest.fixture
@@ -81,6 +82,50 @@ async def test_the_end_of_lesson_view_stars_and_unstars_any_note_of_the_lesson(s
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LessonSummaryScreen)
+
+
+async def test_the_end_of_lesson_view_draws_others_notes_only_when_in_front(
+    study_file: StudyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another observer's note is drawn once the view is in front again, not under
+    the stars dialog at every note (it reads and draws every note of the lesson:
+    seconds at 30,000), nor for another lesson's notes."""
+    import attrs
+
+    from lessonstudy.tui.live import StudyChanged
+    from lessonstudy.usecases.changes import Change
+    from tui_helpers import record_loads
+
+    app = ScreenApp(lambda: LessonSummaryScreen(study_file, 2, "Grace Okafor"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonSummaryScreen)
+        loads = record_loads(monkeypatch)
+
+        def evidence() -> str:
+            return " ".join(rendered(s, 200) for s in screen.query(".pupil-evidence"))
+
+        def another(lesson: int, text: str) -> StudyChanged:
+            model = next(n for n in study_file.notes(lesson) if n.about != "class")
+            study_file.add_note(attrs.evolve(model, id=uuid.uuid4(), text=text, starred=False))
+            return StudyChanged(Change(note_lessons=frozenset({lesson})))
+
+        screen.post_message(another(1, "onlyRL1"))
+        await pilot.pause()
+        assert loads == []
+        await pilot.press("f6")  # the stars dialog in front
+        await pilot.pause()
+        assert isinstance(app.screen, StarNotesScreen)
+        loads.clear()  # the dialog's own read of the lesson's notes
+        screen.post_message(another(2, "newinRL2"))
+        await pilot.pause()
+        assert loads == [] and "newinRL2" not in evidence()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert [load.lesson for load in loads] == [2]  # once, this lesson's notes
+        assert "newinRL2" in evidence() and "onlyRL1" not in evidence()
 
 
 def test_a_schema_2_file_gains_stars_and_stars_go_through_export(tmp_path: Path) -> None:

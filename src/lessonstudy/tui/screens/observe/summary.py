@@ -37,7 +37,7 @@ from lessonstudy.process import EvidenceGrid, evidence_grid
 from lessonstudy.store import StudyFile, documents
 from lessonstudy.store.three_way import merge_lines
 from lessonstudy.tui.document import EditedDocument
-from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.live import StudyChanged, in_front
 from lessonstudy.tui.plain import plain_text
 from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.tui.widgets.judgement_style import append_marks
@@ -155,6 +155,7 @@ class LessonSummaryScreen(Screen[None]):
         self.lesson_number = lesson
         self.observer = observer
         self._seen_seq = 0
+        self._evidence_stale = False  # others' notes came while another screen was in front
         self.plan: EditedDocument[ResearchLesson] = EditedDocument(
             study_file, documents.lesson(lesson)
         )
@@ -272,10 +273,25 @@ class LessonSummaryScreen(Screen[None]):
         self._base = text
 
     @on(StudyChanged)
-    def _study_changed(self) -> None:
+    def _study_changed(self, message: StudyChanged) -> None:
         # Other observers' last notes, and their questions merged in beside ours.
         self._sync_questions()
+        change = message.change
+        if change is not None and not change.notes(self.lesson_number):
+            return  # another lesson's notes, a document: the evidence is as it was
         if self.study_file.notes(self.lesson_number, after_seq=self._seen_seq):
+            self._evidence_stale = True
+            self._show_evidence_if_shown()
+
+    def on_screen_resume(self) -> None:
+        self._show_evidence_if_shown()
+
+    def _show_evidence_if_shown(self) -> None:
+        """The evidence drawn again if it changed, now if this screen is in front,
+        else once it is: it reads and draws every note of the lesson (seconds for
+        tens of thousands), not to be done under the stars dialog at every note."""
+        if self._evidence_stale and in_front(self):
+            self._evidence_stale = False
             self.show_evidence()
 
     def action_star_notes(self) -> None:
@@ -291,8 +307,12 @@ class LessonSummaryScreen(Screen[None]):
                 notes,
                 names,
             ),
-            lambda _starred: self.show_evidence(),
+            self._starred,
         )
+
+    def _starred(self, _count: int | None) -> None:
+        self._evidence_stale = True  # the stars show beside the notes
+        self._show_evidence_if_shown()
 
     def action_back(self) -> None:
         self.dismiss(None)
