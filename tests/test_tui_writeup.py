@@ -10,7 +10,7 @@ from textual.widgets import Markdown, OptionList, Select, TabbedContent, TextAre
 from lessonstudy.store import StudyFile
 from lessonstudy.tui.screens.writeup import WriteUpScreen
 from report_fixtures import PRIVATE, make_study
-from tui_helpers import rendered, type_text
+from tui_helpers import rendered, type_text, until
 
 
 class WriteUpApp(App[None]):
@@ -29,9 +29,11 @@ def study_file(tmp_path):
 
 
 async def preview_ready(pilot) -> None:
-    """The preview is rendered by a worker (its own read of the file): wait for it."""
+    """The preview is rendered by a worker (its own read of the file), one at a time:
+    wait until none is under way (one asked meanwhile starts as the last ends)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    await until(pilot, lambda: not screen._reader.reading, "the preview rendered")
     await pilot.pause()
 
 
@@ -192,3 +194,62 @@ async def test_the_case_reports_own_fields_are_asked_for_and_saved(study_file):
     overview, _ = study_file.read(documents.OVERVIEW)
     assert overview.useful_for == "Year 3 teachers"
     assert overview.references == ["EEF (2017)", "Dudley (2014)"]
+
+
+async def test_others_changes_render_one_preview_at_a_time_and_only_in_front(
+    study_file, monkeypatch
+):
+    """Each change from another process started a rendering of its own: 20 notes in
+    a second at 90,000 notes ran seven at once and held the keys for 1.8 s. And
+    under another screen (Textual's is_current is true there too) none starts."""
+    import threading
+
+    from textual.screen import Screen
+
+    from lessonstudy import report
+    from lessonstudy.tui.live import StudyChanged
+    from lessonstudy.usecases.changes import Change
+
+    app = WriteUpApp(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await preview_ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, WriteUpScreen)
+        render = report.render_markdown
+        gate = threading.Event()
+        running: list[int] = []
+        most = [0]
+        lock = threading.Lock()
+
+        def held(*args, **kwargs):
+            with lock:
+                running.append(1)
+                most[0] = max(most[0], len(running))
+            gate.wait(10)
+            try:
+                return render(*args, **kwargs)
+            finally:
+                with lock:
+                    running.pop()
+
+        monkeypatch.setattr(report, "render_markdown", held)
+        notes = Change(note_lessons=frozenset({1}))
+        for _ in range(5):
+            screen.post_message(StudyChanged(notes))
+            await pilot.pause()
+        await until(pilot, lambda: most[0] >= 1, "a rendering started")
+        screen.post_message(StudyChanged(notes))
+        await pilot.pause()
+        assert most[0] == 1  # the others wait for it, and then for one more
+        gate.set()
+        await preview_ready(pilot)
+        assert most[0] == 1
+
+        await app.push_screen(Screen())
+        reads = screen._reader.ask_count
+        screen.post_message(StudyChanged(notes))
+        await pilot.pause()
+        assert screen._reader.ask_count == reads  # read when shown again
+        app.pop_screen()
+        await pilot.pause()
+        assert screen._reader.ask_count == reads + 1

@@ -63,6 +63,11 @@ class BackgroundRead(Generic[T]):
         return self._asked
 
     @property
+    def reading(self) -> bool:
+        """A read is under way (or its result on the way to the screen)."""
+        return self._reading
+
+    @property
     def busy(self) -> bool:
         """A read is under way, or the rest after one."""
         return self._reading or self._resting is not None

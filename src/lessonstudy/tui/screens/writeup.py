@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from rich.text import Text
@@ -44,7 +45,8 @@ from lessonstudy.process import StepKind
 from lessonstudy.report import guard
 from lessonstudy.report.sections import Section, split_sections
 from lessonstudy.store import StudyFile, documents
-from lessonstudy.tui.live import StudyChanged
+from lessonstudy.tui.background import BackgroundRead
+from lessonstudy.tui.live import StudyChanged, in_front
 from lessonstudy.tui.plain import plain, plain_text
 from lessonstudy.tui.screens.editing import EditingScreen
 from lessonstudy.tui.widgets.footer import Footer
@@ -97,6 +99,24 @@ def set_words(private: PrivateWords, pupil: str, text: str) -> None:
     private.words = kept + typed
 
 
+class PreviewAsked(NamedTuple):
+    """A preview asked for: the worker renders the latest one asked."""
+
+    turn: int  # the user's request it follows (another process's change keeps it)
+    kind: str
+    private: PrivateWords  # as they are now (they are edited here)
+    chosen: int | None  # the section to show again
+
+
+class Preview(NamedTuple):
+    """A preview rendered by the worker, or why it could not be."""
+
+    asked: PreviewAsked
+    sections: list[Section]
+    hits: list[guard.Hit]
+    problem: str = ""
+
+
 class WriteUpScreen(EditingScreen):
     """Preview and export the write-ups of the open study; the case report's own
     fields; the private words every write-up is checked against."""
@@ -131,7 +151,14 @@ class WriteUpScreen(EditingScreen):
         self.sections: list[Section] = []
         self.hits: list[guard.Hit] = []
         self.exported: Path | None = None
-        self._preview_turn = 0  # the latest preview asked for (a worker renders it)
+        self._preview_turn = 0  # the user's latest preview asked for (a worker renders it)
+        self._asked: PreviewAsked | None = None
+        # One rendering at a time, resting after each while others keep writing: each
+        # change started one before, and 20 notes in a second at 90,000 notes ran seven
+        # at once and held the keys for 1.8 s.
+        self._reader = BackgroundRead(
+            self, self._render_preview, self._show_preview, name="writeup-preview"
+        )
         self._out_of_date = False  # the study changed while another screen was in front
         self.overview = self.document(documents.OVERVIEW)
         self.private = self.document(documents.PRIVATE_WORDS)
@@ -223,48 +250,48 @@ class WriteUpScreen(EditingScreen):
 
     # ------------------------------------------------------------------ preview
 
-    def show_write_up(self, keep_section: bool = False) -> None:
+    def show_write_up(self, keep_section: bool = False, *, now: bool = True) -> None:
         """Render the chosen kind to Markdown and list its sections; show one.
 
         Rendered by a worker with its own read of the file (at 90,000 notes the
         load and the rendering take a second or two): the screen keeps taking keys,
-        and a newer request makes an older one's result be dropped."""
+        and a newer request by the user makes an older one's result be dropped.
+        `now`: asked by the user; else another process's change: the same preview
+        read again, once the rest after the last rendering is over (tui.background),
+        and one under way for the user is still shown."""
         sections_list = self.query_one("#writeup-sections", OptionList)
         chosen = sections_list.highlighted if keep_section else None
-        self._preview_turn += 1
-        self.set_status("Making the preview ...")
+        if now:
+            self._preview_turn += 1
+            self.set_status("Making the preview ...")
         # The private words as they are now, for the worker (they are edited here).
         private = copy.deepcopy(self.private.value)
-        self._render_preview(self._preview_turn, self.kind, private, chosen)
+        self._asked = PreviewAsked(self._preview_turn, self.kind, private, chosen)
+        self._reader.ask(now=now)
 
-    @work(thread=True, group="writeup-preview", exit_on_error=False)
-    def _render_preview(
-        self, turn: int, kind: str, private: PrivateWords, chosen: int | None
-    ) -> None:
+    def _render_preview(self) -> Preview:
+        """In a worker thread: the latest preview asked for."""
+        asked = self._asked
+        assert asked is not None
         try:
             # A read of its own: the study file's connection is not shared across threads.
             with StudyFile.open(self.study_file.path, read_only=True) as reader:
-                study = reader.load(notes=kind not in report.WITHOUT_NOTES)
-            markdown = report.render_markdown(study, kind=kind)
-            hits = guard.find_in_markdown(guard.checked(private, study.pupils), markdown)
+                study = reader.load(notes=asked.kind not in report.WITHOUT_NOTES)
+            markdown = report.render_markdown(study, kind=asked.kind)
+            hits = guard.find_in_markdown(guard.checked(asked.private, study.pupils), markdown)
         except LessonStudyError as error:
-            self.app.call_from_thread(self._preview_failed, turn, str(error))
+            return Preview(asked, [], [], str(error))
+        return Preview(asked, split_sections(markdown), hits)
+
+    def _show_preview(self, preview: Preview) -> None:
+        if preview.asked.turn != self._preview_turn:
+            return  # the user asked for another since (another kind, the refresh key)
+        self.set_status()
+        if preview.problem:
+            self.notify(preview.problem, title="Cannot write this up", severity="error")
             return
-        sections = split_sections(markdown)
-        self.app.call_from_thread(self._show_preview, turn, sections, hits, chosen)
-
-    def _preview_failed(self, turn: int, message: str) -> None:
-        if turn == self._preview_turn:
-            self.set_status()
-            self.notify(message, title="Cannot write this up", severity="error")
-
-    def _show_preview(
-        self, turn: int, sections: list[Section], hits: list[guard.Hit], chosen: int | None
-    ) -> None:
-        if turn != self._preview_turn:
-            return  # a newer preview is on its way (another kind, a later change)
-        self.show_hits(hits)
-        self.sections = sections
+        self.show_hits(preview.hits)
+        self.sections = preview.sections
         sections_list = self.query_one("#writeup-sections", OptionList)
         sections_list.clear_options()
         sections_list.add_options(
@@ -276,11 +303,11 @@ class WriteUpScreen(EditingScreen):
             )
             for n, s in enumerate(self.sections)
         )
+        chosen = preview.asked.chosen
         index = chosen if chosen is not None and chosen < len(self.sections) else 0
         if self.sections:
             sections_list.highlighted = index
             self.show_section(index)
-        self.set_status()
 
     def show_hits(self, hits: list[guard.Hit]) -> None:
         """Each private word in the write-up, and where: export refuses until they go."""
@@ -327,11 +354,14 @@ class WriteUpScreen(EditingScreen):
             self.set_status()
 
     @on(StudyChanged)
-    def _preview_out_of_date(self) -> None:
+    def _preview_out_of_date(self, message: StudyChanged) -> None:
         # Rendering the whole write-up takes a moment on a big study: only for the
         # screen in front; one under another screen catches up when it is back.
-        if self.is_current:
-            self.show_write_up(keep_section=True)
+        change = message.change
+        if change is not None and self.kind in report.WITHOUT_NOTES and change.notes_only():
+            return  # observers' notes: this write-up prints none
+        if in_front(self):
+            self.show_write_up(keep_section=True, now=False)
         else:
             self._out_of_date = True
 
