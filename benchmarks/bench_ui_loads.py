@@ -2,6 +2,7 @@
 when it is shown again, on the large study with 90,000 notes.
 
     python benchmarks/bench_ui_loads.py [--notes 90000] [--runs 5] [--screens map,open ...]
+                                        [--burst]
 
 Each screen is opened in a headless app; then, for each case, another
 connection commits (a note in RL1, or a saved plan) and the screen is told what
@@ -9,7 +10,10 @@ changed (`StudyChanged`, as the app's watcher tells it), or a screen pushed
 over it is popped (it is shown again). Printed per case, median of the runs:
 the longest the UI thread was held at once (the event loop's longest stall:
 what a key pressed then waits) and the time until the screen has caught up
-(its workers done). Run it before and after a change to compare.
+(its workers done; a screen that rests after a read, tui.background, reads at
+once in these cases). With --burst, also 20 notes 60 ms apart (observers
+writing), each told to the screen as it comes, the screen resting as it would
+(caught up: its workers done). Run it before and after a change to compare.
 """
 
 from __future__ import annotations
@@ -64,17 +68,25 @@ class Stalls:
         return self.worst
 
 
-async def settled(app: App[Any], pilot: Any) -> None:
-    """Until the screens' workers (and what they hand back) are done, and their
-    rests after a read (tui.background) over."""
+async def settled(app: App[Any], pilot: Any, *, rests: bool = True) -> None:
+    """Until the screens' workers (and what they hand back) are done, and (`rests`)
+    their rests after a read (tui.background) over."""
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
         for screen in app.screen_stack:
             reader = getattr(screen, "_reader", None)
-            while reader is not None and reader.busy:
+            while rests and reader is not None and reader.busy:
                 await pilot.pause(0.01)
     await pilot.pause()
+
+
+def rest_over(screen: Screen[Any]) -> None:
+    """End a screen's rest after a read now (a read asked meanwhile starts)."""
+    reader = getattr(screen, "_reader", None)
+    if reader is not None and reader._resting is not None:
+        reader._resting.stop()
+        reader._rested()
 
 
 def a_note(lesson: int) -> Observation:
@@ -89,14 +101,15 @@ def a_note(lesson: int) -> Observation:
 
 
 async def measure(
-    app: App[Any], pilot: Any, trigger: Callable[[], Awaitable[None]]
+    app: App[Any], pilot: Any, trigger: Callable[[], Awaitable[None]], *, rests: bool = True
 ) -> tuple[float, float]:
-    """(longest stall, seconds until caught up) for one trigger."""
+    """(longest stall, seconds until caught up) for one trigger; `rests`: waiting
+    out a screen's rests after its reads (else until its workers are done)."""
     await settled(app, pilot)
     stalls = Stalls()
     began = time.perf_counter()
     await trigger()
-    await settled(app, pilot)
+    await settled(app, pilot, rests=rests)
     took = time.perf_counter() - began
     return await stalls.stop(), took
 
@@ -106,11 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=90_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--screens", default="", help="the screens whose name starts so")
+    parser.add_argument("--burst", action="store_true", help="also 20 notes in 1.2 s")
     args = parser.parse_args(argv)
     wanted = [word.strip() for word in args.screens.split(",") if word.strip()]
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-loads-"))
     path = make_large_study(folder / "large.lessonstudy", notes=args.notes)
-    results = asyncio.run(run_cases(path, args.runs, wanted))
+    results = asyncio.run(run_cases(path, args.runs, wanted, burst=args.burst))
     print(f"{args.notes:,} notes; median of {args.runs} runs")
     print(f"{'screen':<16} {'case':<22} {'longest UI stall ms':>20} {'caught up ms':>13}")
     for (screen, case), runs in results.items():
@@ -121,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def run_cases(
-    path: Path, runs: int, wanted: list[str]
+    path: Path, runs: int, wanted: list[str], *, burst: bool = False
 ) -> dict[tuple[str, str], list[tuple[float, float]]]:
     from lessonstudy.tui.screens.initial_meeting import InitialMeetingScreen
     from lessonstudy.tui.screens.interviews import InterviewsScreen
@@ -162,13 +176,17 @@ async def run_cases(
         async def resume() -> None:
             await app.pop_screen()
 
+        async def notes_coming() -> None:
+            for _ in range(20):
+                await commit(lambda: theirs.add_note(a_note(1)))
+                await asyncio.sleep(0.06)
+
         for name, make in screens.items():
             if wanted and not any(name.startswith(word) for word in wanted):
                 continue
             screen = make()
             reader = getattr(screen, "_reader", None)
-            if reader is not None:
-                reader._rest = 0  # each case reads at once, not after the last one's rest
+            rest = reader._rest if reader is not None else 0
             await app.push_screen(screen)
             await settled(app, pilot)
             tab = {"initial lessons": "class", "open pictures": "pictures"}.get(name)
@@ -180,12 +198,19 @@ async def run_cases(
                 "a plan saved": lambda: commit(save_plan),
                 "shown again": resume,
             }
+            if burst:
+                cases["20 notes in 1.2 s"] = notes_coming
             for run in range(runs + 1):  # the first round warms up: dropped
                 for case, trigger in cases.items():
                     if case == "shown again":
                         await app.push_screen(Screen())
                         await settled(app, pilot)
-                    measured = await measure(app, pilot, trigger)
+                    # Each case reads at once, not after the last one's rest; observers
+                    # writing meet the screen's rests, as they would.
+                    if reader is not None:
+                        reader._rest = rest if case == "20 notes in 1.2 s" else 0
+                    measured = await measure(app, pilot, trigger, rests=case != "20 notes in 1.2 s")
+                    rest_over(screen)
                     if run:
                         results.setdefault((name, case), []).append(measured)
             await app.pop_screen()
