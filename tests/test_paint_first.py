@@ -160,3 +160,35 @@ async def test_a_study_found_damaged_after_the_paint_gives_the_start_screen_and_
         assert len(app.screen_stack) == 1  # the map it replaced is gone, not under it
         messages = [str(n.message) for n in app._notifications]
         assert any("3 notes with an id that is not one" in m for m in messages), messages
+
+
+async def test_the_steps_are_built_once_for_the_first_paint(tmp_path, monkeypatch):
+    """The steps were cut to a room guessed before the layout (the screen's width less
+    4), found wrong once laid out, and built and drawn again right after the first
+    frame, while that frame was still to be written. The guess is now the room."""
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    built: list[int] = []
+    show_steps = StudyMapScreen._show_steps
+
+    def counted(self: StudyMapScreen) -> None:
+        show_steps(self)
+        built.append(self._built_room)
+
+    monkeypatch.setattr(StudyMapScreen, "_show_steps", counted)
+    rooms: list[tuple[list[int], int]] = []  # built before the first frame, room laid out
+
+    class Watching(LessonStudyApp):
+        def first_screen_shown(self) -> None:
+            screen = self.screen
+            assert isinstance(screen, StudyMapScreen)
+            rooms.append((list(built), screen._room()))
+            super().first_screen_shown()
+
+    for size in ((120, 40), (80, 24)):
+        built.clear()
+        rooms.clear()
+        async with Watching(path).run_test(size=size) as pilot:
+            await pilot.pause()
+        [(built_before_shown, laid_out)] = rooms
+        assert built_before_shown == [laid_out], size

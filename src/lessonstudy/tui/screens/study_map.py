@@ -146,7 +146,7 @@ class StudyMapScreen(Screen[None]):
         self._steps: list[StepRow] = []
         self._conflicts: list[Conflict] = []
         self._suspended = False
-        self._built_width = 0
+        self._built_room = 0  # the room the steps' lines were cut to
         self._opened: str | None = None  # the step opened from here, until we are back
         # Back from that step: (its id, the ask whose read shows the states after it,
         # the line highlighted then: moved meanwhile, the map does not move it again).
@@ -253,17 +253,13 @@ class StudyMapScreen(Screen[None]):
         highlighted = steps_list.highlighted
         options: list[Option | None] = []
         previous_lesson: str | None = None
-        # The room inside the list's padding, less a scrollbar's: a line that wraps
-        # doubles the map's height at 80 columns.
-        inside = steps_list.scrollable_content_region.width
-        width = (inside or self.app.size.width - 4) - 2
+        width = self._built_room = self._room()
         for step in self._steps:
             if step.lesson != previous_lesson:
                 options.append(None)  # a rule between cycles
                 previous_lesson = step.lesson
             options.append(Option(step_prompt(step, width), id=step.id))
         steps_list.set_options(options)
-        self._built_width = steps_list.size.width
         if highlighted is not None:
             steps_list.highlighted = min(highlighted, steps_list.option_count - 1)
         self._show_hint()
@@ -292,8 +288,20 @@ class StudyMapScreen(Screen[None]):
         if self._steps:
             self._show_hint()
 
+    def _room(self) -> int:
+        """The room for a step's line: inside the list's padding, less a scrollbar's (a
+        line that wraps doubles the map's height at 80 columns)."""
+        steps_list = self.query_one("#steps", OptionList)
+        inside = steps_list.scrollable_content_region.width
+        if not inside:
+            # Not laid out yet (the first paint): the screen's width, less the list's
+            # padding and border, as the layout will make it. Guessed short, the steps
+            # were built again right after the first frame, and drawn twice.
+            inside = self.app.size.width - steps_list.styles.gutter.width
+        return inside - 2
+
     def on_resize(self) -> None:
-        if self._steps and self.query_one("#steps").size.width != self._built_width:
+        if self._steps and self._room() != self._built_room:
             self._show_steps()
 
     @on(OptionList.OptionSelected, "#steps")
