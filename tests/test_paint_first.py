@@ -192,3 +192,34 @@ async def test_the_steps_are_built_once_for_the_first_paint(tmp_path, monkeypatc
             await pilot.pause()
         [(built_before_shown, laid_out)] = rooms
         assert built_before_shown == [laid_out], size
+
+
+async def test_the_writer_gets_the_gil_right_after_the_first_frame(tmp_path, monkeypatch):
+    """Textual's writer thread writes each frame; the UI thread went on at once with
+    what follows the first frame and held the GIL, so the frame reached the terminal
+    a switch interval (5 ms) later. The map sleeps a moment right after it."""
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    written: list[str] = []
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        if isinstance(renderable, CompositorUpdate) and not self._batch_count:
+            written.append("frame")
+        display(self, screen, renderable)
+
+    let_out = StudyMapScreen._let_the_frame_out
+
+    def watched(self: StudyMapScreen) -> None:
+        written.append("out")
+        let_out(self)
+
+    monkeypatch.setattr(App, "_display", capture)
+    monkeypatch.setattr(StudyMapScreen, "_let_the_frame_out", watched)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    assert written[:2] == ["frame", "out"], written[:5]
