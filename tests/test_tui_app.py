@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from lessonstudy.model import Member, Role, new_study
 from lessonstudy.process import lesson_to_observe
@@ -284,11 +284,13 @@ async def test_both_versions_kept_are_shown_and_can_be_dismissed(study_path):
         assert study_file.save(documents.OVERVIEW, overview, revision).conflict
     app = LessonStudyApp(study_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        conflicts = app.screen.query_one("#conflicts")
-        assert not conflicts.display  # painted from the summary: not known yet, no empty box
+        # Painted from the summary: not known yet, no empty box (no list at all).
+        assert not app.screen.query("#conflicts")
         # The conflicts are read with the whole study, by a worker once the study is open.
-        await until(pilot, lambda: conflicts.option_count, "the conflicts read behind the map")
-        assert conflicts.display
+        await until(pilot, lambda: app.screen.query("#conflicts"), "the conflicts read")
+        conflicts = app.screen.query_one("#conflicts", OptionList)
+        await until(pilot, lambda: conflicts.region, "the conflicts laid out")
+        assert conflicts.display and conflicts.option_count
         assert "Both versions kept: the initial meeting" in str(
             conflicts.get_option_at_index(0).prompt
         )

@@ -171,9 +171,9 @@ class StudyMapScreen(Screen[None]):
         yield Static(title, id="map-title", classes="screen-title")
         yield StepList(id="steps")
         yield Static(id="map-hint", classes="hint")
-        conflicts = OptionList(id="conflicts")
-        conflicts.display = False  # until the file is read: no empty warning box meanwhile
-        yield conflicts
+        # The list of both versions kept (#conflicts) comes once there are some: never
+        # an empty warning box, and a widget less to style and lay out before the
+        # first frame.
         yield Footer()
 
     def on_mount(self) -> None:
@@ -251,15 +251,17 @@ class StudyMapScreen(Screen[None]):
 
     def _show_refreshed(self, rows: list[StepRow], title: str, found: list[Conflict]) -> None:
         self._conflicts = found
-        had_conflicts = bool(self.query_one("#conflicts", OptionList).option_count)
+        shown = next(iter(self.query("#conflicts").results(OptionList)), None)
+        had_conflicts = shown is not None and bool(shown.option_count)
         self._steps = rows
         self._show_title(title)
         self._show_steps()
-        conflicts = self.query_one("#conflicts", OptionList)
-        conflicts.set_options(
-            [Option(Text(conflict_words(c), style="bold"), id=c.id) for c in self._conflicts]
-        )
-        conflicts.display = bool(self._conflicts)
+        options = [Option(Text(conflict_words(c), style="bold"), id=c.id) for c in found]
+        if shown is not None:
+            shown.set_options(options)
+            shown.display = bool(options)
+        elif options:
+            self.mount(OptionList(*options, id="conflicts"), after="#map-hint")
         if had_conflicts != bool(self._conflicts):
             self.refresh_bindings()  # the conflicts key shows only while there are some
 
