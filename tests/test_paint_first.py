@@ -223,3 +223,37 @@ async def test_the_writer_gets_the_gil_right_after_the_first_frame(tmp_path, mon
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
     assert written[:2] == ["frame", "out"], written[:5]
+
+
+async def test_the_other_screens_rules_are_parsed_when_the_first_of_them_shows(
+    tmp_path, monkeypatch
+):
+    """app.tcss held the rules of every screen: all parsed before the map's first frame.
+    Those of the other screens (screens.tcss) now come in with the first of them, in
+    time to style it, however soon it is opened."""
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+
+    from lessonstudy.tui.screens.help_screen import HelpScreen
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    screens_css = str(LessonStudyApp.SCREENS_CSS_PATH)
+    parsed_at_frame: list[bool] = []  # each frame written: screens.tcss read by then?
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        if isinstance(renderable, CompositorUpdate) and not self._batch_count:
+            parsed_at_frame.append(self.stylesheet.has_source(screens_css))
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", capture)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")  # the help, a dialog, as soon as the map takes keys
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body")
+        assert str(body.styles.width) == "90"  # screens.tcss: #help-body
+        assert app.screen.styles.align == ("center", "middle")  # screens.tcss: ModalScreen
+    assert parsed_at_frame[0] is False and parsed_at_frame[-1] is True

@@ -128,6 +128,9 @@ class LessonStudyApp(KeysInTurn, OneLinePaste, App[None]):
 
     TITLE = "Lesson study"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # The rules of every screen but the first ones: parsed when the first of those is
+    # shown (_load_screen_css), not before the map's first frame (about 3 ms).
+    SCREENS_CSS_PATH = Path(__file__).with_name("screens.tcss")
     COMMANDS = {StudyCommands}  # Textual's own commands are listed by it, after the steps
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", tooltip="What this step is for"),
@@ -346,6 +349,19 @@ class LessonStudyApp(KeysInTurn, OneLinePaste, App[None]):
             # study is open. A timer runs after the frame is out.
             path = self._pending_open
             self.set_timer(PAINT_SECONDS, lambda: self._open_in_background(path))
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Textual calls this for every screen it shows but the default one (push,
+        switch, a mode's first), before styling it: the rules of every screen
+        (screens.tcss) come in with the first of them."""
+        path = str(self.SCREENS_CSS_PATH)
+        if not self.stylesheet.has_source(path):
+            css = self.SCREENS_CSS_PATH.read_text(encoding="utf-8")
+            self.stylesheet.add_source(css, read_from=(path, ""))
+            # Parsed now, alone (the sources parsed before are cached); the screen was
+            # styled before this call (ModalScreen's rules are here), its widgets after.
+            self.stylesheet.apply(screen)
+        super()._load_screen_css(screen)
 
     def _show_start(self) -> None:
         from lessonstudy.tui.screens.start import StartScreen
