@@ -117,3 +117,57 @@ def test_import_makes_the_file_without_opening_it_again(monkeypatch, tmp_path: P
     assert cli.main(["import", str(example_study_path()), "-o", str(output)]) == 0
     assert opened == []
     assert check_study(output).sound
+
+
+FIRST_FRAME_PROBE = """
+import sys
+from textual._compositor import CompositorUpdate
+from textual.app import App
+from lessonstudy import cli
+
+at_first_frame = []
+display = App._display
+
+def capture(self, screen, renderable):
+    if not at_first_frame and isinstance(renderable, CompositorUpdate) and not self._batch_count:
+        at_first_frame.append(sorted(sys.modules))
+        self.exit()
+    display(self, screen, renderable)
+
+App._display = capture
+
+def run_app(path, **options):  # cli's own, headless: the test has no terminal
+    from lessonstudy.tui.app import LessonStudyApp
+    LessonStudyApp(path, **options).run(headless=True, size=(120, 40))
+    return 0
+
+cli._run_app = run_app
+code = cli.main([sys.argv[1]])
+print("\\n".join(at_first_frame[0])); print("exit", code)
+"""
+
+
+def test_the_maps_first_frame_waits_for_nothing_it_does_not_show(
+    study: Path, tmp_path: Path
+) -> None:
+    """`lessonstudy STUDY` until its first frame is drawn (the map from the summary
+    cached in the file): what it imports by then, in a fresh interpreter."""
+    import os
+
+    env = {**os.environ, "LESSONSTUDY_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, str(study)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.split()
+    assert out[-2:] == ["exit", "0"], out[-2:]
+    loaded = set(out[:-2])
+    assert "lessonstudy.tui.screens.study_map" in loaded  # the map it drew
+    # No parser is built for a study alone: argparse (with gettext) is not imported.
+    assert {"argparse", "gettext"}.isdisjoint(loaded)
+    # The map is painted from the summary: the model and the process come after.
+    assert {"lessonstudy.model", "lessonstudy.process", "cattrs", "attrs"}.isdisjoint(loaded)
+    screens = {m for m in loaded if m.startswith("lessonstudy.tui.screens.")}
+    assert screens == {"lessonstudy.tui.screens.study_map"}

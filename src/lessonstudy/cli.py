@@ -8,18 +8,22 @@ exits with code 2.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from lessonstudy import __version__
 from lessonstudy.errors import LessonStudyError
 
 if TYPE_CHECKING:
+    # argparse is imported where a parser is built: `lessonstudy STUDY`, the usual
+    # start, builds none, and its first screen does not wait for it (2 ms with gettext).
+    import argparse
+
     from lessonstudy.model import PrivateWords, Study
 
 BAD_INPUT = 2
@@ -569,6 +573,8 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
 
 
 def number(text: str) -> int:
+    import argparse  # only ever called by a parser
+
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
@@ -576,6 +582,8 @@ def number(text: str) -> int:
 
 
 def port_number(text: str) -> int:
+    import argparse  # only ever called by a parser
+
     value = int(text)
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError("must be 0 to 65535")
@@ -583,6 +591,8 @@ def port_number(text: str) -> int:
 
 
 def lesson_count(text: str) -> int:
+    import argparse
+
     from lessonstudy.model import lesson_count_problem
 
     try:
@@ -597,6 +607,8 @@ def lesson_count(text: str) -> int:
 
 def day(text: str) -> dt.date:
     """A date as a teacher in England writes it (usecases.dates: the app reads the same)."""
+    import argparse
+
     from lessonstudy.usecases.dates import parse_date
 
     try:
@@ -610,6 +622,8 @@ def day(text: str) -> dt.date:
 
 def pupil_labels(text: str) -> list[str]:
     """--pupils M,S (labels) or --pupils 4 (that many, labelled A, B, C, D)."""
+    import argparse
+
     from lessonstudy.model import parse_pupil_labels
 
     try:
@@ -642,13 +656,17 @@ class _Unused:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; `only`: with the parser of that command alone (the
     others are left out, so `lessonstudy -h` needs the whole one)."""
+    import argparse
+
+    from lessonstudy.help_format import SizedHelpFormatter, SizedRawDescriptionHelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="lessonstudy",
         description="Guides a lesson study group through planning, observing, "
         "discussing and sharing its research lessons. Run with no command to open "
         "the app's start screen, or with a study file to open it.",
         epilog="Try it: lessonstudy demo",
-        formatter_class=_SizedHelpFormatter,
+        formatter_class=SizedHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"lessonstudy {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -658,7 +676,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         if only is not None and name != only:
             return cast(argparse.ArgumentParser, _Unused())
-        kw.setdefault("formatter_class", _SizedHelpFormatter)
+        kw.setdefault("formatter_class", SizedHelpFormatter)
         p = sub.add_parser(name, help=help_, description=help_, **kw)  # type: ignore[arg-type]
         p.set_defaults(handler=handler)
         return p
@@ -720,7 +738,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Import an observer's notes, typed elsewhere, into a research lesson. "
         "A bad line is reported with its line number and nothing is imported.",
         epilog=NOTES_FORMAT,
-        formatter_class=_SizedRawDescriptionHelpFormatter,
+        formatter_class=SizedRawDescriptionHelpFormatter,
     )
     p.set_defaults(handler=cmd_notes_import)
     p.add_argument("path", help="the study file")
@@ -736,7 +754,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = notes_sub.add_parser(
         "list",
-        formatter_class=_SizedHelpFormatter,
+        formatter_class=SizedHelpFormatter,
         help="list notes with their ids (to find one to erase)",
         description="List a study's notes, each with the start of its id.",
     )
@@ -748,7 +766,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = notes_sub.add_parser(
         "erase",
-        formatter_class=_SizedHelpFormatter,
+        formatter_class=SizedHelpFormatter,
         help="erase notes for good (a child's real name typed by mistake)",
         description="Erase notes for good: their text is removed from the study file, not "
         "only hidden as a deleted note is, and a merge never brings it back. Find the ids "
@@ -894,31 +912,18 @@ def _search_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def _search_parser() -> argparse.ArgumentParser:
     """`lessonstudy search` alone: scripts call it often, so it does not wait for the
     whole command line's parser to be built (the same arguments, the same help)."""
+    import argparse
+
+    from lessonstudy.help_format import SizedHelpFormatter
+
     p = argparse.ArgumentParser(
         prog="lessonstudy search",
         description=SEARCH_HELP,
         epilog=SEARCH_EPILOG,
-        formatter_class=_SizedHelpFormatter,
+        formatter_class=SizedHelpFormatter,
     )
     p.set_defaults(handler=cmd_search)
     return _search_arguments(p)
-
-
-class _SizedHelpFormatter(argparse.HelpFormatter):
-    """argparse's help, told the terminal's width: its own way to learn it imports
-    shutil (with zlib, bz2, lzma), a tenth of what `search` takes on a small folder.
-    argparse makes a formatter for every argument added, so every parser uses this."""
-
-    def __init__(self, prog: str) -> None:
-        try:
-            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-        except (ValueError, OSError):
-            columns = 80
-        super().__init__(prog, width=max(columns - 2, 20))
-
-
-class _SizedRawDescriptionHelpFormatter(_SizedHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """The same, keeping the description's and epilog's own line breaks."""
 
 
 def _library_options(p: argparse.ArgumentParser) -> None:
@@ -947,7 +952,9 @@ def _main(argv: list[str]) -> int:
     elif len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         # `lessonstudy PATH`, the usual start: the first screen does not wait for a
         # parser to be built (the same as `lessonstudy open PATH`).
-        args = argparse.Namespace(command="open", path=argv[0], handler=cmd_open)
+        args = cast(
+            "argparse.Namespace", SimpleNamespace(command="open", path=argv[0], handler=cmd_open)
+        )
     else:
         # The parser of the command named first, not of all of them (a start-up cost).
         first = argv[0] if argv and not argv[0].startswith("-") else None
@@ -975,6 +982,8 @@ def _main(argv: list[str]) -> int:
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    import argparse
+
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)
