@@ -213,9 +213,9 @@ async def test_the_writer_gets_the_gil_right_after_the_first_frame(tmp_path, mon
 
     let_out = StudyMapScreen._let_the_frame_out
 
-    def watched(self: StudyMapScreen) -> None:
+    async def watched(self: StudyMapScreen) -> None:
         written.append("out")
-        let_out(self)
+        await let_out(self)
 
     monkeypatch.setattr(App, "_display", capture)
     monkeypatch.setattr(StudyMapScreen, "_let_the_frame_out", watched)
@@ -257,3 +257,42 @@ async def test_the_other_screens_rules_are_parsed_when_the_first_of_them_shows(
         assert str(body.styles.width) == "90"  # screens.tcss: #help-body
         assert app.screen.styles.align == ("center", "middle")  # screens.tcss: ModalScreen
     assert parsed_at_frame[0] is False and parsed_at_frame[-1] is True
+
+
+async def test_the_footer_comes_right_after_the_first_frame_in_its_kept_place(
+    tmp_path, monkeypatch
+):
+    """Textual's footer shows no keys in the first frame (they come once the screen's
+    bindings are ready): it is mounted after that frame, a bar keeping its place."""
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from tui_helpers import until
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    at_first_frame: list[tuple[int, int]] = []  # (footers, places) in the first frame
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        written = isinstance(renderable, CompositorUpdate) and not self._batch_count
+        if written and not at_first_frame:
+            at_first_frame.append((len(screen.query(Footer)), len(screen.query("#footer-place"))))
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", capture)
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        def keys() -> list[str]:
+            return [key.description for key in app.screen.query(FooterKey)]
+
+        await until(pilot, lambda: "Open step" in keys(), "the map's keys in the footer")
+        assert "Next step" in keys() and "Quit" in keys()
+        assert not app.screen.query("#footer-place")
+        footer = app.screen.query_one(Footer)
+        assert footer.region.y == 39 and footer.region.height == 1  # where the bar was
+    assert at_first_frame == [(0, 1)]

@@ -138,8 +138,9 @@ App._display = capture
 
 def run_app(path, **options):  # cli's own, headless: the test has no terminal
     from lessonstudy.tui.app import LessonStudyApp
-    LessonStudyApp(path, **options).run(headless=True, size=(120, 40))
-    return 0
+    app = LessonStudyApp(path, **options)
+    app.run(headless=True, size=(120, 40))
+    return app.return_code or 0  # an error on the way out (1) fails the test too
 
 cli._run_app = run_app
 code = cli.main([sys.argv[1]])
@@ -171,3 +172,5 @@ def test_the_maps_first_frame_waits_for_nothing_it_does_not_show(
     assert {"lessonstudy.model", "lessonstudy.process", "cattrs", "attrs"}.isdisjoint(loaded)
     screens = {m for m in loaded if m.startswith("lessonstudy.tui.screens.")}
     assert screens == {"lessonstudy.tui.screens.study_map"}
+    # Its footer comes right after the first frame (it has no keys to show in it).
+    assert {"textual.widgets._footer", "lessonstudy.tui.widgets.footer"}.isdisjoint(loaded)

@@ -31,7 +31,6 @@ from lessonstudy.errors import LessonStudyError
 from lessonstudy.printable import printable
 from lessonstudy.tui.background import BackgroundRead
 from lessonstudy.tui.plain import assemble, plain
-from lessonstudy.tui.widgets.footer import Footer
 from lessonstudy.words import short
 
 if TYPE_CHECKING:
@@ -174,7 +173,10 @@ class StudyMapScreen(Screen[None]):
         # The list of both versions kept (#conflicts) comes once there are some: never
         # an empty warning box, and a widget less to style and lay out before the
         # first frame.
-        yield Footer()
+        # Textual's footer shows its keys a few frames after the first anyway (once the
+        # screen's bindings are ready): it is mounted right after the first frame, and
+        # a bar of its colour keeps its place until then (_show_footer).
+        yield Static(id="footer-place")
 
     def on_mount(self) -> None:
         if self.study_file is not None:
@@ -195,10 +197,22 @@ class StudyMapScreen(Screen[None]):
         # Queued behind this screen's ScreenResume, which draws its first frame.
         self.call_later(self._let_the_frame_out)
 
-    def _let_the_frame_out(self) -> None:
+    async def _let_the_frame_out(self) -> None:
         """Sleep a moment (without the GIL), so the writer thread writes the frame
-        just drawn before the work that follows it (FRAME_OUT_SECONDS)."""
+        just drawn before the work that follows it (FRAME_OUT_SECONDS); then the
+        footer takes its place."""
         time.sleep(FRAME_OUT_SECONDS)
+        await self._show_footer()
+
+    async def _show_footer(self) -> None:
+        from lessonstudy.tui.widgets.footer import Footer
+
+        if not self.is_attached:
+            return  # the app quit as soon as it showed (a benchmark, a quick ctrl+q)
+        place = self.query_one("#footer-place")
+        await self.mount(Footer(), before=place)
+        await place.remove()
+        self.refresh_bindings()  # the keys of the moment, to the footer now listening
 
     def _repaint_all(self) -> None:
         for widget in self.walk_children():
