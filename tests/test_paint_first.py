@@ -296,3 +296,74 @@ async def test_the_footer_comes_right_after_the_first_frame_in_its_kept_place(
         footer = app.screen.query_one(Footer)
         assert footer.region.y == 39 and footer.region.height == 1  # where the bar was
     assert at_first_frame == [(0, 1)]
+
+
+def test_the_collector_is_held_off_until_the_first_frame(tmp_path, monkeypatch):
+    """`lessonstudy STUDY` holds Python's garbage collector off from before Textual's
+    import to the first frame (it walked the objects of every import and widget again
+    and again meanwhile, 15-18 ms), then lets it go, the objects alive by then frozen
+    out of its way (tui/collector.py)."""
+    import gc
+
+    from textual._compositor import CompositorUpdate
+    from textual.app import App
+
+    from lessonstudy import cli
+
+    path = tmp_path / "example.lessonstudy"
+    StudyFile.create(path, read_json(example_study_path())).close()
+    collecting_at_first_frame: list[bool] = []
+    display = App._display
+
+    def capture(self: App, screen, renderable) -> None:
+        written = isinstance(renderable, CompositorUpdate) and not self._batch_count
+        if written and not collecting_at_first_frame:
+            collecting_at_first_frame.append(gc.isenabled())
+        display(self, screen, renderable)
+
+    collecting_once_ready: list[bool] = []  # App.on_ready: the first frame is drawn
+    on_ready = LessonStudyApp.on_ready
+
+    def ready(self: LessonStudyApp) -> None:
+        on_ready(self)
+        collecting_once_ready.append(gc.isenabled())
+
+    real_run = LessonStudyApp.run
+
+    def headless_run(self: LessonStudyApp, **_options: object) -> None:
+        real_run(self, headless=True, size=(120, 40))
+
+    monkeypatch.setattr(App, "_display", capture)
+    monkeypatch.setattr(LessonStudyApp, "on_ready", ready)
+    monkeypatch.setattr(LessonStudyApp, "run", headless_run)
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("LESSONSTUDY_EXIT_AFTER_FIRST_SCREEN", "1")
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        assert cli._run_app(path) == 0
+        assert collecting_at_first_frame == [False]
+        assert collecting_once_ready == [True]  # let go by the app, right after
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        if not was_enabled:
+            gc.disable()
+
+
+def test_a_collector_switched_off_elsewhere_stays_off():
+    """release() switches the collector on only if hold() switched it off."""
+    import gc
+
+    from lessonstudy.tui import collector
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        collector.hold()
+        collector.release()
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        if was_enabled:
+            gc.enable()

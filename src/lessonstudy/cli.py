@@ -560,10 +560,16 @@ def _run_app(path: Path | None, **options: object) -> int:
         raise LessonStudyError("the app needs a terminal (stdout is not a terminal)")
     if path is not None:
         _warn_location(path)
-    from lessonstudy.tui.app import LessonStudyApp
+    from lessonstudy.tui import collector
 
-    app = LessonStudyApp(path, **options)  # type: ignore[arg-type]
-    app.run()
+    collector.hold()  # until the first frame is out (tui/collector.py)
+    try:
+        from lessonstudy.tui.app import LessonStudyApp
+
+        app = LessonStudyApp(path, **options)  # type: ignore[arg-type]
+        app.run()
+    finally:
+        collector.release()  # if the app never drew a frame
     return app.return_code or 0
 
 

@@ -244,6 +244,13 @@ class LessonStudyApp(KeysInTurn, OneLinePaste, App[None]):
         else:
             self.action_show_map()
 
+    def on_ready(self) -> None:
+        # The first frame is drawn: the garbage collector the command line held off
+        # until now may run again (tui/collector.py).
+        from lessonstudy.tui import collector
+
+        collector.release()
+
     def remember_theme(self) -> None:
         """Use the theme this user chose last time, and remember their next choice."""
         from lessonstudy.tui.recent import load_setting
