@@ -135,3 +135,40 @@ async def test_the_map_shown_again_catches_up_off_the_ui_thread(tmp_path, monkey
         app.pop_screen()
         await until(pilot, lambda: observe_detail(screen).startswith("1 note"), "the map caught up")
         assert loads and not any(load.whole_on_ui_thread for load in loads)
+
+
+async def test_a_highlight_left_on_the_next_step_moves_on_with_it(tmp_path):
+    # Seen in a trial: another window finished "RL2: plan"; the map's ▶ and its hint
+    # ("Next: RL2: teach & observe") moved on, but the highlight stayed, and Enter
+    # opened the step just done. A highlight the user moved elsewhere stays.
+    path, _study = make_file(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.study_file is not None)
+        screen = app.screen
+        assert isinstance(screen, StudyMapScreen)
+        steps = screen.query_one("#steps", OptionList)
+
+        def highlighted() -> str | None:
+            assert steps.highlighted is not None
+            return steps.get_option_at_index(steps.highlighted).id
+
+        def next_becomes(index: int) -> None:  # as a read after another window's change
+            screen._steps = [
+                row._replace(is_next=n == index, state="done" if n < index else row.state)
+                for n, row in enumerate(screen._steps)
+            ]
+            screen._show_steps()
+
+        first = next(n for n, row in enumerate(screen._steps) if row.is_next)
+        steps.highlighted = screen._option_index(first)  # on ▶
+        await pilot.pause()
+        next_becomes(first + 1)
+        assert highlighted() == screen._steps[first + 1].id
+        assert "Next:" not in str(screen.query_one("#map-hint").render())
+
+        steps.highlighted = 0  # the user looks at another step
+        await pilot.pause()
+        chosen = highlighted()
+        next_becomes(first + 2)
+        assert highlighted() == chosen

@@ -163,6 +163,7 @@ class StudyMapScreen(Screen[None]):
             self, self._read_steps, self._show_read, name="map-refresh", failed=self._read_failed
         )
         self._read_error = ""  # the last read's failure, said once
+        self._shown_next: str | None = None  # the step ▶ was on when last shown
 
     def compose(self) -> ComposeResult:
         # The cached summary's title from the start, with the steps (see _repaint_all).
@@ -283,6 +284,14 @@ class StudyMapScreen(Screen[None]):
         """Lay the steps out for the list's width (no reading: also used on resize)."""
         steps_list = self.query_one("#steps", OptionList)
         highlighted = steps_list.highlighted
+        was = steps_list.get_option_at_index(highlighted).id if highlighted is not None else None
+        now_next = next((s.id for s in self._steps if s.is_next), None)
+        # A highlight left on ▶ moves on with it (another window finished that step):
+        # else Enter opened the step just done, while the hint said "Next: ..." (seen
+        # in a trial). A highlight the user moved elsewhere stays where it is.
+        if was is not None and was == self._shown_next and now_next is not None:
+            was = now_next
+        self._shown_next = now_next
         options: list[Option | None] = []
         previous_lesson: str | None = None
         width = self._built_room = self._room()
@@ -293,7 +302,11 @@ class StudyMapScreen(Screen[None]):
             options.append(Option(step_prompt(step, width), id=step.id))
         steps_list.set_options(options)
         if highlighted is not None:
-            steps_list.highlighted = min(highlighted, steps_list.option_count - 1)
+            ids = [steps_list.get_option_at_index(i).id for i in range(steps_list.option_count)]
+            # By its step, not its place (a lesson added or removed shifts the lines).
+            steps_list.highlighted = (
+                ids.index(was) if was in ids else min(highlighted, steps_list.option_count - 1)
+            )
         self._show_hint()
 
     def _show_hint(self) -> None:
