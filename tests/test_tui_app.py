@@ -584,3 +584,29 @@ def test_a_recent_study_is_listed_by_its_title_after_others_wrote_notes(study_pa
     con.commit()
     con.close()
     assert str(recent_label(study_path)).startswith("study  study.lessonstudy · ")
+
+
+async def test_the_palette_lists_the_steps_as_the_map_read_them(study_path, monkeypatch):
+    # It read the whole study on the UI thread each time it opened (0.6 s at 90,000
+    # notes); the map keeps the steps read off the UI thread.
+    from tui_helpers import record_loads
+
+    app = LessonStudyApp(study_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.study_file, "the study opened behind the map")
+        await until(pilot, lambda: app.screen.step_rows, "the map's steps")
+        loads = record_loads(monkeypatch)
+        await pilot.press("ctrl+p")
+
+        def names() -> list[str]:
+            found = app.screen.query("CommandList")
+            if not found:
+                return []
+            commands = found.first()
+            return [
+                str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+            ]
+
+        await until(pilot, names, "the palette's commands")
+        assert any(name.startswith("Open Initial meeting") for name in names()), names()
+        assert loads == []

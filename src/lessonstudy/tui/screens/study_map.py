@@ -239,6 +239,11 @@ class StudyMapScreen(Screen[None]):
         if first is not None:
             first()
 
+    @property
+    def step_rows(self) -> list[StepRow]:
+        """The steps as the map shows them (its last read of the study)."""
+        return list(self._steps)
+
     def _option_index(self, step_index: int) -> int:
         steps_list = self.query_one("#steps", OptionList)
         wanted = self._steps[step_index].id if self._steps else None
