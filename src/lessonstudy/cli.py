@@ -933,6 +933,8 @@ def _search_parser() -> argparse.ArgumentParser:
 
 
 def _library_options(p: argparse.ArgumentParser) -> None:
+    if isinstance(p, _Unused):
+        return  # another command's run: its help's statuses are not worth importing terms
     from lessonstudy.terms import STATUSES
 
     p.add_argument("--subject", help="only studies of this subject (maths finds Mathematics)")
