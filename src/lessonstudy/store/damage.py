@@ -22,7 +22,6 @@ Whether each document also fits the model is `structure_problems` in
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import sqlite3
@@ -152,6 +151,8 @@ def meta_problems(con: sqlite3.Connection) -> list[str]:
 
 
 def body_hash(body: str) -> str:
+    import hashlib  # here: OpenSSL's load (2-3 ms) only for a command that checks hashes
+
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 import sqlite3
@@ -62,6 +61,10 @@ class DamagedContent(ValueError):
 
 
 def body_hash(body: str) -> str:
+    # Imported here: hashlib loads OpenSSL (2-3 ms), and a command that only reads a
+    # file found sound before (a write-up, an export, a backup) hashes nothing.
+    import hashlib
+
     return hashlib.sha256(body.encode()).hexdigest()
 
 

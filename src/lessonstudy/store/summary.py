@@ -12,7 +12,6 @@ This module imports only the standard library on the fast path.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -47,6 +46,8 @@ def stamp(con: sqlite3.Connection) -> str:
         ).fetchone()[0]
         or ""
     )
+    import hashlib  # here: OpenSSL's load (2-3 ms) only for a command that stamps
+
     digest = hashlib.sha256(str(hashes).encode()).hexdigest()[:16]
     made_by = f"{__version__}/{SUMMARY_FORMAT}/{cycle.fingerprint()}"
     return f"{made_by}:{con.execute(_STAMP_SQL).fetchone()[0]}:{digest}"
