@@ -13,7 +13,6 @@ a heading of their own, and the discussion places them.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from pathlib import Path
@@ -38,7 +37,6 @@ from lessonstudy.process import place_notes
 from lessonstudy.rules import study_problems
 from lessonstudy.store import found_sound
 from lessonstudy.store.connection import check_readable, connect
-from lessonstudy.store.converter import structure
 from lessonstudy.store.damage import describe_document, find_damage
 from lessonstudy.store.documents import BODY_TYPES
 from lessonstudy.store.rows import (
@@ -46,7 +44,7 @@ from lessonstudy.store.rows import (
     DamagedContent,
     mark_from_row,
     note_from_row,
-    structure_problems,
+    read_documents,
 )
 from lessonstudy.store.schema import SCHEMA_VERSION
 
@@ -107,14 +105,14 @@ def _cause(error: Exception) -> str:
 
 def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[str]) -> None:
     # The study's id, hashes, JSON and missing documents: find_damage, before this.
-    problems += structure_problems(con)
+    found, read = read_documents(con)  # each document parsed and structured once
+    problems += found
     documents: dict[str, list[Any]] = {kind: [] for kind in BODY_TYPES}
     lessons: dict[int, ResearchLesson | None] = {}  # None: there, but unreadable
     labels: list[str] | None = None
     belongs: list[tuple[str, int]] = []  # interviews and discussions: (name, lesson)
     house: OpenHouse | None = None
-    for kind, key, body in con.execute("SELECT kind, key, body FROM document"):
-        obj = _read_document(kind, body)
+    for kind, key, name, obj in read:
         if obj is not None:
             documents[kind].append(obj)
         if isinstance(obj, ResearchLesson):
@@ -124,7 +122,7 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
         elif kind == "pupils" and obj is not None:
             labels = [pupil.label for pupil in obj]
         elif isinstance(obj, Interview | Discussion):
-            belongs.append((describe_document(kind, key, body), obj.lesson))
+            belongs.append((name, obj.lesson))
         elif isinstance(obj, OpenHouse):
             house = obj
     for name, number in belongs:
@@ -162,16 +160,6 @@ def _check_contents(con: sqlite3.Connection, problems: list[str], notes: list[st
             f"{describe_document(kind, key, body)}: a conflicting version from {source} "
             f"(kept {found_at[:16].replace('T', ' ')}) waits to be reviewed"
         )
-
-
-def _read_document(kind: str, body: object) -> Any:
-    """The document as its model object, or None (its problem is reported elsewhere)."""
-    if kind not in BODY_TYPES or not isinstance(body, str):
-        return None
-    try:
-        return structure(json.loads(body), BODY_TYPES[kind], where=kind)
-    except (ValueError, RecursionError, LessonStudyError):
-        return None
 
 
 def _rule_problems(documents: dict[str, list[Any]]) -> list[str]:

@@ -188,7 +188,8 @@ def document_row_problems(con: sqlite3.Connection) -> list[str]:
 
 
 def describe_document(kind: str, key: str, body: object = None) -> str:
-    """A document's name as the group would say it: "lesson 2 plan"."""
+    """A document's name as the group would say it: "lesson 2 plan". `body`: its text,
+    or its JSON already parsed."""
     names = {
         "overview": "the overview",
         "members": "the members list",
@@ -201,7 +202,7 @@ def describe_document(kind: str, key: str, body: object = None) -> str:
     }
     if kind in names:
         return names[kind]
-    data: Any = None
+    data: Any = body
     if isinstance(body, str):
         try:
             data = json.loads(body)

@@ -441,15 +441,31 @@ def structure_problems(con: sqlite3.Connection) -> list[str]:
     """Documents that do not read back as their model object, or sit under a key
     that does not match what they say (lesson 2's plan stored as lesson 3).
     Bodies that are not JSON at all are left to damage.find_damage."""
+    return read_documents(con)[0]
+
+
+# A document row as read_documents found it: its kind and key as stored, its name as
+# describe_document gives it ("" where its body is not JSON text), and its model
+# object (None where it does not read back as one).
+ReadDocument = tuple[Any, Any, str, Any]
+
+
+def read_documents(con: sqlite3.Connection) -> tuple[list[str], list[ReadDocument]]:
+    """`structure_problems`, and every document row with its model object (None where
+    it does not read back as one: its problem is among the problems, or left to
+    damage.find_damage), each body parsed and structured once."""
     problems = []
+    read: list[ReadDocument] = []
     for kind, key, body in con.execute("SELECT kind, key, body FROM document"):
+        read.append((kind, key, "", None))
         if kind not in documents.BODY_TYPES or not isinstance(body, str):
             continue
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
             continue
-        name = describe_document(kind, key, body)
+        name = describe_document(kind, key, data)
+        read[-1] = (kind, key, name, None)
         try:
             obj = structure(data, documents.BODY_TYPES[kind], where=name)
         except RecursionError:
@@ -458,10 +474,11 @@ def structure_problems(con: sqlite3.Connection) -> list[str]:
         except LessonStudyError as error:
             problems.append(str(error))
             continue
+        read[-1] = (kind, key, name, obj)
         expected = document_key(kind, obj)
         if key != expected:
             problems.append(f"{name}: stored under key {key!r} but it says {expected!r}")
-    return problems
+    return problems, read
 
 
 def load_study(
