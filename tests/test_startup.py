@@ -50,11 +50,43 @@ def test_commands_import_neither_the_report_nor_the_evidence_grid(
     # imports zlib, bz2 and lzma: a few ms of every command, for nothing.
     assert {"shutil", "bz2", "lzma"}.isdisjoint(loaded)
     # The report package (templates, Jinja2) and the process's evidence grid,
-    # faithfulness and reshaping belong to the commands that use them.
+    # faithfulness, reshaping, steps and plans belong to the commands that use them
+    # (reading a study places its notes on the timeline: that one is needed).
     assert not {m for m in loaded if m.startswith("lessonstudy.report")}
-    unused = {"lessonstudy.process.evidence", "lessonstudy.process.faithfulness"}
+    unused = {
+        "lessonstudy.process.evidence",
+        "lessonstudy.process.faithfulness",
+        "lessonstudy.process.plans",
+        "lessonstudy.process.shape",
+        "lessonstudy.process.step_states",
+    }
     assert unused.isdisjoint(loaded)
+    # The terms (school years, statuses) are the library commands' help and filters.
+    assert "lessonstudy.terms" not in loaded
     assert {"jinja2", "textual"}.isdisjoint(loaded)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "{study}", "-o", "{tmp}/e.json"],
+        ["backup", "{study}", "{tmp}/b.lessonstudy"],
+    ],
+)
+def test_reading_a_file_found_sound_hashes_nothing(
+    argv: list[str], study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hashlib loads OpenSSL (2-3 ms): only a command that checks or writes a
+    document's hash needs it, and a file found sound before is not checked."""
+    from lessonstudy.store import found_sound
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the subprocess's too
+    state = found_sound.state_of(study)
+    assert state is not None
+    found_sound.remember(study, state)
+    loaded = modules_after_command([a.format(study=study, tmp=tmp_path) for a in argv])
+    assert "hashlib" not in loaded
+    assert "lessonstudy.store.open_checks" in loaded  # the open was the usual one
 
 
 def test_the_process_package_still_gives_every_name() -> None:
@@ -65,6 +97,21 @@ def test_the_process_package_still_gives_every_name() -> None:
     from lessonstudy.process import evidence_grid, steps, timeline
 
     assert callable(evidence_grid) and callable(steps) and callable(timeline)
+
+
+def test_the_steps_stay_the_function_whichever_submodule_comes_first() -> None:
+    """Importing a submodule binds its name in the package: `steps` and `timeline`
+    must stay the functions, whatever was imported before (a fresh interpreter)."""
+    code = (
+        "import lessonstudy.process.step_states, lessonstudy.process.plans\n"
+        "import lessonstudy.process.evidence, lessonstudy.process.faithfulness\n"
+        "import lessonstudy.process.shape, lessonstudy.process.timeline\n"
+        "from lessonstudy import process\n"
+        "from lessonstudy.process import Step, steps, timeline\n"
+        "print(callable(process.steps), callable(steps), callable(timeline))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
 
 
 def test_the_command_names_are_the_parsers() -> None:

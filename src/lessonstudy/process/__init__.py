@@ -1,8 +1,8 @@
 """The Lesson Study cycle itself, as pure functions over the model.
 
 One module per concept:
-- `steps`: which steps a study has and the state of each (what is done, what is next);
-  the steps themselves are declared in `lessonstudy.cycle`
+- `step_states`: which steps a study has and the state of each (what is done, what
+  is next); the steps themselves are declared in `lessonstudy.cycle`
 - `plans`: a plan's predictions, and the next plan started from it (carry-forward)
 - `timeline`: a lesson's one timeline of stage marks, each note's stage, the lesson clock
 - `evidence`: the evidence grid (predictions beside observations) and pupils' journeys
@@ -19,34 +19,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from lessonstudy.cycle import StepKind, StepState
-from lessonstudy.process.plans import (
-    PredictionCounts,
-    carried_predictions,
-    carry_forward,
-    checklist,
-    confirm_prediction,
-    is_blank_plan,
-    lesson_start,
-    missing_predictions,
-    prediction_counts,
-    pupil_words,
-    record_prediction,
-    unobserved_pupils,
-)
-from lessonstudy.process.steps import (
-    Step,
-    discussion_step,
-    initial_meeting_step,
-    interviews_step,
-    lesson_to_observe,
-    next_step,
-    observe_step,
-    open_house_step,
-    plan_step,
-    steps,
-    write_up_step,
-)
 from lessonstudy.process.timeline import (
     ClockRow,
     Timeline,
@@ -61,11 +33,14 @@ from lessonstudy.process.timeline import (
     timeline_of,
 )
 
-# The evidence grid, faithfulness and reshaping are imported when first asked for:
-# `check`, `export` and the app's first screen need only the steps and the timeline
-# (a tenth of a command's start-up). `steps` and `timeline` are eager because they
-# are also the names of submodules, which importing a submodule would rebind.
+# Only the timeline is imported with the package: every reading of a study file
+# places notes on it. The rest is imported when first asked for: `check`, `export`
+# and a write-up need neither the steps nor the plans (a few ms of each command's
+# start-up). `timeline` stays eager because it is also the name of its submodule,
+# which importing the submodule would bind here in place of the function (the
+# steps' module is called step_states for that reason).
 if TYPE_CHECKING:
+    from lessonstudy.cycle import StepKind, StepState
     from lessonstudy.process.evidence import (
         JUDGEMENT_ORDER,
         JUDGEMENT_SHORT_WORDS,
@@ -88,6 +63,20 @@ if TYPE_CHECKING:
         changes_carried,
         cycle_facts,
     )
+    from lessonstudy.process.plans import (
+        PredictionCounts,
+        carried_predictions,
+        carry_forward,
+        checklist,
+        confirm_prediction,
+        is_blank_plan,
+        lesson_start,
+        missing_predictions,
+        prediction_counts,
+        pupil_words,
+        record_prediction,
+        unobserved_pupils,
+    )
     from lessonstudy.process.shape import (
         StageEvidence,
         lesson_contents,
@@ -102,38 +91,76 @@ if TYPE_CHECKING:
         stage_evidence,
         without_pupil,
     )
+    from lessonstudy.process.step_states import (
+        Step,
+        discussion_step,
+        initial_meeting_step,
+        interviews_step,
+        lesson_to_observe,
+        next_step,
+        observe_step,
+        open_house_step,
+        plan_step,
+        steps,
+        write_up_step,
+    )
 
 _LAZY: dict[str, str] = {
-    "CellVerdict": "evidence",
-    "ChangeOutcome": "faithfulness",
-    "ChangeStatus": "faithfulness",
-    "ChangesCarried": "faithfulness",
-    "CycleFacts": "faithfulness",
-    "EvidenceCell": "evidence",
-    "EvidenceGrid": "evidence",
-    "EvidenceRow": "evidence",
-    "JUDGEMENT_ORDER": "evidence",
-    "JUDGEMENT_SHORT_WORDS": "evidence",
-    "JourneyPoint": "evidence",
-    "StageEvidence": "shape",
-    "cell_verdict": "evidence",
-    "changes_carried": "faithfulness",
-    "cycle_facts": "faithfulness",
-    "evidence_grid": "evidence",
-    "lesson_contents": "shape",
-    "lesson_removal_problem": "shape",
-    "pupil_journey": "evidence",
-    "pupil_journeys": "evidence",
-    "pupil_plan_mentions": "shape",
-    "pupil_removal_problem": "shape",
-    "relabel_discussion": "shape",
-    "relabel_findings": "shape",
-    "relabel_interview": "shape",
-    "relabel_plan": "shape",
-    "relabel_private_words": "shape",
-    "stage_evidence": "shape",
-    "unplaced_count": "evidence",
-    "without_pupil": "shape",
+    "CellVerdict": "process.evidence",
+    "ChangeOutcome": "process.faithfulness",
+    "ChangeStatus": "process.faithfulness",
+    "ChangesCarried": "process.faithfulness",
+    "CycleFacts": "process.faithfulness",
+    "EvidenceCell": "process.evidence",
+    "EvidenceGrid": "process.evidence",
+    "EvidenceRow": "process.evidence",
+    "JUDGEMENT_ORDER": "process.evidence",
+    "JUDGEMENT_SHORT_WORDS": "process.evidence",
+    "JourneyPoint": "process.evidence",
+    "PredictionCounts": "process.plans",
+    "StageEvidence": "process.shape",
+    "Step": "process.step_states",
+    "StepKind": "cycle",
+    "StepState": "cycle",
+    "carried_predictions": "process.plans",
+    "carry_forward": "process.plans",
+    "cell_verdict": "process.evidence",
+    "changes_carried": "process.faithfulness",
+    "checklist": "process.plans",
+    "confirm_prediction": "process.plans",
+    "cycle_facts": "process.faithfulness",
+    "discussion_step": "process.step_states",
+    "evidence_grid": "process.evidence",
+    "initial_meeting_step": "process.step_states",
+    "interviews_step": "process.step_states",
+    "is_blank_plan": "process.plans",
+    "lesson_contents": "process.shape",
+    "lesson_removal_problem": "process.shape",
+    "lesson_start": "process.plans",
+    "lesson_to_observe": "process.step_states",
+    "missing_predictions": "process.plans",
+    "next_step": "process.step_states",
+    "observe_step": "process.step_states",
+    "open_house_step": "process.step_states",
+    "plan_step": "process.step_states",
+    "prediction_counts": "process.plans",
+    "pupil_journey": "process.evidence",
+    "pupil_journeys": "process.evidence",
+    "pupil_plan_mentions": "process.shape",
+    "pupil_removal_problem": "process.shape",
+    "pupil_words": "process.plans",
+    "record_prediction": "process.plans",
+    "relabel_discussion": "process.shape",
+    "relabel_findings": "process.shape",
+    "relabel_interview": "process.shape",
+    "relabel_plan": "process.shape",
+    "relabel_private_words": "process.shape",
+    "stage_evidence": "process.shape",
+    "steps": "process.step_states",
+    "unobserved_pupils": "process.plans",
+    "unplaced_count": "process.evidence",
+    "without_pupil": "process.shape",
+    "write_up_step": "process.step_states",
 }
 
 
@@ -141,7 +168,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'lessonstudy.process' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"lessonstudy.process.{module}"), name)
+    value = getattr(importlib.import_module(f"lessonstudy.{module}"), name)
     globals()[name] = value
     return value
 
