@@ -221,3 +221,48 @@ def test_the_maps_first_frame_waits_for_nothing_it_does_not_show(
     assert screens == {"lessonstudy.tui.screens.study_map"}
     # Its footer comes right after the first frame (it has no keys to show in it).
     assert {"textual.widgets._footer", "lessonstudy.tui.widgets.footer"}.isdisjoint(loaded)
+
+
+def test_commands_that_end_run_without_the_cycle_collector(monkeypatch, tmp_path: Path) -> None:
+    """A command that ends runs with gc paused (and resumed after); the app and the
+    server, which run on, keep it."""
+    import gc
+
+    from lessonstudy import cli
+
+    assert cli.ONE_SHOT <= cli.COMMANDS
+    assert {"open", "demo", "observe", "serve", "library", "new"}.isdisjoint(cli.ONE_SHOT)
+    seen: dict[str, bool] = {}
+
+    def check(args: object) -> int:
+        seen["check"] = gc.isenabled()
+        return 0
+
+    def run_app(path: Path | None, **_options: object) -> int:
+        seen["open"] = gc.isenabled()
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_check", check)
+    monkeypatch.setattr(cli, "_run_app", run_app)
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert cli.main(["check", str(tmp_path / "any.lessonstudy")]) == 0
+    assert cli.main([str(tmp_path / "new.lessonstudy")]) == 0
+    assert seen == {"check": False, "open": True}
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # called in-process: nothing frozen
+
+
+def test_a_command_run_as_the_program_leaves_its_heap_to_the_exit(study: Path) -> None:
+    """Run as the program (no argv: sys.argv), a command that ends freezes what it made,
+    so that Python's shutdown does not walk it all again; its work is done as before."""
+    code = (
+        "import gc, sys\n"
+        "from lessonstudy.cli import main\n"
+        f"sys.argv = ['lessonstudy', 'check', {str(study)!r}]\n"
+        "code = main()\n"
+        "print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["0", "True", "True"]
+    assert "sound" in out.stdout
