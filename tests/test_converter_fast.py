@@ -48,7 +48,33 @@ def test_the_fast_path_refuses_what_the_detailed_converter_refuses(
 
 def test_sound_data_reads_the_same_either_way() -> None:
     fast = converter.structure(NOTE, Observation, where="a note")
-    assert fast == converter.converter.structure(NOTE, Observation)
+    assert fast == converter.detailed().structure(NOTE, Observation)
+
+
+def test_a_study_unstructures_the_same_either_way() -> None:
+    """Unstructuring goes through the fast converter: the same data as the detailed one."""
+    from lessonstudy.resources import example_study_path
+    from lessonstudy.store import export
+
+    study = export.read_json(example_study_path())
+    data = converter.unstructure(study)
+    assert data == converter.detailed().unstructure(study)
+    assert list(data) == list(converter.detailed().unstructure(study))  # the same key order
+
+
+def test_reading_sound_data_makes_no_detailed_converter() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from lessonstudy.store import converter\n"
+        "from lessonstudy.model import Observation\n"
+        f"note = converter.structure({NOTE!r}, Observation, where='a note')\n"
+        "converter.unstructure(note)\n"
+        "print(converter.detailed.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0"]
 
 
 def test_the_models_field_types_need_no_resolving() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import json
 from typing import Any, TypeVar
 from uuid import UUID
@@ -124,17 +125,24 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     return converter
 
 
-converter = make_converter()
-# The same hooks and the same strictness, without collecting every problem with
-# its path: its generated code is simpler, and generating it is most of what
-# reading a study costs a command (cattrs generates it per class on first use).
-# Sound data goes through it; data it refuses is structured again by `converter`,
-# which says what is wrong and where.
+# The hooks, without collecting every problem with its path: its generated code is
+# simpler, and generating it is most of what reading a study costs a command
+# (cattrs generates it per class on first use). Sound data goes through it; data it
+# refuses is structured again by `detailed()`, which says what is wrong and where.
+# It unstructures everything too: unstructuring validates nothing, so both would
+# make the same code and the same data.
 _sound_only = make_converter(detailed_validation=False)
 
 
+@functools.cache
+def detailed() -> cattrs.Converter:
+    """The same hooks and the same strictness, collecting every problem with its path:
+    made when data is first refused (a command reading sound files never needs it)."""
+    return make_converter()
+
+
 def unstructure(obj: object) -> Any:
-    return converter.unstructure(obj)
+    return _sound_only.unstructure(obj)
 
 
 def structure(data: object, cls: type[T], *, where: str) -> T:
@@ -143,7 +151,7 @@ def structure(data: object, cls: type[T], *, where: str) -> T:
     with contextlib.suppress(Exception):
         return _sound_only.structure(data, cls)
     try:
-        return converter.structure(data, cls)
+        return detailed().structure(data, cls)
     except (ClassValidationError, IterableValidationError) as error:
         problems = cattrs.transform_error(error, path="$", format_exception=_format_exception)
         raise LessonStudyError(f"{where}: {'; '.join(problems)}") from None
