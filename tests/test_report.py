@@ -12,6 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lessonstudy import report
 from lessonstudy.errors import LessonStudyError
@@ -792,3 +794,14 @@ def test_a_handout_without_a_planned_lesson_promises_no_note_pages_and_says_so(t
     assert err.getvalue() == (
         "Note: it has no observation sheets for visitors: RL3's plan has no stages yet.\n"
     )
+
+
+@given(st.text(alphabet="ab \n\r", max_size=40))
+def test_runs_of_blank_lines_are_tidied_as_before(text: str) -> None:
+    """The tidying expression is spelt so the regular expression engine can look for
+    it fast; it must find exactly what "\\n{3,}" did."""
+    import re
+
+    from lessonstudy.report.templates import _BLANK_LINES
+
+    assert _BLANK_LINES.sub("\n\n", text) == re.sub(r"\n{3,}", "\n\n", text)
