@@ -66,3 +66,22 @@ def test_a_character_no_xml_may_hold_is_refused_both_ways():
     for fast in (True, False):
         with pytest.raises(ValueError, match="XML compatible"):
             to_docx("# a\x01b\n", title="t", kind="report", author="a", fast=fast)
+
+
+_HARD = "a\t\n\r\x00\x01\x0b\x1f\x7f\ufffe\uffff\ud800é"
+
+
+@given(st.text(max_size=30) | st.text(alphabet=_HARD, max_size=8))
+def test_what_xml_may_not_hold_is_found_as_before(text: str) -> None:
+    """The body's check on its UTF-8 bytes refuses exactly what the regular expression
+    it replaced found, and gives the bytes spliced into the file."""
+    import re
+
+    from lessonstudy.report.word import _xml_compatible
+
+    refused = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", text) is not None
+    if refused:
+        with pytest.raises(ValueError, match="XML compatible"):
+            _xml_compatible(text)
+    else:
+        assert _xml_compatible(text) == text.encode("utf-8")
