@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -219,11 +220,11 @@ def notes_tables_aside(
     """The Markdown with each notes table replaced by a placeholder paragraph, and
     what `convert` made of each one's rows, by placeholder (a table `convert` gives
     None for, a row it does not recognise, stays put for markdown-it)."""
-    import secrets
-
     if NOTES_HEADER not in markdown:
         return markdown, {}
-    nonce = secrets.token_hex(8)  # typed text cannot guess it
+    # Typed text cannot guess it. (os.urandom is what secrets.token_hex reads, without
+    # importing secrets, with base64 and hmac.)
+    nonce = os.urandom(8).hex()
     tables: dict[str, T] = {}
     parts = markdown.split(NOTES_HEADER)
     kept = [parts[0]]

@@ -19,8 +19,8 @@ import datetime as dt
 import functools
 import io
 import math
+import os
 import re
-import secrets
 import zipfile
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
@@ -783,7 +783,7 @@ class _XmlWriter(_Writer):
         if not parts:
             return
         xml = _xml_compatible("".join(parts))
-        marker = f"lessonstudy-body-{secrets.token_hex(8)}"
+        marker = f"lessonstudy-body-{os.urandom(8).hex()}"  # secrets.token_hex's bytes
         paragraph = OxmlElement("w:p")
         paragraph.append(OxmlElement("w:r"))
         paragraph[0].append(OxmlElement("w:t"))
