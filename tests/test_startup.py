@@ -266,3 +266,21 @@ def test_a_command_run_as_the_program_leaves_its_heap_to_the_exit(study: Path) -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-3:] == ["0", "True", "True"]
     assert "sound" in out.stdout
+
+
+def test_the_notes_csv_imports_no_templates_nor_the_evidence(study: Path, tmp_path: Path) -> None:
+    """The notes' CSV needs the study and the csv module: not Jinja2, markdown-it, the
+    write-ups' context (evidence grid, the cycle's facts) nor the protocols."""
+    loaded = modules_after_command(
+        ["report", str(study), "--format", "csv", "-o", str(tmp_path / "n.csv")]
+    )
+    assert {"jinja2", "markdown_it", "docx", "pptx", "textual"}.isdisjoint(loaded)
+    unused = {
+        "lessonstudy.report.context",
+        "lessonstudy.report.templates",
+        "lessonstudy.process.evidence",
+        "lessonstudy.process.faithfulness",
+        "lessonstudy.protocols",
+    }
+    assert unused.isdisjoint(loaded)
+    assert "lessonstudy.report.notes_csv" in loaded

@@ -107,7 +107,7 @@ def _render(
         return data
     markdown = render_markdown(study, kind=kind, templates=templates)
     title = output_title(study, kind)
-    from lessonstudy.report.context import group_name
+    from lessonstudy.report.names import group_name
 
     author = group_name(study)
     if words is not None:

@@ -28,6 +28,7 @@ from lessonstudy.model import (
 )
 from lessonstudy.process.plans import lesson_day
 from lessonstudy.report.kinds import KIND_TITLES
+from lessonstudy.report.names import group_name, pupil_name, visitor_names
 
 Data = dict[str, Any]
 
@@ -50,18 +51,6 @@ def judgement_data(judgement: Judgement | None) -> Data | None:
 _APPENDIX_JUDGEMENTS: dict[Judgement | None, Data | None] = {
     judgement: judgement_data(judgement) for judgement in [*Judgement, None]
 }
-
-
-def pupil_name(pupil: CasePupil) -> str:
-    """Label and pseudonym only: "A (Sam)", or "A" while the pseudonym is blank."""
-    pseudonym = pupil.pseudonym.strip()
-    return f"{pupil.label} ({pseudonym})" if pseudonym else pupil.label
-
-
-def group_name(study: Study) -> str:
-    """The group, as the author of its write-ups: its members' names."""
-    names = [m.name.strip() for m in study.members if m.name.strip()]
-    return ", ".join(names) if names else "The lesson study group"
 
 
 def build_context(study: Study, kind: str = "report", *, appendix: bool = True) -> Data:
@@ -539,15 +528,6 @@ def _open_house_counts(study: Study) -> Data:
 def house_plan_number(study: Study) -> int | None:
     plan = study.open_house_plan()
     return None if plan is None else plan.number
-
-
-def visitor_names(study: Study) -> dict[str, str]:
-    """Visitors by number in the order they first wrote ("Visitor 1"): a visitor
-    gave a name to join, not to be named in what the group publishes."""
-    names: dict[str, str] = {}
-    for note in study.guest_notes():
-        names.setdefault(note.observer, f"Visitor {len(names) + 1}")
-    return names
 
 
 # --------------------------------------------------------------------------- the methods appendix

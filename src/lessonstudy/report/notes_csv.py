@@ -13,7 +13,7 @@ import csv
 import io
 
 from lessonstudy.model import CLASS, OPEN_HOUSE_LESSON, Study
-from lessonstudy.report.context import visitor_names
+from lessonstudy.report.names import visitor_names
 
 HEADER = (
     "lesson",
