@@ -143,3 +143,39 @@ def test_a_file_check_finds_sound_opens_without_checking_again(tmp_path, monkeyp
     counted = checks_counted(monkeypatch)
     StudyFile.open(path, read_only=True).close()
     assert counted == []
+
+
+def test_a_backup_of_a_file_found_sound_is_the_same_copy_without_the_checks(
+    tmp_path, monkeypatch, later
+):
+    """`lessonstudy backup` of a file found sound copies it without opening it as a
+    StudyFile (no model): the same complete copy; a file changed since is checked
+    first, and a damaged one gives no copy."""
+    from lessonstudy.store import export
+    from lessonstudy.store.check import check_study
+    from lessonstudy.store.copies import backup
+
+    path, study = make_file(tmp_path / "s.lessonstudy", planned_study("Ratio tables"))
+    with StudyFile.open(path) as study_file:
+        study_file.add_note(note(study, "counts on in halves"))  # in the write-ahead log
+    later()
+    StudyFile.open(path, read_only=True).close()
+    assert found_sound.is_known_sound(path)
+    counted = checks_counted(monkeypatch)
+    backup(path, tmp_path / "copy.lessonstudy")
+    assert counted == []
+    assert check_study(tmp_path / "copy.lessonstudy").sound
+    with (
+        StudyFile.open(path, read_only=True) as a,
+        StudyFile.open(tmp_path / "copy.lessonstudy") as b,
+    ):
+        assert export.dumps(a.load()) == export.dumps(b.load())
+    with pytest.raises(LessonStudyError, match="already exists"):
+        backup(path, tmp_path / "copy.lessonstudy")
+
+    change_a_byte_in_place(path, b"Ratio tables")
+    with pytest.raises(LessonStudyError, match="damaged"):
+        backup(path, tmp_path / "second.lessonstudy")
+    # Checked this time (the copy was checked once, opened above).
+    assert [checked.name for checked in counted] == ["copy.lessonstudy", "s.lessonstudy"]
+    assert not (tmp_path / "second.lessonstudy").exists()

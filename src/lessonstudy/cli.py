@@ -390,13 +390,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from lessonstudy.store import StudyFile
+    from lessonstudy.store.copies import backup
 
     try:
         # The file's checks run while the copy is made, which is moved into place
-        # only once they have found the study sound.
-        with StudyFile.open_to_make(Path(args.path)) as study_file:
-            study_file.backup(Path(args.dest))
+        # only once they have found the study sound (a file found sound before and
+        # not changed since is copied without them, and without the model).
+        backup(Path(args.path), Path(args.dest))
     except LessonStudyError as error:
         if "damaged study file" not in str(error):
             raise

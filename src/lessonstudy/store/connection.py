@@ -180,6 +180,32 @@ def _disk_full(path: Path) -> bool:
 
 
 @contextlib.contextmanager
+def closed_if_refused(con: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Opening: a file refused (or an SQLite error, said in one line) closes `con`."""
+    try:
+        yield
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        con.close()
+        raise explain(path, error) from None
+    except LessonStudyError:
+        con.close()
+        raise
+
+
+def migrate_if_older(con: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+    """Bring a file made by an older lessonstudy up to date (read-only: refuse one
+    that cannot be read as it is)."""
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version < schema.READABLE_FROM or (version < schema.SCHEMA_VERSION and not read_only):
+        if read_only:
+            raise LessonStudyError(
+                f"{path}: made by an older lessonstudy; open it once to upgrade it"
+            )
+        with write_transaction(con):
+            schema.migrate(con, version)
+
+
+@contextlib.contextmanager
 def write_transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE: take the write lock up front, so a concurrent writer waits
     (busy_timeout) instead of failing with "database is locked" mid-transaction.

@@ -37,12 +37,15 @@ from lessonstudy.store import documents, found_sound, open_checks, schema, summa
 from lessonstudy.store.connection import (
     check_readable,
     check_writable,
+    closed_if_refused,
     connect,
     damaged,
     explain,
+    migrate_if_older,
     write_transaction,
 )
 from lessonstudy.store.converter import structure, to_json, unstructure
+from lessonstudy.store.copies import copy_into, move_into_place
 from lessonstudy.store.documents import Document, Versioned
 from lessonstudy.store.rows import (
     MARK_COLUMNS,
@@ -121,16 +124,16 @@ class StudyFile:
         if not read_only:
             check_writable(path)
         con = connect(path, read_only=read_only)
-        with _closed_if_refused(con, path):
+        with closed_if_refused(con, path):
             if found_sound.is_known_sound(path):
-                _migrate_if_older(con, path, read_only=read_only)
+                migrate_if_older(con, path, read_only=read_only)
                 return cls(path, con, read_only=read_only)
             with found_sound.checking(path):
                 # SQLite's own check first: never migrate (write) into a damaged file.
                 problem = open_checks.sqlite_problem(con)
                 if problem:
                     raise damaged(path, problem)
-                _migrate_if_older(con, path, read_only=read_only)
+                migrate_if_older(con, path, read_only=read_only)
                 # A damaged file is never read as if it were sound, nor written into
                 # (about 35 ms on a 9,000-note study).
                 open_checks.refuse_content_damage(con, path)
@@ -151,8 +154,8 @@ class StudyFile:
         ):
             return cls.open(path, read_only=True)  # checked first: quicker than threads
         con = connect(path, read_only=True)
-        with _closed_if_refused(con, path):
-            _migrate_if_older(con, path, read_only=True)
+        with closed_if_refused(con, path):
+            migrate_if_older(con, path, read_only=True)
         study_file = cls(path, con, read_only=True)
         study_file._checks = open_checks.Alongside(path)
         return study_file
@@ -675,25 +678,8 @@ class StudyFile:
 
     def backup(self, dest: str | os.PathLike[str]) -> None:
         """A complete, consistent copy (a plain file copy can miss WAL content)."""
-        dest = Path(dest)
-        if dest.exists():
-            raise LessonStudyError(f"{dest}: already exists; choose another name")
-        try:
-            with building(dest) as partial:
-                # VACUUM INTO only reads this file, but query_only refuses it all the same.
-                self._con.execute("PRAGMA query_only = OFF")
-                self._con.execute("VACUUM INTO ?", (str(partial),))
-                self.confirm_sound()  # opened by open_to_make: the checks' verdict first
-                _move_into_place(partial, dest)
-        except FileExistsError:
-            raise LessonStudyError(f"{dest}: already exists; choose another name") from None
-        except OSError as error:
-            raise os_error(dest, error, "cannot be written") from None
-        except (sqlite3.Error, UnicodeDecodeError) as error:
-            raise explain(dest, error, "no copy was made") from None
-        finally:
-            if self.read_only:
-                self._con.execute("PRAGMA query_only = ON")
+        # Opened by open_to_make: the checks' verdict comes before the copy takes its name.
+        copy_into(self._con, Path(dest), read_only=self.read_only, before_moving=self.confirm_sound)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -748,32 +734,6 @@ def _plan_key(con: sqlite3.Connection, lesson: int) -> str:
     return str(max(numbers)) if numbers else ""
 
 
-@contextlib.contextmanager
-def _closed_if_refused(con: sqlite3.Connection, path: Path) -> Iterator[None]:
-    """Opening: a file refused (or an SQLite error, said in one line) closes `con`."""
-    try:
-        yield
-    except (sqlite3.Error, UnicodeDecodeError) as error:
-        con.close()
-        raise explain(path, error) from None
-    except LessonStudyError:
-        con.close()
-        raise
-
-
-def _migrate_if_older(con: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
-    """Bring a file made by an older lessonstudy up to date (read-only: refuse one
-    that cannot be read as it is)."""
-    version = con.execute("PRAGMA user_version").fetchone()[0]
-    if version < schema.READABLE_FROM or (version < schema.SCHEMA_VERSION and not read_only):
-        if read_only:
-            raise LessonStudyError(
-                f"{path}: made by an older lessonstudy; open it once to upgrade it"
-            )
-        with write_transaction(con):
-            schema.migrate(con, version)
-
-
 def create_file(path: str | os.PathLike[str], study: Study, *, made_from: str = "new") -> None:
     """StudyFile.create, leaving the file closed: for a caller that only makes it
     (`lessonstudy import`), not opening it again saves SQLite's integrity check
@@ -821,24 +781,4 @@ def _build(partial: Path, path: Path, study: Study, made_from: str) -> None:
         con.execute("PRAGMA journal_mode = WAL")
     finally:
         con.close()
-    _move_into_place(partial, path)
-
-
-def _move_into_place(partial: Path, path: Path) -> None:
-    """Move a finished file to `path`, never overwriting a file made meanwhile."""
-    # A -wal/-shm left by a study that was deleted after a crash would be read
-    # as part of the new file (the old study's content coming back): remove
-    # them while no main file exists that they could belong to.
-    if not path.exists():
-        for orphan in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-            orphan.unlink(missing_ok=True)
-    try:
-        os.link(partial, path)  # atomic, and fails if `path` exists
-    except FileExistsError:
-        raise
-    except OSError:
-        # Some filesystems (FAT on a USB stick) have no hard links: a rename after
-        # a last look is the best they allow.
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(partial, path)
+    move_into_place(partial, path)
