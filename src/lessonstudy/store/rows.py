@@ -261,13 +261,25 @@ def _next_seq(con: sqlite3.Connection) -> int:
     return seq
 
 
+_INSERT_NOTE = f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+
+
 def insert_note(con: sqlite3.Connection, note: Observation) -> None:
     if note.at.tzinfo is None:
         raise ValueError("a note's time must be timezone-aware")
-    con.execute(
-        f"INSERT INTO note (seq, {NOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-        (_next_seq(con), *note_values(note)),
-    )
+    con.execute(_INSERT_NOTE, (_next_seq(con), *note_values(note)))
+
+
+def insert_notes(con: sqlite3.Connection, notes: Iterable[Observation]) -> None:
+    """Add notes in turn, each with the next sequence number (found once, not per note)."""
+    rows = []
+    seq = _next_seq(con)
+    for note in notes:
+        if note.at.tzinfo is None:
+            raise ValueError("a note's time must be timezone-aware")
+        rows.append((seq, *note_values(note)))
+        seq += 1
+    con.executemany(_INSERT_NOTE, rows)
 
 
 def replace_note(con: sqlite3.Connection, note: Observation) -> None:
@@ -403,8 +415,7 @@ def insert_study(con: sqlite3.Connection, study: Study) -> None:
     """Write every part of `study` as documents and rows (a new, empty file)."""
     for document, obj in documents_of(study):
         save_document(con, document.kind, document.key, to_json(obj), None, source="create")
-    for note in study.notes:
-        insert_note(con, note)
+    insert_notes(con, study.notes)
     for mark in study.marks:
         insert_mark(con, mark)
 
