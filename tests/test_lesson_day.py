@@ -1,5 +1,5 @@
 """A lesson's day is the day it was taught, from its record; the plan's date only until
-then (process.plans.lesson_day). Seen in a trial: RL1 planned for 3 February and taught,
+then (process.timeline.lesson_day). Seen in a trial: RL1 planned for 3 February and taught,
 interviewed and discussed on 8 December was dated 3 February in the report, with its
 discussion "308 days later"."""
 
@@ -10,7 +10,7 @@ import datetime as dt
 from lessonstudy import report
 from lessonstudy.model import Discussion
 from lessonstudy.process import cycle_facts
-from lessonstudy.process.plans import day_taught, lesson_day
+from lessonstudy.process.timeline import day_taught, lesson_day
 from store_helpers import TZ, mark, note, planned_study
 
 TAUGHT = dt.datetime(2026, 12, 8, 9, 5, tzinfo=TZ)
@@ -61,3 +61,9 @@ def test_the_report_dates_the_lesson_by_its_record_and_says_when_it_was_planned(
     )
     assert "### RL1, 8 December 2026 (1 note)" in markdown
     assert "the day of the lesson" in markdown  # the interview, an hour after
+
+
+def test_the_notes_csv_dates_the_notes_by_the_day_taught():
+    rows = report.render(moved_lesson(), kind="report", fmt="csv").decode("utf-8-sig")
+    first = rows.splitlines()[1].split(",")
+    assert first[:2] == ["RL1", "2026-12-08"]

@@ -20,7 +20,8 @@ from lessonstudy.model import (
     Study,
 )
 from lessonstudy.process.evidence import EvidenceGrid, evidence_grid
-from lessonstudy.process.plans import PredictionCounts, lesson_day, lesson_start, prediction_counts
+from lessonstudy.process.plans import PredictionCounts, lesson_start, prediction_counts
+from lessonstudy.process.timeline import lesson_day
 
 
 class ChangeStatus(enum.Enum):

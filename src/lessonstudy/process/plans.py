@@ -194,25 +194,3 @@ def lesson_start(marks: Iterable[StageMark], lesson: int) -> dt.datetime | None:
     """When the lesson's first stage began (its first mark of a stage), or None."""
     times = [m.at for m in marks if m.lesson == lesson and m.stage_id is not None]
     return min(times) if times else None
-
-
-def day_taught(study: Study, lesson: int) -> dt.date | None:
-    """The day `lesson` was taught, from its own record: the day its clock first moved
-    to a stage, else the day of its earliest note (each in the time zone it was taken
-    in); None when nothing was recorded in it (not taught yet, or a study without its
-    notes loaded)."""
-    start = lesson_start(study.marks, lesson)
-    if start is not None:
-        return start.date()
-    # Study.notes are in time order: the first of the lesson's is its earliest.
-    first = next((n.at for n in study.notes if n.lesson == lesson and not n.deleted), None)
-    return first.date() if first is not None else None
-
-
-def lesson_day(study: Study, lesson: ResearchLesson) -> dt.date | None:
-    """The day of a research lesson: the day it was taught, else the day it is planned
-    for. A lesson moved to another day keeps its planned date in the plan; what the
-    group recorded in it says when it happened (seen in a trial: a report dated a
-    lesson taught on 8 December by its plan's 3 February, and its discussion "308
-    days later")."""
-    return day_taught(study, lesson.number) or lesson.date

@@ -17,7 +17,7 @@ from typing import Any
 
 from lessonstudy import __version__, process
 from lessonstudy.model import Study
-from lessonstudy.process.plans import lesson_day
+from lessonstudy.process.timeline import lesson_day
 
 Data = dict[str, Any]
 METADATA_FORMAT = "lessonstudy-case-report"

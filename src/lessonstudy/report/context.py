@@ -26,7 +26,7 @@ from lessonstudy.model import (
     ResearchLesson,
     Study,
 )
-from lessonstudy.process.plans import lesson_day
+from lessonstudy.process.timeline import lesson_day
 from lessonstudy.report.kinds import KIND_TITLES
 from lessonstudy.report.names import group_name, pupil_name, visitor_names
 

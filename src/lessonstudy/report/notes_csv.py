@@ -13,6 +13,7 @@ import csv
 import io
 
 from lessonstudy.model import CLASS, OPEN_HOUSE_LESSON, Study
+from lessonstudy.process.timeline import lesson_day
 from lessonstudy.report.names import visitor_names
 
 HEADER = (
@@ -51,7 +52,7 @@ def notes_csv(study: Study) -> bytes:
     for lesson in [*study.lessons, *([house] if house is not None else [])]:
         at_open_house = lesson.number == OPEN_HOUSE_LESSON
         name = "open house" if at_open_house else f"RL{lesson.number}"
-        date = study.open_house.date if at_open_house else lesson.date
+        date = study.open_house.date if at_open_house else lesson_day(study, lesson)
         day = date.isoformat() if date else ""
         stages = {
             stage.id: (n, _cell(stage.title)) for n, stage in enumerate(lesson.stages, start=1)
