@@ -172,3 +172,39 @@ async def test_a_highlight_left_on_the_next_step_moves_on_with_it(tmp_path):
         chosen = highlighted()
         next_becomes(first + 2)
         assert highlighted() == chosen
+
+
+async def test_a_screen_under_an_opaque_one_does_not_redraw_the_one_in_front(tmp_path):
+    """Each change another process makes goes to every screen on the stack. The map
+    under a step's screen handles it, and Textual took the screen just below the front
+    one as showing through: the step's screen was then drawn in full once per change
+    (about 14 times a second while three observers wrote, half the app's CPU)."""
+    from lessonstudy.tui.live import StudyChanged
+    from lessonstudy.usecases.changes import Change
+
+    path, _study = make_file(tmp_path / "s.lessonstudy")
+    app = LessonStudyApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.study_file is not None)
+        under = app.screen
+        assert isinstance(under, StudyMapScreen)
+        front = Screen()
+        await app.push_screen(front)
+        await pilot.pause()
+        assert front.styles.background.a == 1
+        full_redraws = []
+        draw = front._compositor.render_full_update
+
+        def counted(*args, **kwargs):
+            full_redraws.append(1)
+            return draw(*args, **kwargs)
+
+        front._compositor.render_full_update = counted  # type: ignore[method-assign]
+        for _ in range(5):
+            under.post_message(StudyChanged(Change(note_lessons=frozenset({2}))))
+            await pilot.pause()
+        assert full_redraws == []
+        assert app._background_screens == []
+        # A translucent screen in front (a dialog) still shows the one below.
+        front.styles.background = "black 50%"
+        assert app._background_screens == [under]

@@ -210,6 +210,23 @@ class LessonStudyApp(KeysInTurn, OneLinePaste, App[None]):
     def study_file(self, value: StudyFile | None) -> None:
         self._study_file = value
 
+    @property
+    def _background_screens(self) -> list[Screen[Any]]:
+        """The screens that show through the one in front: none when it is opaque.
+
+        Textual counts the screen just below as showing through whatever covers it.
+        Such a screen is "current": it repaints on each message it handles, and each
+        repaint marks it for the next and repaints the whole screen in front. The map
+        under the discussion handles every change another process makes (StudyChanged
+        goes to every screen on the stack), so the discussion was drawn in full about
+        14 times a second while observers wrote: half the app's CPU. A screen under an
+        opaque one catches up when shown again (Textual lays it out anew on resume,
+        with a Resize if the terminal changed meanwhile)."""
+        stack = self._screen_stack
+        if not stack or stack[-1].styles.background.a == 1:
+            return []
+        return super()._background_screens
+
     def notify(
         self,
         message: str,
