@@ -382,6 +382,52 @@ async def test_notes_still_being_written_are_merged_in_and_the_reader_keeps_thei
         assert detail.scroll_y == place
 
 
+async def test_a_note_from_another_observer_makes_only_its_own_cell_again(
+    study_file: StudyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While observers write, their notes are shown about once a second. Each time,
+    the grid was made again from every note of the lesson, and each cell's text three
+    times over (measuring the fit, then comparing it with the one shown), each time
+    counting the cell's notes: 40 ms a time at 90,000 notes. Now the new note goes
+    into its own cell, and only that cell's text is made again."""
+    from lessonstudy.tui.screens.discussion import screen as discussion_screen
+    from lessonstudy.tui.widgets.evidence_grid import cells
+
+    study = study_file.load()
+    stage = study.lesson(1).stages[1]
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        table = screen.query_one(EvidenceView).table
+        before = screen.grid().rows[1].cells["B"]
+        made: list[Any] = []  # the cells whose text was made
+        grids_made: list[int] = []
+        make_text, make_grid = cells.cell_text, discussion_screen.evidence_grid
+
+        def counted_text(cell: Any, *, compact: bool = False) -> Any:
+            made.append(cell)
+            return make_text(cell, compact=compact)
+
+        def counted_grid(study: Study, lesson: int) -> Any:
+            grids_made.append(lesson)
+            return make_grid(study, lesson)
+
+        monkeypatch.setattr(cells, "cell_text", counted_text)
+        monkeypatch.setattr(discussion_screen, "evidence_grid", counted_grid)
+        at = study.live_notes(1)[-1].at  # the latest: it comes last in its cell
+        with StudyFile.open(study_file.path) as other:
+            other.add_note(Observation(1, "Grace Okafor", at, "B", "B counted", stage_id=stage.id))
+        screen.post_message(StudyChanged(Change(note_lessons=frozenset({1}))))
+        await until(pilot, lambda: made, "the new note's cell made")
+        await pilot.pause()
+        assert grids_made == []
+        assert len(made) == 1 and made[0] is screen.grid().rows[1].cells["B"]
+        assert [n.text for n in made[0].notes] == [n.text for n in before.notes] + ["B counted"]
+        assert table.get_cell("2", "B").plain.endswith(f" {len(before.notes) + 1}")
+
+
 async def test_another_recorders_point_is_shown_without_reading_the_notes_again(
     study_file: StudyFile,
 ) -> None:

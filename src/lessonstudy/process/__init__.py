@@ -51,9 +51,11 @@ if TYPE_CHECKING:
         JourneyPoint,
         cell_verdict,
         evidence_grid,
+        grid_plan,
         pupil_journey,
         pupil_journeys,
         unplaced_count,
+        with_judgements,
     )
     from lessonstudy.process.faithfulness import (
         ChangeOutcome,
@@ -131,6 +133,7 @@ _LAZY: dict[str, str] = {
     "cycle_facts": "process.faithfulness",
     "discussion_step": "process.step_states",
     "evidence_grid": "process.evidence",
+    "grid_plan": "process.evidence",
     "initial_meeting_step": "process.step_states",
     "interviews_step": "process.step_states",
     "is_blank_plan": "process.plans",
@@ -159,6 +162,7 @@ _LAZY: dict[str, str] = {
     "steps": "process.step_states",
     "unobserved_pupils": "process.plans",
     "unplaced_count": "process.evidence",
+    "with_judgements": "process.evidence",
     "without_pupil": "process.shape",
     "write_up_step": "process.step_states",
 }
@@ -205,6 +209,7 @@ __all__ = [
     "cycle_facts",
     "discussion_step",
     "evidence_grid",
+    "grid_plan",
     "initial_meeting_step",
     "interviews_step",
     "is_blank_plan",
@@ -242,6 +247,7 @@ __all__ = [
     "timeline_of",
     "unobserved_pupils",
     "unplaced_count",
+    "with_judgements",
     "without_pupil",
     "write_up_step",
 ]

@@ -12,13 +12,15 @@ import datetime as dt
 from collections.abc import Sequence
 from uuid import UUID
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from lessonstudy.model import (
     CLASS,
     OPEN_HOUSE_LESSON,
+    Discussion,
     Judgement,
     Observation,
+    ResearchLesson,
     Stage,
     Study,
 )
@@ -125,23 +127,57 @@ class EvidenceGrid:
         cells = sum(len(cell.notes) for row in self.rows for cell in row.cells.values())
         return cells + sum(len(row.class_notes) for row in self.rows) + len(self.unplaced)
 
+    def place_of(self, note: Observation) -> tuple[int, str] | None:
+        """Where a note of this lesson is shown: (row index, pupil label or CLASS), or
+        None among the unplaced notes (in no stage of the plan, or on a pupil no
+        longer in the study): the rule `evidence_grid` places every note by."""
+        for index, row in enumerate(self.rows):
+            if row.stage.id == note.stage_id:
+                return (index, note.about) if in_grid(note.about, self.labels) else None
+        return None
+
+    def notes_at(self, place: tuple[int, str] | None) -> tuple[Observation, ...]:
+        """The notes at a place of `place_of`, in time order."""
+        if place is None:
+            return self.unplaced
+        index, about = place
+        row = self.rows[index]
+        return row.class_notes if about == CLASS else row.cells[about].notes
+
+
+def in_grid(about: str, labels: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether a note on `about` has a place in a stage's row: the class, or a case pupil."""
+    return about == CLASS or about in labels
+
+
+def grid_plan(study: Study, lesson_number: int) -> ResearchLesson | None:
+    """The plan the grid of `lesson_number` is drawn on: the lesson's own, or for the
+    open house (OPEN_HOUSE_LESSON) the plan it teaches. With the case pupils and the
+    lesson's notes, all a grid is made from besides the group's judgements."""
+    if lesson_number == OPEN_HOUSE_LESSON:
+        return study.open_house_lesson()
+    return study.lesson(lesson_number)
+
 
 def evidence_grid(study: Study, lesson_number: int) -> EvidenceGrid:
     """The grid of one research lesson, or of the open house (OPEN_HOUSE_LESSON):
     the plan it teaches, with the notes of its own timeline."""
-    lesson = (
-        study.open_house_lesson()
-        if lesson_number == OPEN_HOUSE_LESSON
-        else study.lesson(lesson_number)
-    )
+    lesson = grid_plan(study, lesson_number)
     labels = tuple(study.labels)
     if lesson is None:
         return EvidenceGrid(lesson_number, labels, (), tuple(study.live_notes(lesson_number)))
     discussion = study.discussion(lesson_number)
-    by_place: dict[tuple[UUID | None, str], list[Observation]] = collections.defaultdict(list)
-    for note in study.live_notes(lesson_number):
-        by_place[(note.stage_id, note.about)].append(note)
     stage_ids = {stage.id for stage in lesson.stages}
+    abouts = frozenset(labels)
+    by_place: dict[tuple[UUID | None, str], list[Observation]] = collections.defaultdict(list)
+    # Every note is somewhere: a case pupil or the class, or else with the unplaced
+    # notes (a pupil no longer in the study included) rather than lost.
+    unplaced = []
+    for note in study.live_notes(lesson_number):
+        if note.stage_id in stage_ids and in_grid(note.about, abouts):
+            by_place[(note.stage_id, note.about)].append(note)
+        else:
+            unplaced.append(note)
     rows = []
     for number, stage in enumerate(lesson.stages, start=1):
         cells = {}
@@ -158,18 +194,24 @@ def evidence_grid(study: Study, lesson_number: int) -> EvidenceGrid:
                 record.changed_at if sealed is not None else None,
             )
         rows.append(EvidenceRow(number, stage, cells, tuple(by_place.get((stage.id, CLASS), ()))))
-    # Every note is somewhere: a case pupil or the class, a pupil no longer in the
-    # study included, which is listed with the unplaced notes rather than lost.
-    unplaced = sorted(
-        (
-            note
-            for (stage_id, about), notes in by_place.items()
-            if stage_id not in stage_ids or (about != CLASS and about not in labels)
-            for note in notes
-        ),
-        key=lambda n: n.at,
-    )
     return EvidenceGrid(lesson_number, labels, tuple(rows), tuple(unplaced))
+
+
+def with_judgements(grid: EvidenceGrid, discussion: Discussion | None) -> EvidenceGrid:
+    """`grid` with the group's judgements recorded in `discussion` (None: none yet).
+    Cells whose judgement is unchanged stay the same objects, and so does the grid
+    when none changed: a screen redraws only the cells that are new."""
+    rows = []
+    for row in grid.rows:
+        cells = {}
+        for label, cell in row.cells.items():
+            group = discussion.judgement(row.stage.id, label) if discussion else None
+            cells[label] = cell if cell.group == group else evolve(cell, group=group)
+        same = all(cells[label] is cell for label, cell in row.cells.items())
+        rows.append(row if same else evolve(row, cells=cells))
+    if all(new is old for new, old in zip(rows, grid.rows, strict=True)):
+        return grid
+    return evolve(grid, rows=tuple(rows))
 
 
 @frozen

@@ -9,10 +9,26 @@ busy for as long as observers write.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
-from lessonstudy.model import Observation
+from attrs import evolve
+
+from lessonstudy.model import CLASS, Observation
 from lessonstudy.store.rows import in_time_order
+
+if TYPE_CHECKING:
+    from lessonstudy.process import EvidenceGrid
+
+# Up to this many new notes go in one by one (each moves the notes after it along);
+# more, from an import, are merged and sorted with the rest.
+FEW_NOTES = 200
+
+# A place in an evidence grid (`EvidenceGrid.place_of`): (row index, pupil or CLASS),
+# None for the notes in no stage.
+Place: TypeAlias = tuple[int, str] | None
 
 
 def with_changed_notes(
@@ -22,17 +38,27 @@ def with_changed_notes(
     note seen before is replaced by its newer version (corrected, starred, deleted),
     a new one added."""
     changed = list(changed)
-    newest = notes[-1].at if notes else None
-    if newest is not None and all(n.revision == 1 and n.at >= newest for n in changed):
-        # Observers writing now: new notes (every correction has a later revision),
-        # none older than the last shown. Only the notes of that last instant can be
-        # the same notes again: the rest stays as it is, and only that tail is merged
-        # and sorted (30,000 notes: well under a millisecond, against about 5 ms).
-        start = len(notes)
-        while start > 0 and notes[start - 1].at >= newest:
-            start -= 1
-        return [*notes[:start], *in_time_order(_merged(notes[start:], changed))]
+    if not changed:
+        return list(notes)
+    if len(changed) <= FEW_NOTES and all(n.revision == 1 for n in changed):
+        # New notes (every correction has a later revision): one seen before can only
+        # be the same note again, among the notes of its very instant. Each goes in
+        # after the notes of its instant, as the sort below would put it: a few
+        # searches, wherever in the lesson the notes were taken (an observer's clock
+        # a little behind, notes typed up afterwards). 30,000 notes: about 0.1 ms,
+        # against 10 ms to merge and sort the notes from the earliest new one on.
+        merged = list(notes)
+        for note in changed:
+            start = bisect.bisect_left(merged, note.at, key=_time)
+            end = bisect.bisect_right(merged, note.at, lo=start, key=_time)
+            if all(merged[index].id != note.id for index in range(start, end)):
+                merged.insert(end, note)
+        return merged
     return in_time_order(_merged(notes, changed))
+
+
+def _time(note: Observation) -> dt.datetime:
+    return note.at
 
 
 def _merged(notes: Iterable[Observation], changed: list[Observation]) -> list[Observation]:
@@ -40,3 +66,37 @@ def _merged(notes: Iterable[Observation], changed: list[Observation]) -> list[Ob
     for note in changed:
         by_id[note.id] = note
     return list(by_id.values())
+
+
+def grid_with_new_notes(grid: EvidenceGrid, changed: Iterable[Observation]) -> EvidenceGrid | None:
+    """`grid` as `evidence_grid` would make it with `changed` (read since, of any
+    lesson) merged into the study's notes, made from the cells the new notes join
+    only: every other cell, row and list of notes stays the same object, so a screen
+    redraws only what is new (a grid made again from 30,000 notes takes about 10 ms,
+    and each cell's text counts its notes' judgements).
+
+    None when one of this lesson's is a later version of a note (corrected, starred,
+    deleted): its old version may be in any place, and the grid is made again."""
+    changed = [note for note in changed if note.lesson == grid.lesson]
+    if not changed:
+        return grid
+    if any(note.revision > 1 or note.deleted for note in changed):
+        return None
+    joining: dict[Place, list[Observation]] = {}
+    for note in changed:
+        joining.setdefault(grid.place_of(note), []).append(note)
+    # A note seen before is the same note again, in the same place: merged by id.
+    now = {
+        place: tuple(with_changed_notes(grid.notes_at(place), notes))
+        for place, notes in joining.items()
+    }
+    rows = list(grid.rows)
+    for index, row in enumerate(grid.rows):
+        if not any(place is not None and place[0] == index for place in now):
+            continue
+        cells = {
+            label: evolve(cell, notes=now[(index, label)]) if (index, label) in now else cell
+            for label, cell in row.cells.items()
+        }
+        rows[index] = evolve(row, cells=cells, class_notes=now.get((index, CLASS), row.class_notes))
+    return evolve(grid, rows=tuple(rows), unplaced=now.get(None, grid.unplaced))

@@ -44,7 +44,7 @@ from textual.widgets.option_list import Option
 from lessonstudy.errors import LessonStudyError
 from lessonstudy.model import Discussion, Judgement, Role, Study
 from lessonstudy.printable import printable
-from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid
+from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid, grid_plan, with_judgements
 from lessonstudy.protocols import Protocol, ProtocolStep, ProtocolStepKind, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
 from lessonstudy.tui.document import EditedDocument, NotSaved
@@ -66,7 +66,7 @@ from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
 from lessonstudy.usecases import dates
 from lessonstudy.usecases.carry_forward import Carried, carry_into_next_plan
 from lessonstudy.usecases.changes import Change
-from lessonstudy.usecases.note_updates import with_changed_notes
+from lessonstudy.usecases.note_updates import grid_with_new_notes, with_changed_notes
 from lessonstudy.usecases.placing import place_in_stage
 from lessonstudy.words import counted
 
@@ -107,6 +107,11 @@ def _notes_stand_as_they_were(change: Change, lesson: int | None) -> bool:
         or change.document("lesson")
         or change.document("open_house")
     )
+
+
+def _grid_made_from(study: Study, lesson: int) -> tuple[object, ...]:
+    """What the lesson's evidence grid is made from, besides its notes and judgements."""
+    return (grid_plan(study, lesson), study.labels)
 
 
 def study_for_lesson(study_file: StudyFile, lesson: int) -> Study:
@@ -208,7 +213,10 @@ class DiscussionScreen(Screen[None]):
         self.study_file = study_file
         self.lesson = lesson
         self._note_seq = study_file.last_seq()  # read first: a note in between comes twice
-        self.study = study_for_lesson(study_file, lesson)
+        # The grid of the study's notes, kept up to date as notes arrive; made again
+        # from the study when needed (see `study`).
+        self._notes_grid: EvidenceGrid | None = None
+        self._study = study_for_lesson(study_file, lesson)
         self._whole_study = False  # True once every lesson's notes are loaded
         chosen = protocol_or_default(self.study.overview.protocol)
         self.protocol, self._protocol_warning = chosen.protocol, chosen.problem
@@ -267,6 +275,20 @@ class DiscussionScreen(Screen[None]):
             self._carry()  # changes agreed in an earlier sitting, or in another window
         self._show_header()
         self._show_step()
+
+    @property
+    def study(self) -> Study:
+        return self._study
+
+    @study.setter
+    def study(self, study: Study) -> None:
+        """Another copy of the study: the grid made from the old one is kept only when
+        it has the same notes, plan and case pupils (another recorder's points saved)."""
+        old, self._study = self._study, study
+        if study.notes is not old.notes or _grid_made_from(study, self.lesson) != _grid_made_from(
+            old, self.lesson
+        ):
+            self._notes_grid = None
 
     @property
     def step(self) -> ProtocolStep:
@@ -394,10 +416,16 @@ class DiscussionScreen(Screen[None]):
                 area.load_text(self.discussion.commentator_remarks)
 
     def grid(self) -> EvidenceGrid:
-        """The evidence grid with the group's judgements as they are being recorded."""
-        others = [d for d in self.study.discussions if d.lesson != self.lesson]
-        study = attrs.evolve(self.study, discussions=[*others, self.discussion])
-        return evidence_grid(study, self.lesson)
+        """The evidence grid with the group's judgements as they are being recorded.
+
+        Made from the study's notes once, then kept up to date as other observers'
+        notes arrive (`_take_changed_notes`) and as the group judges: a grid made
+        again from a lesson's 30,000 notes takes about 10 ms, and every cell of it
+        would be new to the view, which makes each new cell's text again."""
+        if self._notes_grid is None:
+            self._notes_grid = evidence_grid(self.study, self.lesson)
+        self._notes_grid = with_judgements(self._notes_grid, self.discussion)
+        return self._notes_grid
 
     def _agreed_explanation(self) -> RenderableType:
         noted = self.discussion.records.get(self.step.id, [])
@@ -540,8 +568,11 @@ class DiscussionScreen(Screen[None]):
         changed = self.study_file.notes(lesson, after_seq=self._note_seq)
         self._note_seq = seq
         if changed:
+            grid = self._notes_grid
             notes = with_changed_notes(self.study.notes, changed)
             self.study = attrs.evolve(self.study, notes=notes)
+            if grid is not None:  # None again: a note was corrected, made anew when shown
+                self._notes_grid = grid_with_new_notes(grid, changed)
 
     def action_close(self) -> None:
         self.dismiss(None)

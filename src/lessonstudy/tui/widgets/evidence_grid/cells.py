@@ -7,7 +7,7 @@ from rich.text import Text
 
 from lessonstudy.model import Judgement, Observation
 from lessonstudy.printable import printable
-from lessonstudy.process import JUDGEMENT_ORDER, EvidenceCell, EvidenceRow
+from lessonstudy.process import JUDGEMENT_ORDER, EvidenceCell, EvidenceGrid, EvidenceRow
 from lessonstudy.tui.widgets.judgement_style import JUDGEMENT_COLOURS, JUDGEMENT_STYLES
 
 RUN_WIDTH = 6
@@ -47,7 +47,7 @@ def cell_text(cell: EvidenceCell, *, compact: bool = False) -> Text:
     """' = ==+ 3 !': the group's judgement (· while it has made none), one symbol per
     judged note, how many notes, and ! for a critical incident. Compact drops the
     run of symbols."""
-    text = judgement_badge(cell.verdict.judgement)
+    text = judgement_badge(cell.group)  # the verdict's judgement, without counting notes
     if cell.notes:
         if not compact:
             text.append(" ")
@@ -60,6 +60,45 @@ def cell_text(cell: EvidenceCell, *, compact: bool = False) -> Text:
     if cell.critical:
         text.append(f" {CRITICAL}", style="bold")
     return text
+
+
+class CellTexts:
+    """The text of each cell of a grid (`cell_text`), made once per cell.
+
+    A cell's text counts its notes' judgements (a busy cell of a large study has
+    thousands of notes), and a grid is measured at each fit and compared with the one
+    shown whenever it changes: about once a second while observers write. A grid
+    brought up to date (`usecases.note_updates.grid_with_new_notes`,
+    `process.with_judgements`) keeps each cell that did not change as the same
+    object, so only the cells that did are made anew."""
+
+    def __init__(self, grid: EvidenceGrid | None = None) -> None:
+        # (stage number, label) -> the cell, and its text by compact
+        self._held: dict[tuple[int, str], tuple[EvidenceCell, dict[bool, Text]]] = {}
+        if grid is not None:
+            self.follow(grid)
+
+    def follow(self, grid: EvidenceGrid) -> list[tuple[int, str]]:
+        """Take `grid`'s cells: the places (stage number, label) whose cell is new."""
+        held, self._held = self._held, {}
+        new = []
+        for row in grid.rows:
+            for label, cell in row.cells.items():
+                place = (row.number, label)
+                kept = held.get(place)
+                if kept is None or kept[0] is not cell:
+                    kept = (cell, {})
+                    new.append(place)
+                self._held[place] = kept
+        return new
+
+    def text(self, number: int, label: str, *, compact: bool = False) -> Text:
+        """The text of the cell of `label` at stage `number`, as `cell_text` makes it."""
+        cell, texts = self._held[(number, label)]
+        text = texts.get(compact)
+        if text is None:
+            text = texts[compact] = cell_text(cell, compact=compact)
+        return text
 
 
 LEGEND_WORDS = {

@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from lessonstudy.model import Judgement
 from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceGrid, EvidenceRow
-from lessonstudy.tui.widgets.evidence_grid.cells import cell_text
+from lessonstudy.tui.widgets.evidence_grid.cells import CellTexts
 from lessonstudy.words import short
 
 # How the grid gives way when narrow, in order: stage titles cut to 15, then
@@ -27,14 +27,20 @@ def row_label(row: EvidenceRow, title_width: int) -> Text:
 
 
 def grid_width(
-    grid: EvidenceGrid, title_width: int, compact: bool, headers: dict[str, str] | None = None
+    grid: EvidenceGrid,
+    title_width: int,
+    compact: bool,
+    headers: dict[str, str] | None = None,
+    texts: CellTexts | None = None,
 ) -> int:
     """Columns the grid takes: the stage labels, then each pupil (headed by `headers`,
-    else the label). Each DataTable column has one cell of padding either side."""
+    else the label). Each DataTable column has one cell of padding either side.
+    `texts`: the cells' texts, following `grid`."""
+    texts = texts if texts is not None else CellTexts(grid)
     labels = max((row_label(row, title_width).cell_len for row in grid.rows), default=0)
     width = labels + 2
     for label in grid.labels:
-        cells = [cell_text(row.cells[label], compact=compact).cell_len for row in grid.rows]
+        cells = [texts.text(row.number, label, compact=compact).cell_len for row in grid.rows]
         header = headers.get(label, label) if headers else label
         width += max([Text(header).cell_len, *cells]) + 2
     return width
@@ -48,12 +54,13 @@ def pupil_header(label: str, pseudonym: str) -> Text:
     return text
 
 
-def grid_fit(grid: EvidenceGrid, width: int) -> tuple[int, bool]:
+def grid_fit(grid: EvidenceGrid, width: int, texts: CellTexts | None = None) -> tuple[int, bool]:
     """(stage title width, compact) for the first fit in GRID_FITS within `width`."""
     if width <= 0 or not grid.rows:
         return GRID_FITS[0]
+    texts = texts if texts is not None else CellTexts(grid)
     for title_width, compact in GRID_FITS:
-        if grid_width(grid, title_width, compact) <= width:
+        if grid_width(grid, title_width, compact, texts=texts) <= width:
             return title_width, compact
     return GRID_FITS[-1]
 
@@ -159,15 +166,18 @@ class EvidenceTable(DataTable[Text]):
         compact: bool = False,
         title_width: int = 15,
         pseudonyms: dict[str, str] | None = None,
+        texts: CellTexts | None = None,
     ) -> None:
-        """`pseudonyms` given: each column is headed by label and pseudonym ("K Kit")."""
+        """`pseudonyms` given: each column is headed by label and pseudonym ("K Kit").
+        `texts`: the cells' texts, following `grid`."""
+        texts = texts if texts is not None else CellTexts(grid)
         cursor = self.cursor_coordinate
         self.clear(columns=True)
         for label in grid.labels:
             self.add_column(pupil_header(label, (pseudonyms or {}).get(label, "")), key=label)
         for row in grid.rows:
             self.add_row(
-                *(cell_text(row.cells[label], compact=compact) for label in grid.labels),
+                *(texts.text(row.number, label, compact=compact) for label in grid.labels),
                 key=str(row.number),
                 label=row_label(row, title_width),
             )

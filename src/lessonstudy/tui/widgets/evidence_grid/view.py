@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 
 from lessonstudy.model import OPEN_HOUSE_LESSON, Study
 from lessonstudy.process import EvidenceGrid
-from lessonstudy.tui.widgets.evidence_grid.cells import cell_text, legend, note_lines
+from lessonstudy.tui.widgets.evidence_grid.cells import CellTexts, legend, note_lines
 from lessonstudy.tui.widgets.evidence_grid.detail import (
     LEGEND_HINT_WIDTH,
     EvidenceDetail,
@@ -103,6 +103,7 @@ class EvidenceView(Vertical):
         self.fit: tuple[int, bool, bool] = (*GRID_FITS[0], False)
         # What the detail shows: where (stage, pupil, all stages) and the cells drawn.
         self._shown: tuple[tuple[int, str, bool], object] | None = None
+        self._texts = CellTexts()  # following `grid`
 
     def compose(self) -> ComposeResult:
         yield Static("", id="evidence-empty")
@@ -127,6 +128,7 @@ class EvidenceView(Vertical):
             empty.update("No observation notes yet for this lesson.")
         empty.display = not (grid.rows and has_notes)
         self.table.display = bool(grid.rows)
+        self._texts.follow(grid)
         self.fit = self._fit()
         title_width, self.compact, named = self.fit
         self.table.show(
@@ -134,6 +136,7 @@ class EvidenceView(Vertical):
             compact=self.compact,
             title_width=title_width,
             pseudonyms=self._pseudonyms() if named else None,
+            texts=self._texts,
         )
         self._show_unplaced()
         self._show_detail()
@@ -172,20 +175,26 @@ class EvidenceView(Vertical):
     def update(self, grid: EvidenceGrid) -> None:
         """The same lesson with new evidence (a judgement, a note placed): only the
         cells that changed are redrawn, so the cursor and the keys typed meanwhile
-        are kept (a rebuilt table drops arrow keys pressed while it fills)."""
+        are kept (a rebuilt table drops arrow keys pressed while it fills). A cell
+        that is the same object as before is the same cell: its text is not made
+        again (grids brought up to date keep those, see `CellTexts`)."""
         old = self.grid
-        if old is None or [r.stage.id for r in old.rows] != [r.stage.id for r in grid.rows]:
-            self.show(grid, self.study)
-            return
-        if old.labels != grid.labels or self._fit() != self.fit:
+        if (
+            old is None
+            or [r.stage.id for r in old.rows] != [r.stage.id for r in grid.rows]
+            or old.labels != grid.labels
+        ):
             self.show(grid, self.study)
             return
         self.grid = grid
-        for before, after in zip(old.rows, grid.rows, strict=True):
-            for label in grid.labels:
-                text = cell_text(after.cells[label], compact=self.compact)
-                if text != cell_text(before.cells[label], compact=self.compact):
-                    self.table.update_cell(str(after.number), label, text)
+        new = self._texts.follow(grid)
+        if self._fit() != self.fit:
+            self.show(grid, self.study)
+            return
+        for number, label in new:
+            text = self._texts.text(number, label, compact=self.compact)
+            if text != self.table.get_cell(str(number), label):
+                self.table.update_cell(str(number), label, text)
         self._show_unplaced()
         self._show_detail()
 
@@ -206,9 +215,10 @@ class EvidenceView(Vertical):
             if pseudonyms.get(label, "").strip()
         }
         title_width, compact = GRID_FITS[0]
-        if headers and grid_width(self.grid, title_width, compact, headers) <= self.size.width:
+        width = self.size.width
+        if headers and grid_width(self.grid, title_width, compact, headers, self._texts) <= width:
             return (title_width, compact, True)
-        return (*grid_fit(self.grid, self.size.width), False)
+        return (*grid_fit(self.grid, width, self._texts), False)
 
     def on_resize(self) -> None:
         if self.grid is not None and self._fit() != self.fit:
