@@ -428,6 +428,40 @@ async def test_a_note_from_another_observer_makes_only_its_own_cell_again(
         assert table.get_cell("2", "B").plain.endswith(f" {len(before.notes) + 1}")
 
 
+async def test_a_cell_that_changed_is_the_only_one_drawn_again(
+    study_file: StudyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DataTable draws every cell again after any one changed: with observers writing,
+    the whole grid was drawn about once a second (6-12 ms, in the way of the keys).
+    The grid draws only the changed cell again, and everything after a theme change."""
+    from rich.text import Text
+    from textual.widgets import DataTable
+
+    app = discussion_app(study_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiscussionScreen)
+        table = screen.query_one(EvidenceView).table
+        drawn: list[tuple[int, int]] = []
+        draw = DataTable._render_cell
+
+        def counted(self: Any, row: int, column: int, *args: Any, **kwargs: Any) -> Any:
+            drawn.append((row, column))
+            return draw(self, row, column, *args, **kwargs)
+
+        monkeypatch.setattr(DataTable, "_render_cell", counted)
+        table.update_cell("2", "B", Text(" ? 99"))
+        await pilot.pause()
+        assert drawn == [(1, 1)]
+        assert "? 99" in table.render_line(2).text  # under the header and the first row
+        drawn.clear()
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        cells = (table.row_count + 1) * (len(table.columns) + 1)  # headers and labels too
+        assert len(set(drawn)) == cells
+
+
 async def test_another_recorders_point_is_shown_without_reading_the_notes_again(
     study_file: StudyFile,
 ) -> None:
