@@ -875,6 +875,44 @@ async def test_a_note_in_no_stage_is_placed_with_one_key(tmp_path: Path) -> None
             assert not screen.query_one("#evidence-unplaced", OptionList).display
 
 
+async def test_the_notes_in_no_stage_are_listed_again_only_when_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each refresh while observers write listed the notes in no stage anew (an
+    OptionList filled again, and the screen laid out): now only when one is added."""
+    from lessonstudy.tui.widgets.unplaced_notes import UnplacedNotes
+
+    study = example_without_rl1_discussion()
+    first = min(n.at for n in study.notes if n.lesson == 1)
+    study.notes.append(
+        Observation(1, "Grace Okafor", first - dt.timedelta(minutes=2), "B", "early")
+    )
+    with StudyFile.create(tmp_path / "early.lessonstudy", study) as study_file:
+        app = discussion_app(study_file)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DiscussionScreen)
+            listing = screen.query_one(UnplacedNotes)
+            listed: list[int] = []
+            show = UnplacedNotes.show
+
+            def counted(self: UnplacedNotes, notes: Any, *args: Any) -> None:
+                listed.append(len(notes))
+                show(self, notes, *args)
+
+            monkeypatch.setattr(UnplacedNotes, "show", counted)
+            stage = study.lesson(1).stages[0]
+            for text, stage_id in (("placed", stage.id), ("in no stage", None)):
+                with StudyFile.open(study_file.path) as other:
+                    at = first - dt.timedelta(minutes=3)  # before the first stage mark
+                    other.add_note(Observation(1, "Ben", at, "A", text, stage_id=stage_id))
+                screen._show_changed_notes()  # as the refresh of others' notes does
+                await pilot.pause()
+            assert listed == [2]  # not for the note that went into a stage
+            assert listing.option_count == 2
+
+
 async def test_a_point_typed_in_a_burst_on_the_grid_is_added_whole(study_file: StudyFile) -> None:
     from textual.keys import _character_to_key
 

@@ -25,7 +25,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from lessonstudy.model import OPEN_HOUSE_LESSON, Study
+from lessonstudy.model import OPEN_HOUSE_LESSON, Observation, Study
 from lessonstudy.process import EvidenceGrid
 from lessonstudy.tui.widgets.evidence_grid.cells import CellTexts, legend, note_lines
 from lessonstudy.tui.widgets.evidence_grid.detail import (
@@ -104,6 +104,8 @@ class EvidenceView(Vertical):
         # What the detail shows: where (stage, pupil, all stages) and the cells drawn.
         self._shown: tuple[tuple[int, str, bool], object] | None = None
         self._texts = CellTexts()  # following `grid`
+        # The notes in no stage as listed: (the grid's, pseudonyms, stages).
+        self._unplaced_shown: tuple[tuple[Observation, ...], dict[str, str], int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="evidence-empty")
@@ -148,8 +150,13 @@ class EvidenceView(Vertical):
         listing = self.query_one(UnplacedNotes)
         title.display = listing.display = bool(unplaced)
         if not unplaced or grid is None:
+            self._unplaced_shown = None
             return
         pupils = {p.label: p.pseudonym for p in self.study.pupils} if self.study else {}
+        shown, before = (grid.unplaced, pupils, len(grid.rows)), self._unplaced_shown
+        if before is not None and before[0] is grid.unplaced and before[1:] == shown[1:]:
+            return  # the same notes (a grid brought up to date keeps them): listed as they are
+        self._unplaced_shown = shown
         title.update(
             Text.assemble(
                 (
