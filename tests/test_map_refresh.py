@@ -112,7 +112,7 @@ async def test_the_discussion_reads_nothing_for_another_lesson_s_notes(tmp_path,
             # Not known what changed: the documents read at once, the lesson's notes by
             # a worker with a connection of its own (0.4 s at 90,000 notes).
             screen.post_message(StudyChanged())
-            await until(pilot, lambda: len(loads) == 2 and not screen._reading_notes, "read")
+            await until(pilot, lambda: len(loads) == 2 and not screen._notes_reader.reading, "read")
             assert loads == [(None, False, True), (1, True, False)]
 
 

@@ -505,7 +505,8 @@ async def test_another_recorders_point_is_shown_without_reading_the_notes_again(
             plan.stages[0].title += " (renamed)"
             other.save(documents.lesson(1), plan, revision)
         screen.post_message(StudyChanged(Change(documents=frozenset({("lesson", "1")}))))
-        await until(pilot, lambda: len(loads) == 2 and not screen._reading_notes, "notes read")
+        reader = screen._notes_reader
+        await until(pilot, lambda: len(loads) == 2 and not reader.reading, "notes read")
         # The whole study (the pupils' journeys of this step need every lesson's notes).
         assert loads == [(None, False, True), (None, True, False)]
         assert screen.study.lesson(1).stages[0].title.endswith(" (renamed)")

@@ -18,7 +18,6 @@ press and nothing to forget.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 
@@ -48,6 +47,7 @@ from lessonstudy.printable import printable
 from lessonstudy.process import EvidenceGrid, StepKind, evidence_grid, grid_plan, with_judgements
 from lessonstudy.protocols import Protocol, ProtocolStep, ProtocolStepKind, protocol_or_default
 from lessonstudy.store import Saved, StudyFile, documents
+from lessonstudy.tui.background import BackgroundRead
 from lessonstudy.tui.document import EditedDocument, NotSaved
 from lessonstudy.tui.live import StudyChanged
 from lessonstudy.tui.plain import plain, plain_text
@@ -229,8 +229,14 @@ class DiscussionScreen(Screen[None]):
         self._back_to_grid = False  # a point begun on the grid: back there after Enter
         self._drafts: dict[str, str] = {}  # step id -> a point typed but not added
         self._notes_timer: Timer | None = None  # other observers' notes, shown soon
-        self._reading_notes = False  # a worker reads the notes again (`_read_notes_again`)
-        self._read_again = False  # and another change came meanwhile
+        # Where the notes stand moved (a stage mark, a plan): they are read again here.
+        self._notes_reader = BackgroundRead(
+            self,
+            self._read_notes,
+            self._notes_read_again,
+            name="discussion-notes",
+            failed=lambda _error: self._reload_study(),  # on this thread, which says why
+        )
         self._notes_shown_at = 0.0
         self._draft_step: str | None = None
 
@@ -563,45 +569,26 @@ class DiscussionScreen(Screen[None]):
         else:
             self.study = study_for_lesson(self.study_file, self.lesson)
 
-    def _read_notes_again(self) -> None:
-        """The lesson's notes and stage marks (every lesson's, once the whole study is
-        read) read again in a worker with a connection of its own: 0.4 s for a lesson
-        of a 90,000-note study (1.2 s for all of it), keys taken meanwhile. At most one
-        read at a time; a change during it is read once it is done."""
-        if self._reading_notes:
-            self._read_again = True
+    def _read_notes(self) -> tuple[Study, int, bool]:
+        """In a worker (`_notes_reader`), with a connection of its own: the lesson's
+        notes and stage marks (every lesson's, once the whole study is read), and
+        the sequence number they were read at. 0.4 s for a lesson of a 90,000-note
+        study, 1.2 s for all of it: on the UI thread that held the keys."""
+        whole = self._whole_study
+        with StudyFile.open(self.study_file.path, read_only=True) as reader:
+            seq = reader.last_seq()  # read first: a note in between comes twice
+            study = reader.load() if whole else study_for_lesson(reader, self.lesson)
+        return study, seq, whole
+
+    def _notes_read_again(self, read: tuple[Study, int, bool]) -> None:
+        study, seq, whole = read
+        if whole != self._whole_study:
+            self._notes_reader.ask(now=True)  # every lesson's notes are wanted now
             return
-        self._reading_notes, self._read_again = True, False
-        whole, path, lesson = self._whole_study, self.study_file.path, self.lesson
-
-        def read() -> None:
-            try:
-                with StudyFile.open(path, read_only=True) as reader:
-                    seq = reader.last_seq()  # read first: a note in between comes twice
-                    study: Study | None = (
-                        reader.load() if whole else study_for_lesson(reader, lesson)
-                    )
-            except Exception:  # damaged meanwhile: read on this screen's thread, which says so
-                seq, study = 0, None
-            with contextlib.suppress(RuntimeError):  # the app has closed
-                self.app.call_from_thread(self._notes_read_again, study, seq, whole)
-
-        self.run_worker(read, thread=True, group="discussion-notes", exit_on_error=False)
-
-    def _notes_read_again(self, study: Study | None, seq: int, whole: bool) -> None:
-        self._reading_notes = False
-        if study is None:
-            self._reload_study()
-        elif whole == self._whole_study:
-            self._note_seq = seq
-            self.study = attrs.evolve(self.study, notes=study.notes, marks=study.marks)
-            self._take_changed_notes()  # any since that read
-        else:
-            self._read_again = True  # every lesson's notes are wanted now
-        if self._read_again:
-            self._read_notes_again()
-        elif self.is_attached:
-            self._show_live_content()
+        self._note_seq = seq
+        self.study = attrs.evolve(self.study, notes=study.notes, marks=study.marks)
+        self._take_changed_notes()  # any since that read
+        self._show_live_content()
 
     def _take_changed_notes(self) -> None:
         """Merge in the notes added or corrected since we last read (a stage mark
@@ -723,7 +710,7 @@ class DiscussionScreen(Screen[None]):
         fresh = self.study_file.load(notes=False)
         self.study = attrs.evolve(fresh, notes=self.study.notes, marks=self.study.marks)
         if change is None or not _notes_stand_as_they_were(change, lesson):
-            self._read_notes_again()  # a stage mark, a plan: where the notes stand moved
+            self._notes_reader.ask()  # a stage mark, a plan: where the notes stand moved
         if self.doc.reload():
             self._show_header()
             self._show_step_list()
