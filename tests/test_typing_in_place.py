@@ -57,3 +57,34 @@ async def test_text_that_needs_more_room_gets_it_and_the_same_room_keeps_its_pla
         update_in_place(title, "RL1: plan")
         await pilot.pause()
         assert title.size.height == 1
+
+
+async def test_a_field_narrower_than_its_text_takes_no_scrollbar_and_keys_arrange_nothing(
+    monkeypatch,
+) -> None:
+    """Textual's Input takes a horizontal scrollbar of no size once its text is wider
+    than it and the screen is laid out; each key then moved that scrollbar, which
+    has no place on screen, and the compositor arranged every widget of the screen
+    again to find it (the plan's objective: half the keys)."""
+    from textual._compositor import Compositor
+
+    app = Form()
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = app.query_one(FieldInput)
+        field.focus()
+        await pilot.press(*letters("the pupils said the bottom number"))
+        app.query_one("#status", Static).update("Saved 10:42:03")  # the screen laid out
+        await pilot.pause()
+        arranged: list[bool] = []  # visible_only: False arranges every widget
+        arrange = Compositor._arrange_root
+
+        def counted(self, root, size, visible_only=True):
+            arranged.append(visible_only)
+            return arrange(self, root, size, visible_only)
+
+        monkeypatch.setattr(Compositor, "_arrange_root", counted)
+        await pilot.press(*letters(" tells the size"))
+        assert field.value.endswith("tells the size")
+        assert field.scroll_x == field.max_scroll_x > 0  # the cursor, at the end, in view
+        assert not field.show_horizontal_scrollbar
+        assert arranged == []

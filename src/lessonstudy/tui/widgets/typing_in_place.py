@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -23,9 +23,20 @@ class TypingInPlace:
     should be on screen within a frame). A one-line field scrolls its text
     within itself, so its virtual size never moves anything else: here it only
     repaints. (A field sized by its text, `width: auto`, still asks for a
-    layout: Input does that itself.)"""
+    layout: Input does that itself.)
+
+    Nor does it take a horizontal scrollbar. Textual's Input gets one of no size
+    once its text is wider than it (at the next layout of the screen), and each
+    key then moves that scrollbar, which has no place on screen: to draw the key
+    the compositor arranged every widget of the screen again, visible or not
+    (the plan's objective: half the keys, a third of each key's time).
+    `overflow-x: hidden` leaves the text following the cursor as before."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(Widget, self).styles.overflow_x = "hidden"
 
 
 def update_in_place(static: Static, content: VisualType) -> None:
