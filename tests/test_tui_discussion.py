@@ -947,3 +947,17 @@ async def test_a_half_typed_point_stays_with_its_step(study_file: StudyFile) -> 
         assert field.value == ""  # not carried into another step's list
         await pilot.press("ctrl+b", "ctrl+b", "ctrl+b")
         assert field.value == "half a thought"  # and not lost
+
+
+def test_a_compact_cell_without_notes_shows_a_count_of_none_not_a_judgement_mark() -> None:
+    # Seen in a trial: at 80 columns a cell with no notes read "·  -", and "-" is the
+    # mark of "less than predicted" in the legend beneath.
+    from lessonstudy.process import JUDGEMENT_ORDER
+    from lessonstudy.process.evidence import EvidenceCell
+    from lessonstudy.tui.widgets.evidence_grid.cells import cell_text
+
+    empty = EvidenceCell(prediction="counts on in ones", observed="", notes=())
+    shown = cell_text(empty, compact=True).plain
+    assert shown.split() == ["·", "0"]
+    assert not {j.symbol for j in JUDGEMENT_ORDER} & set(shown)
+    assert cell_text(empty).plain.split()[1:] == ["no", "notes"]

@@ -54,7 +54,9 @@ def cell_text(cell: EvidenceCell, *, compact: bool = False) -> Text:
             text.append_text(judgement_run(cell))
         text.append(f" {len(cell.notes)}", style="dim")
     elif cell.prediction.strip():
-        text.append(" -" if compact else " no notes", style="dim")
+        # Compact: a count of none, as the cells with notes show theirs; "-" read as the
+        # judgement "less than predicted" (seen in a trial at 80 columns).
+        text.append(" 0" if compact else " no notes", style="dim")
     else:
         text.append(" no pred." if compact else " no prediction", style="dim italic")
     if cell.critical:
