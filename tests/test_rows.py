@@ -56,7 +56,8 @@ def test_a_sound_row_reads_as_written() -> None:
         Observation,
         lesson=st.integers(0, 6),
         observer=st.text(max_size=5),
-        at=st.datetimes(timezones=st.timezones()),
+        # Times that exist (a wall time in a daylight-saving gap is never taken: now()).
+        at=st.datetimes(timezones=st.timezones(), allow_imaginary=False),
         about=st.text(max_size=3),
         text=st.text(max_size=20),
         stage_id=st.none() | st.uuids(),
