@@ -10,9 +10,15 @@ import asyncio
 import gc
 import inspect
 import os
+import tempfile
 
 import pytest
 import textual._wait
+
+# The tests' own cache folder (compiled templates, the files found sound): the user's
+# was filled with thousands of test files, pushing their own studies out of the
+# memory of files found sound (store/found_sound.py keeps the newest 64).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lessonstudy-tests-cache-")
 
 # Pilot waits for the app to go idle after every key: it sleeps in steps of
 # SLEEP_GRANULARITY (20 ms) until a step passes with the process all but idle
